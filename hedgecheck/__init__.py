@@ -1,0 +1,36 @@
+"""hedgecheck: explainable confidence labels for claims in science and health writing.
+
+>>> import hedgecheck
+>>> report = hedgecheck.check("A small study suggests the drug may reduce pain.")
+>>> report.claims[0].label.value
+'preliminary'
+"""
+
+from hedgecheck.api import check
+from hedgecheck.errors import HedgecheckError, InputError, RuleError, UsageError
+from hedgecheck.model import Claim, Contribution, Cue, Evidence, Finding, Label, Report, Strength
+from hedgecheck.rules import Rule, RuleSet, Scoring, default_rules, load_rules
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Claim",
+    "Contribution",
+    "Cue",
+    "Evidence",
+    "Finding",
+    "HedgecheckError",
+    "InputError",
+    "Label",
+    "Report",
+    "Rule",
+    "RuleError",
+    "RuleSet",
+    "Scoring",
+    "Strength",
+    "UsageError",
+    "__version__",
+    "check",
+    "default_rules",
+    "load_rules",
+]

@@ -1,0 +1,164 @@
+"""Cues and their scopes: which cue modifies which claim (ConText-style).
+
+Every cue rule was compiled into one matcher; the text is scanned once. Each cue then gets a
+scope in tokens (forward, backward or both, up to its maximum, cut by a terminator such as
+"but") inside its sentence. A cue governs a claim when its scope reaches the claim's focus:
+the relation it asserts ("treat", "linked to"), or the whole sentence when none is stated.
+Study-level cues ("has not been peer-reviewed") found in sentences about the article's own
+study apply, with document scope, to every claim about that study.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import regex
+
+from hedgecheck.rules import CueMatch, RuleSet
+from hedgecheck.text import Sentence, segment, tokens
+
+_QUOTE_PAIRS = regex.compile(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedCue:
+    """A cue match with the character span its scope covers."""
+
+    match: CueMatch
+    scope_start: int
+    scope_end: int
+    document: bool = False
+    quoted: bool = False
+
+    @property
+    def rule(self):  # noqa: ANN201 - Rule, kept short for readability at call sites
+        return self.match.rule
+
+    def reaches(self, start: int, end: int) -> bool:
+        return self.scope_start < end and start < self.scope_end
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceCues:
+    """One sentence with its cues, its role and whether it states a claim."""
+
+    sentence: Sentence
+    cues: tuple[ScopedCue, ...]
+    claim: bool
+    primary: bool
+    background: bool
+
+    def focus(self) -> tuple[int, int]:
+        """Span of the relation the claim asserts, or the whole sentence."""
+        for cue in self.cues:
+            if cue.rule.category == "relation":
+                return cue.match.start, cue.match.end
+        return self.sentence.start, self.sentence.end
+
+    def governing(self) -> list[ScopedCue]:
+        """Cues whose scope reaches the claim's focus."""
+        start, end = self.focus()
+        return [c for c in self.cues if c.rule.direction == "sentence" or c.reaches(start, end)]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """All sentences of a text with their cues, and the study-level cues."""
+
+    text: str
+    sentences: tuple[SentenceCues, ...]
+    study_cues: tuple[ScopedCue, ...]
+
+
+def analyse(text: str, rules: RuleSet, *, title: str | None = None) -> Analysis:
+    """Segment ``text``, match every cue in one scan and resolve scopes.
+
+    With ``title`` the headline is that separate string (offsets into it), not a line of text.
+    """
+    body = segment(text, find_headline=title is None)
+    units = [(text, s, m) for s, m in zip(body, _assign(rules.matcher.find(text), body), strict=True)]
+    heading = _title_sentence(title) if title is not None else None
+    if heading is not None:
+        units.insert(0, (title, heading, rules.matcher.find(title)))
+    quotes = {id(text): [m.span() for m in _QUOTE_PAIRS.finditer(text)]}
+    analysed = []
+    lede_seen = False
+    for source, sentence, matches in units:
+        scoped = _scope(source, sentence, matches, quotes.get(id(source), []))
+        item = _classify(sentence, scoped, lede=not lede_seen)
+        if item.claim and sentence.role == "body":
+            lede_seen = True
+        analysed.append(item)
+    study = tuple(
+        ScopedCue(c.match, c.scope_start, c.scope_end, document=True, quoted=c.quoted)
+        for item in analysed
+        if item.primary and not item.background
+        for c in item.cues
+        if c.rule.scope == "document"
+    )
+    return Analysis(text=text, sentences=tuple(analysed), study_cues=study)
+
+
+def _title_sentence(title: str) -> Sentence | None:
+    stripped = title.strip()
+    if not stripped:
+        return None
+    start = title.index(stripped)
+    return Sentence(-1, start, start + len(stripped), stripped, -1, "headline")
+
+
+def _assign(matches: list[CueMatch], sentences: list[Sentence]) -> list[list[CueMatch]]:
+    starts = [s.start for s in sentences]
+    grouped: list[list[CueMatch]] = [[] for _ in sentences]
+    for match in matches:
+        index = bisect_right(starts, match.start) - 1
+        if index >= 0 and match.end <= sentences[index].end:
+            grouped[index].append(match)
+    return grouped
+
+
+def _scope(
+    text: str, sentence: Sentence, matches: list[CueMatch], quotes: list[tuple[int, int]]
+) -> tuple[ScopedCue, ...]:
+    spans = tokens(text, sentence.start, sentence.end)
+    cuts = [m.start for m in matches if m.rule.category == "terminator"]
+    scoped = []
+    for match in matches:
+        start, end = _scope_span(match, spans, cuts, sentence)
+        quoted = any(q0 <= match.start and match.end <= q1 for q0, q1 in quotes)
+        scoped.append(ScopedCue(match, start, end, quoted=quoted))
+    return tuple(scoped)
+
+
+def _scope_span(
+    match: CueMatch, spans: list[tuple[int, int]], cuts: list[int], sentence: Sentence
+) -> tuple[int, int]:
+    rule = match.rule
+    if rule.direction == "sentence" or not spans:
+        return sentence.start, sentence.end
+    first = next((i for i, (s, e) in enumerate(spans) if e > match.start), len(spans) - 1)
+    last = next((i for i in range(len(spans) - 1, -1, -1) if spans[i][0] < match.end), first)
+    start, end = match.start, match.end
+    if rule.direction in ("forward", "both"):
+        limit = spans[min(last + rule.max_scope, len(spans) - 1)][1]
+        stop = min((c for c in cuts if c >= match.end), default=limit)
+        end = max(match.end, min(limit, stop))
+    if rule.direction in ("backward", "both"):
+        limit = spans[max(first - rule.max_scope, 0)][0]
+        stop = max((c for c in cuts if c < match.start), default=limit)
+        start = min(match.start, max(limit, stop))
+    return start, end
+
+
+def _classify(sentence: Sentence, cues: tuple[ScopedCue, ...], *, lede: bool) -> SentenceCues:
+    categories = {c.rule.category for c in cues}
+    furniture = sentence.role in ("furniture", "heading") or "clutter" in categories
+    headline = sentence.role == "headline"
+    claim = headline or (not furniture and any(c.rule.claim for c in cues))
+    values = {c.rule.value for c in cues if c.rule.category == "study"}
+    background = "background" in values
+    primary = headline or (claim and lede) or "primary" in values
+    if furniture and not headline:
+        claim = primary = False
+    return SentenceCues(sentence, cues, claim, primary and not background, background)

@@ -1,0 +1,42 @@
+"""The error tree. Each error carries the exit code the CLI maps it to."""
+
+from __future__ import annotations
+
+
+class HedgecheckError(Exception):
+    """Base of every error hedgecheck raises on purpose."""
+
+    exit_code = 2
+
+
+class RuleError(HedgecheckError):
+    """A rule pack is invalid: names the file, the rule and the key at fault."""
+
+    def __init__(self, message: str, *, path: str = "", rule: str = "", key: str = "") -> None:
+        self.path = path
+        self.rule = rule
+        self.key = key
+        where = ", ".join(
+            part
+            for part in (
+                path,
+                f"rule {rule!r}" if rule else "",
+                f"key {key!r}" if key else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class InputError(HedgecheckError):
+    """An input file cannot be read or does not have the expected shape."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = path + (f":{line}" if line is not None else "")
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UsageError(HedgecheckError):
+    """The caller asked for something that does not exist (unknown task, format…)."""

@@ -1,0 +1,204 @@
+"""The report model: frozen dataclasses with character offsets into the checked text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Label(str, Enum):
+    """Confidence a careful reader should place in a claim, from high to low."""
+
+    ESTABLISHED = "established"
+    SUPPORTED = "supported"
+    PRELIMINARY = "preliminary"
+    SPECULATIVE = "speculative"
+
+    @property
+    def rank(self) -> int:
+        """0 for speculative up to 3 for established."""
+        return _LABEL_ORDER.index(self)
+
+    @classmethod
+    def from_rank(cls, rank: int) -> Label:
+        return _LABEL_ORDER[max(0, min(rank, len(_LABEL_ORDER) - 1))]
+
+
+_LABEL_ORDER = [Label.SPECULATIVE, Label.PRELIMINARY, Label.SUPPORTED, Label.ESTABLISHED]
+
+
+class Strength(str, Enum):
+    """Relationship a claim states (Sumner et al. 2014; Yu et al. 2019)."""
+
+    NONE = "none"
+    CORRELATIONAL = "correlational"
+    CONDITIONAL = "conditional"
+    CAUSAL = "causal"
+
+    @property
+    def level(self) -> int:
+        """0 none, 1 correlational, 2 conditional causal, 3 direct causal."""
+        return list(Strength).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One rule match that modifies a claim."""
+
+    rule: str
+    name: str
+    category: str
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    weight: float
+    scope: str = "sentence"
+    value: str | None = None
+    kind: str | None = None
+    quoted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "name": self.name,
+            "category": self.category,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "scope": self.scope,
+            "weight": self.weight,
+        }
+        if self.kind is not None:
+            data["kind"] = self.kind
+        if self.value is not None:
+            data["value"] = self.value
+        if self.quoted:
+            data["quoted"] = True
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Evidence signals a claim rests on, as the text states them."""
+
+    design: str | None = None
+    subjects: str | None = None
+    sample: str | None = None
+    publication: str | None = None
+    limitations: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "design": self.design,
+            "subjects": self.subjects,
+            "sample": self.sample,
+            "publication": self.publication,
+            "limitations": list(self.limitations),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One step of the explanation trail: what moved a score, and by how much."""
+
+    source: str
+    axis: str
+    weight: float
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"source": self.source, "axis": self.axis, "weight": self.weight}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence that asserts a finding or relationship, with its scores and cues."""
+
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    headline: bool
+    primary: bool
+    label: Label
+    certainty: float
+    strength: Strength
+    negated: bool
+    evidence: Evidence
+    cues: tuple[Cue, ...]
+    explanation: tuple[Contribution, ...]
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "headline": self.headline,
+            "primary": self.primary,
+            "label": self.label.value,
+            "confidence": self.confidence,
+            "certainty": self.certainty,
+            "strength": self.strength.value,
+            "negated": self.negated,
+            "evidence": self.evidence.to_dict(),
+            "cues": [cue.to_dict() for cue in self.cues],
+            "explanation": [step.to_dict() for step in self.explanation],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something an editor should look at, tied to a span of the text."""
+
+    code: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything hedgecheck says about one text."""
+
+    label: Label | None
+    headline: str | None
+    claims: tuple[Claim, ...]
+    findings: tuple[Finding, ...] = ()
+    study_cues: tuple[Cue, ...] = field(default=())
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "label": self.label.value if self.label else None,
+            "headline": self.headline,
+            "study_cues": [cue.to_dict() for cue in self.study_cues],
+            "claims": [claim.to_dict() for claim in self.claims],
+            "findings": [finding.to_dict() for finding in self.findings],
+        }

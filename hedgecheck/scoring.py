@@ -1,0 +1,142 @@
+"""From the cues that govern a claim to its strength, certainty, evidence and label.
+
+Two logits are kept apart, as the literature asks: *certainty* (how firmly the text commits:
+hedges, boosters, hype) and *evidence* (what the study can support: design, subjects, sample,
+publication status, limitations). The label combines them; a cue may also cap the label
+("in mice" can never be more than preliminary). Several cues pointing the same way add up
+sub-additively (Salager-Meyer's compound hedges are stronger, not twice as strong).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from hedgecheck.engine import ScopedCue, SentenceCues
+from hedgecheck.model import Contribution, Evidence, Label, Strength
+from hedgecheck.rules import LABELS, Scoring
+
+_EVIDENCE_FIELDS = {"design": "design", "subject": "subjects", "sample": "sample",
+                    "publication": "publication"}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The scores of one claim, before they are dressed as a report Claim."""
+
+    cues: tuple[ScopedCue, ...]
+    strength: Strength
+    negated: bool
+    certainty_logit: float
+    evidence_logit: float
+    confidence_logit: float
+    label: Label
+    evidence: Evidence
+    explanation: tuple[Contribution, ...]
+
+    @property
+    def certainty(self) -> float:
+        return sigmoid(self.certainty_logit)
+
+    @property
+    def confidence(self) -> float:
+        return sigmoid(self.confidence_logit)
+
+
+def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring) -> Assessment:
+    """Score one sentence as a claim; study-level cues count only for primary claims."""
+    governing = item.governing()
+    extra = [c for c in study_cues if c.match.start not in {g.match.start for g in item.cues}]
+    applied = [*governing, *(extra if item.primary else [])]
+    explanation: list[Contribution] = [
+        Contribution("bias", "certainty", scoring.certainty_bias, "an unhedged statement")
+    ]
+    certainty = scoring.certainty_bias + _add_up(
+        [c for c in applied if c.rule.axis == "certainty"], scoring, "certainty", explanation
+    )
+    evidence = _add_up(
+        [c for c in applied if c.rule.axis == "evidence"], scoring, "evidence", explanation
+    )
+    confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
+    label, capped_by = _label(confidence, applied, scoring)
+    if capped_by is not None:
+        explanation.append(Contribution(capped_by.rule.id, "cap", 0.0,
+                                        f"label capped at {capped_by.rule.cap}"))
+    return Assessment(
+        cues=tuple(applied),
+        strength=_strength(item, governing),
+        negated=any(c.rule.category == "negation" for c in governing),
+        certainty_logit=certainty,
+        evidence_logit=evidence,
+        confidence_logit=confidence,
+        label=label,
+        evidence=_evidence(applied),
+        explanation=tuple(explanation),
+    )
+
+
+def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, float]:
+    """Each cue's weight after the sub-additive decay, keyed by the cue's start offset."""
+    result: dict[int, float] = {}
+    positive = sorted((c for c in cues if c.rule.weight > 0), key=lambda c: -c.rule.weight)
+    negative = sorted((c for c in cues if c.rule.weight < 0), key=lambda c: c.rule.weight)
+    for group in (positive, negative):
+        for rank, cue in enumerate(group):
+            result[cue.match.start] = cue.rule.weight * scoring.repeat_decay**rank
+    return result
+
+
+def _add_up(cues: list[ScopedCue], scoring: Scoring, axis: str,
+            explanation: list[Contribution]) -> float:
+    weights = effective_weights(cues, scoring)
+    total = 0.0
+    for cue in cues:
+        weight = round(weights.get(cue.match.start, 0.0), 4)
+        if weight:
+            note = cue.rule.name + (" (study-level)" if cue.document else "")
+            explanation.append(Contribution(cue.rule.id, axis, weight, note))
+            total += weight
+    return total
+
+
+def _label(confidence: float, cues: Sequence[ScopedCue],
+           scoring: Scoring) -> tuple[Label, ScopedCue | None]:
+    rank = scoring.label_rank(confidence)
+    capping = [c for c in cues if c.rule.cap is not None]
+    lowest = min(capping, key=lambda c: LABELS.index(c.rule.cap), default=None)
+    if lowest is not None and LABELS.index(lowest.rule.cap) < rank:
+        return Label.from_rank(LABELS.index(lowest.rule.cap)), lowest
+    return Label.from_rank(rank), None
+
+
+def _strength(item: SentenceCues, governing: Sequence[ScopedCue]) -> Strength:
+    """Yu et al. / Sumner scale: association wins over an adjectival causal verb; a
+    conditional hedge reaching a causal verb makes it conditional."""
+    relations = [c for c in item.cues if c.rule.category == "relation"]
+    if not relations:
+        return Strength.NONE
+    if any(c.rule.value == "correlational" for c in relations):
+        return Strength.CORRELATIONAL
+    conditional = [c for c in item.cues if c.rule.conditional]
+    causal = [c for c in relations if c.rule.value == "causal"]
+    if all(any(h.reaches(c.match.start, c.match.end) for h in conditional) for c in causal):
+        return Strength.CONDITIONAL
+    return Strength.CAUSAL
+
+
+def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
+    found: dict[str, ScopedCue] = {}
+    for cue in cues:
+        field = _EVIDENCE_FIELDS.get(cue.rule.category)
+        if field and (field not in found or abs(cue.rule.weight) > abs(found[field].rule.weight)):
+            found[field] = cue
+    limitations = tuple(dict.fromkeys(
+        c.rule.kind or c.rule.name for c in cues if c.rule.category == "limitation"
+    ))
+    return Evidence(limitations=limitations,
+                    **{field: cue.rule.value for field, cue in found.items()})
+
+
+def sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, value))))

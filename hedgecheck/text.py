@@ -1,0 +1,243 @@
+"""Plain text into paragraphs, lines and sentences, with character offsets.
+
+Scraped pages mix prose with furniture, so each line is classified before sentences are cut:
+a date line, a breadcrumb glued from link texts, an all-capitals label or a short line
+without end punctuation is not prose. The first title-like line that is not repeated as the
+start of a longer one is the headline.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import regex
+
+ROLES = ("headline", "body", "heading", "furniture")
+
+_TERMINAL = regex.compile(r"""[.!?]["'”’)\]]*\s*$|:\s*$""")
+_TERMINAL_PROSE = regex.compile(r"""[.!?;]["'”’)\]]*\s*$""")
+_INNER_END = regex.compile(r"""\p{Ll}[.!?]["'”’)\]]*\s+\S""")
+_BULLET = regex.compile(r"^\s*(?:[-*•·◦▪‣–—]|\d{1,3}[.)]|\([a-z0-9]\))\s+")
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’\-]*|\d+(?:[.,]\d+)*")
+_TOKEN = regex.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+_DATE_LINE = regex.compile(
+    rf"^\s*(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    rf"(?:\s*(?:at\s+)?\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?)?\s*$",
+    regex.IGNORECASE,
+)
+# "HomeNewsHealth": link texts glued together when a breadcrumb loses its separators.
+_GLUED = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}")
+_DASH_LABEL = regex.compile(r"^\s*[-–—]+\s*\S.*\S\s*[-–—]+\s*$")
+_SENTENCE_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
+_ABBREVIATIONS = frozenset(
+    "al e.g i.e dr mr mrs ms prof fig figs vs approx ca no nos st jr sr inc ltd co vol pp ref"
+    " eq sec cf u.s u.k e.u ph.d jan feb mar apr jun jul aug sep sept oct nov dec dept univ"
+    " gen gov rep sen est min max".split()
+)
+_SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from vs via".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence-like unit: a sentence in prose, or a whole non-prose line."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int
+    content_start: int
+    paragraph: int
+    kind: str
+
+
+class LineIndex:
+    """Offset to 1-based line and column."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0]
+        self._starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Word and punctuation tokens of ``text[start:end]`` as absolute offsets."""
+    return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def segment(text: str, *, find_headline: bool = True) -> list[Sentence]:
+    """Split ``text`` into sentences with roles (headline, body, heading, furniture)."""
+    lines = _classify_lines(text)
+    headline = _pick_headline(text, lines) if find_headline else None
+    sentences: list[Sentence] = []
+    for group in _line_runs(text, lines):
+        first = group[0]
+        if first is headline:
+            role = "headline"
+        elif first.kind in ("heading", "furniture", "title"):
+            role = "heading" if first.kind == "title" else first.kind
+        else:
+            role = "body"
+        if role == "body":
+            spans = _split_sentences(text, first.content_start, group[-1].end)
+        else:
+            spans = [(first.content_start, group[-1].end)]
+        for start, end in spans:
+            start, end = _trim(text, start, end)
+            if end > start:
+                sentences.append(
+                    Sentence(len(sentences), start, end, text[start:end], first.paragraph, role)
+                )
+    return sentences
+
+
+def _classify_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    paragraph = 0
+    offset = 0
+    previous_blank = True
+    for raw in text.splitlines(keepends=True):
+        start, end = offset, offset + len(raw.rstrip("\r\n"))
+        offset += len(raw)
+        body = text[start:end]
+        if not body.strip():
+            previous_blank = True
+            continue
+        if previous_blank and lines:
+            paragraph += 1
+        previous_blank = False
+        bullet = _BULLET.match(body)
+        content_start = start + (bullet.end() if bullet else len(body) - len(body.lstrip()))
+        kind = "furniture" if _DASH_LABEL.match(body) else _line_kind(text[content_start:end])
+        lines.append(Line(start, end, content_start, paragraph, kind))
+    return lines
+
+
+def _line_kind(body: str) -> str:
+    stripped = body.strip()
+    words = _WORD.findall(stripped)
+    if not words:
+        return "furniture"
+    if _DATE_LINE.match(stripped) or _DASH_LABEL.match(stripped):
+        return "furniture"
+    if any(len(_GLUED.findall(word)) >= 2 for word in stripped.split()):
+        return "furniture"
+    letters = [ch for ch in stripped if ch.isalpha()]
+    if len(words) <= 8 and letters and all(ch.isupper() for ch in letters) and len(letters) > 3:
+        return "heading"
+    if _TERMINAL_PROSE.search(stripped) or _INNER_END.search(stripped):
+        return "prose"
+    if stripped.endswith(":") or len(words) <= 3:
+        return "heading"
+    if regex.search(r"\S:\s+\p{Lu}", stripped) and _title_case_ratio(words) >= 0.5:
+        return "heading"
+    if stripped[0].isupper() and len(words) <= 30:
+        return "title"
+    return "prose"
+
+
+def _title_case_ratio(words: list[str]) -> float:
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return sum(1 for w in content if w[0].isupper()) / len(content) if content else 0.0
+
+
+def _pick_headline(text: str, lines: list[Line]) -> Line | None:
+    """The first title line before the prose starts that no later title line extends."""
+    titles: list[Line] = []
+    for line in lines:
+        if line.kind == "prose" and len(_WORD.findall(text[line.content_start:line.end])) >= 8:
+            break
+        if line.kind == "title":
+            titles.append(line)
+    for line in titles:
+        own = _normalise(text[line.content_start:line.end])
+        repeated = any(
+            other is not line and _normalise(text[other.content_start:other.end]).startswith(own)
+            and len(_normalise(text[other.content_start:other.end])) > len(own)
+            for other in titles
+        )
+        if not repeated:
+            return line
+    return None
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _line_runs(text: str, lines: list[Line]) -> list[list[Line]]:
+    """Group lines that continue one piece of prose; any other line stands alone."""
+    runs: list[list[Line]] = []
+    for line in lines:
+        if runs and _continues(text, runs[-1][-1], line):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def _continues(text: str, previous: Line, line: Line) -> bool:
+    if previous.paragraph != line.paragraph or previous.kind != "prose" or line.kind != "prose":
+        return False
+    if line.content_start != line.start + _indent(text, line):
+        return False  # a bulleted line starts its own item
+    if _TERMINAL.search(text[previous.start:previous.end]):
+        return True
+    # A hard-wrapped paragraph: a long line running on into a lower-case continuation.
+    first = text[line.content_start:line.content_start + 1]
+    return previous.end - previous.start >= 50 and first.islower()
+
+
+def _indent(text: str, line: Line) -> int:
+    body = text[line.start:line.end]
+    return len(body) - len(body.lstrip())
+
+
+def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if _is_abbreviation(text, cursor, match.start()):
+            continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return spans
+
+
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = regex.search(r"([\p{L}.]+)$", text[start:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().lstrip(".")
+    if token in _ABBREVIATIONS:
+        return True
+    # Initials ("J. Smith") and dotted acronyms ("U.S.", "e.g.") are not sentence ends.
+    return len(token) == 1 or regex.fullmatch(r"(?:\p{L}\.)+\p{L}", token) is not None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

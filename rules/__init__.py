@@ -1,0 +1,1 @@
+"""Default rule packs, installed as ``hedgecheck.packs`` (data only)."""
