@@ -5,7 +5,7 @@ from __future__ import annotations
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.model import Claim, Cue, Label, Report
 from hedgecheck.rules import RuleSet, default_rules
-from hedgecheck.scoring import assess, effective_weights
+from hedgecheck.scoring import assess
 from hedgecheck.text import LineIndex
 
 
@@ -39,9 +39,6 @@ def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, lines: LineIn
     sentence = item.sentence
     in_title = sentence.index < 0
     result = assess(item, analysis.study_cues, rules.scoring)
-    weights = effective_weights(
-        [c for c in result.cues if c.rule.axis in ("certainty", "evidence")], rules.scoring
-    )
     line, column = (0, sentence.start + 1) if in_title else lines.position(sentence.start)
     return Claim(
         text=sentence.text,
@@ -57,8 +54,7 @@ def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, lines: LineIn
         negated=result.negated,
         evidence=result.evidence,
         cues=tuple(
-            _cue(c, lines, round(weights.get(c.match.start, 0.0), 4),
-                 in_title=in_title and not c.document)
+            _cue(c, lines, result.weight_of(c), in_title=in_title and not c.document)
             for c in result.cues
         ),
         explanation=result.explanation,

@@ -138,7 +138,7 @@ def _fail(exc: Exception) -> None:
 def _inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | InputError]]:
     for raw in paths:
         if raw == "-":
-            yield "-", click.get_text_stream("stdin").read()
+            yield "-", sys.stdin.read()
             continue
         path = Path(raw)
         if path.is_dir():

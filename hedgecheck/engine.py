@@ -158,7 +158,10 @@ def _classify(sentence: Sentence, cues: tuple[ScopedCue, ...], *, lede: bool) ->
     claim = headline or (not furniture and any(c.rule.claim for c in cues))
     values = {c.rule.value for c in cues if c.rule.category == "study"}
     background = "background" in values
-    primary = headline or (claim and lede) or "primary" in values
+    # A study-level cue ("a small study", "not peer-reviewed") says the sentence is about
+    # the article's own study, as a "the researchers" marker does.
+    about_study = "primary" in values or any(c.rule.scope == "document" for c in cues)
+    primary = headline or (claim and lede) or about_study
     if furniture and not headline:
         claim = primary = False
     return SentenceCues(sentence, cues, claim, primary and not background, background)

@@ -182,25 +182,32 @@ class Matcher:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
                 self._by_group[group] = rule
-                branches.append(f"(?P<{group}>{_wrap(pattern, rule.case_sensitive)})")
-        self._pattern = regex.compile("(?p)" + "|".join(branches) if branches else "(?!)")
+                branches.append(f"(?P<{group}>{_body(pattern, rule.case_sensitive)})(?!\\w)")
+        # The shared word-start test stands outside the alternation, so positions inside a
+        # word are rejected once instead of once per branch (several times faster).
+        body = "(?p)(?<!\\w)(?:" + "|".join(branches) + ")" if branches else "(?!)"
+        self._pattern = regex.compile(body)
 
-    def find(self, text: str) -> list[CueMatch]:
+    def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
+        """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
+        ``include_pseudo`` (for rule tests and explanations)."""
         raw = [
             CueMatch(self._by_group[m.lastgroup], m.start(), m.end(), m.group())
             for m in self._pattern.finditer(text, overlapped=True)
             if m.end() > m.start()
         ]
-        return _resolve_overlaps(raw)
+        return _resolve_overlaps(raw, include_pseudo)
+
+
+def _body(pattern: str, case_sensitive: bool) -> str:
+    return f"(?:{pattern})" if case_sensitive else f"(?i:{pattern})"
 
 
 def _wrap(pattern: str, case_sensitive: bool) -> str:
-    flags = "" if case_sensitive else "i"
-    body = f"(?{flags}:{pattern})" if flags else f"(?:{pattern})"
-    return rf"(?<!\w){body}(?!\w)"
+    return rf"(?<!\w){_body(pattern, case_sensitive)}(?!\w)"
 
 
-def _resolve_overlaps(matches: list[CueMatch]) -> list[CueMatch]:
+def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[CueMatch]:
     kept: list[CueMatch] = []
     taken: list[tuple[int, int]] = []
     for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
@@ -211,7 +218,8 @@ def _resolve_overlaps(matches: list[CueMatch]) -> list[CueMatch]:
     swallowers = [m for m in kept if m.rule.category == "pseudo"]
     result = [
         m for m in kept
-        if m.rule.category != "pseudo" and not any(_swallows(p, m) for p in swallowers)
+        if (include_pseudo and m.rule.category == "pseudo")
+        or (m.rule.category != "pseudo" and not any(_swallows(p, m) for p in swallowers))
     ]
     return sorted(result, key=lambda m: (m.start, m.end))
 

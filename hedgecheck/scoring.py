@@ -17,6 +17,8 @@ from hedgecheck.engine import ScopedCue, SentenceCues
 from hedgecheck.model import Contribution, Evidence, Label, Strength
 from hedgecheck.rules import LABELS, Scoring
 
+# A design that names its subjects ("animal studies", "in vitro") states them too.
+_DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
 _EVIDENCE_FIELDS = {"design": "design", "subject": "subjects", "sample": "sample",
                     "publication": "publication"}
 
@@ -34,6 +36,11 @@ class Assessment:
     label: Label
     evidence: Evidence
     explanation: tuple[Contribution, ...]
+    weights: dict[int, float]
+
+    def weight_of(self, cue: ScopedCue) -> float:
+        """The cue's weight after decay, as it entered its axis (0 for unweighted cues)."""
+        return self.weights.get(cue.match.start, 0.0)
 
     @property
     def certainty(self) -> float:
@@ -52,11 +59,12 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
     explanation: list[Contribution] = [
         Contribution("bias", "certainty", scoring.certainty_bias, "an unhedged statement")
     ]
+    weights: dict[int, float] = {}
     certainty = scoring.certainty_bias + _add_up(
-        [c for c in applied if c.rule.axis == "certainty"], scoring, "certainty", explanation
+        [c for c in applied if c.rule.axis == "certainty"], scoring, explanation, weights
     )
     evidence = _add_up(
-        [c for c in applied if c.rule.axis == "evidence"], scoring, "evidence", explanation
+        [c for c in applied if c.rule.axis == "evidence"], scoring, explanation, weights
     )
     confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
     label, capped_by = _label(confidence, applied, scoring)
@@ -73,6 +81,7 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         label=label,
         evidence=_evidence(applied),
         explanation=tuple(explanation),
+        weights=weights,
     )
 
 
@@ -87,15 +96,17 @@ def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, 
     return result
 
 
-def _add_up(cues: list[ScopedCue], scoring: Scoring, axis: str,
-            explanation: list[Contribution]) -> float:
-    weights = effective_weights(cues, scoring)
+def _add_up(cues: list[ScopedCue], scoring: Scoring, explanation: list[Contribution],
+            weights: dict[int, float]) -> float:
+    """Sum one axis's cue weights sub-additively, recording each step of the trail."""
     total = 0.0
+    decayed = effective_weights(cues, scoring)
     for cue in cues:
-        weight = round(weights.get(cue.match.start, 0.0), 4)
+        weight = round(decayed.get(cue.match.start, 0.0), 4)
         if weight:
             note = cue.rule.name + (" (study-level)" if cue.document else "")
-            explanation.append(Contribution(cue.rule.id, axis, weight, note))
+            explanation.append(Contribution(cue.rule.id, cue.rule.axis, weight, note))
+            weights[cue.match.start] = weight
             total += weight
     return total
 
@@ -134,8 +145,10 @@ def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
     limitations = tuple(dict.fromkeys(
         c.rule.kind or c.rule.name for c in cues if c.rule.category == "limitation"
     ))
-    return Evidence(limitations=limitations,
-                    **{field: cue.rule.value for field, cue in found.items()})
+    values = {field: cue.rule.value for field, cue in found.items()}
+    if "subjects" not in values and values.get("design") in _DESIGN_SUBJECTS:
+        values["subjects"] = _DESIGN_SUBJECTS[values["design"]]
+    return Evidence(limitations=limitations, **values)
 
 
 def sigmoid(value: float) -> float:

@@ -127,7 +127,24 @@ def _classify_lines(text: str) -> list[Line]:
         content_start = start + (bullet.end() if bullet else len(body) - len(body.lstrip()))
         kind = "furniture" if _DASH_LABEL.match(body) else _line_kind(text[content_start:end])
         lines.append(Line(start, end, content_start, paragraph, kind))
-    return lines
+    return _rejoin_wrapped(text, lines)
+
+
+def _rejoin_wrapped(text: str, lines: list[Line]) -> list[Line]:
+    """A long unpunctuated line that runs on into a lower-case line is wrapped prose."""
+    result = list(lines)
+    for i in range(len(result) - 1, 0, -1):
+        previous, line = result[i - 1], result[i]
+        if (previous.kind == "title" and previous.paragraph == line.paragraph
+                and _wrapped(text, previous, line)):
+            result[i - 1] = Line(previous.start, previous.end, previous.content_start,
+                                 previous.paragraph, "prose")
+    return result
+
+
+def _wrapped(text: str, previous: Line, line: Line) -> bool:
+    first = text[line.content_start:line.content_start + 1]
+    return previous.end - previous.start >= 50 and first.islower()
 
 
 def _line_kind(body: str) -> str:
@@ -200,9 +217,7 @@ def _continues(text: str, previous: Line, line: Line) -> bool:
         return False  # a bulleted line starts its own item
     if _TERMINAL.search(text[previous.start:previous.end]):
         return True
-    # A hard-wrapped paragraph: a long line running on into a lower-case continuation.
-    first = text[line.content_start:line.content_start + 1]
-    return previous.end - previous.start >= 50 and first.islower()
+    return _wrapped(text, previous, line)
 
 
 def _indent(text: str, line: Line) -> int:

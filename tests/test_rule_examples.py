@@ -10,7 +10,8 @@ RULES = default_rules()
 
 
 def _spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in RULES.matcher.find(text) if m.rule.id == rule.id]
+    return [(m.start, m.end) for m in RULES.matcher.find(text, include_pseudo=True)
+            if m.rule.id == rule.id]
 
 
 @pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)

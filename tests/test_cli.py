@@ -1,0 +1,110 @@
+"""The command line: formats, exit codes, evaluate, rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hedgecheck.cli import main
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
+
+
+def test_scan_text_shows_line_column_label_and_cues() -> None:
+    result = CliRunner().invoke(main, ["scan", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert f"{EXAMPLE}:6:1: preliminary [headline]" in result.output
+    assert "“small study”" in result.output
+
+
+def test_scan_json_has_the_documented_shape() -> None:
+    result = CliRunner().invoke(main, ["scan", "--format", "json", str(EXAMPLE)])
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert document["schema_version"] == 1
+    (file,) = document["files"]
+    assert {"path", "label", "claims", "findings"} <= set(file)
+    claim = file["claims"][0]
+    for key in ("text", "label", "certainty", "strength", "start", "end", "line", "column",
+                "headline", "cues"):
+        assert key in claim
+    for key in ("rule", "category", "text", "start", "end", "scope", "weight"):
+        assert key in claim["cues"][0]
+
+
+def test_scan_reads_stdin() -> None:
+    result = CliRunner().invoke(main, ["scan", "--format", "json", "-"],
+                                input="Coffee may reduce the risk of stroke.\n")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["files"][0]["claims"][0]["strength"] == "conditional"
+
+
+def test_bad_input_names_the_file_and_the_rest_goes_on(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfa not text")
+    good = tmp_path / "good.txt"
+    good.write_text("Coffee is linked to a longer life.", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", "--format", "json", str(bad), str(good)])
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr and "UTF-8" in result.stderr
+    assert json.loads(result.stdout)["files"][0]["path"] == str(good)
+    assert bad.read_bytes() == b"\xff\xfe\xfa not text"
+
+
+def test_missing_file_is_exit_2() -> None:
+    result = CliRunner().invoke(main, ["scan", "does-not-exist.txt"])
+    assert result.exit_code == 2
+    assert "does-not-exist.txt: no such file" in result.stderr
+
+
+def test_bad_rule_pack_is_exit_2_naming_the_file(tmp_path: Path) -> None:
+    pack = tmp_path / "house.toml"
+    pack.write_text("[pack]\nname = 'x'\nflavour = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", "--rules", str(pack), str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert str(pack) in result.stderr
+
+
+def test_evaluate_prints_metrics_and_writes_predictions(tmp_path: Path) -> None:
+    data = tmp_path / "strength.jsonl"
+    rows = [
+        {"id": "a", "text": "Smoking causes lung cancer.", "label": 3},
+        {"id": "b", "text": "Coffee is associated with longer life.", "label": 1},
+        {"id": "c", "text": "Exercise may improve memory.", "label": 2},
+        {"id": "d", "text": "We recruited 40 adults.", "label": 0},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "predictions.jsonl"
+    result = CliRunner().invoke(main, ["evaluate", "strength", str(data), "--predictions",
+                                       str(out)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    assert metrics["n"] == 4
+    assert metrics["macro_f1"] == 1.0
+    predictions = [json.loads(line) for line in out.read_text().splitlines()]
+    assert predictions == [{"id": "a", "prediction": 3}, {"id": "b", "prediction": 1},
+                           {"id": "c", "prediction": 2}, {"id": "d", "prediction": 0}]
+
+
+def test_evaluate_skips_bad_lines_naming_them(tmp_path: Path) -> None:
+    data = tmp_path / "hedge.jsonl"
+    data.write_text('{"id": 1, "text": "It may work.", "label": 1}\nnot json\n{"id": 3}\n',
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "hedge", str(data)])
+    assert result.exit_code == 2
+    assert f"{data}:2: not valid JSON" in result.stderr
+    assert f"{data}:3: missing field(s) text, label" in result.stderr
+    assert json.loads(result.stdout)["n"] == 1
+
+
+def test_rules_lists_and_documents_a_rule() -> None:
+    runner = CliRunner()
+    listing = runner.invoke(main, ["rules"])
+    assert listing.exit_code == 0
+    first = listing.output.split()[0]
+    doc = runner.invoke(main, ["rules", first])
+    assert doc.exit_code == 0
+    assert "## Why" in doc.output and "## Source" in doc.output
+    assert runner.invoke(main, ["rules", "NOPE999"]).exit_code == 2

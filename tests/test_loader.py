@@ -1,0 +1,102 @@
+"""The loader rejects bad packs with an error naming file, rule and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hedgecheck import RuleError, load_rules
+
+GOOD = """
+[pack]
+name = "house"
+
+[[rules]]
+id = "HSE001"
+name = "house-hedge"
+category = "hedge"
+kind = "modal"
+patterns = ['perchance']
+weight = -1.0
+summary = "s"
+why = "w"
+source = "house style guide"
+examples.match = ["It [[perchance]] works."]
+examples.no_match = ["It works."]
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "house.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_pack_loads_and_matches(tmp_path: Path) -> None:
+    rules = load_rules(_write(tmp_path, GOOD))
+    assert [r.id for r in rules.rules] == ["HSE001"]
+    assert [m.text for m in rules.matcher.find("It perchance works.")] == ["perchance"]
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (("summary = \"s\"", "summary = \"s\"\ncolour = 'red'"), "colour", "unknown key"),
+        (("patterns = ['perchance']", "patterns = ['(perchance']"), "patterns[0]", "bad pattern"),
+        (("category = \"hedge\"", "category = \"hedges\""), "category", "unknown category"),
+        (("kind = \"modal\"", "kind = \"modall\""), "kind", "expected one of"),
+        (("source = \"house style guide\"\n", ""), "source", "missing"),
+        (("examples.no_match = [\"It works.\"]\n", ""), "examples.no_match", "non-empty"),
+        (("weight = -1.0", "weight = 'low'"), "weight", "number"),
+        (("weight = -1.0", "weight = -1.0\ncap = 'maybe'"), "cap", "expected one of"),
+        (("patterns = ['perchance']", "patterns = ['(?P<x>perchance)']"), "patterns[0]",
+         "named groups"),
+        (("patterns = ['perchance']", "patterns = ['x*']"), "patterns[0]", "empty string"),
+        (("It [[perchance]] works.", "It perchance works."), "examples.match", "no [[span]]"),
+    ],
+)
+def test_errors_name_file_rule_and_key(tmp_path: Path, change: tuple[str, str], key: str,
+                                       message: str) -> None:
+    old, new = change
+    assert old in GOOD
+    path = _write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    text = str(info.value)
+    assert str(path) in text
+    assert "HSE001" in text
+    assert repr(key) in text
+    assert message in text
+
+
+def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD + GOOD.split("[pack]\nname = \"house\"\n", 1)[1])
+    with pytest.raises(RuleError, match="duplicate id"):
+        load_rules(path)
+
+
+def test_dangling_swallows_reference_is_rejected(tmp_path: Path) -> None:
+    pseudo = GOOD.replace('category = "hedge"\nkind = "modal"', 'category = "pseudo"').replace(
+        "weight = -1.0", "swallows = ['NOPE001']"
+    )
+    with pytest.raises(RuleError, match="NOPE001"):
+        load_rules(_write(tmp_path, pseudo))
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "[pack\nname=")
+    with pytest.raises(RuleError, match="not valid TOML") as info:
+        load_rules(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_pack_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="no such rule pack"):
+        load_rules(tmp_path / "absent.toml")
+
+
+def test_extra_packs_extend_the_defaults(tmp_path: Path) -> None:
+    rules = load_rules(_write(tmp_path, GOOD), include_defaults=True)
+    assert rules.get("HSE001") is not None
+    assert len(rules) > 50

@@ -1,0 +1,108 @@
+"""ConText-style scope: what a cue governs, what swallows it, where its scope ends."""
+
+from __future__ import annotations
+
+import hedgecheck
+from hedgecheck import Claim, Strength
+
+
+def _claim(text: str) -> Claim:
+    claims = hedgecheck.check(text).claims
+    assert claims, f"no claim found in {text!r}"
+    return claims[0]
+
+
+def _cue_texts(claim: Claim, category: str) -> list[str]:
+    return [c.text.lower() for c in claim.cues if c.category == category and c.weight != 0]
+
+
+BASE = _claim("Coffee reduces the risk of stroke.")
+
+
+def test_may_not_is_still_a_hedge_and_negates() -> None:
+    claim = _claim("The drug may not reduce pain in older adults.")
+    assert _cue_texts(claim, "hedge") == ["may"]
+    assert claim.negated
+    assert claim.certainty < BASE.certainty
+
+
+def test_no_evidence_that_is_absence_of_evidence_not_a_finding() -> None:
+    claim = _claim("There is no evidence that coffee causes cancer.")
+    assert "no evidence that" in _cue_texts(claim, "hedge")
+    assert claim.certainty < BASE.certainty
+
+
+def test_cannot_be_ruled_out_is_a_possibility_not_a_negation() -> None:
+    claim = _claim("A causal link to cancer cannot be ruled out.")
+    assert "cannot be ruled out" in _cue_texts(claim, "hedge")
+    assert not claim.negated
+
+
+def test_month_may_and_theresa_may_are_not_hedges() -> None:
+    for text in ("In May 2024, the drug reduced pain in a trial.",
+                 "The trial, which ended May 12, showed the drug reduces pain.",
+                 "Theresa May said the drug reduces pain."):
+        claim = _claim(text)
+        assert "may" not in _cue_texts(claim, "hedge"), text
+
+
+def test_could_not_is_negation_not_a_hedge() -> None:
+    claim = _claim("The researchers could not show that the drug reduces pain.")
+    assert "could" not in _cue_texts(claim, "hedge")
+    assert claim.negated
+
+
+def test_but_cuts_the_scope_of_a_later_hedge() -> None:
+    claim = _claim("The drug reduced pain in the trial, but it may cause nausea in some patients.")
+    assert claim.strength is Strength.CAUSAL
+    assert "may" not in [c.text for c in claim.cues]
+
+
+def test_a_hedge_on_the_relation_makes_it_conditional() -> None:
+    assert _claim("Coffee may reduce the risk of stroke.").strength is Strength.CONDITIONAL
+    assert _claim("Coffee is linked to a lower risk of stroke.").strength is Strength.CORRELATIONAL
+    assert BASE.strength is Strength.CAUSAL
+
+
+def test_prepositions_and_time_words_are_not_hedges() -> None:
+    claim = _claim(
+        "Little is known about how the drug improves mood within hours, around the time of "
+        "treatment, almost immediately."
+    )
+    hedges = _cue_texts(claim, "hedge")
+    assert "little is known" in hedges
+    assert not {"about", "around", "within", "almost"} & set(hedges)
+
+
+def test_quoted_cues_are_marked_as_quoted() -> None:
+    claim = _claim("“The drug may reduce pain,” the researcher said.")
+    may = next(c for c in claim.cues if c.text == "may")
+    assert may.quoted
+
+
+STUDY = """Coffee may protect the heart, small study suggests
+
+A new study of 30 adults suggests that coffee may protect the heart.
+
+The findings were presented at a cardiology conference and have not been peer-reviewed yet.
+
+In recent years, large randomised trials have demonstrated that statins reduce heart attacks.
+"""
+
+
+def test_study_level_cues_reach_the_study_claims_not_the_background() -> None:
+    report = hedgecheck.check(STUDY)
+    headline, lede = report.claims[0], report.claims[1]
+    assert headline.headline
+    for claim in (headline, lede):
+        documents = {c.value for c in claim.cues if c.scope == "document"}
+        assert {"not_peer_reviewed", "conference"} <= documents, claim.text
+    background = next(c for c in report.claims if c.text.startswith("In recent years"))
+    assert not [c for c in background.cues if c.scope == "document"]
+    assert background.label.rank > headline.label.rank
+
+
+def test_animal_subjects_cap_the_label_at_preliminary() -> None:
+    claim = _claim("In a large randomised trial in mice, the drug clearly reduced tumours.")
+    assert claim.evidence.subjects == "animals"
+    assert claim.label.rank <= hedgecheck.Label.PRELIMINARY.rank
