@@ -30,11 +30,23 @@ RUNS: list[tuple[str, str, tuple[str, ...], float, float | None, str]] = [
     ("strength", "strength-yu-pubmed.jsonl", ("macro_f1",), 0.55, 0.65, "0.878 (BioBERT)"),
     ("strength", "strength-yu-eureka.jsonl", ("macro_f1",), 0.56, None, "0.892 (BioBERT)"),
     ("strength", "strength-insciout-news.jsonl", ("macro_f1",), 0.37, 0.50, "none published"),
-    ("exaggeration", "exaggeration-wright2021.jsonl", ("macro_f1",), 0.41, 0.48,
-     "see Wright & Augenstein 2021"),
+    (
+        "exaggeration",
+        "exaggeration-wright2021.jsonl",
+        ("macro_f1",),
+        0.41,
+        0.48,
+        "see Wright & Augenstein 2021",
+    ),
     ("article", "article-fakehealth-story.jsonl", ("auc",), 0.51, None, "0.814 (CNN)"),
-    ("article", "article-fakehealth-release.jsonl", ("criteria", "evidence", "auc"), 0.52, None,
-     "0.707 (LR, evidence criterion)"),
+    (
+        "article",
+        "article-fakehealth-release.jsonl",
+        ("criteria", "evidence", "auc"),
+        0.52,
+        None,
+        "0.707 (LR, evidence criterion)",
+    ),
 ]
 
 
@@ -79,12 +91,22 @@ def run(data: Path) -> tuple[list[dict[str, Any]], float]:
         source = data / file
         if not source.exists():
             continue
-        figures = {name: metric(evaluate(task, source, rules=rules).metrics, path)
-                   for name, rules in variants}
-        rows.append({"task": task, "file": file, "metric": "/".join(path), "trivial": trivial,
-                     "floor": floor, "best": best, "figures": figures})
-        print(f"{task:13} {file:36} " + "  ".join(f"{v:.3f}" for v in figures.values()),
-              flush=True)
+        figures = {
+            name: metric(evaluate(task, source, rules=rules).metrics, path)
+            for name, rules in variants
+        }
+        rows.append(
+            {
+                "task": task,
+                "file": file,
+                "metric": "/".join(path),
+                "trivial": trivial,
+                "floor": floor,
+                "best": best,
+                "figures": figures,
+            }
+        )
+        print(f"{task:13} {file:36} " + "  ".join(f"{v:.3f}" for v in figures.values()), flush=True)
     if (data / "certainty-pei2021.jsonl").exists():
         rows.extend(_certainty_parts(data, base))
     return rows, time.perf_counter() - started
@@ -103,9 +125,17 @@ def _certainty_parts(data: Path, rules: RuleSet) -> list[dict[str, Any]]:
             handle.write("\n".join(json.dumps(i) for i in chosen))
         value = evaluate("certainty", handle.name, rules=rules).metrics["pearson"]
         Path(handle.name).unlink()
-        rows.append({"task": f"certainty ({part} part, n={len(chosen)})",
-                     "file": "certainty-pei2021.jsonl", "metric": "pearson", "trivial": None,
-                     "floor": None, "best": "", "figures": {"+ weights (shipped)": value}})
+        rows.append(
+            {
+                "task": f"certainty ({part} part, n={len(chosen)})",
+                "file": "certainty-pei2021.jsonl",
+                "metric": "pearson",
+                "trivial": None,
+                "floor": None,
+                "best": "",
+                "figures": {"+ weights (shipped)": value},
+            }
+        )
     return rows
 
 
@@ -123,15 +153,18 @@ def write(rows: list[dict[str, Any]], seconds: float, output: Path) -> None:
         "## Accuracy on dev",
         "",
         "| task | file | metric | trivial regex | floor (core issue) | "
-        + " | ".join(names) + " | literature's best |",
+        + " | ".join(names)
+        + " | literature's best |",
         "|---" * (6 + len(names)) + "|",
     ]
     for row in rows:
         cells = [f"{row['figures'][n]:.3f}" if n in row["figures"] else "" for n in names]
         trivial = f"{row['trivial']:.2f}" if row["trivial"] is not None else ""
         floor = f"≥ {row['floor']:.2f}" if row["floor"] is not None else ""
-        lines.append(f"| {row['task']} | `{row['file']}` | {row['metric']} | {trivial} | "
-                     f"{floor} | " + " | ".join(cells) + f" | {row['best']} |")
+        lines.append(
+            f"| {row['task']} | `{row['file']}` | {row['metric']} | {trivial} | "
+            f"{floor} | " + " | ".join(cells) + f" | {row['best']} |"
+        )
     lines += [
         "",
         "Ablation columns: *lexicon only* — every cue governs its whole sentence, no",

@@ -29,7 +29,7 @@ MIN_SEEN = 4
 SWEEPS = 200
 
 
-def features(text: str, rules) -> Counter[str]:  # noqa: ANN001 - RuleSet
+def features(text: str, rules) -> Counter[str]:
     counts: Counter[str] = Counter()
     for item in analyse(text, rules).sentences:
         if item.sentence.role == "furniture":
@@ -91,7 +91,7 @@ def _set_weight(text: str, rid: str, weight: float) -> tuple[str, int]:
         new = regex.sub(r"(?m)^weight\s*=.*$", line, body, count=1)
     else:
         new = regex.sub(rf'(?m)^(id\s*=\s*"{rid}")\s*$', rf"\1\n{line}", body, count=1)
-    return text[: block.start()] + new + text[block.end():], 1
+    return text[: block.start()] + new + text[block.end() :], 1
 
 
 def main() -> None:

@@ -9,8 +9,9 @@ from hedgecheck.scoring import assess
 from hedgecheck.text import LineIndex
 
 
-def check(text: str, *, title: str | None = None, rules: RuleSet | None = None,
-          path: str | None = None) -> Report:
+def check(
+    text: str, *, title: str | None = None, rules: RuleSet | None = None, path: str | None = None
+) -> Report:
     """Find the claims in ``text`` and label each one's confidence, with the cues behind it.
 
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
@@ -20,17 +21,16 @@ def check(text: str, *, title: str | None = None, rules: RuleSet | None = None,
     analysis = analyse(text, ruleset, title=title)
     lines = LineIndex(text)
     claims = tuple(
-        _claim(item, analysis, ruleset, lines)
-        for item in analysis.sentences
-        if item.claim
+        _claim(item, analysis, ruleset, lines) for item in analysis.sentences if item.claim
     )
     headline = next((c.text for c in claims if c.headline), None)
     return Report(
         label=_article_label(claims),
         headline=headline,
         claims=claims,
-        study_cues=tuple(_cue(c, lines, c.rule.weight, in_title=False)
-                         for c in analysis.study_cues),
+        study_cues=tuple(
+            _cue(c, lines, c.rule.weight, in_title=False) for c in analysis.study_cues
+        ),
         path=path,
     )
 
@@ -89,4 +89,3 @@ def _article_label(claims: tuple[Claim, ...]) -> Label | None:
         return None
     ranks = sorted(c.label.rank for c in main)
     return Label.from_rank(ranks[(len(ranks) - 1) // 2])
-

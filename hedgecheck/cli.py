@@ -32,23 +32,41 @@ def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
 
 
-def _rules_option(function):  # noqa: ANN001, ANN201 - click decorator
+def _rules_option(function):
     return click.option(
-        "--rules", "rule_paths", multiple=True, type=click.Path(dir_okay=True),
+        "--rules",
+        "rule_paths",
+        multiple=True,
+        type=click.Path(dir_okay=True),
         help="Extra rule pack (TOML file or folder), added to the default packs. Repeatable.",
     )(function)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to FILE instead of standard output.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE instead of standard output.",
+)
 @click.option("--color/--no-color", default=None, help="Colour the text format.")
 @_rules_option
-def scan(paths: tuple[str, ...], output_format: str, output: str | None,
-         color: bool | None, rule_paths: tuple[str, ...]) -> None:
+def scan(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    color: bool | None,
+    rule_paths: tuple[str, ...],
+) -> None:
     """Label every claim in PATHS (files, folders, or - for standard input)."""
     rules = _load(rule_paths)
     reports: list[Report] = []
@@ -71,11 +89,15 @@ def scan(paths: tuple[str, ...], output_format: str, output: str | None,
 @main.command(name="evaluate")
 @click.argument("task", type=click.Choice(sorted(TASKS)))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--predictions", type=click.Path(dir_okay=False, writable=True),
-              help="Write one JSON line per item: {\"id\", \"prediction\"}.")
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, writable=True),
+    help='Write one JSON line per item: {"id", "prediction"}.',
+)
 @_rules_option
-def evaluate_command(task: str, file: str, predictions: str | None,
-                     rule_paths: tuple[str, ...]) -> None:
+def evaluate_command(
+    task: str, file: str, predictions: str | None, rule_paths: tuple[str, ...]
+) -> None:
     """Score TASK predictions on a labelled JSON-lines FILE and print the metrics as JSON."""
     rules = _load(rule_paths)
     try:
@@ -108,7 +130,7 @@ def rules_command(rule_id: str | None, rule_paths: tuple[str, ...]) -> None:
     click.echo(_rule_doc(rule))
 
 
-def _rule_doc(rule) -> str:  # noqa: ANN001 - Rule
+def _rule_doc(rule) -> str:
     examples = [f"  + {e.text}" for e in rule.match_examples]
     examples += [f"  - {e.text}" for e in rule.no_match_examples]
     settings = f"category {rule.category}, weight {rule.weight:+g}, direction {rule.direction}"
@@ -116,11 +138,26 @@ def _rule_doc(rule) -> str:  # noqa: ANN001 - Rule
         settings += f" ({rule.max_scope} tokens)"
     if rule.cap:
         settings += f", caps the label at {rule.cap}"
-    return "\n".join([
-        f"{rule.id} {rule.name} ({rule.pack})", "", "## What it does", rule.summary, "",
-        "## Why", rule.why, "", "## Settings", settings, "", "## Examples", *examples, "",
-        "## Source", rule.source,
-    ])
+    return "\n".join(
+        [
+            f"{rule.id} {rule.name} ({rule.pack})",
+            "",
+            "## What it does",
+            rule.summary,
+            "",
+            "## Why",
+            rule.why,
+            "",
+            "## Settings",
+            settings,
+            "",
+            "## Examples",
+            *examples,
+            "",
+            "## Source",
+            rule.source,
+        ]
+    )
 
 
 def _load(rule_paths: tuple[str, ...]) -> RuleSet:
@@ -142,8 +179,9 @@ def _inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | InputError]]:
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in SCAN_EXTENSIONS)
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCAN_EXTENSIONS
+            )
             for file in files:
                 yield str(file), _read(file)
         else:

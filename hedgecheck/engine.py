@@ -18,6 +18,7 @@ import regex
 from hedgecheck.rules import CueMatch, RuleSet
 from hedgecheck.text import Sentence, segment, tokens
 
+_STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
 _QUOTE_PAIRS = regex.compile(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
 
 
@@ -32,7 +33,7 @@ class ScopedCue:
     quoted: bool = False
 
     @property
-    def rule(self):  # noqa: ANN201 - Rule, kept short for readability at call sites
+    def rule(self):
         return self.match.rule
 
     def reaches(self, start: int, end: int) -> bool:
@@ -77,7 +78,9 @@ def analyse(text: str, rules: RuleSet, *, title: str | None = None) -> Analysis:
     With ``title`` the headline is that separate string (offsets into it), not a line of text.
     """
     body = segment(text, find_headline=title is None)
-    units = [(text, s, m) for s, m in zip(body, _assign(rules.matcher.find(text), body), strict=True)]
+    units = [
+        (text, s, m) for s, m in zip(body, _assign(rules.matcher.find(text), body), strict=True)
+    ]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
         units.insert(0, (title, heading, rules.matcher.find(title)))
@@ -90,14 +93,21 @@ def analyse(text: str, rules: RuleSet, *, title: str | None = None) -> Analysis:
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)
-    study = tuple(
-        ScopedCue(c.match, c.scope_start, c.scope_end, document=True, quoted=c.quoted)
-        for item in analysed
-        if item.primary and not item.background
-        for c in item.cues
-        if c.rule.scope == "document"
-    )
-    return Analysis(text=text, sentences=tuple(analysed), study_cues=study)
+    return Analysis(text=text, sentences=tuple(analysed), study_cues=_study_cues(analysed))
+
+
+def _study_cues(analysed: list[SentenceCues]) -> tuple[ScopedCue, ...]:
+    """Study-level cues stated in sentences about the article's own study, once per rule."""
+    found: dict[str, ScopedCue] = {}
+    for item in analysed:
+        if not item.primary or item.background:
+            continue
+        for cue in item.cues:
+            if cue.rule.scope == "document" and cue.rule.id not in found:
+                found[cue.rule.id] = ScopedCue(
+                    cue.match, cue.scope_start, cue.scope_end, document=True, quoted=cue.quoted
+                )
+    return tuple(found.values())
 
 
 def _title_sentence(title: str) -> Sentence | None:
@@ -158,9 +168,12 @@ def _classify(sentence: Sentence, cues: tuple[ScopedCue, ...], *, lede: bool) ->
     claim = headline or (not furniture and any(c.rule.claim for c in cues))
     values = {c.rule.value for c in cues if c.rule.category == "study"}
     background = "background" in values
-    # A study-level cue ("a small study", "not peer-reviewed") says the sentence is about
-    # the article's own study, as a "the researchers" marker does.
-    about_study = "primary" in values or any(c.rule.scope == "document" for c in cues)
+    # A study-level description ("a small study", "not peer-reviewed") says the sentence is
+    # about the article's own study, as a "the researchers" marker does; subjects ("adults")
+    # turn up in any sentence and say nothing of which study it is about.
+    about_study = "primary" in values or any(
+        c.rule.scope == "document" and c.rule.category in _STUDY_DESCRIPTIONS for c in cues
+    )
     primary = headline or (claim and lede) or about_study
     if furniture and not headline:
         claim = primary = False

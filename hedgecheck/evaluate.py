@@ -28,8 +28,16 @@ from hedgecheck.scoring import assess, sigmoid
 
 STRENGTH_LEVELS = {s: s.level for s in Strength}
 RELEASE_CRITERIA = (
-    "costs", "benefits", "harms", "evidence", "disease_mongering", "conflicts",
-    "alternatives", "availability", "novelty", "sensational_language",
+    "costs",
+    "benefits",
+    "harms",
+    "evidence",
+    "disease_mongering",
+    "conflicts",
+    "alternatives",
+    "availability",
+    "novelty",
+    "sensational_language",
 )
 
 
@@ -123,8 +131,11 @@ def _score_hedge(items: list[dict[str, Any]], predicted: list[Any]) -> dict[str,
 
 def _score_certainty(items: list[dict[str, Any]], predicted: list[Any]) -> dict[str, Any]:
     gold = [float(i["label"]) for i in items]
-    return {"pearson": pearson(predicted, gold), "spearman": spearman(predicted, gold),
-            "n": len(items)}
+    return {
+        "pearson": pearson(predicted, gold),
+        "spearman": spearman(predicted, gold),
+        "n": len(items),
+    }
 
 
 def _score_classes(items: list[dict[str, Any]], predicted: list[Any]) -> dict[str, Any]:
@@ -136,11 +147,16 @@ def _score_article(items: list[dict[str, Any]], predicted: list[Any]) -> dict[st
     if items and "criteria" in items[0]:
         result: dict[str, Any] = {}
         for name in RELEASE_CRITERIA:
-            pairs = [(i["criteria"][name], p[name]) for i, p in zip(items, predicted, strict=True)
-                     if i.get("criteria", {}).get(name) in (0, 1)]
+            pairs = [
+                (i["criteria"][name], p[name])
+                for i, p in zip(items, predicted, strict=True)
+                if i.get("criteria", {}).get(name) in (0, 1)
+            ]
             if pairs:
-                result[name] = {"auc": auc([g for g, _ in pairs], [s for _, s in pairs]),
-                                "n": len(pairs)}
+                result[name] = {
+                    "auc": auc([g for g, _ in pairs], [s for _, s in pairs]),
+                    "n": len(pairs),
+                }
         return {"criteria": result, "n": len(items)}
     gold = [int(float(i["label"]) >= 3) for i in items]
     return {"auc": auc(gold, predicted), "n": len(items)}
@@ -150,8 +166,12 @@ TASKS: dict[str, Task] = {
     "hedge": Task("hedge", ("text", "label"), _predict_hedge, _score_hedge),
     "certainty": Task("certainty", ("text", "label"), _predict_certainty, _score_certainty),
     "strength": Task("strength", ("text", "label"), _predict_strength, _score_classes),
-    "exaggeration": Task("exaggeration", ("press_release", "abstract", "label"),
-                         _predict_exaggeration, _score_classes),
+    "exaggeration": Task(
+        "exaggeration",
+        ("press_release", "abstract", "label"),
+        _predict_exaggeration,
+        _score_classes,
+    ),
     "article": Task("article", ("text",), _predict_article, _score_article),
 }
 
@@ -184,8 +204,10 @@ def evaluate(task: str, path: str | Path, *, rules: RuleSet | None = None) -> Ev
     metrics = {"task": task, "file": str(path), **spec.score(items, predicted)}
     if problems:
         metrics["skipped"] = len(problems)
-    predictions = [{"id": i.get("id", n), "prediction": p}
-                   for n, (i, p) in enumerate(zip(items, predicted, strict=True))]
+    predictions = [
+        {"id": i.get("id", n), "prediction": p}
+        for n, (i, p) in enumerate(zip(items, predicted, strict=True))
+    ]
     return Evaluation(task, str(path), metrics, predictions, problems)
 
 
@@ -201,13 +223,19 @@ def _items(path: Path, spec: Task, problems: list[InputError]) -> Iterator[dict[
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                problems.append(InputError(f"not valid JSON: {exc.msg}", path=str(path),
-                                           line=number))
+                problems.append(
+                    InputError(f"not valid JSON: {exc.msg}", path=str(path), line=number)
+                )
                 continue
             missing = [f for f in spec.fields if not isinstance(item, dict) or f not in item]
             if missing:
-                problems.append(InputError(f"missing field(s) {', '.join(missing)} for task "
-                                           f"{spec.name}", path=str(path), line=number))
+                problems.append(
+                    InputError(
+                        f"missing field(s) {', '.join(missing)} for task {spec.name}",
+                        path=str(path),
+                        line=number,
+                    )
+                )
                 continue
             yield item
 

@@ -18,8 +18,10 @@ def f1_binary(gold: Sequence[int], predicted: Sequence[int], positive: int = 1) 
 
 def macro_f1(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> dict[str, object]:
     classes = sorted(set(gold), key=str)
-    per_class = {str(c): f1_binary([g == c for g in gold], [p == c for p in predicted], True)
-                 for c in classes}
+    per_class = {
+        str(c): f1_binary([g == c for g in gold], [p == c for p in predicted], True)
+        for c in classes
+    }
     accuracy = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p) / len(gold)
     return {
         "macro_f1": sum(v["f1"] for v in per_class.values()) / len(per_class),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Label(str, Enum):
+class Label(StrEnum):
     """Confidence a careful reader should place in a claim, from high to low."""
 
     ESTABLISHED = "established"
@@ -28,7 +28,7 @@ class Label(str, Enum):
 _LABEL_ORDER = [Label.SPECULATIVE, Label.PRELIMINARY, Label.SUPPORTED, Label.ESTABLISHED]
 
 
-class Strength(str, Enum):
+class Strength(StrEnum):
     """Relationship a claim states (Sumner et al. 2014; Yu et al. 2019)."""
 
     NONE = "none"

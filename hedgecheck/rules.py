@@ -24,50 +24,122 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "hedge": {
         "axis": "certainty",
         "kinds": {
-            "modal", "epistemic-verb", "epistemic-adverb", "epistemic-adjective",
-            "epistemic-noun", "doxastic", "investigation", "condition", "knowledge-gap",
-            "attribution", "compound", "absence-of-evidence", "approximator",
+            "modal",
+            "epistemic-verb",
+            "epistemic-adverb",
+            "epistemic-adjective",
+            "epistemic-noun",
+            "doxastic",
+            "investigation",
+            "condition",
+            "knowledge-gap",
+            "attribution",
+            "compound",
+            "absence-of-evidence",
+            "approximator",
         },
-        "direction": "both", "max_scope": 12, "claim": True,
+        "direction": "both",
+        "max_scope": 12,
+        "claim": True,
     },
     "booster": {
         "axis": "certainty",
         "kinds": {"evidential", "adverb", "adjective", "absolute", "attribution", "modal"},
-        "direction": "both", "max_scope": 12, "claim": True,
+        "direction": "both",
+        "max_scope": 12,
+        "claim": True,
     },
-    "hype": {"axis": "certainty", "kinds": {"superlative", "cure", "novelty", "advice"},
-             "direction": "sentence", "max_scope": 0, "claim": False},
-    "negation": {"axis": "polarity", "kinds": {"particle", "verb", "determiner"},
-                 "direction": "forward", "max_scope": 6, "claim": False},
-    "relation": {"axis": "strength", "values": {"correlational", "causal"},
-                 "direction": "sentence", "max_scope": 0, "claim": True},
+    "hype": {
+        "axis": "certainty",
+        "kinds": {"superlative", "cure", "novelty", "advice"},
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
+    },
+    "negation": {
+        "axis": "polarity",
+        "kinds": {"particle", "verb", "determiner"},
+        "direction": "forward",
+        "max_scope": 6,
+        "claim": False,
+    },
+    "relation": {
+        "axis": "strength",
+        "values": {"correlational", "causal"},
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": True,
+    },
     "design": {
         "axis": "evidence",
         "values": {
-            "anecdote", "case_report", "in_vitro", "animal", "modelling", "pilot",
-            "cross_sectional", "observational", "cohort", "case_control", "clinical_trial",
-            "rct", "narrative_review", "systematic_review", "meta_analysis", "regulatory",
+            "anecdote",
+            "case_report",
+            "in_vitro",
+            "animal",
+            "modelling",
+            "pilot",
+            "cross_sectional",
+            "observational",
+            "cohort",
+            "case_control",
+            "clinical_trial",
+            "rct",
+            "narrative_review",
+            "systematic_review",
+            "meta_analysis",
+            "regulatory",
             "guideline",
         },
-        "direction": "sentence", "max_scope": 0, "claim": False,
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
     },
-    "subject": {"axis": "evidence", "values": {"people", "animals", "cells"},
-                "direction": "sentence", "max_scope": 0, "claim": False},
-    "sample": {"axis": "evidence", "values": {"small", "large", "stated"},
-               "direction": "sentence", "max_scope": 0, "claim": False},
+    "subject": {
+        "axis": "evidence",
+        "values": {"people", "animals", "cells"},
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
+    },
+    "sample": {
+        "axis": "evidence",
+        "values": {"small", "large", "stated"},
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
+    },
     "publication": {
         "axis": "evidence",
         "values": {"peer_reviewed", "not_peer_reviewed", "preprint", "conference", "unpublished"},
-        "direction": "sentence", "max_scope": 0, "claim": False,
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
     },
     "limitation": {
         "axis": "evidence",
-        "kinds": {"data", "knowledge-gap", "dose", "follow-up", "novelty", "control",
-                  "self-report", "surrogate", "caveat"},
-        "direction": "sentence", "max_scope": 0, "claim": False,
+        "kinds": {
+            "data",
+            "knowledge-gap",
+            "dose",
+            "follow-up",
+            "novelty",
+            "control",
+            "self-report",
+            "surrogate",
+            "caveat",
+        },
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
     },
-    "study": {"axis": "role", "values": {"primary", "background"},
-              "direction": "sentence", "max_scope": 0, "claim": False},
+    "study": {
+        "axis": "role",
+        "values": {"primary", "background"},
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
+    },
     "terminator": {"axis": "scope", "direction": "sentence", "max_scope": 0, "claim": False},
     "pseudo": {"axis": "scope", "direction": "sentence", "max_scope": 0, "claim": False},
     "clutter": {"axis": "role", "direction": "sentence", "max_scope": 0, "claim": False},
@@ -81,9 +153,25 @@ _NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
 
 _RULE_KEYS = {
-    "id", "name", "category", "kind", "value", "patterns", "case_sensitive", "direction",
-    "max_scope", "scope", "weight", "cap", "conditional", "claim", "swallows", "summary",
-    "why", "source", "examples",
+    "id",
+    "name",
+    "category",
+    "kind",
+    "value",
+    "patterns",
+    "case_sensitive",
+    "direction",
+    "max_scope",
+    "scope",
+    "weight",
+    "cap",
+    "conditional",
+    "claim",
+    "swallows",
+    "summary",
+    "why",
+    "source",
+    "examples",
 }
 _REQUIRED = ("id", "name", "category", "patterns", "summary", "why", "source", "examples")
 _PACK_KEYS = {"name", "description", "version"}
@@ -130,10 +218,20 @@ class Rule:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "category": self.category, "kind": self.kind,
-            "value": self.value, "patterns": list(self.patterns), "direction": self.direction,
-            "max_scope": self.max_scope, "scope": self.scope, "weight": self.weight,
-            "cap": self.cap, "summary": self.summary, "why": self.why, "source": self.source,
+            "id": self.id,
+            "name": self.name,
+            "category": self.category,
+            "kind": self.kind,
+            "value": self.value,
+            "patterns": list(self.patterns),
+            "direction": self.direction,
+            "max_scope": self.max_scope,
+            "scope": self.scope,
+            "weight": self.weight,
+            "cap": self.cap,
+            "summary": self.summary,
+            "why": self.why,
+            "source": self.source,
             "pack": self.pack,
         }
 
@@ -185,7 +283,8 @@ class Matcher:
                 branches.append(f"(?P<{group}>{_body(pattern, rule.case_sensitive)})(?!\\w)")
         # The shared word-start test stands outside the alternation, so positions inside a
         # word are rejected once instead of once per branch (several times faster).
-        body = "(?p)(?<!\\w)(?:" + "|".join(branches) + ")" if branches else "(?!)"
+        start = r"(?:(?<!\w)|(?=[^\w\s]))"  # a word start, or punctuation such as ";"
+        body = "(?p)" + start + "(?:" + "|".join(branches) + ")" if branches else "(?!)"
         self._pattern = regex.compile(body)
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
@@ -204,28 +303,31 @@ def _body(pattern: str, case_sensitive: bool) -> str:
 
 
 def _wrap(pattern: str, case_sensitive: bool) -> str:
-    return rf"(?<!\w){_body(pattern, case_sensitive)}(?!\w)"
+    return rf"(?:(?<!\w)|(?=[^\w\s])){_body(pattern, case_sensitive)}(?!\w)"
 
 
 def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[CueMatch]:
-    kept: list[CueMatch] = []
-    taken: list[tuple[int, int]] = []
-    for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
-        if any(match.start < end and start < match.end for start, end in taken):
-            continue
-        kept.append(match)
-        taken.append((match.start, match.end))
-    swallowers = [m for m in kept if m.rule.category == "pseudo"]
-    result = [
-        m for m in kept
-        if (include_pseudo and m.rule.category == "pseudo")
-        or (m.rule.category != "pseudo" and not any(_swallows(p, m) for p in swallowers))
-    ]
+    """Longest cue wins among overlapping cues; then each pseudo-cue swallows the cues it
+    overlaps (all of them, or those its ``swallows`` names) that are no longer than itself."""
+    cues = _longest_first([m for m in matches if m.rule.category != "pseudo"])
+    pseudo = _longest_first([m for m in matches if m.rule.category == "pseudo"])
+    result = [m for m in cues if not any(_swallows(p, m) for p in pseudo)]
+    if include_pseudo:
+        result.extend(pseudo)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 
+def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
+    kept: list[CueMatch] = []
+    for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+        if not any(match.start < k.end and k.start < match.end for k in kept):
+            kept.append(match)
+    return kept
+
+
 def _swallows(pseudo: CueMatch, match: CueMatch) -> bool:
-    if not (pseudo.start < match.end and match.start < pseudo.end):
+    overlaps = pseudo.start < match.end and match.start < pseudo.end
+    if not overlaps or match.end - match.start > pseudo.end - pseudo.start:
         return False
     names = pseudo.rule.swallows
     return not names or match.rule.id in names or match.rule.category in names
@@ -317,10 +419,15 @@ def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
         if key == "source":
             values[key] = _expect(raw, str, path, "", "scoring.source")
         elif key == "thresholds":
-            if not (isinstance(raw, list) and len(raw) == 3 and all(_is_number(v) for v in raw)
-                    and raw == sorted(raw)):
-                raise RuleError("expected three ascending numbers", path=str(path),
-                                key="scoring.thresholds")
+            if not (
+                isinstance(raw, list)
+                and len(raw) == 3
+                and all(_is_number(v) for v in raw)
+                and raw == sorted(raw)
+            ):
+                raise RuleError(
+                    "expected three ascending numbers", path=str(path), key="scoring.thresholds"
+                )
             values[key] = tuple(float(v) for v in raw)
         else:
             if not _is_number(raw):
@@ -384,12 +491,23 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
     if cap is not None and cap not in LABELS:
         raise fail(f"expected one of {', '.join(LABELS)}", "cap")
     rule = Rule(
-        id=rid, name=name, category=category, patterns=patterns,
-        summary=_text(entry, "summary", fail), why=_text(entry, "why", fail),
-        source=_text(entry, "source", fail), pack=pack, file=str(path), kind=kind, value=value,
+        id=rid,
+        name=name,
+        category=category,
+        patterns=patterns,
+        summary=_text(entry, "summary", fail),
+        why=_text(entry, "why", fail),
+        source=_text(entry, "source", fail),
+        pack=pack,
+        file=str(path),
+        kind=kind,
+        value=value,
         case_sensitive=_flag(entry, "case_sensitive", False, fail),
-        direction=direction, max_scope=_max_scope(entry, spec, fail), scope=scope,
-        weight=_weight(entry, fail), cap=cap,
+        direction=direction,
+        max_scope=_max_scope(entry, spec, fail),
+        scope=scope,
+        weight=_weight(entry, fail),
+        cap=cap,
         conditional=_flag(entry, "conditional", False, fail),
         claim=_flag(entry, "claim", spec["claim"], fail),
         swallows=_swallows_list(entry, category, fail),
@@ -405,7 +523,7 @@ def _with_examples(rule: Rule, match: tuple[Example, ...], no_match: tuple[Examp
 
 
 def _expect(value: Any, kind: type, path: Path, rule: str, key: str) -> Any:
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise RuleError(f"expected {kind.__name__}", path=str(path), rule=rule, key=key)
     return value
 
@@ -442,8 +560,9 @@ def _max_scope(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> 
     return value
 
 
-def _optional_choice(entry: Mapping[str, Any], key: str, allowed: set[str] | None,
-                     fail: Any) -> str | None:
+def _optional_choice(
+    entry: Mapping[str, Any], key: str, allowed: set[str] | None, fail: Any
+) -> str | None:
     if key not in entry:
         return None
     value = entry[key]
@@ -503,7 +622,7 @@ def _parse_example(item: str, key: str, fail: Any) -> Example:
     cursor = 0
     length = 0
     for mark in _SPAN_MARK.finditer(item):
-        before = item[cursor:mark.start()]
+        before = item[cursor : mark.start()]
         plain.append(before)
         length += len(before)
         spans.append((length, length + len(mark.group(1))))
@@ -522,12 +641,17 @@ def _check_ids(rules: list[Rule]) -> None:
     seen: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen:
-            raise RuleError(f"duplicate id (also in {seen[rule.id]})", path=rule.file,
-                            rule=rule.id, key="id")
+            raise RuleError(
+                f"duplicate id (also in {seen[rule.id]})", path=rule.file, rule=rule.id, key="id"
+            )
         seen[rule.id] = rule.file
     known = set(seen) | set(CATEGORIES)
     for rule in rules:
         for ref in rule.swallows:
             if ref not in known:
-                raise RuleError(f"swallows {ref!r}, which is no rule id or category",
-                                path=rule.file, rule=rule.id, key="swallows")
+                raise RuleError(
+                    f"swallows {ref!r}, which is no rule id or category",
+                    path=rule.file,
+                    rule=rule.id,
+                    key="swallows",
+                )

@@ -19,8 +19,12 @@ from hedgecheck.rules import LABELS, Scoring
 
 # A design that names its subjects ("animal studies", "in vitro") states them too.
 _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
-_EVIDENCE_FIELDS = {"design": "design", "subject": "subjects", "sample": "sample",
-                    "publication": "publication"}
+_EVIDENCE_FIELDS = {
+    "design": "design",
+    "subject": "subjects",
+    "sample": "sample",
+    "publication": "publication",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,9 @@ class Assessment:
 
 def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring) -> Assessment:
     """Score one sentence as a claim; study-level cues count only for primary claims."""
-    governing = item.governing()
-    extra = [c for c in study_cues if c.match.start not in {g.match.start for g in item.cues}]
+    governing = [c for c in item.governing() if not _negated_evidence(c, item)]
+    own_rules = {c.rule.id for c in item.cues}
+    extra = [c for c in study_cues if c.rule.id not in own_rules]
     applied = [*governing, *(extra if item.primary else [])]
     explanation: list[Contribution] = [
         Contribution("bias", "certainty", scoring.certainty_bias, "an unhedged statement")
@@ -69,8 +74,9 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
     confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
     label, capped_by = _label(confidence, applied, scoring)
     if capped_by is not None:
-        explanation.append(Contribution(capped_by.rule.id, "cap", 0.0,
-                                        f"label capped at {capped_by.rule.cap}"))
+        explanation.append(
+            Contribution(capped_by.rule.id, "cap", 0.0, f"label capped at {capped_by.rule.cap}")
+        )
     return Assessment(
         cues=tuple(applied),
         strength=_strength(item, governing),
@@ -85,6 +91,18 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
     )
 
 
+def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
+    """ "no clinical trials", "without a control group": evidence a negation reaches is absent."""
+    if cue.rule.axis != "evidence" or cue.rule.weight <= 0:
+        return False
+    return any(
+        n.rule.category == "negation"
+        and n.match.end <= cue.match.start
+        and n.reaches(cue.match.start, cue.match.end)
+        for n in item.cues
+    )
+
+
 def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, float]:
     """Each cue's weight after the sub-additive decay, keyed by the cue's start offset."""
     result: dict[int, float] = {}
@@ -96,8 +114,12 @@ def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, 
     return result
 
 
-def _add_up(cues: list[ScopedCue], scoring: Scoring, explanation: list[Contribution],
-            weights: dict[int, float]) -> float:
+def _add_up(
+    cues: list[ScopedCue],
+    scoring: Scoring,
+    explanation: list[Contribution],
+    weights: dict[int, float],
+) -> float:
     """Sum one axis's cue weights sub-additively, recording each step of the trail."""
     total = 0.0
     decayed = effective_weights(cues, scoring)
@@ -111,8 +133,9 @@ def _add_up(cues: list[ScopedCue], scoring: Scoring, explanation: list[Contribut
     return total
 
 
-def _label(confidence: float, cues: Sequence[ScopedCue],
-           scoring: Scoring) -> tuple[Label, ScopedCue | None]:
+def _label(
+    confidence: float, cues: Sequence[ScopedCue], scoring: Scoring
+) -> tuple[Label, ScopedCue | None]:
     rank = scoring.label_rank(confidence)
     capping = [c for c in cues if c.rule.cap is not None]
     lowest = min(capping, key=lambda c: LABELS.index(c.rule.cap), default=None)
@@ -142,9 +165,9 @@ def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
         field = _EVIDENCE_FIELDS.get(cue.rule.category)
         if field and (field not in found or abs(cue.rule.weight) > abs(found[field].rule.weight)):
             found[field] = cue
-    limitations = tuple(dict.fromkeys(
-        c.rule.kind or c.rule.name for c in cues if c.rule.category == "limitation"
-    ))
+    limitations = tuple(
+        dict.fromkeys(c.rule.kind or c.rule.name for c in cues if c.rule.category == "limitation")
+    )
     values = {field: cue.rule.value for field, cue in found.items()}
     if "subjects" not in values and values.get("design") in _DESIGN_SUBJECTS:
         values["subjects"] = _DESIGN_SUBJECTS[values["design"]]

@@ -37,11 +37,82 @@ _GLUED = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}")
 _DASH_LABEL = regex.compile(r"^\s*[-–—]+\s*\S.*\S\s*[-–—]+\s*$")
 _SENTENCE_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
 _ABBREVIATIONS = frozenset(
-    "al e.g i.e dr mr mrs ms prof fig figs vs approx ca no nos st jr sr inc ltd co vol pp ref"
-    " eq sec cf u.s u.k e.u ph.d jan feb mar apr jun jul aug sep sept oct nov dec dept univ"
-    " gen gov rep sen est min max".split()
+    [
+        "al",
+        "e.g",
+        "i.e",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "fig",
+        "figs",
+        "vs",
+        "approx",
+        "ca",
+        "no",
+        "nos",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "vol",
+        "pp",
+        "ref",
+        "eq",
+        "sec",
+        "cf",
+        "u.s",
+        "u.k",
+        "e.u",
+        "ph.d",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "dept",
+        "univ",
+        "gen",
+        "gov",
+        "rep",
+        "sen",
+        "est",
+        "min",
+        "max",
+    ]
 )
-_SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from vs via".split())
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "from",
+        "vs",
+        "via",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +206,19 @@ def _rejoin_wrapped(text: str, lines: list[Line]) -> list[Line]:
     result = list(lines)
     for i in range(len(result) - 1, 0, -1):
         previous, line = result[i - 1], result[i]
-        if (previous.kind == "title" and previous.paragraph == line.paragraph
-                and _wrapped(text, previous, line)):
-            result[i - 1] = Line(previous.start, previous.end, previous.content_start,
-                                 previous.paragraph, "prose")
+        if (
+            previous.kind == "title"
+            and previous.paragraph == line.paragraph
+            and _wrapped(text, previous, line)
+        ):
+            result[i - 1] = Line(
+                previous.start, previous.end, previous.content_start, previous.paragraph, "prose"
+            )
     return result
 
 
 def _wrapped(text: str, previous: Line, line: Line) -> bool:
-    first = text[line.content_start:line.content_start + 1]
+    first = text[line.content_start : line.content_start + 1]
     return previous.end - previous.start >= 50 and first.islower()
 
 
@@ -179,15 +254,16 @@ def _pick_headline(text: str, lines: list[Line]) -> Line | None:
     """The first title line before the prose starts that no later title line extends."""
     titles: list[Line] = []
     for line in lines:
-        if line.kind == "prose" and len(_WORD.findall(text[line.content_start:line.end])) >= 8:
+        if line.kind == "prose" and len(_WORD.findall(text[line.content_start : line.end])) >= 8:
             break
         if line.kind == "title":
             titles.append(line)
     for line in titles:
-        own = _normalise(text[line.content_start:line.end])
+        own = _normalise(text[line.content_start : line.end])
         repeated = any(
-            other is not line and _normalise(text[other.content_start:other.end]).startswith(own)
-            and len(_normalise(text[other.content_start:other.end])) > len(own)
+            other is not line
+            and _normalise(text[other.content_start : other.end]).startswith(own)
+            and len(_normalise(text[other.content_start : other.end])) > len(own)
             for other in titles
         )
         if not repeated:
@@ -215,13 +291,13 @@ def _continues(text: str, previous: Line, line: Line) -> bool:
         return False
     if line.content_start != line.start + _indent(text, line):
         return False  # a bulleted line starts its own item
-    if _TERMINAL.search(text[previous.start:previous.end]):
+    if _TERMINAL.search(text[previous.start : previous.end]):
         return True
     return _wrapped(text, previous, line)
 
 
 def _indent(text: str, line: Line) -> int:
-    body = text[line.start:line.end]
+    body = text[line.start : line.end]
     return len(body) - len(body.lstrip())
 
 

@@ -21,8 +21,9 @@ def main() -> None:
         path = source.relative_to(EXAMPLES.parent).as_posix()
         report = hedgecheck.check(source.read_text(encoding="utf-8"), path=path)
         target = source.parent / "expected.json"
-        target.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")
+        target.write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         print(f"wrote {target} ({len(report.claims)} claims, article {report.label})")
 
 

@@ -27,16 +27,27 @@ def test_scan_json_has_the_documented_shape() -> None:
     (file,) = document["files"]
     assert {"path", "label", "claims", "findings"} <= set(file)
     claim = file["claims"][0]
-    for key in ("text", "label", "certainty", "strength", "start", "end", "line", "column",
-                "headline", "cues"):
+    for key in (
+        "text",
+        "label",
+        "certainty",
+        "strength",
+        "start",
+        "end",
+        "line",
+        "column",
+        "headline",
+        "cues",
+    ):
         assert key in claim
     for key in ("rule", "category", "text", "start", "end", "scope", "weight"):
         assert key in claim["cues"][0]
 
 
 def test_scan_reads_stdin() -> None:
-    result = CliRunner().invoke(main, ["scan", "--format", "json", "-"],
-                                input="Coffee may reduce the risk of stroke.\n")
+    result = CliRunner().invoke(
+        main, ["scan", "--format", "json", "-"], input="Coffee may reduce the risk of stroke.\n"
+    )
     assert result.exit_code == 0
     assert json.loads(result.output)["files"][0]["claims"][0]["strength"] == "conditional"
 
@@ -77,21 +88,27 @@ def test_evaluate_prints_metrics_and_writes_predictions(tmp_path: Path) -> None:
     ]
     data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     out = tmp_path / "predictions.jsonl"
-    result = CliRunner().invoke(main, ["evaluate", "strength", str(data), "--predictions",
-                                       str(out)])
+    result = CliRunner().invoke(
+        main, ["evaluate", "strength", str(data), "--predictions", str(out)]
+    )
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
     assert metrics["n"] == 4
     assert metrics["macro_f1"] == 1.0
     predictions = [json.loads(line) for line in out.read_text().splitlines()]
-    assert predictions == [{"id": "a", "prediction": 3}, {"id": "b", "prediction": 1},
-                           {"id": "c", "prediction": 2}, {"id": "d", "prediction": 0}]
+    assert predictions == [
+        {"id": "a", "prediction": 3},
+        {"id": "b", "prediction": 1},
+        {"id": "c", "prediction": 2},
+        {"id": "d", "prediction": 0},
+    ]
 
 
 def test_evaluate_skips_bad_lines_naming_them(tmp_path: Path) -> None:
     data = tmp_path / "hedge.jsonl"
-    data.write_text('{"id": 1, "text": "It may work.", "label": 1}\nnot json\n{"id": 3}\n',
-                    encoding="utf-8")
+    data.write_text(
+        '{"id": 1, "text": "It may work.", "label": 1}\nnot json\n{"id": 3}\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["evaluate", "hedge", str(data)])
     assert result.exit_code == 2
     assert f"{data}:2: not valid JSON" in result.stderr

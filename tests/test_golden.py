@@ -66,9 +66,21 @@ def test_limited_data_claim_is_weak(ketamine: hedgecheck.Report) -> None:
 
 
 def test_page_clutter_gives_no_claims(ketamine: hedgecheck.Report) -> None:
-    clutter = ("Sunday, June 22", "HomePsychotropic", "(Image credit", "RELATED ARTICLES",
-               "- Advertisment -", "Advertisment", "Play and Bet", "Recent Comments",
-               "Highlights", "Abstract", "Science Direct", "Springer Nature", "latest")
+    clutter = (
+        "Sunday, June 22",
+        "HomePsychotropic",
+        "(Image credit",
+        "RELATED ARTICLES",
+        "- Advertisment -",
+        "Advertisment",
+        "Play and Bet",
+        "Recent Comments",
+        "Highlights",
+        "Abstract",
+        "Science Direct",
+        "Springer Nature",
+        "latest",
+    )
     for claim in ketamine.claims:
         assert not claim.text.startswith(clutter), claim.text
     assert ketamine.label is Label.PRELIMINARY

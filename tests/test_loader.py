@@ -42,22 +42,26 @@ def test_a_good_pack_loads_and_matches(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "key", "message"),
     [
-        (("summary = \"s\"", "summary = \"s\"\ncolour = 'red'"), "colour", "unknown key"),
+        (('summary = "s"', "summary = \"s\"\ncolour = 'red'"), "colour", "unknown key"),
         (("patterns = ['perchance']", "patterns = ['(perchance']"), "patterns[0]", "bad pattern"),
-        (("category = \"hedge\"", "category = \"hedges\""), "category", "unknown category"),
-        (("kind = \"modal\"", "kind = \"modall\""), "kind", "expected one of"),
-        (("source = \"house style guide\"\n", ""), "source", "missing"),
-        (("examples.no_match = [\"It works.\"]\n", ""), "examples.no_match", "non-empty"),
+        (('category = "hedge"', 'category = "hedges"'), "category", "unknown category"),
+        (('kind = "modal"', 'kind = "modall"'), "kind", "expected one of"),
+        (('source = "house style guide"\n', ""), "source", "missing"),
+        (('examples.no_match = ["It works."]\n', ""), "examples.no_match", "non-empty"),
         (("weight = -1.0", "weight = 'low'"), "weight", "number"),
         (("weight = -1.0", "weight = -1.0\ncap = 'maybe'"), "cap", "expected one of"),
-        (("patterns = ['perchance']", "patterns = ['(?P<x>perchance)']"), "patterns[0]",
-         "named groups"),
+        (
+            ("patterns = ['perchance']", "patterns = ['(?P<x>perchance)']"),
+            "patterns[0]",
+            "named groups",
+        ),
         (("patterns = ['perchance']", "patterns = ['x*']"), "patterns[0]", "empty string"),
         (("It [[perchance]] works.", "It perchance works."), "examples.match", "no [[span]]"),
     ],
 )
-def test_errors_name_file_rule_and_key(tmp_path: Path, change: tuple[str, str], key: str,
-                                       message: str) -> None:
+def test_errors_name_file_rule_and_key(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str
+) -> None:
     old, new = change
     assert old in GOOD
     path = _write(tmp_path, GOOD.replace(old, new))
@@ -71,7 +75,7 @@ def test_errors_name_file_rule_and_key(tmp_path: Path, change: tuple[str, str], 
 
 
 def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
-    path = _write(tmp_path, GOOD + GOOD.split("[pack]\nname = \"house\"\n", 1)[1])
+    path = _write(tmp_path, GOOD + GOOD.split('[pack]\nname = "house"\n', 1)[1])
     with pytest.raises(RuleError, match="duplicate id"):
         load_rules(path)
 
@@ -100,3 +104,46 @@ def test_extra_packs_extend_the_defaults(tmp_path: Path) -> None:
     rules = load_rules(_write(tmp_path, GOOD), include_defaults=True)
     assert rules.get("HSE001") is not None
     assert len(rules) > 50
+
+
+def _pseudo_pack(tmp_path: Path, swallows: str) -> Path:
+    text = (
+        GOOD
+        + f"""
+[[rules]]
+id = "HSE002"
+name = "house-negation"
+category = "negation"
+patterns = ['not']
+summary = "s"
+why = "w"
+source = "house"
+examples.match = ["It did [[not]] work."]
+examples.no_match = ["It works."]
+
+[[rules]]
+id = "HSE003"
+name = "perchance-not"
+category = "pseudo"
+patterns = ['perchance not']
+{swallows}
+summary = "s"
+why = "w"
+source = "house"
+examples.match = ["It [[perchance not]] works."]
+examples.no_match = ["It works."]
+"""
+    )
+    return _write(tmp_path, text)
+
+
+def test_a_pseudo_cue_swallows_only_what_it_names(tmp_path: Path) -> None:
+    text = "It perchance not works."
+    every = load_rules(_pseudo_pack(tmp_path, ""))
+    assert every.matcher.find(text) == []
+    only_hedges = load_rules(_pseudo_pack(tmp_path, "swallows = ['hedge']"))
+    assert [m.rule.id for m in only_hedges.matcher.find(text)] == ["HSE002"]
+    assert [m.rule.id for m in only_hedges.matcher.find(text, include_pseudo=True)] == [
+        "HSE003",
+        "HSE002",
+    ]

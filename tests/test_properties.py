@@ -8,9 +8,40 @@ from hypothesis import strategies as st
 import hedgecheck
 
 WORDS = st.sampled_from(
-    ["may", "May", "the", "study", "in", "mice", "not", "could", "suggests", "but", "linked",
-     "to", "cancer", "reduces", "risk", "2024", "Theresa", "clearly", "small", "trial", ".",
-     ",", "\n", "\n\n", "peer-reviewed", "cure", "“", "”", "e.g.", "Dr.", "whether", "if"]
+    [
+        "may",
+        "May",
+        "the",
+        "study",
+        "in",
+        "mice",
+        "not",
+        "could",
+        "suggests",
+        "but",
+        "linked",
+        "to",
+        "cancer",
+        "reduces",
+        "risk",
+        "2024",
+        "Theresa",
+        "clearly",
+        "small",
+        "trial",
+        ".",
+        ",",
+        "\n",
+        "\n\n",
+        "peer-reviewed",
+        "cure",
+        "“",
+        "”",
+        "e.g.",
+        "Dr.",
+        "whether",
+        "if",
+    ]
 )
 PHRASES = st.lists(WORDS, max_size=60).map(" ".join)
 ANY_TEXT = st.one_of(st.text(max_size=400), PHRASES)
@@ -21,10 +52,10 @@ ANY_TEXT = st.one_of(st.text(max_size=400), PHRASES)
 def test_any_text_gives_a_report_whose_spans_slice_back(text: str) -> None:
     report = hedgecheck.check(text)
     for claim in report.claims:
-        assert text[claim.start:claim.end] == claim.text
+        assert text[claim.start : claim.end] == claim.text
         assert 0.0 <= claim.certainty <= 1.0
         for cue in claim.cues:
-            assert text[cue.start:cue.end] == cue.text
+            assert text[cue.start : cue.end] == cue.text
             assert cue.scope in ("sentence", "document")
 
 
@@ -35,12 +66,29 @@ def test_output_is_deterministic(text: str) -> None:
 
 
 SUBJECTS = st.sampled_from(["The drug", "Coffee", "This therapy", "Exercise", "The vaccine"])
-VERBS = st.sampled_from([("reduces", "reduce"), ("improves", "improve"), ("causes", "cause"),
-                         ("prevents", "prevent"), ("treats", "treat"), ("increases", "increase"),
-                         ("protects against", "protect against"), ("helps", "help")])
+VERBS = st.sampled_from(
+    [
+        ("reduces", "reduce"),
+        ("improves", "improve"),
+        ("causes", "cause"),
+        ("prevents", "prevent"),
+        ("treats", "treat"),
+        ("increases", "increase"),
+        ("protects against", "protect against"),
+        ("helps", "help"),
+    ]
+)
 OBJECTS = st.sampled_from(["pain", "the risk of stroke", "depression in adults", "memory loss"])
-CONTEXT = st.sampled_from(["", "A small study in mice found that ", "Researchers say ",
-                           "In a large randomised trial, ", "Clearly, ", "According to a preprint, "])
+CONTEXT = st.sampled_from(
+    [
+        "",
+        "A small study in mice found that ",
+        "Researchers say ",
+        "In a large randomised trial, ",
+        "Clearly, ",
+        "According to a preprint, ",
+    ]
+)
 HEDGES = st.sampled_from(["may", "might", "could"])
 
 

@@ -10,8 +10,11 @@ RULES = default_rules()
 
 
 def _spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in RULES.matcher.find(text, include_pseudo=True)
-            if m.rule.id == rule.id]
+    return [
+        (m.start, m.end)
+        for m in RULES.matcher.find(text, include_pseudo=True)
+        if m.rule.id == rule.id
+    ]
 
 
 @pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)
@@ -29,7 +32,9 @@ def test_match_examples_hit_exactly_the_marked_span(rule: Rule) -> None:
 def test_no_match_examples_hit_nothing(rule: Rule) -> None:
     for example in rule.no_match_examples:
         found = _spans_of(rule, example.text)
-        assert not found, f"{rule.id} matched {[example.text[s:e] for s, e in found]} in {example.text!r}"
+        assert not found, (
+            f"{rule.id} matched {[example.text[s:e] for s, e in found]} in {example.text!r}"
+        )
 
 
 def test_every_rule_has_a_source_and_both_kinds_of_example() -> None:
@@ -40,6 +45,19 @@ def test_every_rule_has_a_source_and_both_kinds_of_example() -> None:
 
 def test_every_category_that_feeds_a_score_has_rules() -> None:
     present = {rule.category for rule in RULES.rules}
-    for category in ("hedge", "booster", "negation", "relation", "design", "subject", "sample",
-                     "publication", "limitation", "study", "terminator", "pseudo", "clutter"):
+    for category in (
+        "hedge",
+        "booster",
+        "negation",
+        "relation",
+        "design",
+        "subject",
+        "sample",
+        "publication",
+        "limitation",
+        "study",
+        "terminator",
+        "pseudo",
+        "clutter",
+    ):
         assert category in present, category

@@ -39,9 +39,11 @@ def test_cannot_be_ruled_out_is_a_possibility_not_a_negation() -> None:
 
 
 def test_month_may_and_theresa_may_are_not_hedges() -> None:
-    for text in ("In May 2024, the drug reduced pain in a trial.",
-                 "The trial, which ended May 12, showed the drug reduces pain.",
-                 "Theresa May said the drug reduces pain."):
+    for text in (
+        "In May 2024, the drug reduced pain in a trial.",
+        "The trial, which ended May 12, showed the drug reduces pain.",
+        "Theresa May said the drug reduces pain.",
+    ):
         claim = _claim(text)
         assert "may" not in _cue_texts(claim, "hedge"), text
 

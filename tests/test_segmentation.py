@@ -29,7 +29,9 @@ def test_quotes_close_the_sentence_they_end() -> None:
 
 
 def test_blank_line_and_unpunctuated_line_end_sentences() -> None:
-    text = "The drug was tested in mice and rats\nIt worked well.\n\nA second paragraph follows here."
+    text = (
+        "The drug was tested in mice and rats\nIt worked well.\n\nA second paragraph follows here."
+    )
     assert _texts(text) == [
         "The drug was tested in mice and rats",
         "It worked well.",
@@ -58,7 +60,9 @@ def test_headline_is_the_first_title_line_not_repeated_as_a_prefix() -> None:
 
 
 def test_breadcrumbs_and_dash_labels_are_furniture() -> None:
-    text = "HomeHealthNewsCoffee linked to life\n\n- Advertisement -\n\nSome prose follows here today."
+    text = (
+        "HomeHealthNewsCoffee linked to life\n\n- Advertisement -\n\nSome prose follows here today."
+    )
     roles = [s.role for s in segment(text)]
     assert roles[:2] == ["furniture", "furniture"]
 
@@ -66,7 +70,7 @@ def test_breadcrumbs_and_dash_labels_are_furniture() -> None:
 def test_offsets_slice_back_to_sentence_text() -> None:
     text = "  First one here.  Second one?\n\n• A bullet point item.\n"
     for sentence in segment(text):
-        assert text[sentence.start:sentence.end] == sentence.text
+        assert text[sentence.start : sentence.end] == sentence.text
 
 
 def test_line_index_is_one_based() -> None:

@@ -8,8 +8,12 @@ import click
 
 from hedgecheck.model import Claim, Cue, Report
 
-_LABEL_COLOURS = {"established": "green", "supported": "cyan", "preliminary": "yellow",
-                  "speculative": "red"}
+_LABEL_COLOURS = {
+    "established": "green",
+    "supported": "cyan",
+    "preliminary": "yellow",
+    "speculative": "red",
+}
 _WIDTH = 100
 
 
@@ -22,7 +26,9 @@ def render(reports: Sequence[Report], *, color: bool = False) -> str:
 
 def _render_report(report: Report, color: bool) -> str:
     label = report.label.value if report.label else "no claims"
-    head = f"{report.path or '<text>'}: article {_paint(label, color)} ({len(report.claims)} claims)"
+    head = (
+        f"{report.path or '<text>'}: article {_paint(label, color)} ({len(report.claims)} claims)"
+    )
     return "\n".join([head, *(_render_claim(report, claim, color) for claim in report.claims), ""])
 
 
