@@ -79,7 +79,7 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         )
     return Assessment(
         cues=tuple(applied),
-        strength=_strength(item, governing),
+        strength=_strength(item),
         negated=any(c.rule.category == "negation" for c in governing),
         certainty_logit=certainty,
         evidence_logit=evidence,
@@ -144,15 +144,17 @@ def _label(
     return Label.from_rank(rank), None
 
 
-def _strength(item: SentenceCues, governing: Sequence[ScopedCue]) -> Strength:
-    """Yu et al. / Sumner scale: association wins over an adjectival causal verb; a
-    conditional hedge reaching a causal verb makes it conditional."""
+def _strength(item: SentenceCues) -> Strength:
+    """Yu et al. / Sumner scale. An association wins over an adjectival causal verb
+    ("associated with reduced risk"); a conditional hedge ("may", "could") reaching the
+    causal verbs, or standing on a predicate no relation rule names ("may help stratify"),
+    makes the claim conditional (InSciOut code 4)."""
     relations = [c for c in item.cues if c.rule.category == "relation"]
+    conditional = [c for c in item.cues if c.rule.conditional]
     if not relations:
-        return Strength.NONE
+        return Strength.CONDITIONAL if conditional else Strength.NONE
     if any(c.rule.value == "correlational" for c in relations):
         return Strength.CORRELATIONAL
-    conditional = [c for c in item.cues if c.rule.conditional]
     causal = [c for c in relations if c.rule.value == "causal"]
     if all(any(h.reaches(c.match.start, c.match.end) for h in conditional) for c in causal):
         return Strength.CONDITIONAL
