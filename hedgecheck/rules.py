@@ -165,6 +165,7 @@ _RULE_KEYS = {
     "scope",
     "weight",
     "cap",
+    "floor",
     "conditional",
     "claim",
     "swallows",
@@ -206,6 +207,7 @@ class Rule:
     scope: str = "sentence"
     weight: float = 0.0
     cap: str | None = None
+    floor: str | None = None
     conditional: bool = False
     claim: bool = False
     swallows: tuple[str, ...] = ()
@@ -229,6 +231,7 @@ class Rule:
             "scope": self.scope,
             "weight": self.weight,
             "cap": self.cap,
+            "floor": self.floor,
             "summary": self.summary,
             "why": self.why,
             "source": self.source,
@@ -487,9 +490,10 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
     scope = entry.get("scope", "sentence")
     if scope not in SCOPES:
         raise fail("expected 'sentence' or 'document'", "scope")
-    cap = entry.get("cap")
-    if cap is not None and cap not in LABELS:
-        raise fail(f"expected one of {', '.join(LABELS)}", "cap")
+    cap, floor = entry.get("cap"), entry.get("floor")
+    for key, bound in (("cap", cap), ("floor", floor)):
+        if bound is not None and bound not in LABELS:
+            raise fail(f"expected one of {', '.join(LABELS)}", key)
     rule = Rule(
         id=rid,
         name=name,
@@ -508,6 +512,7 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
         scope=scope,
         weight=_weight(entry, fail),
         cap=cap,
+        floor=floor,
         conditional=_flag(entry, "conditional", False, fail),
         claim=_flag(entry, "claim", spec["claim"], fail),
         swallows=_swallows_list(entry, category, fail),

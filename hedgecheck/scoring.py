@@ -72,11 +72,9 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         [c for c in applied if c.rule.axis == "evidence"], scoring, explanation, weights
     )
     confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
-    label, capped_by = _label(confidence, applied, scoring)
-    if capped_by is not None:
-        explanation.append(
-            Contribution(capped_by.rule.id, "cap", 0.0, f"label capped at {capped_by.rule.cap}")
-        )
+    label, bound = _label(confidence, applied, scoring)
+    if bound is not None:
+        explanation.append(bound)
     return Assessment(
         cues=tuple(applied),
         strength=_strength(item),
@@ -135,13 +133,22 @@ def _add_up(
 
 def _label(
     confidence: float, cues: Sequence[ScopedCue], scoring: Scoring
-) -> tuple[Label, ScopedCue | None]:
+) -> tuple[Label, Contribution | None]:
+    """The thresholds' label, raised to the highest floor ("a study reports it") and then
+    held under the lowest cap ("in mice"): a cap always wins over a floor."""
     rank = scoring.label_rank(confidence)
-    capping = [c for c in cues if c.rule.cap is not None]
-    lowest = min(capping, key=lambda c: LABELS.index(c.rule.cap), default=None)
+    bound = None
+    floors = [c for c in cues if c.rule.floor is not None]
+    highest = max(floors, key=lambda c: LABELS.index(c.rule.floor), default=None)
+    if highest is not None and LABELS.index(highest.rule.floor) > rank:
+        rank = LABELS.index(highest.rule.floor)
+        bound = Contribution(highest.rule.id, "floor", 0.0, f"label raised to {highest.rule.floor}")
+    caps = [c for c in cues if c.rule.cap is not None]
+    lowest = min(caps, key=lambda c: LABELS.index(c.rule.cap), default=None)
     if lowest is not None and LABELS.index(lowest.rule.cap) < rank:
-        return Label.from_rank(LABELS.index(lowest.rule.cap)), lowest
-    return Label.from_rank(rank), None
+        rank = LABELS.index(lowest.rule.cap)
+        bound = Contribution(lowest.rule.id, "cap", 0.0, f"label capped at {lowest.rule.cap}")
+    return Label.from_rank(rank), bound
 
 
 def _strength(item: SentenceCues) -> Strength:
