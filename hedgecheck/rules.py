@@ -8,6 +8,7 @@ rule and key.
 
 from __future__ import annotations
 
+import string
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -278,16 +279,29 @@ class Matcher:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_group: dict[str, Rule] = {}
-        branches = []
+        buckets: dict[str, list[str]] = {}
+        anywhere: list[str] = []
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
                 self._by_group[group] = rule
-                branches.append(f"(?P<{group}>{_body(pattern, rule.case_sensitive)})(?!\\w)")
-        # The shared word-start test stands outside the alternation, so positions inside a
-        # word are rejected once instead of once per branch (several times faster).
+                body = _body(pattern, rule.case_sensitive)
+                branch = f"(?P<{group}>{body})(?!\\w)"
+                firsts = _first_characters(body)
+                if firsts is None:
+                    anywhere.append(branch)
+                for first in firsts or ():
+                    buckets.setdefault(first, []).append(branch)
+        # Branches are grouped by the characters they can start with, and the shared
+        # word-start test stands outside the alternation: at each position only the few
+        # branches that can start there are tried.
+        parts = [
+            f"(?=[{regex.escape(first)}{regex.escape(first.upper())}])(?:{'|'.join(group)})"
+            for first, group in sorted(buckets.items())
+        ]
+        parts.extend(anywhere)
         start = r"(?:(?<!\w)|(?=[^\w\s]))"  # a word start, or punctuation such as ";"
-        body = "(?p)" + start + "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+        body = "(?p)" + start + "(?:" + "|".join(parts) + ")" if parts else "(?!)"
         self._pattern = regex.compile(body)
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
@@ -299,6 +313,48 @@ class Matcher:
             if m.end() > m.start()
         ]
         return _resolve_overlaps(raw, include_pseudo)
+
+
+_FIRST_CHARACTERS = string.ascii_lowercase + string.digits + string.punctuation + "“”‘’–—•"
+
+
+def _first_characters(body: str) -> set[str] | None:
+    """Lower-case characters a match of ``body`` can begin with, or None when that cannot
+    be told cheaply (a lookbehind first, or a start that accepts almost anything)."""
+    body = _without_leading_lookbehind(body)
+    if "(?<" in body:
+        return None  # a lookbehind inside may let a branch start anywhere
+    compiled = regex.compile(body)
+    firsts = {
+        ch
+        for ch in _FIRST_CHARACTERS
+        if compiled.fullmatch(ch, partial=True) or compiled.fullmatch(ch.upper(), partial=True)
+    }
+    if not firsts or len(firsts) > 12 or compiled.fullmatch("é", partial=True):
+        return None
+    return firsts
+
+
+def _without_leading_lookbehind(body: str) -> str:
+    """``(?i:(?<=is )risk)`` -> ``(?i:risk)``: a leading lookbehind consumes nothing, so the
+    match still starts with what follows it."""
+    prefix = body[: body.index(":") + 1] if body.startswith("(?") else ""
+    rest = body[len(prefix) :]
+    while rest.startswith(("(?<=", "(?<!")):
+        depth = 0
+        for index, ch in enumerate(rest):
+            if ch == "\\":
+                continue
+            if ch == "(" and (index == 0 or rest[index - 1] != "\\"):
+                depth += 1
+            elif ch == ")" and rest[index - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    rest = rest[index + 1 :]
+                    break
+        else:
+            return body
+    return prefix + rest
 
 
 def _body(pattern: str, case_sensitive: bool) -> str:
