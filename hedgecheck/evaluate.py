@@ -3,7 +3,8 @@
 The file contract is the one in ``shared/eval/README.md``: JSON lines, one item a line, with
 ``id`` and the task's fields. Each task derives its prediction from the same engine:
 
-- hedge: 1 when any hedge cue (weight < 0) occurs in the text (CoNLL-2010 Task 1 reading);
+- hedge: 1 when any hedge cue (weight < 0, not an approximator) occurs in the text (the
+  CoNLL-2010 Task 1 reading: a sentence with a cue is uncertain);
 - certainty: the certainty of the text's least certain sentence, in [0, 1];
 - strength: the highest relation strength over the text's sentences (0-3);
 - exaggeration: the press release's strength against the abstract's;
@@ -23,7 +24,7 @@ from hedgecheck.engine import analyse
 from hedgecheck.errors import InputError, UsageError
 from hedgecheck.metrics import auc, f1_binary, macro_f1, pearson, spearman
 from hedgecheck.model import Report, Strength
-from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.rules import Rule, RuleSet, default_rules
 from hedgecheck.scoring import assess, sigmoid
 
 STRENGTH_LEVELS = {s: s.level for s in Strength}
@@ -59,14 +60,18 @@ def read(text: str, rules: RuleSet) -> Reading:
     if not items:
         return Reading(hedged=False, certainty=sigmoid(rules.scoring.certainty_bias), strength=0)
     assessments = [assess(item, (), rules.scoring) for item in items]
-    hedged = any(
-        c.rule.category == "hedge" and c.rule.weight < 0 for item in items for c in item.cues
-    )
+    hedged = any(_is_uncertainty(c.rule) for item in items for c in item.cues)
     return Reading(
         hedged=hedged,
         certainty=min(a.certainty for a in assessments),
         strength=max(a.strength.level for a in assessments),
     )
+
+
+def _is_uncertainty(rule: Rule) -> bool:
+    """A hedge cue in the CoNLL-2010 sense; approximators ("about 20") blur a number, they
+    do not doubt a proposition."""
+    return rule.category == "hedge" and rule.weight < 0 and rule.kind != "approximator"
 
 
 def article_score(report: Report) -> float:
