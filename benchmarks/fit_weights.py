@@ -27,6 +27,7 @@ DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
 PENALTY = 4.0
 MIN_SEEN = 4
 SWEEPS = 200
+MIN_WEIGHT = 0.05
 
 
 def features(text: str, rules) -> Counter[str]:
@@ -58,7 +59,9 @@ def fit(rows: list[tuple[Counter[str], float]], priors: dict[str, Rule]) -> dict
                     num += n * (res + old * n)
                     den += n * n
             new = num / den
-            new = min(new, 0.0) if priors[rid].weight < 0 else max(new, 0.0)
+            # Keep the category's sign and a token magnitude: a fitted zero would silently
+            # stop a hedge from counting as a hedge at all.
+            new = min(new, -MIN_WEIGHT) if priors[rid].weight < 0 else max(new, MIN_WEIGHT)
             fitted[rid] = new
             for i, (x, _) in enumerate(rows):
                 n = x.get(rid, 0)
