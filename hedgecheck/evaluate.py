@@ -23,11 +23,10 @@ from hedgecheck.api import check
 from hedgecheck.engine import analyse
 from hedgecheck.errors import InputError, UsageError
 from hedgecheck.metrics import auc, f1_binary, macro_f1, pearson, spearman
-from hedgecheck.model import Report, Strength
+from hedgecheck.model import Report
 from hedgecheck.rules import Rule, RuleSet, default_rules
 from hedgecheck.scoring import assess, sigmoid
 
-STRENGTH_LEVELS = {s: s.level for s in Strength}
 RELEASE_CRITERIA = (
     "costs",
     "benefits",

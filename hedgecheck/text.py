@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import regex
 
-ROLES = ("headline", "body", "heading", "furniture")
-
 _TERMINAL = regex.compile(r"""[.!?]["'”’)\]]*\s*$|:\s*$""")
 _TERMINAL_PROSE = regex.compile(r"""[.!?;]["'”’)\]]*\s*$""")
 _INNER_END = regex.compile(r"""\p{Ll}[.!?]["'”’)\]]*\s+\S""")
