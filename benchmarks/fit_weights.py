@@ -22,7 +22,7 @@ from pathlib import Path
 import regex
 
 from hedgecheck.engine import analyse
-from hedgecheck.rules import Rule, default_rules, default_rules_path
+from hedgecheck.rules import Rule, RuleSet, default_rules, default_rules_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
@@ -32,7 +32,7 @@ SWEEPS = 200
 MIN_WEIGHT = 0.05
 
 
-def features(text: str, rules) -> Counter[str]:
+def features(text: str, rules: RuleSet) -> Counter[str]:
     counts: Counter[str] = Counter()
     for item in analyse(text, rules).sentences:
         if item.sentence.role == "furniture":

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ from hedgecheck.errors import HedgecheckError, InputError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.model import Report
-from hedgecheck.rules import RuleSet, default_rules, load_rules
+from hedgecheck.rules import Rule, RuleSet, default_rules, load_rules
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 EXIT_OK = 0
@@ -32,7 +33,7 @@ def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
 
 
-def _rules_option(function):
+def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--rules",
         "rule_paths",
@@ -130,7 +131,7 @@ def rules_command(rule_id: str | None, rule_paths: tuple[str, ...]) -> None:
     click.echo(_rule_doc(rule))
 
 
-def _rule_doc(rule) -> str:
+def _rule_doc(rule: Rule) -> str:
     examples = [f"  + {e.text}" for e in rule.match_examples]
     examples += [f"  - {e.text}" for e in rule.no_match_examples]
     settings = f"category {rule.category}, weight {rule.weight:+g}, direction {rule.direction}"

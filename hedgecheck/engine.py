@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
-from hedgecheck.rules import CueMatch, RuleSet
+from hedgecheck.rules import CueMatch, Rule, RuleSet
 from hedgecheck.text import Sentence, segment, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
@@ -33,7 +33,7 @@ class ScopedCue:
     quoted: bool = False
 
     @property
-    def rule(self):
+    def rule(self) -> Rule:
         return self.match.rule
 
     def reaches(self, start: int, end: int) -> bool:
