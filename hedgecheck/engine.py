@@ -67,7 +67,6 @@ class SentenceCues:
 class Analysis:
     """All sentences of a text with their cues, and the study-level cues."""
 
-    text: str
     sentences: tuple[SentenceCues, ...]
     study_cues: tuple[ScopedCue, ...]
 
@@ -93,7 +92,7 @@ def analyse(text: str, rules: RuleSet, *, title: str | None = None) -> Analysis:
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)
-    return Analysis(text=text, sentences=tuple(analysed), study_cues=_study_cues(analysed))
+    return Analysis(sentences=tuple(analysed), study_cues=_study_cues(analysed))
 
 
 def _study_cues(analysed: list[SentenceCues]) -> tuple[ScopedCue, ...]:

@@ -198,10 +198,8 @@ def evaluate(task: str, path: str | Path, *, rules: RuleSet | None = None) -> Ev
         raise UsageError(f"unknown task {task!r} (choose from {', '.join(TASKS)})")
     spec = TASKS[task]
     ruleset = rules if rules is not None else default_rules()
-    items: list[dict[str, Any]] = []
     problems: list[InputError] = []
-    for item in _items(Path(path), spec, problems):
-        items.append(item)
+    items = list(_items(Path(path), spec, problems))
     if not items:
         raise InputError("no item could be read", path=str(path))
     predicted = [spec.predict(item, ruleset) for item in items]

@@ -44,7 +44,7 @@ class Assessment:
 
     def weight_of(self, cue: ScopedCue) -> float:
         """The cue's weight after decay, as it entered its axis (0 for unweighted cues)."""
-        return self.weights.get(cue.match.start, 0.0)
+        return self.weights.get(id(cue.match), 0.0)
 
     @property
     def certainty(self) -> float:
@@ -102,13 +102,14 @@ def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
 
 
 def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, float]:
-    """Each cue's weight after the sub-additive decay, keyed by the cue's start offset."""
+    """Each cue's weight after the sub-additive decay, keyed by its match's identity (a
+    separate title has offsets of its own, so two cues of one claim can share an offset)."""
     result: dict[int, float] = {}
     positive = sorted((c for c in cues if c.rule.weight > 0), key=lambda c: -c.rule.weight)
     negative = sorted((c for c in cues if c.rule.weight < 0), key=lambda c: c.rule.weight)
     for group in (positive, negative):
         for rank, cue in enumerate(group):
-            result[cue.match.start] = cue.rule.weight * scoring.repeat_decay**rank
+            result[id(cue.match)] = cue.rule.weight * scoring.repeat_decay**rank
     return result
 
 
@@ -122,11 +123,11 @@ def _add_up(
     total = 0.0
     decayed = effective_weights(cues, scoring)
     for cue in cues:
-        weight = round(decayed.get(cue.match.start, 0.0), 4)
+        weight = round(decayed.get(id(cue.match), 0.0), 4)
         if weight:
             note = cue.rule.name + (" (study-level)" if cue.document else "")
             explanation.append(Contribution(cue.rule.id, cue.rule.axis, weight, note))
-            weights[cue.match.start] = weight
+            weights[id(cue.match)] = weight
             total += weight
     return total
 

@@ -108,3 +108,16 @@ def test_animal_subjects_cap_the_label_at_preliminary() -> None:
     claim = _claim("In a large randomised trial in mice, the drug clearly reduced tumours.")
     assert claim.evidence.subjects == "animals"
     assert claim.label.rank <= hedgecheck.Label.PRELIMINARY.rank
+
+
+def test_a_separate_title_and_the_body_keep_their_own_cue_weights() -> None:
+    # "may" in the title and "small study" in the body both start at offset 7.
+    report = hedgecheck.check(
+        "Tested small study of 20 adults. The findings have not been peer-reviewed.",
+        title="Coffee may help the heart",
+    )
+    headline = report.claims[0]
+    assert headline.headline and headline.line == 0
+    weights = {c.text: c.weight for c in headline.cues}
+    assert weights["may"] < -1.0
+    assert weights["small study"] < 0 and weights["small study"] != weights["may"]
