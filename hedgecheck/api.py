@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from hedgecheck.documents import Document, read_document
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.model import Claim, Cue, Label, Report
 from hedgecheck.rules import RuleSet, default_rules
@@ -10,18 +13,26 @@ from hedgecheck.text import LineIndex
 
 
 def check(
-    text: str, *, title: str | None = None, rules: RuleSet | None = None, path: str | None = None
+    text: str,
+    *,
+    title: str | None = None,
+    rules: RuleSet | None = None,
+    path: str | None = None,
+    format: str = "text",
 ) -> Report:
     """Find the claims in ``text`` and label each one's confidence, with the cues behind it.
 
+    ``format`` is how to read ``text``: "text", "markdown" or "html". Every offset, line and
+    column in the report points into ``text`` as given, whatever markup it holds.
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
-    ``line`` is 0); otherwise the first title-like line of ``text`` is the headline.
+    ``line`` is 0); otherwise the document's own headline is used.
     """
     ruleset = rules if rules is not None else default_rules()
-    analysis = analyse(text, ruleset, title=title)
-    lines = LineIndex(text)
+    document = read_document(text, format=format)
+    analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
+    where = _Positions(document, LineIndex(document.source))
     claims = tuple(
-        _claim(item, analysis, ruleset, lines) for item in analysis.sentences if item.claim
+        _claim(item, analysis, ruleset, where) for item in analysis.sentences if item.claim
     )
     headline = next((c.text for c in claims if c.headline), None)
     return Report(
@@ -29,21 +40,39 @@ def check(
         headline=headline,
         claims=claims,
         study_cues=tuple(
-            _cue(c, lines, c.rule.weight, in_title=False) for c in analysis.study_cues
+            _cue(c, where, c.rule.weight, in_title=False) for c in analysis.study_cues
         ),
         path=path,
+        input_format=document.format,
     )
 
 
-def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, lines: LineIndex) -> Claim:
+@dataclass(frozen=True, slots=True)
+class _Positions:
+    """Prose offsets to source offsets, lines and columns."""
+
+    document: Document
+    lines: LineIndex
+
+    def span(self, start: int, end: int, *, in_title: bool) -> tuple[int, int, int, int]:
+        """Source start, end, 1-based line and column (line 0 inside a separate title)."""
+        if in_title:
+            return start, end, 0, start + 1
+        source_map = self.document.source_map
+        first, last = source_map.start(start), source_map.end(end)
+        line, column = self.lines.position(first)
+        return first, last, line, column
+
+
+def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, where: _Positions) -> Claim:
     sentence = item.sentence
     in_title = sentence.index < 0
     result = assess(item, analysis.study_cues, rules.scoring)
-    line, column = (0, sentence.start + 1) if in_title else lines.position(sentence.start)
+    start, end, line, column = where.span(sentence.start, sentence.end, in_title=in_title)
     return Claim(
         text=sentence.text,
-        start=sentence.start,
-        end=sentence.end,
+        start=start,
+        end=end,
         line=line,
         column=column,
         headline=sentence.role == "headline",
@@ -54,24 +83,25 @@ def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, lines: LineIn
         negated=result.negated,
         evidence=result.evidence,
         cues=tuple(
-            _cue(c, lines, result.weight_of(c), in_title=in_title and not c.document)
+            _cue(c, where, result.weight_of(c), in_title=in_title and not c.document)
             for c in result.cues
         ),
         explanation=result.explanation,
         confidence=round(result.confidence, 4),
+        block=sentence.block,
     )
 
 
-def _cue(cue: ScopedCue, lines: LineIndex, weight: float, *, in_title: bool) -> Cue:
+def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) -> Cue:
     match = cue.match
-    line, column = (0, match.start + 1) if in_title else lines.position(match.start)
+    start, end, line, column = where.span(match.start, match.end, in_title=in_title)
     return Cue(
         rule=match.rule.id,
         name=match.rule.name,
         category=match.rule.category,
         text=match.text,
-        start=match.start,
-        end=match.end,
+        start=start,
+        end=end,
         line=line,
         column=column,
         weight=weight,

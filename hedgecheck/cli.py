@@ -16,6 +16,7 @@ import click
 
 from hedgecheck import __version__
 from hedgecheck.api import check
+from hedgecheck.documents import INPUT_FORMATS, format_for_path
 from hedgecheck.errors import HedgecheckError, InputError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.formats import FORMATS, render
@@ -60,12 +61,21 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option("--color/--no-color", default=None, help="Colour the text format.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", *INPUT_FORMATS]),
+    default="auto",
+    show_default=True,
+    help="How to read the inputs; auto goes by extension (.md, .markdown, .html, .htm; "
+    "anything else and - are plain text).",
+)
 @_rules_option
 def scan(
     paths: tuple[str, ...],
     output_format: str,
     output: str | None,
     color: bool | None,
+    input_format: str,
     rule_paths: tuple[str, ...],
 ) -> None:
     """Label every claim in PATHS (files, folders, or - for standard input)."""
@@ -77,7 +87,8 @@ def scan(
             click.echo(f"hedgecheck: error: {text}", err=True)
             failed = True
             continue
-        reports.append(check(text, rules=rules, path=name))
+        fmt = input_format if input_format != "auto" else _format_of(name)
+        reports.append(check(text, rules=rules, path=name, format=fmt))
     use_color = (color if color is not None else sys.stdout.isatty()) and output is None
     rendered = render(output_format, reports, color=bool(use_color))
     if output:
@@ -159,6 +170,10 @@ def _rule_doc(rule: Rule) -> str:
             rule.source,
         ]
     )
+
+
+def _format_of(name: str) -> str:
+    return "text" if name == "-" else format_for_path(name)
 
 
 def _load(rule_paths: tuple[str, ...]) -> RuleSet:

@@ -11,12 +11,14 @@ study apply, with document scope, to every claim about that study.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import regex
 
+from hedgecheck.documents import Block
 from hedgecheck.rules import CueMatch, Rule, RuleSet
-from hedgecheck.text import Sentence, segment, tokens
+from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
 _QUOTE_PAIRS = regex.compile(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
@@ -71,12 +73,24 @@ class Analysis:
     study_cues: tuple[ScopedCue, ...]
 
 
-def analyse(text: str, rules: RuleSet, *, title: str | None = None) -> Analysis:
+def analyse(
+    text: str,
+    rules: RuleSet,
+    *,
+    title: str | None = None,
+    blocks: Sequence[Block] | None = None,
+) -> Analysis:
     """Segment ``text``, match every cue in one scan and resolve scopes.
 
     With ``title`` the headline is that separate string (offsets into it), not a line of text.
+    With ``blocks`` (from a Markdown or HTML reader) the structure is taken as given.
     """
-    body = segment(text, find_headline=title is None)
+    if blocks is not None:
+        body = segment_blocks(text, blocks)
+        if title is not None:
+            body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
+    else:
+        body = segment(text, find_headline=title is None)
     units = [
         (text, s, m) for s, m in zip(body, _assign(rules.matcher.find(text), body), strict=True)
     ]
@@ -88,7 +102,7 @@ def analyse(text: str, rules: RuleSet, *, title: str | None = None) -> Analysis:
     lede_seen = False
     for source, sentence, matches in units:
         scoped = _scope(source, sentence, matches, quotes.get(id(source), []))
-        item = _classify(sentence, scoped, lede=not lede_seen)
+        item = _classify(sentence, scoped, lede=not lede_seen and sentence.role == "body")
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)

@@ -137,6 +137,7 @@ class Claim:
     cues: tuple[Cue, ...]
     explanation: tuple[Contribution, ...]
     confidence: float
+    block: str = "paragraph"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +148,7 @@ class Claim:
             "column": self.column,
             "headline": self.headline,
             "primary": self.primary,
+            "block": self.block,
             "label": self.label.value,
             "confidence": self.confidence,
             "certainty": self.certainty,
@@ -192,10 +194,12 @@ class Report:
     findings: tuple[Finding, ...] = ()
     study_cues: tuple[Cue, ...] = field(default=())
     path: str | None = None
+    input_format: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
+            "input_format": self.input_format,
             "label": self.label.value if self.label else None,
             "headline": self.headline,
             "study_cues": [cue.to_dict() for cue in self.study_cues],

@@ -9,9 +9,14 @@ start of a longer one is the headline.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
+
+if TYPE_CHECKING:
+    from hedgecheck.documents import Block
 
 _TERMINAL = regex.compile(r"""[.!?]["'”’)\]]*\s*$|:\s*$""")
 _TERMINAL_PROSE = regex.compile(r"""[.!?;]["'”’)\]]*\s*$""")
@@ -123,6 +128,7 @@ class Sentence:
     text: str
     paragraph: int
     role: str
+    block: str = "paragraph"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +177,11 @@ def segment(text: str, *, find_headline: bool = True) -> list[Sentence]:
         for start, end in spans:
             start, end = _trim(text, start, end)
             if end > start:
+                block = _PLAIN_BLOCKS.get(role, "paragraph")
                 sentences.append(
-                    Sentence(len(sentences), start, end, text[start:end], first.paragraph, role)
+                    Sentence(
+                        len(sentences), start, end, text[start:end], first.paragraph, role, block
+                    )
                 )
     return sentences
 
@@ -330,3 +339,39 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+_PLAIN_BLOCKS = {"headline": "title", "heading": "heading"}
+# Block kinds of a structured document and the role their sentences play.
+_BLOCK_ROLES = {
+    "title": "headline",
+    "heading": "heading",
+    "caption": "caption",
+    "alt-text": "caption",
+}
+
+
+def segment_blocks(text: str, blocks: Sequence[Block]) -> list[Sentence]:
+    """Sentences of a document whose structure a reader already found.
+
+    Each block ends its sentences. A one-line paragraph the line classifier reads as a
+    date, a credit or a label is furniture here too: pages put clutter in ``<p>`` tags.
+    """
+    sentences: list[Sentence] = []
+    for number, block in enumerate(blocks):
+        role = _BLOCK_ROLES.get(block.kind, "body")
+        body = text[block.start : block.end]
+        if role == "body" and "\n" not in body.strip():
+            kind = _line_kind(body)
+            role = kind if kind in ("furniture", "heading") else role
+        if role in ("body", "caption"):
+            spans = _split_sentences(text, block.start, block.end)
+        else:
+            spans = [(block.start, block.end)]
+        for start, end in spans:
+            start, end = _trim(text, start, end)
+            if end > start:
+                sentences.append(
+                    Sentence(len(sentences), start, end, text[start:end], number, role, block.kind)
+                )
+    return sentences

@@ -52,6 +52,30 @@ def test_scan_reads_stdin() -> None:
     assert json.loads(result.output)["files"][0]["claims"][0]["strength"] == "conditional"
 
 
+def test_scan_reads_markdown_and_html_by_extension(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Pill may ease pain\n\n```\nthis cures cancer\n```\n")
+    (tmp_path / "b.html").write_text("<nav>Pill cures all</nav><h1>Tea may help</h1>")
+    result = CliRunner().invoke(main, ["scan", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    files = json.loads(result.output)["files"]
+    assert [f["input_format"] for f in files] == ["markdown", "html"]
+    assert [[c["text"] for c in f["claims"]] for f in files] == [
+        ["Pill may ease pain"],
+        ["Tea may help"],
+    ]
+    assert files[0]["claims"][0]["column"] == 3
+
+
+def test_input_format_overrides_the_extension_and_stdin_is_plain_text() -> None:
+    markdown = "# Pill may ease pain\n"
+    as_text = CliRunner().invoke(main, ["scan", "--format", "json", "-"], input=markdown)
+    assert json.loads(as_text.output)["files"][0]["claims"][0]["text"] == "# Pill may ease pain"
+    as_markdown = CliRunner().invoke(
+        main, ["scan", "--format", "json", "--input-format", "markdown", "-"], input=markdown
+    )
+    assert json.loads(as_markdown.output)["files"][0]["claims"][0]["text"] == "Pill may ease pain"
+
+
 def test_bad_input_names_the_file_and_the_rest_goes_on(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\xfa not text")

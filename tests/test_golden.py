@@ -13,15 +13,27 @@ from hedgecheck import Label
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 KETAMINE = EXAMPLES / "ketamine" / "ketamine-article.txt"
-CASES = sorted(p for p in EXAMPLES.glob("*/*.txt") if (p.parent / "expected.json").exists())
+FORMATS = {".txt": "text", ".md": "markdown", ".html": "html"}
 
 
-@pytest.mark.parametrize("source", CASES, ids=lambda p: p.parent.name)
+def _golden_file(source: Path) -> Path:
+    return source.parent / f"expected{'' if source.suffix == '.txt' else source.suffix}.json"
+
+
+CASES = sorted(p for p in EXAMPLES.glob("*/*") if p.suffix in FORMATS and _golden_file(p).exists())
+
+
+@pytest.mark.parametrize("source", CASES, ids=lambda p: f"{p.parent.name}{p.suffix}")
 def test_report_matches_the_reviewed_golden_file(source: Path) -> None:
-    expected = json.loads((source.parent / "expected.json").read_text(encoding="utf-8"))
+    expected = json.loads(_golden_file(source).read_text(encoding="utf-8"))
     text = source.read_text(encoding="utf-8")
-    actual = hedgecheck.check(text, path=expected["path"]).to_dict()
-    assert actual == expected
+    actual = hedgecheck.check(text, path=expected["path"], format=FORMATS[source.suffix])
+    assert actual.to_dict() == expected
+
+
+def test_every_example_has_a_golden_file() -> None:
+    sources = [p for p in EXAMPLES.glob("*/*") if p.suffix in FORMATS]
+    assert sources and all(_golden_file(p).exists() for p in sources)
 
 
 @pytest.fixture(scope="module")

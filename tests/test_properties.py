@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +109,90 @@ def test_a_hedge_before_the_main_verb_never_raises_certainty(
     certainty_before = before[0].certainty if before else 1.0
     assert after[0].certainty <= certainty_before
     assert after[0].label.rank <= (before[0].label.rank if before else 3)
+
+
+MARKUP_WORDS = st.sampled_from(
+    [
+        "may",
+        "might",
+        "suggests",
+        "in mice",
+        "small study",
+        "not peer-reviewed",
+        "cure",
+        "linked to",
+        "the",
+        "drug",
+        "reduces",
+        "pain",
+        "clearly",
+        "whether",
+        "results",
+        "Theresa May",
+    ]
+)
+MARKDOWN_WRAPS = st.sampled_from(
+    ["{}", "{}", "{}", "*{}*", "**{}**", "[{}](https://x.org/a(b))", "`code`", "_{}_"]
+)
+HTML_WRAPS = st.sampled_from(
+    [
+        "{}",
+        "{}",
+        "{}",
+        "<em>{}</em>",
+        "<a href='/x'>{}</a>",
+        "&amp;",
+        "<br>",
+        "&#8212;",
+        "<b>{}</b>",
+    ]
+)
+
+
+def _paragraphs(wraps: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
+    word = st.tuples(wraps, MARKUP_WORDS).map(lambda pair: pair[0].format(pair[1]))
+    sentence = st.lists(word, min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
+    return st.lists(st.lists(sentence, min_size=1, max_size=3).map(" ".join), max_size=6)
+
+
+MARKDOWN_BLOCKS = st.sampled_from(["{}", "# {}", "## {}", "- {}", "> {}", "1. {}"])
+HTML_BLOCKS = st.sampled_from(
+    ["<p>{}</p>", "<h1>{}</h1>", "<li>{}</li>", "<blockquote>{}</blockquote>", "{}", "<div>{}"]
+)
+
+
+def _without_markup(written: str) -> str:
+    """What a reader sees of a stretch of generated source: markup gone, entities decoded."""
+    written = written.replace("](https://x.org/a(b))", "").replace("`code`", " ")
+    written = html.unescape(regex.sub(r"<[^>]*>", lambda m: "\n" if "br" in m[0] else "", written))
+    return " ".join(regex.sub(r"[*_\[]", "", written).split())
+
+
+def _assert_positions(source: str, report: hedgecheck.Report) -> None:
+    rows = source.replace("\r\n", "\n").split("\n")
+    for claim in report.claims:
+        assert 0 <= claim.start < claim.end <= len(source)
+        assert _without_markup(source[claim.start : claim.end]) == " ".join(claim.text.split())
+        for cue in claim.cues:
+            assert _without_markup(source[cue.start : cue.end]) == " ".join(cue.text.split())
+            first_word = cue.text.split()[0]
+            assert rows[cue.line - 1][cue.column - 1 :].startswith(first_word)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(MARKDOWN_BLOCKS, _paragraphs(MARKDOWN_WRAPS)), max_size=6))
+def test_markdown_positions_locate_every_cue_in_the_source(blocks: list) -> None:
+    parts = [shape.format(p) for shape, paragraphs in blocks for p in paragraphs]
+    source = "\n\n".join(parts) + "\n"
+    _assert_positions(source, hedgecheck.check(source, format="markdown"))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.tuples(HTML_BLOCKS, _paragraphs(HTML_WRAPS)), max_size=6),
+    st.sampled_from(["\n", "", "\n  ", "\r\n"]),
+)
+def test_html_positions_locate_every_cue_in_the_source(blocks: list, gap: str) -> None:
+    parts = [shape.format(p) for shape, paragraphs in blocks for p in paragraphs]
+    source = "<html><body>" + gap + gap.join(parts) + "</body></html>"
+    _assert_positions(source, hedgecheck.check(source, format="html"))

@@ -1,0 +1,308 @@
+"""HTML: the article's prose blocks, without site chrome, mapped back to the source.
+
+The standard library's tokenizer is fast enough, tolerant of broken markup and keeps no
+tree, so nesting depth costs nothing. ``<h1>`` (or else ``<title>``) is the headline;
+paragraphs, list items, block quotes and captions are prose; scripts, styles, code,
+tables, forms, navigation, asides, site headers and footers, and elements whose class, id
+or role marks them as ads, cookie banners, sharing or related-link widgets are not.
+Character references are decoded, each mapped to the span of source it was written as.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import regex
+
+from hedgecheck.documents import Document, DraftBlock, assemble
+from hedgecheck.documents.sourcemap import Piece
+
+_SKIPPED = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "canvas",
+        "video",
+        "audio",
+        "select",
+        "textarea",
+        "button",
+        "form",
+        "nav",
+        "aside",
+        "menu",
+        "dialog",
+        "pre",
+        "code",
+        "kbd",
+        "samp",
+        "table",
+    ]
+)
+_SITE_CHROME = frozenset({"header", "footer"})
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    ]
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KINDS = {
+    "figcaption": "caption",
+    "li": "list-item",
+    "blockquote": "quote",
+    "title": "document-title",
+}
+# Class and id words that mark page furniture rather than the article.
+_CHROME_WORDS = regex.compile(
+    r"(?:^|[\s_-])(?:ads?|advert\w*|banner|breadcrumbs?|comments?|cookies?|consent|gdpr"
+    r"|menu|modal|nav\w*|newsletter|outbrain|paywall|popup|promo\w*|related|share|sharing"
+    r"|sidebar|social|sponsor\w*|subscribe\w*|taboola|toolbar|widget)(?:$|[\s_-])",
+    regex.IGNORECASE,
+)
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "dialog"}
+)
+_TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+
+
+@dataclass(slots=True)
+class _Element:
+    tag: str
+    skipped: bool
+
+
+def read_html(source: str) -> Document:
+    """The prose blocks of an HTML ``source``."""
+    reader = _Reader(source)
+    reader.feed(source)
+    reader.close()
+    return assemble(source, "html", reader.drafts())
+
+
+class _Reader(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0]
+        self.line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
+        self.stack: list[_Element] = []
+        self.skipping = 0
+        self.blocks: list[DraftBlock] = []
+        self.current: DraftBlock | None = None
+        self.document_title: DraftBlock | None = None
+        self.headline_seen = False
+
+    def drafts(self) -> list[DraftBlock]:
+        self._end_block()
+        if not self.headline_seen and self.document_title is not None:
+            _drop_site_name(self.document_title)
+            self.document_title.kind = "title"
+            return [self.document_title, *self.blocks]
+        return self.blocks
+
+    # Tokenizer callbacks -------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            self._void(tag, attrs)
+            return
+        if tag in _BLOCK:
+            self._implied_end(tag)
+            self._end_block()
+        skipped = self._is_chrome(tag, dict(attrs))
+        self.stack.append(_Element(tag, skipped))
+        self.skipping += skipped
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(element.tag == tag for element in self.stack):
+            return
+        while self.stack:
+            element = self.stack.pop()
+            self.skipping -= element.skipped
+            if element.tag == tag:
+                break
+        if tag in _BLOCK:
+            self._end_block()
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping or not data:
+            return
+        start = self._offset()
+        self._block().pieces.append(Piece(data, start, start + len(data), True))
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference(f"&{name}")
+
+    def handle_charref(self, name: str) -> None:
+        self._reference(f"&#{name}")
+
+    # Helpers ---------------------------------------------------------------------------
+
+    def _reference(self, raw: str) -> None:
+        if self.skipping:
+            return
+        start = self._offset()
+        end = start + len(raw)
+        if self.source.startswith(";", end):
+            end += 1
+        decoded = html.unescape(self.source[start:end])
+        self._block().pieces.append(Piece(decoded, start, end, decoded == self.source[start:end]))
+
+    def _void(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skipping:
+            return
+        start = self._offset()
+        if tag == "br":
+            raw = self.get_starttag_text() or ""
+            self._block().pieces.append(Piece("\n", start, start + len(raw), False))
+        elif tag == "hr":
+            self._end_block()
+        elif tag == "img":
+            self._alt_text(start, dict(attrs))
+
+    def _alt_text(self, start: int, attrs: dict[str, str | None]) -> None:
+        alt = attrs.get("alt")
+        raw = self.get_starttag_text() or ""
+        found = regex.search(r"""\balt\s*=\s*(["']?)""", raw, regex.IGNORECASE)
+        if not alt or not alt.strip() or not found:
+            return
+        value_start = start + found.end()
+        quote = found.group(1)
+        value_end = raw.find(quote, found.end()) if quote else found.end() + len(alt)
+        end = start + value_end if value_end >= 0 else value_start
+        written = self.source[value_start:end]
+        # Alt text stands apart from the prose it sits in: its own block, after it.
+        self.blocks.append(DraftBlock("alt-text", [Piece(alt, value_start, end, alt == written)]))
+
+    def _implied_end(self, tag: str) -> None:
+        """An open <p> ends where a block starts, an open <li> where the next <li> does."""
+        closes = {"p"} if tag != "li" else {"p", "li"}
+        if tag in ("dt", "dd"):
+            closes = {"p", "dt", "dd"}
+        while self.stack and self.stack[-1].tag in closes:
+            self.skipping -= self.stack.pop().skipped
+
+    def _is_chrome(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        if tag in _SKIPPED:
+            return True
+        if tag in _SITE_CHROME and not any(e.tag in ("article", "main") for e in self.stack):
+            return True
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            return True
+        if (attrs.get("role") or "").lower() in _CHROME_ROLES:
+            return True
+        marks = " ".join(filter(None, (attrs.get("class"), attrs.get("id"))))
+        return bool(marks) and _CHROME_WORDS.search(marks) is not None
+
+    def _block(self) -> DraftBlock:
+        if self.current is None:
+            kind = self._kind()
+            self.current = DraftBlock(kind, [])
+            if kind == "document-title":
+                if self.document_title is None:
+                    self.document_title = self.current
+            else:
+                self.blocks.append(self.current)
+            self.headline_seen = self.headline_seen or kind == "title"
+        return self.current
+
+    def _kind(self) -> str:
+        for element in reversed(self.stack):
+            if element.tag in _HEADINGS:
+                return "title" if element.tag == "h1" and not self.headline_seen else "heading"
+            if element.tag in _KINDS:
+                return _KINDS[element.tag]
+        return "paragraph"
+
+    def _end_block(self) -> None:
+        self.current = None
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+
+def _drop_site_name(title: DraftBlock) -> None:
+    """ "Study finds X | The Daily Site" — the site's name is not part of the headline."""
+    text = "".join(piece.text for piece in title.pieces)
+    suffix = _TITLE_SUFFIX.search(text)
+    if not suffix or suffix.start() < len(text) / 3:
+        return
+    keep, kept = suffix.start(), []
+    for piece in title.pieces:
+        if keep <= 0:
+            break
+        if len(piece.text) > keep:
+            piece = Piece(piece.text[:keep], piece.start, piece.start + keep, piece.copied)
+        kept.append(piece)
+        keep -= len(piece.text)
+    title.pieces[:] = kept
