@@ -11,6 +11,7 @@ Character references are decoded, each mapped to the span of source it was writt
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -134,10 +135,14 @@ _CHROME_ROLES = frozenset(
 _TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Element:
+    """An open element; what it inherits is stored so that no lookup walks the stack."""
+
     tag: str
     skipped: bool
+    kind_tag: str | None  # the innermost heading, caption, list item, quote or title
+    in_article: bool
 
 
 def read_html(source: str) -> Document:
@@ -155,6 +160,7 @@ class _Reader(HTMLParser):
         self.line_starts = [0]
         self.line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
         self.stack: list[_Element] = []
+        self.open_tags: Counter[str] = Counter()
         self.skipping = 0
         self.blocks: list[DraftBlock] = []
         self.current: DraftBlock | None = None
@@ -178,18 +184,16 @@ class _Reader(HTMLParser):
         if tag in _BLOCK:
             self._implied_end(tag)
             self._end_block()
-        skipped = self._is_chrome(tag, dict(attrs))
-        self.stack.append(_Element(tag, skipped))
-        self.skipping += skipped
+        parent = self.stack[-1] if self.stack else None
+        kind_tag = tag if tag in _HEADINGS or tag in _KINDS else parent and parent.kind_tag
+        in_article = tag in ("article", "main") or bool(parent and parent.in_article)
+        self._push(_Element(tag, self._is_chrome(tag, dict(attrs)), kind_tag, in_article))
 
     def handle_endtag(self, tag: str) -> None:
-        if not any(element.tag == tag for element in self.stack):
+        if not self.open_tags[tag]:
             return
-        while self.stack:
-            element = self.stack.pop()
-            self.skipping -= element.skipped
-            if element.tag == tag:
-                break
+        while self.stack and self._pop().tag != tag:
+            pass
         if tag in _BLOCK:
             self._end_block()
 
@@ -249,12 +253,23 @@ class _Reader(HTMLParser):
         if tag in ("dt", "dd"):
             closes = {"p", "dt", "dd"}
         while self.stack and self.stack[-1].tag in closes:
-            self.skipping -= self.stack.pop().skipped
+            self._pop()
+
+    def _push(self, element: _Element) -> None:
+        self.stack.append(element)
+        self.open_tags[element.tag] += 1
+        self.skipping += element.skipped
+
+    def _pop(self) -> _Element:
+        element = self.stack.pop()
+        self.open_tags[element.tag] -= 1
+        self.skipping -= element.skipped
+        return element
 
     def _is_chrome(self, tag: str, attrs: dict[str, str | None]) -> bool:
         if tag in _SKIPPED:
             return True
-        if tag in _SITE_CHROME and not any(e.tag in ("article", "main") for e in self.stack):
+        if tag in _SITE_CHROME and not (self.stack and self.stack[-1].in_article):
             return True
         if "hidden" in attrs or attrs.get("aria-hidden") == "true":
             return True
@@ -276,12 +291,10 @@ class _Reader(HTMLParser):
         return self.current
 
     def _kind(self) -> str:
-        for element in reversed(self.stack):
-            if element.tag in _HEADINGS:
-                return "title" if element.tag == "h1" and not self.headline_seen else "heading"
-            if element.tag in _KINDS:
-                return _KINDS[element.tag]
-        return "paragraph"
+        tag = self.stack[-1].kind_tag if self.stack else None
+        if tag in _HEADINGS:
+            return "title" if tag == "h1" and not self.headline_seen else "heading"
+        return _KINDS.get(tag or "", "paragraph")
 
     def _end_block(self) -> None:
         self.current = None
