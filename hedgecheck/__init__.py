@@ -8,7 +8,18 @@
 
 from hedgecheck.api import check
 from hedgecheck.errors import HedgecheckError, InputError, RuleError, UsageError
-from hedgecheck.model import Claim, Contribution, Cue, Evidence, Finding, Label, Report, Strength
+from hedgecheck.findings import FindingPolicy
+from hedgecheck.model import (
+    Claim,
+    Contribution,
+    Cue,
+    Evidence,
+    Finding,
+    Label,
+    Report,
+    Severity,
+    Strength,
+)
 from hedgecheck.rules import Rule, RuleSet, Scoring, default_rules, load_rules
 
 __version__ = "0.1.0"
@@ -19,6 +30,7 @@ __all__ = [
     "Cue",
     "Evidence",
     "Finding",
+    "FindingPolicy",
     "HedgecheckError",
     "InputError",
     "Label",
@@ -27,6 +39,7 @@ __all__ = [
     "RuleError",
     "RuleSet",
     "Scoring",
+    "Severity",
     "Strength",
     "UsageError",
     "__version__",

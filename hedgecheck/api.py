@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from hedgecheck.documents import Document, read_document
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
-from hedgecheck.model import Claim, Cue, Label, Report
+from hedgecheck.findings import FindingPolicy, quoted_severity
+from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.scoring import assess
+from hedgecheck.suppressions import find_directives, suppress, unused_finding
 from hedgecheck.text import LineIndex
 
 
@@ -19,13 +21,15 @@ def check(
     rules: RuleSet | None = None,
     path: str | None = None,
     format: str = "text",
+    policy: FindingPolicy | None = None,
 ) -> Report:
     """Find the claims in ``text`` and label each one's confidence, with the cues behind it.
 
     ``format`` is how to read ``text``: "text", "markdown" or "html". Every offset, line and
     column in the report points into ``text`` as given, whatever markup it holds.
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
-    ``line`` is 0); otherwise the document's own headline is used.
+    ``line`` is 0); otherwise the document's own headline is used. ``policy`` selects and
+    grades the findings; inline ``hedgecheck:`` directives in ``text`` suppress them.
     """
     ruleset = rules if rules is not None else default_rules()
     document = read_document(text, format=format)
@@ -39,6 +43,7 @@ def check(
         label=_article_label(claims),
         headline=headline,
         claims=claims,
+        findings=_findings(analysis, where, text, policy or FindingPolicy()),
         study_cues=tuple(
             _cue(c, where, c.rule.weight, in_title=False) for c in analysis.study_cues
         ),
@@ -108,6 +113,49 @@ def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) ->
         scope="document" if cue.document else "sentence",
         value=match.rule.value,
         kind=match.rule.kind,
+        quoted=cue.quoted,
+    )
+
+
+def _findings(
+    analysis: Analysis, where: _Positions, source: str, policy: FindingPolicy
+) -> tuple[Finding, ...]:
+    raised: list[tuple[Finding, str]] = []
+    for item in analysis.sentences:
+        if item.sentence.role in ("furniture", "heading"):
+            continue
+        in_title = item.sentence.index < 0
+        for cue in item.cues:
+            if cue.rule.severity is not None:
+                finding = _cue_finding(cue, where, in_title=in_title)
+                raised.append((finding, cue.rule.category))
+    wanted = [
+        (policy.graded(f, category), category)
+        for f, category in raised
+        if policy.wants(f, category)
+    ]
+    kept, unused = suppress(wanted, find_directives(source))
+    findings = [f for f, _ in kept]
+    if policy.report_unused_suppressions:
+        findings.extend(unused_finding(d) for d in unused)
+    return tuple(sorted(findings, key=lambda f: (f.start, f.end, f.code)))
+
+
+def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Finding:
+    rule = cue.rule
+    start, end, line, column = where.span(cue.match.start, cue.match.end, in_title=in_title)
+    severity = Severity(rule.severity or "info")
+    return Finding(
+        code=rule.id,
+        name=rule.name,
+        severity=quoted_severity(severity) if cue.quoted else severity,
+        message=rule.summary,
+        text=cue.match.text,
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        suggestion=rule.suggestion,
         quoted=cue.quoted,
     )
 

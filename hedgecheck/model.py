@@ -160,28 +160,51 @@ class Claim:
         }
 
 
+class Severity(StrEnum):
+    """How much a finding matters to the gate, from low to high."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Something an editor should look at, tied to a span of the text."""
 
     code: str
-    severity: str
+    name: str
+    severity: Severity
     message: str
+    text: str
     start: int
     end: int
     line: int
     column: int
+    suggestion: str | None = None
+    quoted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "code": self.code,
-            "severity": self.severity,
+            "name": self.name,
+            "severity": self.severity.value,
             "message": self.message,
+            "text": self.text,
             "start": self.start,
             "end": self.end,
             "line": self.line,
             "column": self.column,
         }
+        if self.suggestion is not None:
+            data["suggestion"] = self.suggestion
+        if self.quoted:
+            data["quoted"] = True
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
         "direction": "sentence",
         "max_scope": 0,
         "claim": False,
+        "severity": "warning",
     },
     "negation": {
         "axis": "polarity",
@@ -149,6 +150,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
 DIRECTIONS = {"forward", "backward", "both", "sentence"}
 SCOPES = {"sentence", "document"}
 LABELS = ("speculative", "preliminary", "supported", "established")
+SEVERITIES = ("info", "warning", "error")
 _ID = regex.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 _NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
@@ -170,6 +172,8 @@ _RULE_KEYS = {
     "conditional",
     "claim",
     "swallows",
+    "severity",
+    "suggestion",
     "summary",
     "why",
     "source",
@@ -212,6 +216,8 @@ class Rule:
     conditional: bool = False
     claim: bool = False
     swallows: tuple[str, ...] = ()
+    severity: str | None = None
+    suggestion: str | None = None
     match_examples: tuple[Example, ...] = ()
     no_match_examples: tuple[Example, ...] = ()
 
@@ -233,6 +239,8 @@ class Rule:
             "weight": self.weight,
             "cap": self.cap,
             "floor": self.floor,
+            "severity": self.severity,
+            "suggestion": self.suggestion,
             "summary": self.summary,
             "why": self.why,
             "source": self.source,
@@ -572,6 +580,8 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
         conditional=_flag(entry, "conditional", False, fail),
         claim=_flag(entry, "claim", spec["claim"], fail),
         swallows=_swallows_list(entry, category, fail),
+        severity=_severity(entry, spec, fail),
+        suggestion=_text(entry, "suggestion", fail) if "suggestion" in entry else None,
     )
     match, no_match = _examples(entry["examples"], fail)
     return _with_examples(rule, match, no_match)
@@ -612,6 +622,16 @@ def _weight(entry: Mapping[str, Any], fail: Any) -> float:
     if not _is_number(value) or not -10 <= value <= 10:
         raise fail("expected a number between -10 and 10", "weight")
     return float(value)
+
+
+def _severity(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> str | None:
+    """A rule with a severity raises a finding wherever it fires; "off" raises none."""
+    value = entry.get("severity", spec.get("severity"))
+    if value is None or value == "off":
+        return None
+    if value not in SEVERITIES:
+        raise fail(f"expected one of {', '.join(SEVERITIES)} or off", "severity")
+    return value
 
 
 def _max_scope(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> int:

@@ -1,0 +1,95 @@
+"""Findings: what an editor is told to look at, and which of them a configuration wants.
+
+A rule with a ``severity`` raises a finding wherever it fires in prose (a hype word, say);
+cues in quoted speech are the source's words, not the writer's, so they drop to ``info``.
+A :class:`FindingPolicy` (from the command line or a config file) selects, ignores and
+re-grades findings by rule id, id prefix, rule name or category. Labels never depend on it:
+they always use every loaded rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from hedgecheck.model import Finding, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class FindingPolicy:
+    """Which findings to report, and at what severity."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    report_unused_suppressions: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        severity: Mapping[str, str] | None = None,
+        report_unused_suppressions: bool = False,
+    ) -> FindingPolicy:
+        return cls(
+            select=tuple(select),
+            ignore=tuple(ignore),
+            severity=tuple((key, Severity(value)) for key, value in (severity or {}).items()),
+            report_unused_suppressions=report_unused_suppressions,
+        )
+
+    def merged(self, other: FindingPolicy) -> FindingPolicy:
+        """This policy with ``other``'s settings layered on top (a per-file override)."""
+        return FindingPolicy(
+            select=other.select or self.select,
+            ignore=self.ignore + other.ignore,
+            severity=self.severity + other.severity,
+            report_unused_suppressions=self.report_unused_suppressions
+            or other.report_unused_suppressions,
+        )
+
+    def wants(self, finding: Finding, category: str) -> bool:
+        keys = _keys(finding, category)
+        if self.select and not any(_matches(s, keys) for s in self.select):
+            return False
+        return not any(_matches(i, keys) for i in self.ignore)
+
+    def graded(self, finding: Finding, category: str) -> Finding:
+        """``finding`` at the severity the most specific override gives it."""
+        keys = _keys(finding, category)
+        best: tuple[int, Severity] | None = None
+        for selector, level in self.severity:
+            if _matches(selector, keys) and (best is None or len(selector) >= best[0]):
+                best = (len(selector), level)
+        if best is None or best[1] is finding.severity:
+            return finding
+        return _with_severity(finding, best[1])
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    code: str
+    name: str
+    category: str
+
+
+def _keys(finding: Finding, category: str) -> _Keys:
+    return _Keys(finding.code.upper(), finding.name.lower(), category.lower())
+
+
+def _matches(selector: str, keys: _Keys) -> bool:
+    """ "ALL", a rule id or id prefix ("HYP"), a rule name or a category."""
+    wanted = selector.strip()
+    upper, lower = wanted.upper(), wanted.lower()
+    return upper == "ALL" or keys.code.startswith(upper) or lower in (keys.name, keys.category)
+
+
+def _with_severity(finding: Finding, severity: Severity) -> Finding:
+    return replace(finding, severity=severity)
+
+
+def quoted_severity(severity: Severity) -> Severity:
+    """A quoted source's words are reported, not held against the writer."""
+    return Severity.INFO if severity is not Severity.ERROR else Severity.WARNING
