@@ -100,6 +100,7 @@ def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, where: _Posit
 def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) -> Cue:
     match = cue.match
     start, end, line, column = where.span(match.start, match.end, in_title=in_title)
+    reach = where.span(cue.scope_start, cue.scope_end, in_title=in_title)[:2]
     return Cue(
         rule=match.rule.id,
         name=match.rule.name,
@@ -114,6 +115,7 @@ def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) ->
         value=match.rule.value,
         kind=match.rule.kind,
         quoted=cue.quoted,
+        scope_span=None if cue.document else reach,
     )
 
 

@@ -1,14 +1,19 @@
 """The command line: a thin click layer over the library.
 
-Exit codes: 0 success; 2 usage, rule-pack or input error (the rest of the files are still
-checked and reported before exiting with 2).
+Exit codes: 0 success (nothing crossed the gate's thresholds); 1 a finding at or above
+``--fail-on`` or an article label at or below ``--fail-on-label``; 2 usage, configuration,
+rule-pack or input error (the rest of the files are still checked and reported first).
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +21,20 @@ import click
 
 from hedgecheck import __version__
 from hedgecheck.api import check
+from hedgecheck.config import FAIL_ON, FAIL_ON_LABEL, Config, find_config, load_config
 from hedgecheck.documents import INPUT_FORMATS, format_for_path
 from hedgecheck.errors import HedgecheckError, InputError
 from hedgecheck.evaluate import TASKS, evaluate
+from hedgecheck.explain import explain
+from hedgecheck.findings import FindingPolicy
 from hedgecheck.formats import FORMATS, render
-from hedgecheck.model import Report
-from hedgecheck.rules import Rule, RuleSet, default_rules, load_rules
+from hedgecheck.model import Label, Report, Severity
+from hedgecheck.rules import Rule, RuleSet, default_rules, default_rules_path, load_rules
+from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, VALIDATED, run_examples
+from hedgecheck.scanning import ScanJob, discover, read_source, scan_files
 
-SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 EXIT_OK = 0
+EXIT_GATE = 1
 EXIT_ERROR = 2
 
 
@@ -58,44 +68,107 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE instead of standard output.",
+    help="Write the report to FILE (atomically) instead of standard output.",
 )
-@click.option("--color/--no-color", default=None, help="Colour the text format.")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text format (NO_COLOR is respected)."
+)
 @click.option(
     "--input-format",
     type=click.Choice(["auto", *INPUT_FORMATS]),
-    default="auto",
-    show_default=True,
-    help="How to read the inputs; auto goes by extension (.md, .markdown, .html, .htm; "
-    "anything else and - are plain text).",
+    default=None,
+    help="How to read the inputs; auto (the default) goes by extension (.md, .markdown, "
+    ".html, .htm; anything else and - are plain text).",
 )
+@click.option("--include", multiple=True, help="Glob of files to scan in folders. Repeatable.")
+@click.option("--exclude", multiple=True, help="Glob of files or folders to skip. Repeatable.")
+@click.option("--select", multiple=True, help="Report only these rules, prefixes or categories.")
+@click.option("--ignore", multiple=True, help="Do not report these rules, prefixes or categories.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity (default: error).",
+)
+@click.option(
+    "--fail-on-label",
+    type=click.Choice(FAIL_ON_LABEL),
+    default=None,
+    help="Exit 1 when an article's label is at or below this label.",
+)
+@click.option(
+    "--report-unused-suppressions",
+    is_flag=True,
+    default=None,
+    help="Report hedgecheck: ignore/disable directives that suppress nothing.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: the nearest .hedgecheck.toml or pyproject.toml "
+    "with [tool.hedgecheck], looking up from the first path).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Files checked in parallel processes; 0 uses every core. Output is identical.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Name the config and each file on stderr.")
 @_rules_option
-def scan(
-    paths: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    color: bool | None,
-    input_format: str,
-    rule_paths: tuple[str, ...],
-) -> None:
-    """Label every claim in PATHS (files, folders, or - for standard input)."""
-    rules = _load(rule_paths)
+def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) -> None:
+    """Label every claim in PATHS (files, folders, or - for standard input).
+
+    Exit codes: 0 nothing at or above the --fail-on / --fail-on-label thresholds; 1 something
+    is; 2 usage, configuration or input error (the other files are still checked).
+    """
+    config = _config(paths, options)
+    job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
+    rules = _load((*map(str, config.rule_paths), *rule_paths))
+    files, problems = discover(paths, config)
+    for problem in problems:
+        click.echo(f"hedgecheck: error: {problem}", err=True)
+    quiet, verbose = options["quiet"], options["verbose"] and not options["quiet"]
+    if verbose:
+        click.echo(f"hedgecheck: config: {config.path or 'none (defaults)'}", err=True)
     reports: list[Report] = []
-    failed = False
-    for name, text in _inputs(paths):
-        if isinstance(text, InputError):
-            click.echo(f"hedgecheck: error: {text}", err=True)
-            failed = True
-            continue
-        fmt = input_format if input_format != "auto" else _format_of(name)
-        reports.append(check(text, rules=rules, path=name, format=fmt))
-    use_color = (color if color is not None else sys.stdout.isatty()) and output is None
-    rendered = render(output_format, reports, color=bool(use_color))
-    if output:
-        Path(output).write_text(rendered, encoding="utf-8")
-    else:
-        click.echo(rendered, nl=False)
-    sys.exit(EXIT_ERROR if failed else EXIT_OK)
+    failed = bool(problems)
+    outcomes = scan_files(files, rules, job, jobs=options["jobs"])
+    with _progress(len(files), enabled=not quiet and not verbose) as progress:
+        for name, outcome in zip(files, outcomes, strict=True):
+            progress.update(1)
+            if isinstance(outcome, InputError):
+                click.echo(f"hedgecheck: error: {outcome}", err=True)
+                failed = True
+                continue
+            if verbose:
+                click.echo(f"hedgecheck: checked {name}: {len(outcome.claims)} claim(s)", err=True)
+            reports.append(outcome)
+    use_color = _use_color(options["color"], options["output"])
+    _write(render(options["output_format"], reports, color=use_color), options["output"])
+    sys.exit(EXIT_ERROR if failed else gate(reports, config))
+
+
+@main.command(name="explain")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--input-format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto")
+@_rules_option
+def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -> None:
+    """Show why each claim in FILE got its label: cues, their scopes, and the score trail."""
+    rules = _load(rule_paths)
+    source = read_source(file)
+    if isinstance(source, InputError):
+        _fail(source)
+    fmt = (
+        input_format
+        if input_format != "auto"
+        else ("text" if file == "-" else format_for_path(file))
+    )
+    click.echo(explain(check(source, rules=rules, path=file, format=fmt), source, rules), nl=False)
 
 
 @main.command(name="evaluate")
@@ -126,20 +199,78 @@ def evaluate_command(
     sys.exit(EXIT_ERROR if result.problems else EXIT_OK)
 
 
-@main.command(name="rules")
-@click.argument("rule_id", required=False)
+class _RulesGroup(click.Group):
+    """``hedgecheck rules`` lists, ``rules ID`` documents one rule, ``rules test`` checks packs."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(name="rules", cls=_RulesGroup, invoke_without_command=True)
 @_rules_option
-def rules_command(rule_id: str | None, rule_paths: tuple[str, ...]) -> None:
-    """List the loaded rules, or show one rule's documentation."""
-    rules = _load(rule_paths)
-    if rule_id is None:
-        for rule in rules.rules:
-            click.echo(f"{rule.id}  {rule.category:<11} {rule.name:<32} {rule.summary}")
-        return
-    rule = rules.get(rule_id.upper())
+@click.pass_context
+def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
+    """List the loaded rules (id, category, severity, summary); RULE_ID documents one."""
+    ctx.obj = rule_paths
+    if ctx.invoked_subcommand is None:
+        for rule in _load(rule_paths).rules:
+            severity = rule.severity or "-"
+            click.echo(
+                f"{rule.id}  {rule.category:<11} {severity:<8} {rule.name:<28} {rule.summary}"
+            )
+
+
+@rules_command.command(name="show", hidden=True)
+@click.argument("rule_id")
+@click.pass_obj
+def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
+    """Document one rule: summary, why, settings, examples, source."""
+    rule = _load(rule_paths).get(rule_id.upper())
     if rule is None:
         _fail(HedgecheckError(f"no rule {rule_id!r}; `hedgecheck rules` lists them"))
     click.echo(_rule_doc(rule))
+
+
+@rules_command.command(name="test")
+@click.argument("packs", nargs=-1, type=click.Path(exists=True))
+@click.pass_obj
+def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
+    """Run the match / no-match examples of PACKS (default: every loaded rule).
+
+    Each example is reported as Validated, False positive or Missed; the exit code is 1 when
+    any example fails.
+    """
+    shipped = default_rules_path().resolve()
+    extra = [p for p in packs if shipped not in (Path(p).resolve(), *Path(p).resolve().parents)]
+    rules = _load((*rule_paths, *extra))
+    chosen = {str(Path(p).resolve()) for p in packs}
+    only = [
+        r
+        for r in rules.rules
+        if not chosen
+        or str(Path(r.file).resolve()) in chosen
+        or str(Path(r.file).resolve().parent) in chosen
+    ]
+    results = run_examples(rules, only=only)
+    for result in results:
+        if not result.ok:
+            marked = [result.example.text[s:e] for s, e in result.example.spans]
+            click.echo(
+                f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: "
+                f"{result.example.text!r} (expected {marked or 'no match'}, "
+                f"found {list(result.found) or 'nothing'})"
+            )
+    counts = {status: sum(r.status == status for r in results) for status in _STATUS}
+    click.echo(
+        f"{len(only)} rule(s), {len(results)} example(s): "
+        + ", ".join(f"{counts[s]} {_STATUS[s].lower()}" for s in _STATUS)
+    )
+    sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)
+
+
+_STATUS = {VALIDATED: "Validated", FALSE_POSITIVE: "False positive", MISSED: "Missed"}
 
 
 def _rule_doc(rule: Rule) -> str:
@@ -172,8 +303,80 @@ def _rule_doc(rule: Rule) -> str:
     )
 
 
-def _format_of(name: str) -> str:
-    return "text" if name == "-" else format_for_path(name)
+def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
+    """The configuration file's settings, with the command line's on top."""
+    try:
+        if options["config_path"]:
+            config = load_config(Path(options["config_path"]))
+        else:
+            first = next((Path(p) for p in paths if p != "-"), Path.cwd())
+            found = find_config(first)
+            config = load_config(found) if found else Config()
+    except HedgecheckError as exc:
+        _fail(exc)
+    cli_policy = FindingPolicy.build(
+        select=options["select"],
+        ignore=options["ignore"],
+        report_unused_suppressions=bool(options["report_unused_suppressions"]),
+    )
+    return replace(
+        config,
+        policy=config.policy.merged(cli_policy),
+        fail_on=options["fail_on"] or config.fail_on,
+        fail_on_label=options["fail_on_label"] or config.fail_on_label,
+        include=config.include + options["include"],
+        exclude=config.exclude + options["exclude"],
+    )
+
+
+def gate(reports: list[Report], config: Config) -> int:
+    """1 when a finding or an article label crosses the configured threshold, else 0."""
+    if config.fail_on != "never":
+        threshold = Severity(config.fail_on).rank
+        if any(f.severity.rank >= threshold for r in reports for f in r.findings):
+            return EXIT_GATE
+    if config.fail_on_label is not None:
+        limit = Label(config.fail_on_label).rank
+        if any(r.label is not None and r.label.rank <= limit for r in reports):
+            return EXIT_GATE
+    return EXIT_OK
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _progress(total: int, *, enabled: bool) -> Any:
+    """A progress bar on a terminal's stderr for multi-file scans; silent otherwise."""
+    show = enabled and total > 1 and sys.stderr.isatty()
+    return click.progressbar(
+        length=total, file=sys.stderr if show else io.StringIO(), label="checking"
+    )
+
+
+def _use_color(flag: bool | None, output: str | None) -> bool:
+    if flag is not None:
+        return flag
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _write(rendered: str, output: str | None) -> None:
+    """Standard output, or a file replaced atomically so no half-written report is left."""
+    if not output:
+        click.echo(rendered, nl=False)
+        return
+    target = Path(output)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _load(rule_paths: tuple[str, ...]) -> RuleSet:
@@ -186,33 +389,3 @@ def _load(rule_paths: tuple[str, ...]) -> RuleSet:
 def _fail(exc: Exception) -> None:
     click.echo(f"hedgecheck: error: {exc}", err=True)
     sys.exit(EXIT_ERROR)
-
-
-def _inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | InputError]]:
-    for raw in paths:
-        if raw == "-":
-            yield "-", sys.stdin.read()
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCAN_EXTENSIONS
-            )
-            for file in files:
-                yield str(file), _read(file)
-        else:
-            yield raw, _read(path)
-
-
-def _read(path: Path) -> str | InputError:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read().removeprefix("\ufeff")
-    except FileNotFoundError:
-        return InputError("no such file", path=str(path))
-    except IsADirectoryError:
-        return InputError("is a directory", path=str(path))
-    except UnicodeDecodeError as exc:
-        return InputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})", path=str(path))
-    except OSError as exc:
-        return InputError(f"cannot read: {exc.strerror}", path=str(path))

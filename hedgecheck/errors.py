@@ -40,3 +40,13 @@ class InputError(HedgecheckError):
 
 class UsageError(HedgecheckError):
     """The caller asked for something that does not exist (unknown task, format…)."""
+
+
+class ConfigError(HedgecheckError):
+    """A configuration file is invalid: names the file and the key at fault."""
+
+    def __init__(self, message: str, *, path: str = "", key: str = "") -> None:
+        self.path = path
+        self.key = key
+        where = ", ".join(part for part in (path, f"key {key!r}" if key else "") if part)
+        super().__init__(f"{where}: {message}" if where else message)

@@ -59,6 +59,7 @@ class Cue:
     value: str | None = None
     kind: str | None = None
     quoted: bool = False
+    scope_span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -79,6 +80,8 @@ class Cue:
             data["value"] = self.value
         if self.quoted:
             data["quoted"] = True
+        if self.scope_span is not None:
+            data["scope_span"] = list(self.scope_span)
         return data
 
 

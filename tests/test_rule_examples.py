@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from hedgecheck.rules import Rule, default_rules
+from hedgecheck.rules import Example, Rule, default_rules
+from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_examples
 
 RULES = default_rules()
 
 
-def _spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
-    return [
-        (m.start, m.end)
-        for m in RULES.matcher.find(text, include_pseudo=True)
-        if m.rule.id == rule.id
+@pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)
+def test_every_example_of_the_rule_is_validated(rule: Rule) -> None:
+    failures = [
+        f"{r.status}: {r.example.text!r} expected "
+        f"{[r.example.text[s:e] for s, e in r.example.spans]}, found {list(r.found)}"
+        for r in run_examples(RULES, only=[rule])
+        if not r.ok
     ]
+    assert not failures, f"{rule.id} ({rule.file}): " + "; ".join(failures)
 
 
-@pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)
-def test_match_examples_hit_exactly_the_marked_span(rule: Rule) -> None:
-    for example in rule.match_examples:
-        found = _spans_of(rule, example.text)
-        assert sorted(found) == sorted(example.spans), (
-            f"{rule.id} ({rule.file}) on {example.text!r}: expected "
-            f"{[example.text[s:e] for s, e in example.spans]}, got "
-            f"{[example.text[s:e] for s, e in found]}"
-        )
-
-
-@pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)
-def test_no_match_examples_hit_nothing(rule: Rule) -> None:
-    for example in rule.no_match_examples:
-        found = _spans_of(rule, example.text)
-        assert not found, (
-            f"{rule.id} matched {[example.text[s:e] for s, e in found]} in {example.text!r}"
-        )
+def test_a_wrong_example_is_reported_as_missed_or_false_positive() -> None:
+    rule = RULES.get("HDG001")
+    assert rule is not None
+    wrong = Example("It may rain.", ((0, 2),))
+    broken = dataclasses.replace(rule, match_examples=(wrong,), no_match_examples=(wrong,))
+    statuses = [r.status for r in run_examples(RULES, only=[broken])]
+    assert statuses == [FALSE_POSITIVE, FALSE_POSITIVE]
+    missing = dataclasses.replace(
+        rule, match_examples=(Example("Nothing here.", ((0, 7),)),), no_match_examples=()
+    )
+    assert [r.status for r in run_examples(RULES, only=[missing])] == [MISSED]
 
 
 def test_every_rule_has_a_source_and_both_kinds_of_example() -> None:

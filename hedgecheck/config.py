@@ -1,0 +1,213 @@
+"""Project configuration: ``[tool.hedgecheck]`` in pyproject.toml or a ``.hedgecheck.toml``.
+
+The file is found by walking up from the scanned path; ``--config FILE`` names one instead.
+Every key is checked: an unknown key or a value of the wrong type is a :class:`ConfigError`
+naming the file and the key. Paths in ``rules`` are relative to the file that names them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hedgecheck.documents import INPUT_FORMATS
+from hedgecheck.errors import ConfigError
+from hedgecheck.findings import FindingPolicy
+from hedgecheck.rules import SEVERITIES
+
+FAIL_ON = ("error", "warning", "info", "never")
+FAIL_ON_LABEL = ("speculative", "preliminary")
+CONFIG_FILE = ".hedgecheck.toml"
+_KEYS = {
+    "select",
+    "ignore",
+    "severity",
+    "rules",
+    "fail-on",
+    "fail-on-label",
+    "include",
+    "exclude",
+    "input-format",
+    "report-unused-suppressions",
+    "overrides",
+}
+_OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """Policy changes for files matching any of ``files`` (globs relative to the config)."""
+
+    files: tuple[str, ...]
+    policy: FindingPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for a scan; the defaults apply when no file is found."""
+
+    path: Path | None = None
+    policy: FindingPolicy = field(default_factory=FindingPolicy)
+    rule_paths: tuple[Path, ...] = ()
+    fail_on: str = "error"
+    fail_on_label: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    input_format: str = "auto"
+    overrides: tuple[Override, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def policy_for(self, file: str) -> FindingPolicy:
+        """The policy for one scanned file, with the overrides whose globs match it."""
+        policy = self.policy
+        relative = _relative(Path(file), self.root)
+        for override in self.overrides:
+            if any(_glob_match(relative, pattern) for pattern in override.files):
+                policy = policy.merged(override.policy)
+        return policy
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest .hedgecheck.toml, or pyproject.toml with [tool.hedgecheck], at or above."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder.resolve(), *folder.resolve().parents]:
+        own = candidate / CONFIG_FILE
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "hedgecheck" in _tool_tables(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate one configuration file."""
+    data = _read(path)
+    table = data.get("tool", {}).get("hedgecheck", {}) if path.name == "pyproject.toml" else data
+    prefix = "tool.hedgecheck." if path.name == "pyproject.toml" else ""
+    return _parse(table, path, prefix)
+
+
+def _parse(table: Mapping[str, Any], path: Path, prefix: str) -> Config:
+    def fail(message: str, key: str) -> ConfigError:
+        return ConfigError(message, path=str(path), key=prefix + key)
+
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise fail(f"unknown key (allowed: {', '.join(sorted(_KEYS))})", min(unknown))
+    fail_on = _choice(table, "fail-on", FAIL_ON, "error", fail)
+    fail_on_label = _choice(table, "fail-on-label", FAIL_ON_LABEL, None, fail)
+    input_format = _choice(table, "input-format", ("auto", *INPUT_FORMATS), "auto", fail)
+    return Config(
+        path=path,
+        policy=_policy(table, fail, unused=_flag(table, "report-unused-suppressions", fail)),
+        rule_paths=tuple(path.parent / p for p in _strings(table, "rules", fail)),
+        fail_on=fail_on or "error",
+        fail_on_label=fail_on_label,
+        include=_strings(table, "include", fail),
+        exclude=_strings(table, "exclude", fail),
+        input_format=input_format or "auto",
+        overrides=_overrides(table.get("overrides", []), fail),
+    )
+
+
+def _policy(table: Mapping[str, Any], fail: Any, *, unused: bool = False) -> FindingPolicy:
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict):
+        raise fail("expected a table of rule = severity", "severity")
+    for selector, level in severity.items():
+        if level not in SEVERITIES:
+            raise fail(f"expected one of {', '.join(SEVERITIES)}", f"severity.{selector}")
+    return FindingPolicy.build(
+        select=_strings(table, "select", fail),
+        ignore=_strings(table, "ignore", fail),
+        severity=severity,
+        report_unused_suppressions=unused,
+    )
+
+
+def _overrides(raw: Any, fail: Any) -> tuple[Override, ...]:
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        raise fail("expected an array of tables [[overrides]]", "overrides")
+    result = []
+    for number, entry in enumerate(raw):
+
+        def fail_here(message: str, key: str, number: int = number) -> ConfigError:
+            return fail(message, f"overrides[{number}].{key}")
+
+        unknown = set(entry) - _OVERRIDE_KEYS
+        if unknown:
+            raise fail_here(
+                f"unknown key (allowed: {', '.join(sorted(_OVERRIDE_KEYS))})", min(unknown)
+            )
+        files = _strings(entry, "files", fail_here)
+        if not files:
+            raise fail_here("expected a non-empty list of globs", "files")
+        result.append(Override(files, _policy(entry, fail_here)))
+    return tuple(result)
+
+
+def _strings(table: Mapping[str, Any], key: str, fail: Any) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail("expected a list of strings", key)
+    return tuple(value)
+
+
+def _choice(
+    table: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str | None, fail: Any
+) -> str | None:
+    value = table.get(key, default)
+    if value is not None and value not in allowed:
+        raise fail(f"expected one of {', '.join(allowed)}", key)
+    return value
+
+
+def _flag(table: Mapping[str, Any], key: str, fail: Any) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise fail("expected true or false", key)
+    return value
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
+def _tool_tables(pyproject: Path) -> Mapping[str, Any]:
+    try:
+        data = _read(pyproject)
+    except ConfigError:
+        return {}  # a broken pyproject.toml that is not ours is not our error
+    tool = data.get("tool", {})
+    return tool if isinstance(tool, dict) else {}
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return file.as_posix()
+
+
+def _glob_match(relative: str, pattern: str) -> bool:
+    """fnmatch on the path relative to the config ("*" crosses folders), or on its name."""
+    pattern = pattern.removeprefix("./")
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(
+        relative.rsplit("/", 1)[-1], pattern
+    )
