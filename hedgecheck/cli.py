@@ -149,7 +149,8 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 click.echo(f"hedgecheck: checked {name}: {len(outcome.claims)} claim(s)", err=True)
             reports.append(outcome)
     use_color = _use_color(options["color"], options["output"])
-    _write(render(options["output_format"], reports, color=use_color), options["output"])
+    rendered = render(options["output_format"], reports, color=use_color)
+    _write(rendered, options["output"], color=use_color)
     sys.exit(EXIT_ERROR if failed else gate(reports, config))
 
 
@@ -362,10 +363,10 @@ def _use_color(flag: bool | None, output: str | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _write(rendered: str, output: str | None) -> None:
+def _write(rendered: str, output: str | None, *, color: bool = False) -> None:
     """Standard output, or a file replaced atomically so no half-written report is left."""
     if not output:
-        click.echo(rendered, nl=False)
+        click.echo(rendered, nl=False, color=color)
         return
     target = Path(output)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")

@@ -1,0 +1,255 @@
+"""The pre-publish gate: exit codes, config files, suppressions, discovery, parallel runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hedgecheck import cli
+from hedgecheck.cli import main
+
+HYPE = "Scientists say the pill is a miracle cure for pain.\n"
+KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
+
+
+def _scan(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["scan", *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _findings(output: str) -> list[dict]:
+    return [f for file in json.loads(output)["files"] for f in file["findings"]]
+
+
+@pytest.fixture
+def hype(tmp_path: Path) -> Path:
+    path = tmp_path / "hype.txt"
+    path.write_text(HYPE, encoding="utf-8")
+    return path
+
+
+def test_fail_on_decides_the_exit_code_never_the_count(hype: Path) -> None:
+    assert _scan(str(hype))[0] == 0  # hype is a warning; the default gate is error
+    assert _scan("--fail-on", "warning", str(hype))[0] == 1
+    assert _scan("--fail-on", "info", str(hype))[0] == 1
+    assert _scan("--fail-on", "never", str(hype))[0] == 0
+
+
+def test_fail_on_label(tmp_path: Path) -> None:
+    assert _scan("--fail-on-label", "preliminary", str(KETAMINE))[0] == 1
+    assert _scan("--fail-on-label", "speculative", str(KETAMINE))[0] == 0
+
+
+def test_config_is_found_walking_up_and_overrides_severity(tmp_path: Path, hype: Path) -> None:
+    (tmp_path / ".hedgecheck.toml").write_text('[severity]\nHYP002 = "error"\n')
+    nested = tmp_path / "drafts" / "2026"
+    nested.mkdir(parents=True)
+    shutil.copy(hype, nested / "story.txt")
+    code, out, _ = _scan("--format", "json", str(nested / "story.txt"))
+    assert code == 1
+    assert {f["code"]: f["severity"] for f in _findings(out)}["HYP002"] == "error"
+
+
+def test_pyproject_tool_table_and_cli_flags_win(tmp_path: Path, hype: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.hedgecheck]\nfail-on = "warning"\n')
+    assert _scan(str(hype))[0] == 1
+    assert _scan("--fail-on", "error", str(hype))[0] == 0
+
+
+def test_unknown_config_key_is_exit_2_naming_file_and_key(tmp_path: Path, hype: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.hedgecheck]\nfail_on = "warning"\n')
+    code, _, err = _scan(str(hype))
+    assert code == 2
+    assert "pyproject.toml" in err and "tool.hedgecheck.fail_on" in err
+
+
+def test_bad_config_values_are_named(tmp_path: Path, hype: Path) -> None:
+    config = tmp_path / "custom.toml"
+    for body, key in [
+        ('fail-on = "sometimes"', "fail-on"),
+        ("select = 3", "select"),
+        ('[severity]\nHYP = "loud"', "severity.HYP"),
+        ('[[overrides]]\nfiles = ["*.md"]\ncolour = "red"', "overrides[0].colour"),
+        ("select = [", ""),
+    ]:
+        config.write_text(body)
+        code, _, err = _scan("--config", str(config), str(hype))
+        assert code == 2, body
+        assert "custom.toml" in err and key in err, err
+
+
+def test_select_ignore_and_per_glob_overrides(tmp_path: Path) -> None:
+    (tmp_path / "news.txt").write_text(HYPE)
+    (tmp_path / "quotes.txt").write_text(HYPE)
+    (tmp_path / ".hedgecheck.toml").write_text(
+        'ignore = ["HYP001"]\n[[overrides]]\nfiles = ["quotes.*"]\nignore = ["hype"]\n'
+    )
+    code, out, _ = _scan("--format", "json", str(tmp_path))
+    assert code == 0
+    by_file = {
+        Path(f["path"]).name: [x["code"] for x in f["findings"]] for f in json.loads(out)["files"]
+    }
+    assert by_file == {"news.txt": ["HYP002"], "quotes.txt": []}
+    _, out, _ = _scan("--format", "json", "--select", "HYP001", str(tmp_path / "news.txt"))
+    assert [f["code"] for f in _findings(out)] == []  # the config still ignores HYP001
+    _, out, _ = _scan(
+        "--format",
+        "json",
+        "--select",
+        "miracle",
+        "--config",
+        os.devnull,
+        str(tmp_path / "news.txt"),
+    )
+    assert [f["code"] for f in _findings(out)] == ["HYP002"]
+
+
+def test_config_rules_are_relative_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "house.toml").write_text(
+        '[pack]\nname = "house"\n[[rules]]\nid = "HSE001"\nname = "very"\ncategory = "hype"\n'
+        'kind = "superlative"\npatterns = ["very good"]\nseverity = "error"\nsummary = "s"\n'
+        'why = "w"\nsource = "house style"\nexamples.match = ["It is [[very good]]."]\n'
+        'examples.no_match = ["It is good."]\n'
+    )
+    (tmp_path / ".hedgecheck.toml").write_text('rules = ["packs/house.toml"]\n')
+    (tmp_path / "a.txt").write_text("The trial was very good, a study shows.\n")
+    code, out, _ = _scan("--format", "json", str(tmp_path / "a.txt"))
+    assert code == 1
+    assert [f["code"] for f in _findings(out)] == ["HSE001"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "left"),
+    [
+        ("A miracle cure. # hedgecheck: ignore[HYP002]\nA miracle cure.\n", "txt", [2]),
+        ("hedgecheck: ignore\nA miracle cure.\n\nA miracle cure.\n", "txt", [4]),
+        (
+            "<!-- hedgecheck: disable[hype] -->\n\nA miracle cure.\n\nA cure.\n\n"
+            "<!-- hedgecheck: enable[hype] -->\n\nA cure.\n",
+            "md",
+            [9],
+        ),
+        (
+            "<p>A miracle cure.<!-- hedgecheck: ignore[miracle] --></p>\n<p>A cure.</p>\n",
+            "html",
+            [2],
+        ),
+    ],
+)
+def test_inline_suppressions(tmp_path: Path, text: str, fmt: str, left: list[int]) -> None:
+    path = tmp_path / f"doc.{fmt}"
+    path.write_text(text)
+    _, out, _ = _scan("--format", "json", str(path))
+    assert [f["line"] for f in _findings(out)] == left
+
+
+def test_unused_suppressions_are_reported_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text("The drug may help. hedgecheck: ignore[HYP001]\n")
+    _, out, _ = _scan("--format", "json", str(path))
+    assert _findings(out) == []
+    _, out, _ = _scan("--format", "json", "--report-unused-suppressions", str(path))
+    (finding,) = _findings(out)
+    assert finding["code"] == "HCS001" and finding["line"] == 1 and finding["column"] == 20
+
+
+def test_discovery_order_extensions_globs_and_gitignore(tmp_path: Path) -> None:
+    for name in [
+        "b.md",
+        "a.txt",
+        "sub/c.html",
+        "sub/d.htm",
+        "skip.py",
+        "drafts/x.txt",
+        "build/y.txt",
+    ]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("The drug may help.\n")
+    (tmp_path / ".gitignore").write_text("build/\n# comment\n")
+    _, out, _ = _scan("--format", "json", "--exclude", "drafts", str(tmp_path))
+    names = [Path(f["path"]).relative_to(tmp_path).as_posix() for f in json.loads(out)["files"]]
+    assert names == ["a.txt", "b.md", "sub/c.html", "sub/d.htm"]
+    _, out, _ = _scan("--format", "json", "--include", "*.py", str(tmp_path))
+    assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["skip.py"]
+
+
+def test_jobs_give_identical_output(tmp_path: Path) -> None:
+    for i in range(6):
+        shutil.copy(KETAMINE, tmp_path / f"k{i}.txt")
+    (tmp_path / "hype.txt").write_text(HYPE)
+    one = _scan("--format", "json", str(tmp_path))
+    two = _scan("--format", "json", "--jobs", "2", str(tmp_path))
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1]
+
+
+def test_quiet_verbose_and_no_progress_when_not_a_terminal(tmp_path: Path, hype: Path) -> None:
+    shutil.copy(hype, tmp_path / "again.txt")
+    assert _scan(str(tmp_path))[2] == ""
+    _, _, err = _scan("--verbose", str(tmp_path))
+    assert "config: none" in err or "config:" in err
+    assert "checked" in err and "again.txt" in err
+    assert _scan("--quiet", "--verbose", str(tmp_path))[2] == ""
+
+
+def test_output_file_is_written_whole(tmp_path: Path, hype: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out, _ = _scan("--format", "json", "--output", str(target), str(hype))
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["files"][0]["findings"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_colour_follows_flag_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli._use_color(None, None) is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._use_color(None, None) is False
+    assert cli._use_color(True, None) is True
+    assert cli._use_color(None, "out.txt") is False
+    _, out, _ = _scan("--color", str(KETAMINE))
+    assert "\x1b[" in out
+
+
+def test_rules_list_shows_severity_and_rules_test_reports(tmp_path: Path) -> None:
+    listing = CliRunner().invoke(main, ["rules"])
+    assert listing.exit_code == 0
+    line = next(x for x in listing.output.splitlines() if x.startswith("HYP002"))
+    assert "hype" in line and "warning" in line
+    shown = CliRunner().invoke(main, ["rules", "HYP002"])
+    assert shown.exit_code == 0 and "## Why" in shown.output
+    assert CliRunner().invoke(main, ["rules", "NOPE999"]).exit_code == 2
+    tested = CliRunner().invoke(main, ["rules", "test"])
+    assert tested.exit_code == 0 and " 0 missed" in tested.output
+
+
+def test_explain_shows_scopes_and_the_score_trail() -> None:
+    result = CliRunner().invoke(main, ["explain", str(KETAMINE)])
+    assert result.exit_code == 0
+    assert "HDG001 modal-may (hedge) “may”" in result.output
+    assert "scope “may treat depression" in result.output
+    assert "study-level" in result.output and "→ preliminary" in result.output
+
+
+def test_the_installed_entry_point_runs(tmp_path: Path, hype: Path) -> None:
+    exe = shutil.which("hedgecheck", path=str(Path(sys.executable).parent)) or shutil.which(
+        "hedgecheck"
+    )
+    assert exe, "the hedgecheck console script is not installed"
+    done = subprocess.run(
+        [exe, "scan", "--fail-on", "warning", "--format", "json", str(hype)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert _findings(done.stdout)[0]["code"] == "HYP002"
