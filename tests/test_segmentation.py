@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hedgecheck
 from hedgecheck.text import LineIndex, segment
 
 
@@ -142,3 +143,26 @@ def test_a_box_heading_makes_the_line_under_it_furniture() -> None:
     assert roles["More information"] == "furniture"
     assert roles["The Example Health Institute has more on vaccines."] == "furniture"
     assert roles["A chart gave the wrong year for the trial. It began in 2019."] == "furniture"
+
+
+def test_page_boilerplate_sentences_give_no_claims() -> None:
+    boilerplate = [
+        "Write to Jo Bloggs about how coffee is linked to sleep at jo.bloggs@example.com.",
+        "Jo Bloggs is a health writer at the Daily Example, where she covers how diet is "
+        "linked to sleep.",
+        "Find her on Twitter, where she explains how diet is linked to sleep.",
+        "If you or someone you know has a mood disorder linked to sleep loss, call the crisis "
+        "hotline at 555-0100.",
+        "An earlier version of this article said that coffee is linked to a longer life.",
+        "Science Newsletter Get the latest news on how diet is linked to health.",
+        "For more information on how diet is linked to sleep, visit the institute's site.",
+    ]
+    for line in boilerplate:
+        text = f"Coffee may lower the risk of liver disease, a study suggests.\n\n{line}"
+        claims = hedgecheck.check(text, title="Coffee and the liver").claims
+        assert [c.line for c in claims if c.line] == [1], line
+
+
+def test_advertising_as_a_subject_of_prose_is_not_clutter() -> None:
+    text = "The clinic ran an advertisement saying that the drug is linked to better sleep."
+    assert [c.line for c in hedgecheck.check(text, title="Ads").claims if c.line] == [1]
