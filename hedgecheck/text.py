@@ -2,8 +2,10 @@
 
 Scraped pages mix prose with furniture, so each line is classified before sentences are cut:
 a date line, a breadcrumb glued from link texts, an all-capitals label or a short line
-without end punctuation is not prose. The first title-like line that is not repeated as the
-start of a longer one is the headline.
+without end punctuation is not prose; nor is a byline, a caption that ends in its photo
+credit, a link behind a label ("MORE: ..."), or the line under a box heading ("More
+information", "Corrections"). The first title-like line that is not repeated as the start
+of a longer one is the headline.
 """
 
 from __future__ import annotations
@@ -38,6 +40,36 @@ _DATE_LINE = regex.compile(
 # "HomeNewsHealth": link texts glued together when a breadcrumb loses its separators.
 _GLUED = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}")
 _DASH_LABEL = regex.compile(r"^\s*[-–—]+\s*\S.*\S\s*[-–—]+\s*$")
+# A capitalised name of up to four words, initials allowed ("Jane Q. Public").
+_NAME = r"\p{Lu}(?:[\p{L}'’\-]*\.?)(?:\s+\p{Lu}(?:[\p{L}'’\-]*\.?)){0,3}"
+# "By Jane Doe", "By Jane Doe and John Roe, Staff Reporter": a byline, not a title.
+_BYLINE = regex.compile(
+    rf"^(?:[-–—]+\s*)?(?i:(?:written\s+|reported\s+)?by\s+(?:(?:dr|prof)\.?\s+)?){_NAME}"
+    rf"(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME}){{0,3}}(?:\s*[,|/–—]\s*[\p{{L}} ]{{1,40}})?$"
+)
+# A caption ends with its credit: "... Photo: Jane Doe", "... (Photo by Jane Doe)",
+# "... AGENCY/Jane Doe", "Jane Doe / Agency Images". The credit ends the line, no full stop.
+_CREDIT_NAME = r"\p{Lu}(?:[\p{L}&'’\-]*|\.)(?:\s+\p{Lu}(?:[\p{L}&'’\-]*|\.)){0,4}"
+_CREDIT_TAIL = regex.compile(
+    r"(?:(?<![\p{L}\d])(?i:photo(?:graph)?|image|picture|illustration|graphic)s?"
+    rf"(?:\s+(?i:by|credit)\s*:?|\s*:)\s*{_CREDIT_NAME}\)?"
+    rf"|(?<![\p{{L}}\d/])\p{{Lu}}{{2,}}\s*/\s*\p{{Lu}}\p{{Ll}}+\s+{_CREDIT_NAME}"
+    rf"|(?<![\p{{L}}\d/]){_CREDIT_NAME}\s*/\s*(?:{_CREDIT_NAME}\s+)?"
+    r"(?:Images|Photos?|Pictures|Photography|Stock|Press))$"
+)
+# "MORE: ...", "Related: ...", "Source: ...": a link or citation behind a label.
+_LINK_LABEL = regex.compile(
+    r"^(?:more|read\s+more|related|see\s+also|watch|listen|video|photos?|slideshow|sources?)"
+    r"\s*:\s*\S",
+    regex.IGNORECASE,
+)
+# The heading of a box the page adds under the story; the line after it is the box's.
+_BOX_HEADING = regex.compile(
+    r"^(?:(?:for\s+)?more\s+information|further\s+(?:information|reading)|read\s+more"
+    r"|related(?:\s+(?:articles?|stories|links|content|coverage))?|see\s+also"
+    r"|corrections?(?:\s*(?:&|and)\s*amplifications?)?|clarifications?)\s*:?$",
+    regex.IGNORECASE,
+)
 _SENTENCE_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
 _ABBREVIATIONS = frozenset(
     [
@@ -191,6 +223,7 @@ def _classify_lines(text: str) -> list[Line]:
     paragraph = 0
     offset = 0
     previous_blank = True
+    box_open = False
     for raw in text.splitlines(keepends=True):
         start, end = offset, offset + len(raw.rstrip("\r\n"))
         offset += len(raw)
@@ -203,7 +236,14 @@ def _classify_lines(text: str) -> list[Line]:
         previous_blank = False
         bullet = _BULLET.match(body)
         content_start = start + (bullet.end() if bullet else len(body) - len(body.lstrip()))
-        kind = "furniture" if _DASH_LABEL.match(body) else _line_kind(text[content_start:end])
+        content = text[content_start:end]
+        kind = "furniture" if _DASH_LABEL.match(body) else _line_kind(content)
+        # A box heading ("More information", "Corrections") and the line under it are the
+        # page's, not the story's.
+        if box_open:
+            kind, box_open = "furniture", False
+        elif kind != "prose" and _BOX_HEADING.match(content.strip()):
+            kind, box_open = "furniture", True
         lines.append(Line(start, end, content_start, paragraph, kind))
     return _rejoin_wrapped(text, lines)
 
@@ -237,6 +277,8 @@ def _line_kind(body: str) -> str:
     if _DATE_LINE.match(stripped) or _DASH_LABEL.match(stripped):
         return "furniture"
     if any(len(_GLUED.findall(word)) >= 2 for word in stripped.split()):
+        return "furniture"
+    if _BYLINE.match(stripped) or _CREDIT_TAIL.search(stripped) or _LINK_LABEL.match(stripped):
         return "furniture"
     letters = [ch for ch in stripped if ch.isalpha()]
     if len(words) <= 8 and letters and all(ch.isupper() for ch in letters) and len(letters) > 3:

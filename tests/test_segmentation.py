@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hedgecheck
 from hedgecheck.text import LineIndex, segment
 
 
@@ -78,3 +79,90 @@ def test_line_index_is_one_based() -> None:
     assert index.position(0) == (1, 1)
     assert index.position(4) == (2, 2)
     assert index.position(7) == (4, 1)
+
+
+def _roles(text: str) -> dict[str, str]:
+    return {s.text: s.role for s in segment(text)}
+
+
+def test_a_byline_is_furniture_and_never_the_headline() -> None:
+    text = (
+        "By Jane Q. Public and John Roe, Staff Writers\n\n"
+        "Tea drinkers slept better in a trial of 300 adults\n\n"
+        "By contrast, coffee drinkers slept less, the researchers found in the trial."
+    )
+    roles = _roles(text)
+    assert roles["By Jane Q. Public and John Roe, Staff Writers"] == "furniture"
+    assert roles["Tea drinkers slept better in a trial of 300 adults"] == "headline"
+    assert roles[
+        "By contrast, coffee drinkers slept less, the researchers found in the trial."
+    ] == ("body")
+
+
+def test_a_caption_ending_in_its_credit_is_furniture() -> None:
+    captions = [
+        "A volunteer wears the sleep monitor at home. Photo: Jane Doe",
+        "A nurse checks a monitor in a ward in 2019. AGENCY/Jane Doe",
+        "Jane Doe / Example Images",
+        "A runner on a track (Photo by Jane Doe)",
+    ]
+    for caption in captions:
+        text = f"{caption}\n\nThe drug lowered blood pressure in the trial, the team said."
+        assert segment(text)[0].role == "furniture", caption
+
+
+def test_a_slash_inside_wrapped_prose_is_not_a_credit() -> None:
+    text = (
+        "The drug was given to several hundred patients with HIV/AIDS\n"
+        "and it lowered their viral load, the researchers reported."
+    )
+    assert [s.role for s in segment(text)] == ["body"]
+
+
+def test_a_labelled_link_line_is_furniture() -> None:
+    text = (
+        "Sleep loss raised blood pressure in the trial, the authors said.\n\n"
+        "MORE: Can a Nap Make Up for a Short Night?\n\n"
+        "Related: Why teenagers sleep late"
+    )
+    roles = _roles(text)
+    assert roles["MORE: Can a Nap Make Up for a Short Night?"] == "furniture"
+    assert roles["Related: Why teenagers sleep late"] == "furniture"
+
+
+def test_a_box_heading_makes_the_line_under_it_furniture() -> None:
+    text = (
+        "The vaccine cut infections by half in the trial, the authors said.\n\n"
+        "More information\n\n"
+        "The Example Health Institute has more on vaccines.\n\n"
+        "Corrections & Amplifications\n\n"
+        "A chart gave the wrong year for the trial. It began in 2019."
+    )
+    roles = _roles(text)
+    assert roles["The vaccine cut infections by half in the trial, the authors said."] == "body"
+    assert roles["More information"] == "furniture"
+    assert roles["The Example Health Institute has more on vaccines."] == "furniture"
+    assert roles["A chart gave the wrong year for the trial. It began in 2019."] == "furniture"
+
+
+def test_page_boilerplate_sentences_give_no_claims() -> None:
+    boilerplate = [
+        "Write to Jo Bloggs about how coffee is linked to sleep at jo.bloggs@example.com.",
+        "Jo Bloggs is a health writer at the Daily Example, where she covers how diet is "
+        "linked to sleep.",
+        "Find her on Twitter, where she explains how diet is linked to sleep.",
+        "If you or someone you know has a mood disorder linked to sleep loss, call the crisis "
+        "hotline at 555-0100.",
+        "An earlier version of this article said that coffee is linked to a longer life.",
+        "Science Newsletter Get the latest news on how diet is linked to health.",
+        "For more information on how diet is linked to sleep, visit the institute's site.",
+    ]
+    for line in boilerplate:
+        text = f"Coffee may lower the risk of liver disease, a study suggests.\n\n{line}"
+        claims = hedgecheck.check(text, title="Coffee and the liver").claims
+        assert [c.line for c in claims if c.line] == [1], line
+
+
+def test_advertising_as_a_subject_of_prose_is_not_clutter() -> None:
+    text = "The clinic ran an advertisement saying that the drug is linked to better sleep."
+    assert [c.line for c in hedgecheck.check(text, title="Ads").claims if c.line] == [1]
