@@ -51,6 +51,7 @@ class SentenceCues:
     claim: bool
     primary: bool
     background: bool
+    notes: tuple[ScopedCue, ...] = ()  # editorial cues: for checks and the report card
 
     def focus(self) -> tuple[int, int]:
         """Span of the relation the claim asserts, or the whole sentence."""
@@ -91,18 +92,20 @@ def analyse(
             body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
     else:
         body = segment(text, find_headline=title is None)
-    units = [
-        (text, s, m) for s, m in zip(body, _assign(rules.matcher.find(text), body), strict=True)
-    ]
+    cues = _assign(rules.matcher.find(text), body)
+    notes = _assign(rules.overlay.find(text), body)
+    units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        units.insert(0, (title, heading, rules.matcher.find(title)))
+        units.insert(0, (title, heading, rules.matcher.find(title), rules.overlay.find(title)))
     quotes = {id(text): [m.span() for m in _QUOTE_PAIRS.finditer(text)]}
     analysed = []
     lede_seen = False
-    for source, sentence, matches in units:
-        scoped = _scope(source, sentence, matches, quotes.get(id(source), []))
+    for source, sentence, matches, overlay in units:
+        quoted = quotes.get(id(source), [])
+        scoped = _scope(source, sentence, matches, quoted)
         item = _classify(sentence, scoped, lede=not lede_seen and sentence.role == "body")
+        item = replace(item, notes=_scope(source, sentence, overlay, quoted))
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)

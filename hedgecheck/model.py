@@ -211,6 +211,64 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the text that a tag or report-card item rests on."""
+
+    rule: str
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceTag:
+    """The AMS / Science Media Centre label, filled from what the text states."""
+
+    peer_reviewed: str  # "yes", "no" (preprint and conference count as no) or "not stated"
+    study_type: str | None
+    subjects: str | None
+    basis: tuple[Mention, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "peer_reviewed": self.peer_reviewed,
+            "study_type": self.study_type,
+            "subjects": self.subjects,
+            "basis": [m.to_dict() for m in self.basis],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CardItem:
+    """One HealthNewsReview criterion: satisfied, not satisfied or not applicable."""
+
+    criterion: str
+    status: str
+    note: str
+    evidence: tuple[Mention, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion,
+            "status": self.status,
+            "note": self.note,
+            "evidence": [m.to_dict() for m in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything hedgecheck says about one text."""
 
@@ -221,6 +279,8 @@ class Report:
     study_cues: tuple[Cue, ...] = field(default=())
     path: str | None = None
     input_format: str = "text"
+    evidence_tag: EvidenceTag | None = None
+    report_card: tuple[CardItem, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -228,6 +288,8 @@ class Report:
             "input_format": self.input_format,
             "label": self.label.value if self.label else None,
             "headline": self.headline,
+            "evidence_tag": self.evidence_tag.to_dict() if self.evidence_tag else None,
+            "report_card": [item.to_dict() for item in self.report_card],
             "study_cues": [cue.to_dict() for cue in self.study_cues],
             "claims": [claim.to_dict() for claim in self.claims],
             "findings": [finding.to_dict() for finding in self.findings],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -142,6 +142,31 @@ CATEGORIES: dict[str, dict[str, Any]] = {
         "max_scope": 0,
         "claim": False,
     },
+    # Editorial cues feed the article checks and the report card, never a label. They are
+    # matched by a second, small matcher so they cannot hide or split a first-pass cue.
+    **{
+        name: {
+            "axis": "editorial",
+            "direction": "sentence",
+            "max_scope": 0,
+            "claim": False,
+            "overlay": True,
+            **({"kinds": kinds} if kinds else {}),
+        }
+        for name, kinds in {
+            "authority": {"unnamed", "named"},
+            "risk": {"relative", "absolute"},
+            "advice": {"personal", "professional"},
+            "quantity": None,
+            "cost": None,
+            "harm": None,
+            "alternative": None,
+            "availability": None,
+            "conflict": {"funding", "disclosure", "none-declared"},
+            "independent": None,
+            "disease-mongering": None,
+        }.items()
+    },
     "terminator": {"axis": "scope", "direction": "sentence", "max_scope": 0, "claim": False},
     "pseudo": {"axis": "scope", "direction": "sentence", "max_scope": 0, "claim": False},
     "clutter": {"axis": "role", "direction": "sentence", "max_scope": 0, "claim": False},
@@ -265,6 +290,52 @@ class Scoring:
 
 
 _SCORING_KEYS = {f.name for f in fields(Scoring)}
+
+# The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
+# entry names one of them and gives it an id, a severity and its words.
+CHECK_NAMES = frozenset(
+    {
+        "headline-stronger-than-body",
+        "animal-result-as-human",
+        "causal-language-on-correlation",
+        "certain-claim-on-weak-evidence",
+        "unnamed-authority",
+        "relative-risk-without-absolute",
+        "advice-from-single-study",
+        "question-headline",
+        "under-claim",
+    }
+)
+_CHECK_KEYS = {
+    "id",
+    "name",
+    "severity",
+    "summary",
+    "why",
+    "source",
+    "message",
+    "suggestion",
+    "examples",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """An article-level editorial check, as its pack states it, with texts that must and
+    must not raise it."""
+
+    id: str
+    name: str
+    severity: str
+    summary: str
+    why: str
+    source: str
+    message: str
+    pack: str
+    file: str = ""
+    suggestion: str | None = None
+    raise_examples: tuple[str, ...] = ()
+    pass_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,16 +478,28 @@ class RuleSet:
     rules: tuple[Rule, ...]
     scoring: Scoring = field(default_factory=Scoring)
     packs: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
     matcher: Matcher = field(init=False, repr=False, compare=False)
+    overlay: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "matcher", Matcher(self.rules))
+        first = [r for r in self.rules if not CATEGORIES[r.category].get("overlay")]
+        second = [r for r in self.rules if CATEGORIES[r.category].get("overlay")]
+        object.__setattr__(self, "matcher", Matcher(first))
+        object.__setattr__(self, "overlay", Matcher(second))
 
     def __len__(self) -> int:
         return len(self.rules)
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    def matcher_for(self, rule: Rule) -> Matcher:
+        """The matcher that holds ``rule``: the first pass, or the editorial overlay."""
+        return self.overlay if CATEGORIES[rule.category].get("overlay") else self.matcher
+
+    def check(self, name: str) -> Check | None:
+        return next((check for check in self.checks if check.name == name), None)
 
 
 def default_rules_path() -> Path:
@@ -449,6 +532,7 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
     rules: list[Rule] = []
+    checks: list[Check] = []
     scoring = Scoring()
     packs: list[str] = []
     for path in files:
@@ -456,11 +540,12 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
         if "scoring" in data:
             scoring = _parse_scoring(data, path)
             continue
-        name, pack_rules = _parse_pack(data, path)
+        name, pack_rules, pack_checks = _parse_pack(data, path)
         packs.append(name)
         rules.extend(pack_rules)
-    _check_ids(rules)
-    return RuleSet(rules=tuple(rules), scoring=scoring, packs=tuple(packs))
+        checks.extend(pack_checks)
+    _check_ids(rules, checks)
+    return RuleSet(rules=tuple(rules), scoring=scoring, packs=tuple(packs), checks=tuple(checks))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -503,8 +588,8 @@ def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
     return Scoring(**values)
 
 
-def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule]]:
-    extra = set(data) - {"pack", "rules"}
+def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], list[Check]]:
+    extra = set(data) - {"pack", "rules", "checks"}
     if extra:
         raise RuleError("unknown top-level key", path=str(path), key=min(extra))
     pack = data.get("pack")
@@ -516,7 +601,57 @@ def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule]]:
     entries = data.get("rules", [])
     if not isinstance(entries, list):
         raise RuleError("expected an array of tables [[rules]]", path=str(path), key="rules")
-    return pack["name"], [_parse_rule(entry, path, pack["name"]) for entry in entries]
+    checks = data.get("checks", [])
+    if not isinstance(checks, list):
+        raise RuleError("expected an array of tables [[checks]]", path=str(path), key="checks")
+    return (
+        pack["name"],
+        [_parse_rule(entry, path, pack["name"]) for entry in entries],
+        [_parse_check(entry, path, pack["name"]) for entry in checks],
+    )
+
+
+def _parse_check(entry: Any, path: Path, pack: str) -> Check:
+    if not isinstance(entry, dict):
+        raise RuleError("each [[checks]] entry must be a table", path=str(path))
+    cid = entry.get("id") if isinstance(entry.get("id"), str) else ""
+
+    def fail(message: str, key: str) -> RuleError:
+        return RuleError(message, path=str(path), rule=cid, key=key)
+
+    unknown = set(entry) - _CHECK_KEYS
+    if unknown:
+        raise fail(f"unknown key (allowed: {', '.join(sorted(_CHECK_KEYS))})", min(unknown))
+    for key in ("id", "name", "severity", "summary", "why", "source", "message", "examples"):
+        if key not in entry:
+            raise fail("required key is missing", key)
+    if not _ID.match(cid):
+        raise fail("id must be 2-5 capital letters and 3 digits, e.g. EDT001", "id")
+    if entry["name"] not in CHECK_NAMES:
+        raise fail(f"no such check (known: {', '.join(sorted(CHECK_NAMES))})", "name")
+    if entry["severity"] not in SEVERITIES:
+        raise fail(f"expected one of {', '.join(SEVERITIES)}", "severity")
+    examples = entry["examples"]
+    if not isinstance(examples, dict) or set(examples) != {"raise", "pass"}:
+        raise fail("expected a table with raise and pass lists", "examples")
+    for key in ("raise", "pass"):
+        items = examples[key]
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+            raise fail("expected a non-empty list of texts", f"examples.{key}")
+    return Check(
+        id=cid,
+        name=entry["name"],
+        severity=entry["severity"],
+        summary=_text(entry, "summary", fail),
+        why=_text(entry, "why", fail),
+        source=_text(entry, "source", fail),
+        message=_text(entry, "message", fail),
+        pack=pack,
+        file=str(path),
+        suggestion=_text(entry, "suggestion", fail) if "suggestion" in entry else None,
+        raise_examples=tuple(examples["raise"]),
+        pass_examples=tuple(examples["pass"]),
+    )
 
 
 def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
@@ -718,14 +853,24 @@ def _parse_example(item: str, key: str, fail: Any) -> Example:
     return Example(text="".join(plain), spans=tuple(spans))
 
 
-def _check_ids(rules: list[Rule]) -> None:
+def _check_ids(rules: list[Rule], checks: Sequence[Check] = ()) -> None:
     seen: dict[str, str] = {}
-    for rule in rules:
-        if rule.id in seen:
+    for item in [*rules, *checks]:
+        if item.id in seen:
             raise RuleError(
-                f"duplicate id (also in {seen[rule.id]})", path=rule.file, rule=rule.id, key="id"
+                f"duplicate id (also in {seen[item.id]})", path=item.file, rule=item.id, key="id"
             )
-        seen[rule.id] = rule.file
+        seen[item.id] = item.file
+    names: dict[str, str] = {}
+    for check in checks:
+        if check.name in names:
+            raise RuleError(
+                f"check {check.name!r} is already given by {names[check.name]}",
+                path=check.file,
+                rule=check.id,
+                key="name",
+            )
+        names[check.name] = check.id
     known = set(seen) | set(CATEGORIES)
     for rule in rules:
         for ref in rule.swallows:

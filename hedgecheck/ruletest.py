@@ -46,7 +46,7 @@ def run_examples(rules: RuleSet, *, only: Iterable[Rule] | None = None) -> list[
 def _run(rules: RuleSet, rule: Rule, example: Example, *, expected: bool) -> ExampleResult:
     spans = sorted(
         (m.start, m.end)
-        for m in rules.matcher.find(example.text, include_pseudo=True)
+        for m in rules.matcher_for(rule).find(example.text, include_pseudo=True)
         if m.rule.id == rule.id
     )
     found = tuple(example.text[s:e] for s, e in spans)

@@ -1,0 +1,557 @@
+"""Article-level editorial checks, the evidence tag and the HealthNewsReview report card.
+
+Labels say how much to trust each claim; these say what an editor should fix. Each check is
+named by a ``[[checks]]`` entry of a pack, which gives it its id, severity, message and
+suggested rewrite; the logic here only decides where it fires. They read the claims as
+scored and the editorial cues of the second matcher pass (sources, risk figures, advice,
+costs, harms…), so they explain themselves by the same cues.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from statistics import median
+
+from hedgecheck.engine import ScopedCue, SentenceCues
+from hedgecheck.model import CardItem, Claim, EvidenceTag, Finding, Mention, Severity, Strength
+from hedgecheck.rules import Check, RuleSet
+
+# (start, end, in_title) of prose offsets -> (start, end, line, column) in the source
+Locate = Callable[[int, int, bool], tuple[int, int, int, int]]
+
+_OBSERVATIONAL = {"observational", "cohort", "case_control", "cross_sectional"}
+_STRONG_DESIGNS = {"meta_analysis", "systematic_review", "rct", "guideline", "regulatory"}
+_STUDY_TYPES = {
+    **dict.fromkeys(_OBSERVATIONAL, "observational"),
+    "rct": "randomised trial",
+    "clinical_trial": "clinical trial",
+    "pilot": "pilot study",
+    "narrative_review": "review / meta-analysis",
+    "systematic_review": "review / meta-analysis",
+    "meta_analysis": "review / meta-analysis",
+    "case_report": "case report",
+    "anecdote": "case report",
+    "modelling": "modelling",
+    "in_vitro": "in vitro",
+    "animal": "animal",
+    "guideline": "guideline",
+    "regulatory": "regulatory decision",
+}
+_NOT_REVIEWED = {
+    "not_peer_reviewed": "not peer-reviewed",
+    "preprint": "a preprint",
+    "conference": "a conference presentation",
+    "unpublished": "unpublished",
+}
+_WEAK_LIMITS = {"novelty": "the first of its kind", "control": "without a control group"}
+_NON_HUMAN = {"animals", "cells"}
+_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "they",
+        "we",
+        "our",
+        "new",
+        "study",
+        "studies",
+        "research",
+        "researchers",
+        "scientists",
+        "findings",
+        "results",
+        "data",
+        "people",
+        "patients",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One analysed sentence with its scored claim, when it is one."""
+
+    item: SentenceCues
+    claim: Claim | None
+
+    @property
+    def in_title(self) -> bool:
+        return self.item.sentence.index < 0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What the checks read: every sentence, the study-level cues, and how to locate spans."""
+
+    sentences: tuple[Sentence, ...]
+    study_cues: tuple[ScopedCue, ...]
+    locate: Locate
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [s.claim for s in self.sentences if s.claim is not None]
+
+    @property
+    def headline(self) -> Claim | None:
+        return next((c for c in self.claims if c.headline), None)
+
+    @property
+    def main(self) -> list[Claim]:
+        """The body's claims about the article's own study."""
+        return [c for c in self.claims if c.primary and not c.headline]
+
+    def prose(self) -> Iterator[Sentence]:
+        return (s for s in self.sentences if s.item.sentence.role not in ("furniture", "heading"))
+
+    def notes(self, category: str, kind: str | None = None) -> Iterator[tuple[Sentence, ScopedCue]]:
+        for sentence in self.prose():
+            for note in sentence.item.notes:
+                if note.rule.category == category and (kind is None or note.rule.kind == kind):
+                    yield sentence, note
+
+    def mention(self, cue: ScopedCue, sentence: Sentence) -> Mention:
+        start, end, line, column = self.locate(cue.match.start, cue.match.end, sentence.in_title)
+        return Mention(cue.rule.id, cue.match.text, start, end, line, column)
+
+    def design(self) -> str | None:
+        designs = [c.evidence.design for c in self._main_or_all() if c.evidence.design]
+        return Counter(designs).most_common(1)[0][0] if designs else None
+
+    def subjects(self) -> str | None:
+        for cue in self.study_cues:
+            if cue.rule.category == "subject":
+                return cue.rule.value
+        found = [c.evidence.subjects for c in self._main_or_all() if c.evidence.subjects]
+        return Counter(found).most_common(1)[0][0] if found else None
+
+    def publication(self) -> list[ScopedCue]:
+        return [c for c in self.study_cues if c.rule.category == "publication"]
+
+    def _main_or_all(self) -> list[Claim]:
+        headline = self.headline
+        return self.main + ([headline] if headline else []) or self.claims
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Where a check fires and the words for its message template."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str
+    details: dict[str, str]
+    quoted: bool = False
+
+
+def run_checks(article: Article, rules: RuleSet) -> list[tuple[Finding, str]]:
+    """Every check a pack configures, as findings paired with the category "editorial"."""
+    findings = []
+    for check in rules.checks:
+        for hit in CHECKS[check.name](article):
+            findings.append((_finding(check, hit), "editorial"))
+    return findings
+
+
+def _finding(check: Check, hit: Hit) -> Finding:
+    return Finding(
+        code=check.id,
+        name=check.name,
+        severity=Severity(check.severity),
+        message=check.message.format_map(_Defaulting(hit.details)),
+        text=hit.text,
+        start=hit.start,
+        end=hit.end,
+        line=hit.line,
+        column=hit.column,
+        suggestion=check.suggestion,
+        quoted=hit.quoted,
+    )
+
+
+class _Defaulting(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _claim_hit(claim: Claim, **details: str) -> Hit:
+    return Hit(claim.start, claim.end, claim.line, claim.column, claim.text, details)
+
+
+def _note_hit(article: Article, sentence: Sentence, cue: ScopedCue, **details: str) -> Hit:
+    m = article.mention(cue, sentence)
+    return Hit(m.start, m.end, m.line, m.column, m.text, details, cue.quoted)
+
+
+def _hedges(claim: Claim) -> list[str]:
+    return [c.text for c in claim.cues if c.category == "hedge" and c.scope == "sentence"]
+
+
+def _hedged(claim: Claim) -> bool:
+    return bool(_hedges(claim)) or claim.strength is Strength.CONDITIONAL
+
+
+def _boosted(claim: Claim) -> bool:
+    return any(c.category == "booster" for c in claim.cues)
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+def headline_stronger_than_body(article: Article) -> Iterator[Hit]:
+    headline, body = article.headline, article.main
+    if headline is None or not body or _hedged(headline):
+        return
+    strongest = max(c.strength.level for c in body)
+    causal_over_weaker = headline.strength is Strength.CAUSAL and strongest < Strength.CAUSAL.level
+    hedged_body = [c for c in body if _hedged(c)]
+    firmer = bool(hedged_body) and headline.certainty - median(c.certainty for c in body) >= 0.3
+    if not (causal_over_weaker or firmer):
+        return
+    hedges = list(dict.fromkeys(h.lower() for c in hedged_body for h in _hedges(c)))[:3]
+    says = "unhedged" + (" and causal" if headline.strength is Strength.CAUSAL else "")
+    body_says = (
+        ", ".join(f"“{h}”" for h in hedges)
+        if hedges
+        else f"only a{'n' if strongest == 1 else ''} {Strength(list(Strength)[strongest]).value} link"
+    )
+    yield _claim_hit(headline, headline_says=says, body_says=body_says)
+
+
+def animal_result_as_human(article: Article) -> Iterator[Hit]:
+    subjects = article.subjects()
+    if subjects in _NON_HUMAN:
+        for claim in [c for c in (article.headline, *article.main) if c is not None]:
+            if not _states_subject(claim) and (claim.headline or not _hedged(claim)):
+                yield _claim_hit(claim, subjects=_SUBJECT_WORDS[subjects])
+        return
+    yield from _general_claims_on_animal_evidence(article)
+
+
+_SUBJECT_WORDS = {"animals": "animals", "cells": "cells or tissue in the lab"}
+
+
+def _states_subject(claim: Claim) -> bool:
+    return any(
+        c.category == "subject" or (c.category == "design" and c.value in ("animal", "in_vitro"))
+        for c in claim.cues
+        if c.scope == "sentence"
+    )
+
+
+def _general_claims_on_animal_evidence(article: Article) -> Iterator[Hit]:
+    """An unhedged causal claim about a topic the text backs only with animal or cell work."""
+    animal_topics: set[str] = set()
+    human_topics: set[str] = set()
+    for sentence in article.prose():
+        subjects = {
+            c.rule.value
+            for c in sentence.item.cues
+            if c.rule.category == "subject"
+            or (c.rule.category == "design" and c.rule.value in ("animal", "in_vitro"))
+        }
+        words = _topic_words(sentence.item.sentence.text)
+        if subjects & _NON_HUMAN or subjects & {"animal", "in_vitro"}:
+            animal_topics |= words
+        elif "people" in subjects:
+            human_topics |= words
+    for sentence in article.prose():
+        claim = sentence.claim
+        if (
+            claim is None
+            or claim.primary
+            or claim.headline
+            or claim.strength is not Strength.CAUSAL
+        ):
+            continue
+        if _hedged(claim) or _states_subject(claim):
+            continue
+        topic = _topic_words(_subject_phrase(claim))
+        if topic & animal_topics and not topic & human_topics:
+            yield _claim_hit(claim, subjects="animal or cell studies")
+
+
+def _subject_phrase(claim: Claim) -> str:
+    relation = next((c for c in claim.cues if c.category == "relation"), None)
+    if relation is None:
+        return ""
+    offset = claim.text.find(relation.text)
+    return claim.text[: offset if offset > 0 else 0]
+
+
+def _topic_words(text: str) -> set[str]:
+    return {
+        w.strip(".,;:()“”\"'’").lower()
+        for w in text.split()
+        if len(w) >= 4 and w.strip(".,;:()“”\"'’").lower() not in _STOPWORDS
+    }
+
+
+def causal_language_on_correlation(article: Article) -> Iterator[Hit]:
+    design = article.design()
+    body = article.main
+    correlational_body = (
+        bool(body)
+        and all(
+            c.strength is Strength.CORRELATIONAL for c in body if c.strength is not Strength.NONE
+        )
+        and any(c.strength is Strength.CORRELATIONAL for c in body)
+    )
+    for claim in [c for c in (article.headline, *body) if c is not None]:
+        if claim.strength is not Strength.CAUSAL:
+            continue
+        own = claim.evidence.design or design
+        if own in _OBSERVATIONAL:
+            described = f"{_STUDY_TYPES[own]} ({own.replace('_', '-')})"
+        elif claim.headline and correlational_body:
+            described = "described in the body as an association"
+        else:
+            continue
+        cue = next((c for c in claim.cues if c.category == "relation"), None)
+        yield _claim_hit(claim, cue=cue.text if cue else claim.text[:40], design=described)
+
+
+def certain_claim_on_weak_evidence(article: Article) -> Iterator[Hit]:
+    weaknesses = _weaknesses(article)
+    if not weaknesses:
+        return
+    for claim in [c for c in (article.headline, *article.main) if c is not None]:
+        if _hedged(claim) or (claim.strength is Strength.NONE and not _boosted(claim)):
+            continue
+        if claim.certainty < 0.6 and not _boosted(claim):
+            continue
+        yield _claim_hit(claim, weakness=" and ".join(weaknesses))
+
+
+def _weaknesses(article: Article) -> list[str]:
+    found: list[str] = []
+    for cue in article.study_cues:
+        rule = cue.rule
+        if rule.category == "publication" and rule.value in _NOT_REVIEWED:
+            found.append(_NOT_REVIEWED[rule.value])
+        elif rule.category == "sample" and rule.value == "small":
+            found.append("small")
+        elif rule.category == "limitation" and rule.kind in _WEAK_LIMITS:
+            found.append(_WEAK_LIMITS[rule.kind])
+    if article.design() in ("pilot", "anecdote", "case_report"):
+        found.append(_STUDY_TYPES[article.design() or ""])
+    return list(dict.fromkeys(found))
+
+
+def unnamed_authority(article: Article) -> Iterator[Hit]:
+    for sentence, note in article.notes("authority", "unnamed"):
+        named = any(n.rule.kind == "named" for n in sentence.item.notes)
+        if not named and not note.quoted:
+            yield _note_hit(article, sentence, note, cue=note.match.text)
+
+
+def relative_risk_without_absolute(article: Article) -> Iterator[Hit]:
+    absolute_in = {s.item.sentence.paragraph for s, _ in article.notes("risk", "absolute")}
+    for sentence, note in article.notes("risk", "relative"):
+        if sentence.item.sentence.paragraph not in absolute_in:
+            yield _note_hit(article, sentence, note, cue=note.match.text)
+
+
+def advice_from_single_study(article: Article) -> Iterator[Hit]:
+    if article.design() in ("systematic_review", "meta_analysis", "guideline", "regulatory"):
+        return
+    if not article.main and not article.study_cues:
+        return
+    for sentence, note in article.notes("advice"):
+        if not note.quoted:
+            yield _note_hit(article, sentence, note, cue=note.match.text)
+
+
+def question_headline(article: Article) -> Iterator[Hit]:
+    headline = article.headline
+    if headline is not None and headline.text.rstrip().endswith("?"):
+        yield _claim_hit(headline)
+
+
+def under_claim(article: Article) -> Iterator[Hit]:
+    for claim in article.claims:
+        design = claim.evidence.design
+        if design in _STRONG_DESIGNS and len(_hedges(claim)) >= 2 and claim.certainty < 0.35:
+            yield _claim_hit(claim, design=_STUDY_TYPES.get(design, design))
+
+
+CHECKS: dict[str, Callable[[Article], Iterator[Hit]]] = {
+    "headline-stronger-than-body": headline_stronger_than_body,
+    "animal-result-as-human": animal_result_as_human,
+    "causal-language-on-correlation": causal_language_on_correlation,
+    "certain-claim-on-weak-evidence": certain_claim_on_weak_evidence,
+    "unnamed-authority": unnamed_authority,
+    "relative-risk-without-absolute": relative_risk_without_absolute,
+    "advice-from-single-study": advice_from_single_study,
+    "question-headline": question_headline,
+    "under-claim": under_claim,
+}
+
+
+# --- the evidence tag and the report card ------------------------------------------------------
+
+
+def evidence_tag(article: Article) -> EvidenceTag | None:
+    if not article.claims:
+        return None
+    basis: list[Mention] = []
+    reviewed = "not stated"
+    for cue in article.publication():
+        reviewed = "no" if cue.rule.value in _NOT_REVIEWED else "yes"
+        basis.append(_study_mention(article, cue))
+        if reviewed == "no":
+            break
+    design = article.design()
+    subjects = article.subjects()
+    return EvidenceTag(
+        peer_reviewed=reviewed,
+        study_type=_STUDY_TYPES.get(design or "") if design else None,
+        subjects=subjects,
+        basis=tuple(basis),
+    )
+
+
+def _study_mention(article: Article, cue: ScopedCue) -> Mention:
+    start, end, line, column = article.locate(cue.match.start, cue.match.end, False)
+    return Mention(cue.rule.id, cue.match.text, start, end, line, column)
+
+
+def report_card(article: Article, findings: list[Finding]) -> tuple[CardItem, ...]:
+    if not article.claims:
+        return ()
+    raised = {f.name for f in findings}
+
+    def present(category: str, kind: str | None = None) -> list[Mention]:
+        return [article.mention(n, s) for s, n in article.notes(category, kind)][:5]
+
+    def item(criterion: str, ok: bool, yes: str, no: str, evidence: list[Mention]) -> CardItem:
+        return CardItem(
+            criterion, "satisfied" if ok else "not satisfied", yes if ok else no, tuple(evidence)
+        )
+
+    quantities = present("quantity") + present("risk", "absolute")
+    sources = present("independent") + present("conflict") + present("authority", "named")
+    hype = _hype_mentions(article)
+    background = [
+        c for c in article.claims if not c.primary and not c.headline and c.evidence.design
+    ]
+    overclaims = {
+        "headline-stronger-than-body",
+        "animal-result-as-human",
+        "causal-language-on-correlation",
+        "certain-claim-on-weak-evidence",
+    }
+    evidence_stated = _evidence_mentions(article)
+    return (
+        item(
+            "costs",
+            bool(present("cost")),
+            "costs are mentioned",
+            "no cost is mentioned",
+            present("cost"),
+        ),
+        item(
+            "benefits",
+            bool(quantities) and "relative-risk-without-absolute" not in raised,
+            "benefits are quantified",
+            "benefits are not quantified in absolute terms",
+            quantities,
+        ),
+        item(
+            "harms",
+            bool(present("harm")),
+            "harms are discussed",
+            "no harms or side effects are mentioned",
+            present("harm"),
+        ),
+        item(
+            "evidence",
+            bool(evidence_stated) and not raised & overclaims,
+            "the evidence's design and limits are stated and the claims keep within them",
+            "the quality of the evidence is not conveyed, or the claims outrun it",
+            evidence_stated,
+        ),
+        item(
+            "disease_mongering",
+            not present("disease-mongering"),
+            "no disease-mongering",
+            "the condition's reach or danger is inflated",
+            present("disease-mongering"),
+        ),
+        item(
+            "conflicts",
+            bool(present("independent") or present("conflict")),
+            "an independent source or the funding is named",
+            "no independent source and no conflict-of-interest statement",
+            sources,
+        ),
+        item(
+            "alternatives",
+            bool(present("alternative")),
+            "alternatives are compared",
+            "no alternatives are mentioned",
+            present("alternative"),
+        ),
+        item(
+            "availability",
+            bool(present("availability")),
+            "availability is stated",
+            "availability is not stated",
+            present("availability"),
+        ),
+        item(
+            "novelty",
+            bool(background) or not _novelty_hype(article),
+            "the result is set among earlier work",
+            "novelty is claimed without earlier work",
+            [],
+        ),
+        item(
+            "sensational_language",
+            not hype,
+            "no sensational language",
+            "sensational language in the writer's voice",
+            hype,
+        ),
+    )
+
+
+def _hype_mentions(article: Article) -> list[Mention]:
+    found = []
+    for sentence in article.prose():
+        for cue in sentence.item.cues:
+            if cue.rule.category == "hype" and not cue.quoted:
+                found.append(article.mention(cue, sentence))
+    return found
+
+
+def _novelty_hype(article: Article) -> bool:
+    return any(
+        cue.rule.category == "hype" and cue.rule.kind == "novelty" and not cue.quoted
+        for sentence in article.prose()
+        for cue in sentence.item.cues
+    )
+
+
+def _evidence_mentions(article: Article) -> list[Mention]:
+    found = [
+        _study_mention(article, c)
+        for c in article.study_cues
+        if c.rule.category in ("publication", "sample", "limitation")
+    ]
+    for sentence in article.prose():
+        for cue in sentence.item.cues:
+            if cue.rule.category in ("design", "limitation") and sentence.claim is not None:
+                found.append(article.mention(cue, sentence))
+    return found[:8]
