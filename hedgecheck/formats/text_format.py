@@ -1,4 +1,4 @@
-"""Text output for people: per claim its line:column, label, strength and cues."""
+"""Text output for people: per claim its line:column, label, strength and cues; then findings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import click
 
-from hedgecheck.model import Claim, Cue, Report
+from hedgecheck.formats._common import all_findings, display_path, one_line, severity_counts
+from hedgecheck.model import Claim, Cue, Finding, Report
+from hedgecheck.rules import RuleSet
 
 _LABEL_COLOURS = {
     "established": "green",
@@ -14,26 +16,36 @@ _LABEL_COLOURS = {
     "preliminary": "yellow",
     "speculative": "red",
 }
+_SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 _WIDTH = 100
 
 
-def render(reports: Sequence[Report], *, color: bool = False) -> str:
+def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
     blocks = [_render_report(report, color) for report in reports]
     total = sum(len(r.claims) for r in reports)
-    blocks.append(f"{len(reports)} file(s), {total} claim(s)")
+    findings = all_findings(reports)
+    counts = ", ".join(f"{n} {s.value}" for s, n in severity_counts(findings).items())
+    blocks.append(
+        f"{len(reports)} file(s), {total} claim(s), {len(findings)} finding(s) ({counts})"
+    )
     return "\n".join(blocks) + "\n"
 
 
 def _render_report(report: Report, color: bool) -> str:
     label = report.label.value if report.label else "no claims"
-    head = (
-        f"{report.path or '<text>'}: article {_paint(label, color)} ({len(report.claims)} claims)"
+    head = f"{display_path(report)}: article {_paint(label, color)} ({len(report.claims)} claims)"
+    return "\n".join(
+        [
+            head,
+            *(_render_claim(report, claim, color) for claim in report.claims),
+            *(_render_finding(report, finding, color) for finding in report.findings),
+            "",
+        ]
     )
-    return "\n".join([head, *(_render_claim(report, claim, color) for claim in report.claims), ""])
 
 
 def _render_claim(report: Report, claim: Claim, color: bool) -> str:
-    where = f"{report.path or '<text>'}:{claim.line}:{claim.column}"
+    where = f"{display_path(report)}:{claim.line}:{claim.column}"
     marker = " [headline]" if claim.headline else ""
     text = claim.text if len(claim.text) <= _WIDTH else claim.text[: _WIDTH - 1] + "…"
     lines = [
@@ -50,6 +62,17 @@ def _render_cue(cue: Cue) -> str:
     scope = ", study-level" if cue.scope == "document" else ""
     quoted = ", quoted" if cue.quoted else ""
     return f"{cue.category} “{cue.text}” {cue.rule} {cue.weight:+.2f}{scope}{quoted}"
+
+
+def _render_finding(report: Report, finding: Finding, color: bool) -> str:
+    where = f"{display_path(report)}:{finding.line}:{finding.column}"
+    severity = finding.severity.value
+    if color:
+        severity = click.style(severity, fg=_SEVERITY_COLOURS[severity], bold=True)
+    line = f"  {where}: {severity} {finding.code} {finding.message} (“{one_line(finding.text)}”)"
+    if finding.suggestion:
+        line += f"\n    suggestion: {finding.suggestion}"
+    return line
 
 
 def _paint(label: str, color: bool) -> str:

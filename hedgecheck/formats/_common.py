@@ -1,0 +1,117 @@
+"""What several formats need beyond the report: a finding's end position and its rule's text.
+
+Formatters get the reports and the rule set, never the source text, so two things are
+reconstructed here:
+
+* **The end of a finding.** A finding has ``start``/``end`` offsets and the line and column of
+  ``start``. Its end line is ``line`` plus the newlines in ``finding.text``; its end column
+  (exclusive, the column just past the last character) is ``column + (end - start)`` when the
+  text has no newline, else one past the length of the text's last line. This is exact for
+  plain text, where ``text`` is the source slice. In Markdown and HTML, ``text`` is prose
+  (markup removed, entities decoded): on one line ``end - start`` still measures the source,
+  so the column is exact; across lines the last line's length comes from the prose, so a
+  Markdown quote marker (``>``) or an HTML tag on that line shifts it. ``charOffset`` and
+  ``charLength`` (from ``start``/``end``) are always exact.
+* **A rule's documentation** (name, summary, why, suggestion) for a finding's code: from the
+  rule set the report was made with, or for the unused-suppression check ``HCS001``, which
+  is not a rule in any pack, from :mod:`hedgecheck.suppressions`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from hedgecheck.model import Finding, Report, Severity
+from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.suppressions import UNUSED_CODE
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """The documentation of the rule behind a finding or cue code."""
+
+    id: str
+    name: str
+    category: str
+    summary: str
+    why: str
+    suggestion: str | None = None
+    severity: Severity = Severity.INFO
+    source: str = ""
+
+
+_UNUSED_SUPPRESSION = RuleDoc(
+    id=UNUSED_CODE,
+    name="unused-suppression",
+    category="suppression",
+    summary="A `hedgecheck:` directive suppresses no finding.",
+    why=(
+        "A directive that silences nothing is stale: the text it covered has changed or it "
+        "names a rule that never fires there. Left in place it would silently hide a "
+        "finding that later appears on those lines."
+    ),
+    suggestion="remove the directive",
+    severity=Severity.WARNING,
+)
+
+
+def ruleset(rules: RuleSet | None) -> RuleSet:
+    """The rule set a format documents codes from: the one given, else the default packs."""
+    return rules if rules is not None else default_rules()
+
+
+def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleDoc:
+    """Documentation for ``code``; a code the rule set lacks is described by its finding."""
+    rule = rules.get(code)
+    if rule is not None:
+        return RuleDoc(
+            id=rule.id,
+            name=rule.name,
+            category=rule.category,
+            summary=rule.summary,
+            why=rule.why,
+            suggestion=rule.suggestion,
+            severity=Severity(rule.severity or "info"),
+            source=rule.source,
+        )
+    if code == UNUSED_CODE:
+        return _UNUSED_SUPPRESSION
+    return RuleDoc(
+        id=code,
+        name=finding.name if finding else code,
+        category="",
+        summary=finding.message if finding else "",
+        why="",
+        suggestion=finding.suggestion if finding else None,
+        severity=finding.severity if finding else Severity.INFO,
+    )
+
+
+def end_position(finding: Finding) -> tuple[int, int]:
+    """1-based line and exclusive column where ``finding`` ends (see the module docstring)."""
+    newlines = finding.text.count("\n")
+    if newlines == 0:
+        return finding.line, finding.column + (finding.end - finding.start)
+    last = finding.text.rsplit("\n", 1)[1]
+    return finding.line + newlines, len(last) + 1
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """Findings per severity, highest first, every severity present (zero when none)."""
+    counts = Counter(f.severity for f in findings)
+    return {s: counts.get(s, 0) for s in sorted(Severity, key=lambda s: -s.rank)}
+
+
+def all_findings(reports: Sequence[Report]) -> list[Finding]:
+    return [finding for report in reports for finding in report.findings]
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) as one space."""
+    return " ".join(text.split())
+
+
+def display_path(report: Report) -> str:
+    return report.path or "<text>"

@@ -1,0 +1,55 @@
+"""GitHub Actions workflow commands: one annotation line per finding.
+
+``::warning file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=CODE name::message``, with
+``error`` findings as ``::error``, ``warning`` as ``::warning`` and ``info`` as ``::notice``.
+Escaping follows the Actions toolkit: in the message ``%``, ``\\r`` and ``\\n`` become ``%25``,
+``%0D`` and ``%0A``; in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``.
+GitHub draws columns only within one line, so a finding that spans lines gets ``line`` and
+``endLine`` only. ``endColumn`` is exclusive, as in SARIF. A finding without a file (standard
+input, text without a path) or in a separately given title (line 0) carries no position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hedgecheck.formats._common import end_position, one_line
+from hedgecheck.model import Finding, Report, Severity
+from hedgecheck.rules import RuleSet
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
+    return "".join(
+        annotation(report, finding) + "\n" for report in reports for finding in report.findings
+    )
+
+
+def annotation(report: Report, finding: Finding) -> str:
+    """The workflow command for one finding."""
+    properties: list[tuple[str, object]] = []
+    if report.path and report.path != "-":
+        properties.append(("file", report.path))
+        if finding.line >= 1:
+            end_line, end_column = end_position(finding)
+            properties.append(("line", finding.line))
+            if end_line == finding.line:
+                properties += [("col", finding.column)]
+                properties += [("endLine", end_line), ("endColumn", end_column)]
+            else:
+                properties.append(("endLine", end_line))
+    properties.append(("title", f"{finding.code} {finding.name}"))
+    rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    message = f"{finding.message} (“{one_line(finding.text)}”)"
+    if finding.suggestion:
+        message += f"\nSuggestion: {finding.suggestion}"
+    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

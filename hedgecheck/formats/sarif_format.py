@@ -1,0 +1,143 @@
+"""SARIF 2.1.0 (OASIS), the format code-scanning tools read, GitHub's among them.
+
+One run: ``tool.driver`` names hedgecheck and documents every rule that raised a finding
+(the unused-suppression check HCS001 included), each with its summary, why, suggestion,
+default level and category. Every finding is one result; claims are not results.
+
+Positions: ``run.columnKind`` is ``unicodeCodePoints``, as hedgecheck counts characters.
+``charOffset``/``charLength`` come from the finding's offsets; ``endLine``/``endColumn`` are
+reconstructed without the source (exact for plain text; see :mod:`hedgecheck.formats._common`
+for Markdown and HTML); the snippet is the flagged text as the prose reads, which for markup
+may differ from the file's bytes. A relative path becomes a URI relative to ``%SRCROOT%``
+(where hedgecheck ran); an absolute one a ``file:`` URI. A finding in a separately given title
+(line 0) has no region, as its offsets do not point into the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from hedgecheck.formats._common import RuleDoc, end_position, one_line, rule_doc, ruleset
+from hedgecheck.model import Finding, Report, Severity
+from hedgecheck.rules import RuleSet
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SRCROOT = "%SRCROOT%"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_URL_LABELS = ("homepage", "documentation", "source", "repository")
+
+
+def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
+    return json.dumps(sarif_log(reports, rules=rules), ensure_ascii=False, indent=2) + "\n"
+
+
+def sarif_log(reports: Sequence[Report], *, rules: RuleSet | None = None) -> dict[str, Any]:
+    """The SARIF log for ``reports`` as a dict."""
+    from hedgecheck import __version__
+
+    known = ruleset(rules)
+    found = [(report, finding) for report in reports for finding in report.findings]
+    first: dict[str, Finding] = {}
+    for _, finding in found:
+        first.setdefault(finding.code, finding)
+    codes = sorted(first)
+    index = {code: i for i, code in enumerate(codes)}
+    driver: dict[str, Any] = {
+        "name": "hedgecheck",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": [_descriptor(rule_doc(code, known, first[code])) for code in codes],
+    }
+    home = _information_uri()
+    if home:
+        driver["informationUri"] = home
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(report, finding, index[finding.code]) for report, finding in found],
+    }
+    if any(_is_relative(report.path) for report in reports):
+        run["originalUriBaseIds"] = {
+            SRCROOT: {"description": {"text": "The directory hedgecheck was run from."}}
+        }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _descriptor(doc: RuleDoc) -> dict[str, Any]:
+    why = doc.why or doc.summary
+    help_text = why + (f"\n\nSuggestion: {doc.suggestion}" if doc.suggestion else "")
+    descriptor: dict[str, Any] = {
+        "id": doc.id,
+        "name": doc.name,
+        "shortDescription": {"text": doc.summary or doc.name},
+        "fullDescription": {"text": why or doc.name},
+        "help": {"text": help_text or doc.name},
+        "defaultConfiguration": {"level": LEVELS[doc.severity]},
+        "properties": {"category": doc.category, "tags": [t for t in (doc.category,) if t]},
+    }
+    if doc.source:
+        descriptor["properties"]["source"] = doc.source
+    return descriptor
+
+
+def _result(report: Report, finding: Finding, rule_index: int) -> dict[str, Any]:
+    message = f"{finding.message} (“{one_line(finding.text)}”)"
+    physical: dict[str, Any] = {"artifactLocation": _artifact(report.path)}
+    if finding.line >= 1:
+        end_line, end_column = end_position(finding)
+        physical["region"] = {
+            "startLine": finding.line,
+            "startColumn": finding.column,
+            "endLine": end_line,
+            "endColumn": end_column,
+            "charOffset": finding.start,
+            "charLength": finding.end - finding.start,
+            "snippet": {"text": finding.text},
+        }
+    else:
+        message += " (in the title)"
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": message},
+        "locations": [{"physicalLocation": physical}],
+    }
+    if finding.suggestion or finding.quoted:
+        result["properties"] = {
+            k: v for k, v in (("suggestion", finding.suggestion), ("quoted", finding.quoted)) if v
+        }
+    return result
+
+
+def _is_relative(path: str | None) -> bool:
+    return path not in (None, "-") and not PurePath(path).is_absolute()
+
+
+def _artifact(path: str | None) -> dict[str, Any]:
+    if path is None or path == "-":
+        what = "standard input" if path == "-" else "text given without a path"
+        return {"description": {"text": what}}
+    if PurePath(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(PurePath(path).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _information_uri() -> str | None:
+    """The project's home page, as its package metadata declares it (None if it declares none)."""
+    try:
+        urls = metadata.metadata("hedgecheck").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    by_label = {}
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        by_label[label.strip().lower()] = url.strip()
+    return next((by_label[k] for k in _URL_LABELS if k in by_label), None)

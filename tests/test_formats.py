@@ -1,0 +1,549 @@
+"""Output formats: each one on the ketamine example and on a tiny text made to stress them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import hedgecheck
+from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS
+from hedgecheck.formats import FORMATS, render
+from hedgecheck.formats._common import end_position
+from hedgecheck.formats.html_format import locate_cues
+from hedgecheck.model import Label, Report, Severity, Strength
+from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
+from hedgecheck.text import LineIndex
+
+ROOT = Path(__file__).parent.parent
+KETAMINE = ROOT / "examples" / "ketamine"
+SOURCES = {
+    "ketamine-article.txt": "text",
+    "ketamine-article.md": "markdown",
+    "ketamine-article.html": "html",
+}
+SCHEMA = json.loads((ROOT / "schema" / "hedgecheck-report.schema.json").read_text())
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+
+# A pack whose one rule matches across a line break, so a finding can span two lines; its
+# summary and suggestion carry a table pipe and a line break for the formats to escape.
+PACK = """
+[pack]
+name = "test-formats"
+
+[[rules]]
+id = "TST001"
+name = "game-changer-across-lines"
+category = "hype"
+kind = "novelty"
+patterns = ['game\\s+changer']
+severity = "error"
+summary = "Calls it a game | changer."
+why = "A test rule."
+source = "tests/test_formats.py"
+suggestion = "Say what changed.\\nThen give numbers."
+examples.match = ["It is a [[game changer]]."]
+examples.no_match = ["It is a game."]
+"""
+# Hype (a warning), quoted hype (info), a hype phrase broken over two lines (the error rule),
+# markup-like text to escape, and a suppression that suppresses nothing (HCS001).
+TINY = (
+    "Coffee may cure cancer, a small study suggests.\n"
+    "\n"
+    "Doctors say the new pill for chronic back pain is a real game\n"
+    "changer for patients, a small study suggests.\n"
+    "\n"
+    '"It is a miracle," said one patient, though results may vary <b>& differ</b>.\n'
+    "\n"
+    "hedgecheck: ignore[HYP005]\n"
+    "The drug may help some people.\n"
+)
+TINY_PATH = "docs/a,b:c 100%.txt"
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
+    pack = tmp_path_factory.mktemp("pack") / "test.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    return load_rules(pack, include_defaults=True)
+
+
+@pytest.fixture(scope="module")
+def tiny(rules: RuleSet) -> Report:
+    policy = hedgecheck.FindingPolicy(report_unused_suppressions=True)
+    return hedgecheck.check(TINY, rules=rules, path=TINY_PATH, policy=policy)
+
+
+def _ketamine(name: str) -> Report:
+    source = (KETAMINE / name).read_text(encoding="utf-8")
+    return hedgecheck.check(source, path=f"examples/ketamine/{name}", format=SOURCES[name])
+
+
+@pytest.fixture(scope="module")
+def ketamine() -> list[Report]:
+    return [_ketamine(name) for name in SOURCES]
+
+
+def test_tiny_text_has_the_findings_the_tests_rely_on(tiny: Report) -> None:
+    found = {(f.code, f.severity, f.quoted, f.line) for f in tiny.findings}
+    assert ("HYP001", Severity.WARNING, False, 1) in found
+    assert ("HYP002", Severity.INFO, True, 6) in found
+    assert ("TST001", Severity.ERROR, False, 3) in found
+    assert ("HCS001", Severity.WARNING, False, 8) in found
+    (multi,) = [f for f in tiny.findings if f.code == "TST001"]
+    assert multi.text == "game\nchanger"
+
+
+# -- the registry -------------------------------------------------------------------------
+
+
+def test_every_format_is_registered_and_takes_the_rule_set(
+    ketamine: list[Report], tiny: Report, rules: RuleSet
+) -> None:
+    assert set(FORMATS) == {"text", "json", "jsonl", "sarif", "github", "markdown", "html"}
+    for name in FORMATS:
+        out = render(name, [*ketamine, tiny], rules=rules)
+        assert out.endswith("\n") and out.strip(), name
+        assert render(name, [*ketamine, tiny], rules=None, color=False)
+
+
+# -- text ---------------------------------------------------------------------------------
+
+
+def test_text_lists_findings_with_suggestions_and_counts_them(tiny: Report) -> None:
+    out = render("text", [tiny])
+    assert f"  {TINY_PATH}:1:12: warning HYP001 " in out
+    assert "(“cure”)\n    suggestion: Say what the study measured instead" in out
+    assert f"{TINY_PATH}:3:58: error TST001 Calls it a game | changer. (“game changer”)" in out
+    assert "4 finding(s) (1 error, 2 warning, 1 info)" in out.splitlines()[-1]
+    # claims come first, findings after them
+    assert out.index(f"{TINY_PATH}:9:1: ") < out.index(f"{TINY_PATH}:1:12: warning")
+
+
+# -- JSON and JSON lines ------------------------------------------------------------------
+
+
+def _validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
+    schema = SCHEMA if ref is None else {"$defs": SCHEMA["$defs"], "$ref": ref}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_the_schema_is_valid_draft_2020_12() -> None:
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_json_output_validates(ketamine: list[Report], tiny: Report) -> None:
+    document = json.loads(render("json", [*ketamine, tiny]))
+    _validator().validate(document)
+    assert len(document["files"]) == 4
+
+
+def test_schema_is_strict(tiny: Report) -> None:
+    document = json.loads(render("json", [tiny]))
+    validator = _validator()
+    bad = json.loads(json.dumps(document))
+    bad["files"][0]["claims"][0]["surprise"] = 1
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(document))
+    bad["files"][0]["claims"][0]["label"] = "certain"
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(document))
+    bad["files"][0]["findings"][0]["severity"] = "fatal"
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(document))
+    del bad["files"][0]["findings"][0]["line"]
+    assert not validator.is_valid(bad)
+
+
+def test_schema_enums_match_the_code() -> None:
+    defs = SCHEMA["$defs"]
+    claim = defs["claim"]["properties"]
+    assert defs["label"]["enum"] == [label.value for label in Label]
+    assert claim["strength"]["enum"] == [s.value for s in Strength]
+    assert set(claim["block"]["enum"]) == set(BLOCK_KINDS)
+    assert defs["report"]["properties"]["input_format"]["enum"] == list(INPUT_FORMATS)
+    assert set(defs["finding"]["properties"]["severity"]["enum"]) == {s.value for s in Severity}
+    assert set(defs["cue"]["properties"]["scope"]["enum"]) == SCOPES
+    assert set(defs["cue"]["properties"]["category"]["enum"]) == set(CATEGORIES)
+    evidence = defs["evidence"]["properties"]
+    for field, category in (
+        ("design", "design"),
+        ("subjects", "subject"),
+        ("sample", "sample"),
+        ("publication", "publication"),
+    ):
+        assert set(evidence[field]["enum"]) == {*CATEGORIES[category]["values"], None}
+
+
+def test_jsonl_is_one_record_per_file_and_each_validates(
+    ketamine: list[Report], tiny: Report
+) -> None:
+    out = render("jsonl", [*ketamine, tiny])
+    lines = out.splitlines()
+    assert len(lines) == 4 and out.endswith("\n")
+    record = _validator("#/$defs/record")
+    for line, report in zip(lines, [*ketamine, tiny], strict=True):
+        data = json.loads(line)
+        record.validate(data)
+        assert data["schema_version"] == 1
+        assert data["path"] == report.path
+        assert len(data["findings"]) == len(report.findings)
+        assert ": " not in line.split('"text":', 1)[0]  # compact separators
+        without = {k: v for k, v in data.items() if k != "schema_version"}
+        assert not record.is_valid(without)
+
+
+# -- SARIF --------------------------------------------------------------------------------
+
+
+def _sarif(reports: list[Report], rules: RuleSet | None = None) -> dict:
+    log = json.loads(render("sarif", reports, rules=rules))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    return log
+
+
+def test_sarif_validates_against_the_official_schema(
+    ketamine: list[Report], tiny: Report, rules: RuleSet
+) -> None:
+    log = _sarif([*ketamine, tiny], rules)
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "hedgecheck" and driver["version"] == hedgecheck.__version__
+    results = run["results"]
+    assert len(results) == sum(len(r.findings) for r in [*ketamine, tiny])
+    # an invalid log must fail the same validation: the check can fail
+    results[0]["level"] = "fatal"
+    assert not jsonschema.Draft4Validator(SARIF_SCHEMA).is_valid(log)
+
+
+def test_sarif_rules_are_those_that_fired_with_their_documentation(
+    tiny: Report, rules: RuleSet
+) -> None:
+    run = _sarif([tiny], rules)["runs"][0]
+    described = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in described] == sorted({f.code for f in tiny.findings})
+    by_id = {r["id"]: r for r in described}
+    cure = rules.get("HYP001")
+    assert cure is not None
+    assert by_id["HYP001"]["shortDescription"]["text"] == cure.summary
+    assert by_id["HYP001"]["fullDescription"]["text"] == cure.why
+    assert cure.suggestion and cure.suggestion in by_id["HYP001"]["help"]["text"]
+    assert by_id["HYP001"]["properties"]["category"] == "hype"
+    assert by_id["HYP001"]["defaultConfiguration"]["level"] == "warning"
+    assert by_id["TST001"]["defaultConfiguration"]["level"] == "error"
+    # the quoted "miracle" is graded down to info, but its rule's default stays a warning
+    assert by_id["HYP002"]["defaultConfiguration"]["level"] == "warning"
+    assert by_id["HCS001"]["name"] == "unused-suppression"
+    for result in run["results"]:
+        assert described[result["ruleIndex"]]["id"] == result["ruleId"]
+    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    assert levels == {"HYP001": "warning", "HYP002": "note", "TST001": "error", "HCS001": "warning"}
+
+
+def test_sarif_regions_point_at_the_source(tiny: Report, rules: RuleSet) -> None:
+    lines = LineIndex(TINY)
+    results = _sarif([tiny], rules)["runs"][0]["results"]
+    for result, finding in zip(results, tiny.findings, strict=True):
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert (region["startLine"], region["startColumn"]) == lines.position(finding.start)
+        assert (region["endLine"], region["endColumn"]) == lines.position(finding.end)
+        start, length = region["charOffset"], region["charLength"]
+        assert (start, start + length) == (finding.start, finding.end)
+        assert region["snippet"]["text"] == finding.text
+        if finding.code != "HCS001":  # its text names the verb; its span is the directive
+            assert TINY[start : start + length] == finding.text
+    multi = next(r for r in results if r["ruleId"] == "TST001")
+    region = multi["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["endLine"], region["endColumn"]) == (3, 4, 8)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_end_positions_match_the_source_for_each_input_format(name: str) -> None:
+    source = (KETAMINE / name).read_text(encoding="utf-8")
+    report = _ketamine(name)
+    assert report.findings
+    lines = LineIndex(source)
+    for finding in report.findings:
+        assert end_position(finding) == lines.position(finding.end)
+
+
+def test_sarif_artifact_locations(tmp_path: Path) -> None:
+    relative = hedgecheck.check("This cures all.", path="notes/a b.txt")
+    absolute = hedgecheck.check("This cures all.", path=str(tmp_path / "x.txt"))
+    stdin = hedgecheck.check("This cures all.", path="-")
+    run = _sarif([relative, absolute, stdin])["runs"][0]
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert locations[0] == {"uri": "notes/a%20b.txt", "uriBaseId": "%SRCROOT%"}
+    assert locations[1] == {"uri": (tmp_path / "x.txt").as_uri()}
+    assert "uri" not in locations[2]
+    assert "%SRCROOT%" in run["originalUriBaseIds"]
+    assert run["columnKind"] == "unicodeCodePoints"
+
+
+def test_sarif_without_findings_has_no_rules_and_no_results() -> None:
+    run = _sarif([hedgecheck.check("The drug may help.", path="a.txt")])["runs"][0]
+    assert run["results"] == [] and run["tool"]["driver"]["rules"] == []
+
+
+# -- GitHub -------------------------------------------------------------------------------
+
+GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+_COMMAND = re.compile(r"^::(error|warning|notice) ([^:]*)::(.*)$")
+
+
+def _unescape(text: str) -> str:
+    for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(code, char)
+    return text
+
+
+def _annotations(out: str) -> list[tuple[str, dict[str, str], str]]:
+    parsed = []
+    for line in out.splitlines():
+        match = _COMMAND.match(line)
+        assert match, line
+        properties = dict(item.split("=", 1) for item in match.group(2).split(","))
+        parsed.append(
+            (
+                match.group(1),
+                {k: _unescape(v) for k, v in properties.items()},
+                _unescape(match.group(3)),
+            )
+        )
+    return parsed
+
+
+def test_github_annotations_parse_and_escape(tiny: Report) -> None:
+    out = render("github", [tiny])
+    annotations = _annotations(out)
+    assert len(annotations) == len(tiny.findings)
+    for (command, properties, message), finding in zip(annotations, tiny.findings, strict=True):
+        assert command == GITHUB_COMMANDS[finding.severity.value]
+        assert properties["file"] == TINY_PATH
+        assert properties["line"] == str(finding.line)
+        assert properties["title"] == f"{finding.code} {finding.name}"
+        assert message.startswith(finding.message)
+        if finding.suggestion:
+            assert message.endswith(f"\nSuggestion: {finding.suggestion}")
+    # the raw property value has its comma, colon and percent sign escaped
+    assert "file=docs/a%2Cb%3Ac 100%25.txt," in out
+    (single,) = [p for _, p, _ in annotations if p["title"].startswith("HYP001")]
+    assert (single["col"], single["endLine"], single["endColumn"]) == ("12", "1", "16")
+    (multi,) = [(p, m) for _, p, m in annotations if p["title"].startswith("TST001")]
+    assert multi[0]["endLine"] == "4" and "col" not in multi[0]
+    assert "Say what changed.\nThen give numbers." in multi[1]
+
+
+# -- Markdown -----------------------------------------------------------------------------
+
+
+def _cells(row: str) -> list[str]:
+    assert row.startswith("| ") and row.endswith(" |"), row
+    return re.split(r"(?<!\\)\|", row[2:-2])
+
+
+def _tables(out: str) -> list[list[list[str]]]:
+    tables, current = [], []
+    for line in [*out.splitlines(), ""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append([_cells(r) if not r.startswith("|-") else [] for r in current])
+            current = []
+    return tables
+
+
+def test_markdown_tables_have_the_right_columns(ketamine: list[Report], tiny: Report) -> None:
+    out = render("markdown", [*ketamine, tiny])
+    assert out.startswith("### hedgecheck: ")
+    tables = _tables(out)
+    assert len(tables) == 1 + sum(1 for r in [*ketamine, tiny] if r.findings)
+    files = tables[0]
+    assert [c.strip() for c in files[0]] == [
+        "File",
+        "Article label",
+        "Claims",
+        "Errors",
+        "Warnings",
+        "Info",
+    ]
+    assert len(files) == 2 + 4
+    for table in tables[1:]:
+        assert [c.strip() for c in table[0]] == [
+            "Severity",
+            "Line:Col",
+            "Code",
+            "Text",
+            "Message",
+            "Suggestion",
+        ]
+    for table in tables:
+        assert all(len(row) == len(table[0]) for row in table if row), table
+    tiny_row = next(r for r in files if r and "a,b:c" in r[0])
+    assert [c.strip() for c in tiny_row[3:]] == ["1", "2", "1"]
+
+
+def test_markdown_escapes_pipes_and_line_breaks(tiny: Report) -> None:
+    out = render("markdown", [tiny])
+    row = next(line for line in out.splitlines() if "TST001" in line)
+    cells = [c.strip() for c in _cells(row)]
+    assert cells[1] == "3:58"
+    assert cells[3] == "“game<br>changer”"
+    assert cells[4] == "Calls it a game \\| changer."
+    assert cells[5] == "Say what changed.<br>Then give numbers."
+
+
+def test_markdown_without_findings_is_one_line() -> None:
+    out = render("markdown", [hedgecheck.check("The drug may help.", path="a.md")])
+    assert out == "**hedgecheck**: no findings (1 file(s), 1 claim(s)).\n"
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+_VOID = {"meta", "link", "br", "hr", "img", "input", "wbr", "source", "area", "base", "col"}
+
+
+class _Strict(HTMLParser):
+    """Records the tree enough to check it: every element closed, in order; ids unique."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.ids: list[str] = []
+        self.seen: list[str] = []
+        self.doctype = ""
+        self.claims: list[str] = []
+        self.cues: list[dict[str, str | None]] = []
+        self._claim_depth: int | None = None
+        self._text: list[str] = []
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append(tag)
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.append(str(found["id"]))
+        classes = (found.get("class") or "").split()
+        if "cue" in classes:
+            self.cues.append(found)
+        if tag in _VOID:
+            return
+        self.stack.append(tag)
+        if "claim" in classes:
+            self._claim_depth, self._text = len(self.stack), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        if self._claim_depth == len(self.stack):
+            self.claims.append("".join(self._text))
+            self._claim_depth = None
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._claim_depth is not None:
+            self._text.append(data)
+
+
+def _parse(page: str) -> _Strict:
+    parser = _Strict()
+    parser.feed(page)
+    parser.close()
+    assert parser.doctype.lower() == "doctype html"
+    assert not parser.errors, parser.errors[:5]
+    assert parser.stack == [], parser.stack
+    assert len(parser.ids) == len(set(parser.ids))
+    assert parser.seen[:3] == ["html", "head", "meta"]
+    return parser
+
+
+def test_html_is_well_formed_and_shows_every_claim(ketamine: list[Report], tiny: Report) -> None:
+    reports = [*ketamine, tiny]
+    parser = _parse(render("html", reports))
+    assert parser.claims == [claim.text for report in reports for claim in report.claims]
+    assert parser.seen.count("script") == 2  # the data block and the page script, nothing else
+    assert parser.seen.count("b") == 0  # the tiny text's <b> is text, not markup
+    assert "link" not in parser.seen and "img" not in parser.seen
+
+
+def test_html_escapes_report_text(tiny: Report) -> None:
+    page = render("html", [tiny])
+    assert "&lt;b&gt;&amp; differ&lt;/b&gt;" in page
+    assert "a,b:c 100%.txt" in page
+    data = page.split('id="hc-rules">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data
+    docs = json.loads(data)
+    assert docs["HDG001"]["why"] and docs["HDG001"]["name"] == "modal-may"
+
+
+def test_html_cues_carry_their_rule_weight_and_scope(tiny: Report) -> None:
+    parser = _parse(render("html", [tiny]))
+    cues = [c for report in [tiny] for claim in report.claims for c in claim.cues]
+    assert len(parser.cues) >= len(cues)
+    first = tiny.claims[0].cues[0]
+    assert {"data-rule": first.rule, "data-weight": f"{first.weight:+.2f}"}.items() <= {
+        k: v for k, v in parser.cues[0].items() if k in ("data-rule", "data-weight")
+    }.items()
+    assert all(c.get("data-scope") in ("sentence", "study-level") for c in parser.cues)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_html_underlines_every_sentence_cue_at_its_text(name: str) -> None:
+    report = _ketamine(name)
+    placed_total = 0
+    for claim in report.claims:
+        placed, unplaced = locate_cues(claim)
+        for item in placed:
+            assert claim.text[item.start : item.end].lower() == item.cue.text.lower()
+        # a cue inside its claim must be placed; only those outside it are listed apart
+        for cue in unplaced:
+            assert not (claim.start <= cue.start and cue.end <= claim.end), (cue, claim.text)
+        placed_total += len(placed)
+    assert placed_total >= 40
+
+
+def _browser() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.mark.skipif(_browser() is None, reason="no chromium on PATH or at /usr/bin/chromium")
+def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Report]) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(render("html", [ketamine[0]]), encoding="utf-8")
+    command = [
+        str(_browser()),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    dom = done.stdout
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(r'<body[^>]*data-ready="1"', dom), dom[:500]
+    text = unescape(re.sub(r"<[^>]+>", "", dom))
+    for claim in ketamine[0].claims:
+        assert claim.text in text
