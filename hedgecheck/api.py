@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hedgecheck.documents import Document, read_document
+from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
+from hedgecheck.editorial import Sentence as EditorialSentence
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
@@ -39,11 +41,16 @@ def check(
         _claim(item, analysis, ruleset, where) for item in analysis.sentences if item.claim
     )
     headline = next((c.text for c in claims if c.headline), None)
+    article = _article(analysis, claims, where)
+    raised = _cue_findings(analysis, where) + run_checks(article, ruleset)
+    findings = _select(raised, text, policy or FindingPolicy())
     return Report(
         label=_article_label(claims),
         headline=headline,
         claims=claims,
-        findings=_findings(analysis, where, text, policy or FindingPolicy()),
+        findings=findings,
+        evidence_tag=evidence_tag(article),
+        report_card=report_card(article, [f for f, _ in raised]),
         study_cues=tuple(
             _cue(c, where, c.rule.weight, in_title=False) for c in analysis.study_cues
         ),
@@ -119,9 +126,21 @@ def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) ->
     )
 
 
-def _findings(
-    analysis: Analysis, where: _Positions, source: str, policy: FindingPolicy
-) -> tuple[Finding, ...]:
+def _article(analysis: Analysis, claims: tuple[Claim, ...], where: _Positions) -> Article:
+    remaining = iter(claims)
+    sentences = tuple(
+        EditorialSentence(item, next(remaining) if item.claim else None)
+        for item in analysis.sentences
+    )
+
+    def locate(start: int, end: int, in_title: bool) -> tuple[int, int, int, int]:
+        return where.span(start, end, in_title=in_title)
+
+    return Article(sentences, analysis.study_cues, locate)
+
+
+def _cue_findings(analysis: Analysis, where: _Positions) -> list[tuple[Finding, str]]:
+    """A finding for every cue of a rule with a severity, in prose."""
     raised: list[tuple[Finding, str]] = []
     for item in analysis.sentences:
         if item.sentence.role in ("furniture", "heading"):
@@ -131,6 +150,13 @@ def _findings(
             if cue.rule.severity is not None:
                 finding = _cue_finding(cue, where, in_title=in_title)
                 raised.append((finding, cue.rule.category))
+    return raised
+
+
+def _select(
+    raised: list[tuple[Finding, str]], source: str, policy: FindingPolicy
+) -> tuple[Finding, ...]:
+    """The findings the policy wants, at its severities, less the suppressed ones."""
     wanted = [
         (policy.graded(f, category), category)
         for f, category in raised

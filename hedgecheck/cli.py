@@ -149,7 +149,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 click.echo(f"hedgecheck: checked {name}: {len(outcome.claims)} claim(s)", err=True)
             reports.append(outcome)
     use_color = _use_color(options["color"], options["output"])
-    rendered = render(options["output_format"], reports, color=use_color)
+    rendered = render(options["output_format"], reports, color=use_color, rules=rules)
     _write(rendered, options["output"], color=use_color)
     sys.exit(EXIT_ERROR if failed else gate(reports, config))
 

@@ -48,32 +48,11 @@ _NOT_REVIEWED = {
 _WEAK_LIMITS = {"novelty": "the first of its kind", "control": "without a control group"}
 _NON_HUMAN = {"animals", "cells"}
 _STOPWORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "their",
-        "they",
-        "we",
-        "our",
-        "new",
-        "study",
-        "studies",
-        "research",
-        "researchers",
-        "scientists",
-        "findings",
-        "results",
-        "data",
-        "people",
-        "patients",
-    ]
+    {
+        *("the", "a", "an", "this", "that", "these", "those", "it", "its", "their", "they"),
+        *("we", "our", "new", "study", "studies", "research", "researchers", "scientists"),
+        *("findings", "results", "data", "people", "patients"),
+    }
 )
 
 
@@ -124,8 +103,18 @@ class Article:
         return Mention(cue.rule.id, cue.match.text, start, end, line, column)
 
     def design(self) -> str | None:
+        """The design of the article's own study: as its main claims state it, or else as
+        the first prose that is not about earlier work names one."""
         designs = [c.evidence.design for c in self._main_or_all() if c.evidence.design]
-        return Counter(designs).most_common(1)[0][0] if designs else None
+        if designs:
+            return Counter(designs).most_common(1)[0][0]
+        for sentence in self.prose():
+            if sentence.item.background:
+                continue
+            for cue in sentence.item.cues:
+                if cue.rule.category == "design":
+                    return cue.rule.value
+        return None
 
     def subjects(self) -> str | None:
         for cue in self.study_cues:
@@ -189,9 +178,9 @@ def _claim_hit(claim: Claim, **details: str) -> Hit:
     return Hit(claim.start, claim.end, claim.line, claim.column, claim.text, details)
 
 
-def _note_hit(article: Article, sentence: Sentence, cue: ScopedCue, **details: str) -> Hit:
-    m = article.mention(cue, sentence)
-    return Hit(m.start, m.end, m.line, m.column, m.text, details, cue.quoted)
+def _note_hit(article: Article, sentence: Sentence, note: ScopedCue, **details: str) -> Hit:
+    m = article.mention(note, sentence)
+    return Hit(m.start, m.end, m.line, m.column, m.text, details, note.quoted)
 
 
 def _hedges(claim: Claim) -> list[str]:
@@ -221,11 +210,8 @@ def headline_stronger_than_body(article: Article) -> Iterator[Hit]:
         return
     hedges = list(dict.fromkeys(h.lower() for c in hedged_body for h in _hedges(c)))[:3]
     says = "unhedged" + (" and causal" if headline.strength is Strength.CAUSAL else "")
-    body_says = (
-        ", ".join(f"“{h}”" for h in hedges)
-        if hedges
-        else f"only a{'n' if strongest == 1 else ''} {Strength(list(Strength)[strongest]).value} link"
-    )
+    weaker = list(Strength)[strongest].value
+    body_says = ", ".join(f"“{h}”" for h in hedges) if hedges else f"only a {weaker} link"
     yield _claim_hit(headline, headline_says=says, body_says=body_says)
 
 
@@ -235,7 +221,6 @@ def animal_result_as_human(article: Article) -> Iterator[Hit]:
         for claim in [c for c in (article.headline, *article.main) if c is not None]:
             if not _states_subject(claim) and (claim.headline or not _hedged(claim)):
                 yield _claim_hit(claim, subjects=_SUBJECT_WORDS[subjects])
-        return
     yield from _general_claims_on_animal_evidence(article)
 
 
@@ -329,9 +314,24 @@ def certain_claim_on_weak_evidence(article: Article) -> Iterator[Hit]:
     for claim in [c for c in (article.headline, *article.main) if c is not None]:
         if _hedged(claim) or (claim.strength is Strength.NONE and not _boosted(claim)):
             continue
+        if _describes_study(claim):
+            continue
         if claim.certainty < 0.6 and not _boosted(claim):
             continue
         yield _claim_hit(claim, weakness=" and ".join(weaknesses))
+
+
+def _describes_study(claim: Claim) -> bool:
+    """ "The research, presented at a conference, is the first to…" reports on the study, not
+    a finding: the study is what the sentence is about (named before any relation) and its
+    own words give the study's status or limits."""
+    relation = next((c.start for c in claim.cues if c.category == "relation"), claim.end)
+    about_study = any(c.category == "study" and c.start < relation for c in claim.cues)
+    status = any(
+        c.scope == "sentence" and c.category in ("publication", "limitation", "sample")
+        for c in claim.cues
+    )
+    return about_study and status
 
 
 def _weaknesses(article: Article) -> list[str]:
@@ -403,7 +403,7 @@ CHECKS: dict[str, Callable[[Article], Iterator[Hit]]] = {
 
 
 def evidence_tag(article: Article) -> EvidenceTag | None:
-    if not article.claims:
+    if next(article.prose(), None) is None:
         return None
     basis: list[Mention] = []
     reviewed = "not stated"
@@ -428,7 +428,7 @@ def _study_mention(article: Article, cue: ScopedCue) -> Mention:
 
 
 def report_card(article: Article, findings: list[Finding]) -> tuple[CardItem, ...]:
-    if not article.claims:
+    if next(article.prose(), None) is None:
         return ()
     raised = {f.name for f in findings}
 
@@ -531,7 +531,7 @@ def _hype_mentions(article: Article) -> list[Mention]:
     found = []
     for sentence in article.prose():
         for cue in sentence.item.cues:
-            if cue.rule.category == "hype" and not cue.quoted:
+            if cue.rule.category == "hype" and not cue.quoted and cue.rule.severity != "info":
                 found.append(article.mention(cue, sentence))
     return found
 

@@ -317,7 +317,24 @@ def _pick_headline(text: str, lines: list[Line]) -> Line | None:
         )
         if not repeated:
             return line
-    return None
+    return _opening_heading(text, lines)
+
+
+def _opening_heading(text: str, lines: list[Line]) -> Line | None:
+    """A text that opens with a short line of its own ("Drug eases pain", "Can tea help?")
+    above its prose is headed by it, though too short or too questioning to look like a
+    title line elsewhere in a page."""
+    opening = next((line for line in lines if line.kind != "furniture"), None)
+    if opening is None or opening is lines[-1]:
+        return None
+    after = lines[lines.index(opening) + 1]
+    body = text[opening.content_start : opening.end].strip()
+    words = _WORD.findall(body)
+    if after.paragraph == opening.paragraph or not 2 <= len(words) <= 20:
+        return None
+    if opening.kind == "heading" and not body.isupper() and not body.endswith(":"):
+        return opening
+    return opening if opening.kind == "prose" and body.endswith("?") else None
 
 
 def _normalise(text: str) -> str:

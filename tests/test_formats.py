@@ -122,7 +122,7 @@ def test_text_lists_findings_with_suggestions_and_counts_them(tiny: Report) -> N
     assert f"  {TINY_PATH}:1:12: warning HYP001 " in out
     assert "(“cure”)\n    suggestion: Say what the study measured instead" in out
     assert f"{TINY_PATH}:3:58: error TST001 Calls it a game | changer. (“game changer”)" in out
-    assert "4 finding(s) (1 error, 2 warning, 1 info)" in out.splitlines()[-1]
+    assert "5 finding(s) (1 error, 2 warning, 2 info)" in out.splitlines()[-1]
     # claims come first, findings after them
     assert out.index(f"{TINY_PATH}:9:1: ") < out.index(f"{TINY_PATH}:1:12: warning")
 
@@ -245,7 +245,13 @@ def test_sarif_rules_are_those_that_fired_with_their_documentation(
     for result in run["results"]:
         assert described[result["ruleIndex"]]["id"] == result["ruleId"]
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
-    assert levels == {"HYP001": "warning", "HYP002": "note", "TST001": "error", "HCS001": "warning"}
+    assert levels == {
+        "HYP001": "warning",
+        "HYP002": "note",
+        "TST001": "error",
+        "HCS001": "warning",
+        "EDT005": "note",
+    }
 
 
 def test_sarif_regions_point_at_the_source(tiny: Report, rules: RuleSet) -> None:
@@ -388,7 +394,7 @@ def test_markdown_tables_have_the_right_columns(ketamine: list[Report], tiny: Re
     for table in tables:
         assert all(len(row) == len(table[0]) for row in table if row), table
     tiny_row = next(r for r in files if r and "a,b:c" in r[0])
-    assert [c.strip() for c in tiny_row[3:]] == ["1", "2", "1"]
+    assert [c.strip() for c in tiny_row[3:]] == ["1", "2", "2"]
 
 
 def test_markdown_escapes_pipes_and_line_breaks(tiny: Report) -> None:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hedgecheck import cli
 from hedgecheck.cli import main
 
-HYPE = "Scientists say the pill is a miracle cure for pain.\n"
+HYPE = "The pill is a miracle cure for pain.\n"
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 
 

@@ -1,0 +1,118 @@
+"""Editorial checks, the evidence tag and the report card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import hedgecheck
+from hedgecheck.editorial import CHECKS
+from hedgecheck.errors import RuleError
+from hedgecheck.rules import CHECK_NAMES, Check, default_rules, load_rules
+
+RULES = default_rules()
+EXAMPLES = Path(__file__).parent.parent / "examples"
+KETAMINE = (EXAMPLES / "ketamine" / "ketamine-article.txt").read_text(encoding="utf-8")
+CRITERIA = [
+    "costs",
+    "benefits",
+    "harms",
+    "evidence",
+    "disease_mongering",
+    "conflicts",
+    "alternatives",
+    "availability",
+    "novelty",
+    "sensational_language",
+]
+
+
+def _codes(text: str, **options: str) -> list[str]:
+    return [f.code for f in hedgecheck.check(text, **options).findings]
+
+
+@pytest.mark.parametrize("check", RULES.checks, ids=lambda c: c.id)
+def test_every_check_raises_on_its_examples_and_not_on_its_counter_examples(check: Check) -> None:
+    for text in check.raise_examples:
+        assert check.id in _codes(text), f"{check.id} should fire on {text!r}"
+    for text in check.pass_examples:
+        assert check.id not in _codes(text), f"{check.id} should not fire on {text!r}"
+
+
+def test_every_check_name_has_an_implementation_and_a_default_entry() -> None:
+    assert set(CHECKS) == CHECK_NAMES
+    assert {c.name for c in RULES.checks} == CHECK_NAMES
+
+
+def test_the_ketamine_headline_is_hedged_but_the_animal_highlight_is_flagged() -> None:
+    report = hedgecheck.check(KETAMINE)
+    codes = [f.code for f in report.findings]
+    assert "EDT001" not in codes
+    (animal,) = [f for f in report.findings if f.code == "EDT002"]
+    assert animal.text.startswith("Psychedelics enhance structural and functional neuroplasticity")
+    assert animal.suggestion and "in mice" in animal.suggestion
+
+
+def test_a_cure_headline_over_the_same_body_is_flagged() -> None:
+    report = hedgecheck.check(KETAMINE, title="Ketamine cures depression, study proves")
+    headline = [f for f in report.findings if f.line == 0]
+    assert {"EDT001", "HYP001"} <= {f.code for f in headline}
+    overclaim = next(f for f in headline if f.code == "EDT001")
+    assert "“may”" in overclaim.message
+
+
+def test_quoted_advice_and_hype_are_the_sources_words() -> None:
+    text = (
+        "Tea and memory\n\nA new study found tea drinkers scored higher on memory tests. "
+        "“It is a miracle cure, you should drink more tea,” said one participant."
+    )
+    report = hedgecheck.check(text)
+    assert "EDT007" not in [f.code for f in report.findings]
+    hype = next(f for f in report.findings if f.code == "HYP002")
+    assert hype.quoted and hype.severity.value == "info"
+
+
+def test_evidence_tag_from_the_text() -> None:
+    tag = hedgecheck.check(KETAMINE).evidence_tag
+    assert tag is not None
+    assert (tag.peer_reviewed, tag.subjects) == ("no", "people")
+    assert any("conference" in m.text for m in tag.basis)
+    mice = hedgecheck.check(
+        "Drug reverses ageing\n\nIn a study published in Nature, the drug reversed ageing in mice."
+    ).evidence_tag
+    assert mice is not None and mice.subjects == "animals"
+    review = hedgecheck.check(
+        "Statins work\n\nA meta-analysis of 27 trials found statins lower heart attack risk."
+    ).evidence_tag
+    assert review is not None and review.study_type == "review / meta-analysis"
+    assert hedgecheck.check("").evidence_tag is None
+
+
+def test_report_card_has_the_ten_criteria_with_evidence_spans() -> None:
+    report = hedgecheck.check(KETAMINE)
+    assert [i.criterion for i in report.report_card] == CRITERIA
+    assert {i.status for i in report.report_card} <= {"satisfied", "not satisfied"}
+    harms = next(i for i in report.report_card if i.criterion == "harms")
+    assert harms.status == "satisfied"
+    for mention in harms.evidence:
+        assert KETAMINE[mention.start : mention.end] == mention.text
+    costs = next(i for i in report.report_card if i.criterion == "costs")
+    assert costs.status == "not satisfied"
+    priced = hedgecheck.check(
+        "Pill eases pain\n\nThe pill eased pain in a trial. It costs $40 a month and insurers "
+        "do not cover it. Side effects included nausea."
+    )
+    statuses = {i.criterion: i.status for i in priced.report_card}
+    assert statuses["costs"] == statuses["harms"] == "satisfied"
+
+
+def test_a_check_naming_no_implementation_is_a_rule_error(tmp_path: Path) -> None:
+    pack = tmp_path / "house.toml"
+    pack.write_text(
+        '[pack]\nname = "house"\n[[checks]]\nid = "HSE001"\nname = "too-long"\n'
+        'severity = "info"\nsummary = "s"\nwhy = "w"\nsource = "s"\nmessage = "m"\n'
+        'examples.raise = ["x"]\nexamples.pass = ["y"]\n'
+    )
+    with pytest.raises(RuleError, match=r"house.toml, rule 'HSE001', key 'name': no such check"):
+        load_rules(pack)
