@@ -8,7 +8,8 @@ The file contract is the one in ``shared/eval/README.md``: JSON lines, one item 
 - certainty: the certainty of the text's least certain sentence, in [0, 1];
 - strength: the highest relation strength over the text's sentences (0-3);
 - exaggeration: the press release's strength against the abstract's;
-- article: a transparency score over the report (evidence signals stated, hype penalised).
+- article: from the report card: per criterion a graded score (satisfied, and how many spans
+  back it); a story's score is their sum (FakeHealth's stars count satisfied criteria).
 """
 
 from __future__ import annotations
@@ -73,18 +74,21 @@ def _is_uncertainty(rule: Rule) -> bool:
     return rule.category == "hedge" and rule.weight < 0 and rule.kind != "approximator"
 
 
+def criterion_scores(report: Report) -> dict[str, float]:
+    """Per HealthNewsReview criterion, a graded score from the report card: satisfied counts
+    1 plus a little for each span behind it (more evidence, more confidence); not satisfied
+    counts 0 less a little for each span that tells against it (hype, disease-mongering)."""
+    scores: dict[str, float] = {}
+    for item in report.report_card:
+        spans = min(len(item.evidence), 5) / 10
+        scores[item.criterion] = (1.0 + spans) if item.status == "satisfied" else -spans
+    return scores
+
+
 def article_score(report: Report) -> float:
-    """Higher when the text states its evidence (design, sample, peer review, limits) and
-    hedges its claims, lower for hype: HealthNewsReview's criterion 4 and 10 as cues."""
-    rules_seen: set[str] = set()
-    hype = 0
-    for claim in report.claims:
-        for cue in claim.cues:
-            if cue.category in ("design", "sample", "publication", "limitation", "subject"):
-                rules_seen.add(cue.rule)
-            elif cue.category == "hype" and not cue.quoted:
-                hype += 1
-    return min(len(rules_seen), 10) / 10 - 0.2 * min(hype, 5)
+    """How many criteria the story satisfies, graded (the FakeHealth stories' stars are
+    HealthNewsReview's count of satisfied criteria)."""
+    return sum(criterion_scores(report).values())
 
 
 @dataclass(frozen=True)
@@ -117,15 +121,10 @@ def _predict_exaggeration(item: dict[str, Any], rules: RuleSet) -> str:
 
 def _predict_article(item: dict[str, Any], rules: RuleSet) -> Any:
     report = check(item["text"], title=item.get("title") or None, rules=rules)
-    score = round(article_score(report), 4)
     if "criteria" not in item:
-        return score
-    hype = sum(1 for c in report.claims for cue in c.cues if cue.category == "hype")
-    novelty = any(cue.kind == "novelty" for c in report.claims for cue in c.cues)
-    values = dict.fromkeys(RELEASE_CRITERIA, score)
-    values["sensational_language"] = -float(hype)
-    values["novelty"] = 1.0 if novelty else 0.0
-    return values
+        return round(article_score(report), 4)
+    scores = criterion_scores(report)
+    return {name: round(scores.get(name, 0.0), 4) for name in RELEASE_CRITERIA}
 
 
 def _score_hedge(items: list[dict[str, Any]], predicted: list[Any]) -> dict[str, Any]:
