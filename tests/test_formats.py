@@ -18,7 +18,7 @@ from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position
 from hedgecheck.formats.html_format import locate_cues
-from hedgecheck.model import Label, Report, Severity, Strength
+from hedgecheck.model import CardItem, EvidenceTag, Label, Mention, Report, Severity, Strength
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
 from hedgecheck.text import LineIndex
 
@@ -125,6 +125,58 @@ def test_text_lists_findings_with_suggestions_and_counts_them(tiny: Report) -> N
     assert "5 finding(s) (1 error, 2 warning, 2 info)" in out.splitlines()[-1]
     # claims come first, findings after them
     assert out.index(f"{TINY_PATH}:9:1: ") < out.index(f"{TINY_PATH}:1:12: warning")
+
+
+def test_text_gives_the_evidence_tag_and_report_card_after_the_header(
+    ketamine: list[Report],
+) -> None:
+    report = ketamine[0]
+    lines = render("text", [report]).splitlines()
+    assert lines[0].startswith(f"{report.path}: article ")
+    tag = report.evidence_tag
+    assert tag is not None
+    assert lines[1] == (
+        f"  evidence: peer-reviewed {tag.peer_reviewed} · study type {tag.study_type} · "
+        f"subjects {tag.subjects}"
+    )
+    satisfied = sum(item.status == "satisfied" for item in report.report_card)
+    assert lines[2].startswith(f"  report card: {satisfied}/10 satisfied — costs ")
+    marks = lines[2].split(" — ", 1)[1].split(", ")
+    assert len(marks) == 10
+    for mark, item in zip(marks, report.report_card, strict=True):
+        symbol = {"satisfied": "✓", "not satisfied": "✗"}[item.status]
+        assert mark == f"{item.criterion.replace('_', ' ')} {symbol}"
+    assert lines[3].startswith(f"  {report.path}:")  # the first claim follows, as before
+
+
+def test_text_marks_unstated_fields_inapplicable_criteria_and_files_without_prose() -> None:
+    card = (
+        CardItem("costs", "satisfied", "costs are mentioned"),
+        CardItem("harms", "not applicable", "nothing to harm"),
+        CardItem("novelty", "not satisfied", "novelty is claimed without earlier work"),
+    )
+    tagged = Report(
+        label=None,
+        headline=None,
+        claims=(),
+        path="made-up.txt",
+        evidence_tag=EvidenceTag("not stated", None, None),
+        report_card=card,
+    )
+    lines = render("text", [tagged]).splitlines()
+    assert lines[1] == (
+        "  evidence: peer-reviewed not stated · study type not stated · subjects not stated"
+    )
+    assert lines[2] == (
+        "  report card: 1/2 satisfied, 1 not applicable — costs ✓, harms –, novelty ✗"
+    )
+    blank = hedgecheck.check("", path="empty.txt")
+    assert blank.evidence_tag is None and blank.report_card == ()
+    lines = render("text", [blank]).splitlines()
+    assert lines[1:3] == [
+        "  evidence: not assessed (no prose)",
+        "  report card: not assessed (no prose)",
+    ]
 
 
 # -- JSON and JSON lines ------------------------------------------------------------------
@@ -297,6 +349,33 @@ def test_sarif_artifact_locations(tmp_path: Path) -> None:
 def test_sarif_without_findings_has_no_rules_and_no_results() -> None:
     run = _sarif([hedgecheck.check("The drug may help.", path="a.txt")])["runs"][0]
     assert run["results"] == [] and run["tool"]["driver"]["rules"] == []
+    assert len(run["artifacts"]) == 1  # the file is still described, with its tag and card
+
+
+def test_sarif_artifacts_carry_the_evidence_tag_and_report_card(
+    ketamine: list[Report], tiny: Report, rules: RuleSet
+) -> None:
+    stdin = hedgecheck.check("The drug may help.", path="-")
+    blank = hedgecheck.check("", path="empty.txt")
+    reports = [*ketamine, tiny, stdin, blank]
+    run = _sarif(reports, rules)["runs"][0]
+    artifacts = run["artifacts"]
+    assert len(artifacts) == len(reports)
+    for artifact, report in zip(artifacts, reports, strict=True):
+        properties = artifact["properties"]
+        assert properties["evidenceTag"] == report.to_dict()["evidence_tag"]
+        assert properties["reportCard"] == report.to_dict()["report_card"]
+    assert artifacts[0]["location"] == {"uri": ketamine[0].path, "uriBaseId": "%SRCROOT%"}
+    assert "uri" not in artifacts[-2]["location"]  # standard input
+    assert artifacts[0]["properties"]["evidenceTag"]["basis"]
+    assert [c["criterion"] for c in artifacts[0]["properties"]["reportCard"]] == [
+        item.criterion for item in ketamine[0].report_card
+    ]
+    assert artifacts[-1]["properties"] == {"evidenceTag": None, "reportCard": []}
+    # a malformed property bag fails the same validation: the check can fail
+    bad = json.loads(render("sarif", reports, rules=rules))
+    bad["runs"][0]["artifacts"][0]["properties"]["tags"] = "not a list"
+    assert not jsonschema.Draft4Validator(SARIF_SCHEMA).is_valid(bad)
 
 
 # -- GitHub -------------------------------------------------------------------------------
@@ -329,7 +408,7 @@ def _annotations(out: str) -> list[tuple[str, dict[str, str], str]]:
 
 def test_github_annotations_parse_and_escape(tiny: Report) -> None:
     out = render("github", [tiny])
-    annotations = _annotations(out)
+    annotations = [a for a in _annotations(out) if a[1]["title"] != "hedgecheck evidence tag"]
     assert len(annotations) == len(tiny.findings)
     for (command, properties, message), finding in zip(annotations, tiny.findings, strict=True):
         assert command == GITHUB_COMMANDS[finding.severity.value]
@@ -346,6 +425,51 @@ def test_github_annotations_parse_and_escape(tiny: Report) -> None:
     (multi,) = [(p, m) for _, p, m in annotations if p["title"].startswith("TST001")]
     assert multi[0]["endLine"] == "4" and "col" not in multi[0]
     assert "Say what changed.\nThen give numbers." in multi[1]
+
+
+def test_github_gives_one_evidence_tag_notice_per_file_after_the_findings(
+    ketamine: list[Report], tiny: Report
+) -> None:
+    stdin = hedgecheck.check("The drug may help.", path="-")
+    reports = [*ketamine, tiny, stdin]
+    out = render("github", reports)
+    annotations = _annotations(out)
+    findings = sum(len(r.findings) for r in reports)
+    assert len(annotations) == findings + len(reports)
+    notices = annotations[findings:]  # after every finding, so findings are shown first
+    assert all(p["title"] != "hedgecheck evidence tag" for _, p, _ in annotations[:findings])
+    for (command, properties, message), report in zip(notices, reports, strict=True):
+        assert command == "notice"
+        assert properties["title"] == "hedgecheck evidence tag"
+        tag = report.evidence_tag
+        assert tag is not None
+        assert message.startswith(
+            f"Evidence tag: peer-reviewed {tag.peer_reviewed} · "
+            f"study type {tag.study_type or 'not stated'} · "
+            f"subjects {tag.subjects or 'not stated'}. Report card: "
+        )
+        satisfied = sum(item.status == "satisfied" for item in report.report_card)
+        assert f"Report card: {satisfied}/10 satisfied — costs " in message
+        assert "\n" not in message
+    assert [p.get("file") for _, p, _ in notices] == [*(r.path for r in reports[:-1]), None]
+    raw = [line for line in out.splitlines() if "title=hedgecheck evidence tag" in line]
+    assert raw[len(ketamine)].startswith("::notice file=docs/a%2Cb%3Ac 100%25.txt,title=")
+    assert raw[-1].startswith("::notice title=hedgecheck evidence tag::")
+
+
+def test_github_escapes_the_evidence_tag_notice() -> None:
+    odd = Report(
+        label=None,
+        headline=None,
+        claims=(),
+        path="x.txt",
+        evidence_tag=EvidenceTag("no", "50%\nstudy", "a,b:c"),
+    )
+    (line,) = render("github", [odd]).splitlines()
+    assert line.endswith(
+        "::Evidence tag: peer-reviewed no · study type 50%25%0Astudy · subjects a,b:c. "
+        "Report card: not assessed (no prose)"
+    )
 
 
 # -- Markdown -----------------------------------------------------------------------------
@@ -370,7 +494,7 @@ def _tables(out: str) -> list[list[list[str]]]:
 def test_markdown_tables_have_the_right_columns(ketamine: list[Report], tiny: Report) -> None:
     out = render("markdown", [*ketamine, tiny])
     assert out.startswith("### hedgecheck: ")
-    tables = _tables(out)
+    tables = [t for t in _tables(out) if t[0][0].strip() != "Criterion"]
     assert len(tables) == 1 + sum(1 for r in [*ketamine, tiny] if r.findings)
     files = tables[0]
     assert [c.strip() for c in files[0]] == [
@@ -407,9 +531,68 @@ def test_markdown_escapes_pipes_and_line_breaks(tiny: Report) -> None:
     assert cells[5] == "Say what changed.<br>Then give numbers."
 
 
-def test_markdown_without_findings_is_one_line() -> None:
+def test_markdown_without_findings_has_a_one_line_header() -> None:
     out = render("markdown", [hedgecheck.check("The drug may help.", path="a.md")])
-    assert out == "**hedgecheck**: no findings (1 file(s), 1 claim(s)).\n"
+    assert out.startswith("**hedgecheck**: no findings (1 file(s), 1 claim(s)).\n\n#### a.md\n")
+    assert "| File |" not in out and "| Severity |" not in out
+    assert "**Evidence tag**: peer-reviewed not stated" in out  # the tag and card still show
+    assert len(_tables(out)) == 1
+
+
+def test_markdown_gives_each_file_its_evidence_tag_and_report_card(
+    ketamine: list[Report], tiny: Report
+) -> None:
+    blank = hedgecheck.check("", path="empty.txt")
+    reports = [*ketamine, tiny, blank]
+    out = render("markdown", reports)
+    cards = [t for t in _tables(out) if t[0][0].strip() == "Criterion"]
+    assert len(cards) == len(reports) - 1  # the file without prose has no card
+    sections = out.split("\n#### ")[1:]
+    assert len(sections) == len(reports)
+    for section, report in zip(sections, reports[:-1], strict=False):
+        tag = report.evidence_tag
+        assert tag is not None
+        assert (
+            f"**Evidence tag**: peer-reviewed {tag.peer_reviewed} · "
+            f"study type {tag.study_type or 'not stated'}" in section
+        )
+        satisfied = sum(item.status == "satisfied" for item in report.report_card)
+        assert f"<details><summary>Report card: {satisfied}/10 satisfied</summary>" in section
+        # the card comes before the findings table
+        if report.findings:
+            assert section.index("| Criterion |") < section.index("| Severity |")
+    assert "**Evidence tag**: not assessed (no prose)" in sections[-1]
+    assert "**Report card**: not assessed (no prose)" in sections[-1]
+    card = cards[0]
+    assert [c.strip() for c in card[0]] == ["Criterion", "Status", "Note", "Evidence"]
+    rows = [[c.strip() for c in row] for row in card[2:]]
+    assert len(rows) == 10
+    for row, item in zip(rows, ketamine[0].report_card, strict=True):
+        assert row[0] == item.criterion.replace("_", " ")
+        assert row[1] in ("✓ satisfied", "✗ not satisfied")
+        assert row[1].endswith(item.status) and row[2] == item.note
+        for mention in list(dict.fromkeys(m.text for m in item.evidence))[:3]:
+            assert f"“{mention}”" in row[3]
+    evidence = next(r for r in rows if r[0] == "evidence")
+    distinct = len({m.text for m in ketamine[0].report_card[3].evidence})
+    assert distinct > 3 and evidence[3].endswith(f"(+{distinct - 3} more)")
+
+
+def test_markdown_report_card_escapes_its_cells() -> None:
+    mention = Mention("X001", "a | b *c*", 0, 9, 1, 1)
+    odd = Report(
+        label=None,
+        headline=None,
+        claims=(),
+        path="x.md",
+        evidence_tag=EvidenceTag("yes", "trial", "people", (mention,)),
+        report_card=(CardItem("costs", "satisfied", "costs | are\nmentioned", (mention,)),),
+    )
+    out = render("markdown", [odd])
+    assert "(from “a \\| b \\*c\\*”)" in out
+    (card,) = _tables(out)
+    row = [c.strip() for c in card[2]]
+    assert row == ["costs", "✓ satisfied", "costs \\| are<br>mentioned", "“a \\| b \\*c\\*”"]
 
 
 # -- HTML ---------------------------------------------------------------------------------
@@ -484,6 +667,99 @@ def test_html_is_well_formed_and_shows_every_claim(ketamine: list[Report], tiny:
     assert "link" not in parser.seen and "img" not in parser.seen
 
 
+class _Cards(HTMLParser):
+    """The report-card tables (their rows' cell texts) and evidence-tag boxes of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[list[list[str]]] = []
+        self.tags: list[str] = []
+        self._in_card = False
+        self._in_tag = 0
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table" and "report-card" in classes:
+            self._in_card = True
+            self.cards.append([])
+        elif self._in_card and tag == "tr":
+            self.cards[-1].append([])
+        elif self._in_card and tag in ("td", "th"):
+            self._cell = []
+        if "evidence-tag" in classes:
+            self._in_tag = 1
+            self.tags.append("")
+        elif self._in_tag and tag == "div":
+            self._in_tag += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._in_card = False
+        elif self._in_card and tag in ("td", "th") and self._cell is not None:
+            self.cards[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif self._in_tag and tag == "div":
+            self._in_tag -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._in_tag:
+            self.tags[-1] += data
+
+
+def test_html_shows_the_evidence_tag_and_report_card_near_the_label(
+    ketamine: list[Report], tiny: Report
+) -> None:
+    blank = hedgecheck.check("", path="empty.txt")
+    reports = [*ketamine, tiny, blank]
+    page = render("html", reports)
+    _parse(page)
+    for section in page.split('<section class="file">')[1:]:
+        label = section.index('class="article-label"')
+        assert label < section.index('class="evidence-tag"') < section.index('class="legend"')
+    found = _Cards()
+    found.feed(page)
+    assert len(found.tags) == len(reports) and len(found.cards) == len(reports) - 1
+    for text, report in zip(found.tags, reports[:-1], strict=False):
+        tag = report.evidence_tag
+        assert tag is not None
+        assert f"Peer-reviewed{tag.peer_reviewed}" in text
+        assert f"Study type{tag.study_type or 'not stated'}" in text
+        for mention in tag.basis:
+            assert f"“{mention.text}” ({mention.line}:{mention.column})" in text
+    assert found.tags[-1] == "Evidence tag: not assessed (no prose)"
+    assert "Report card: not assessed (no prose)." in page
+    card = found.cards[0]
+    assert card[0] == ["Criterion", "Status", "Note", "Evidence"]
+    assert len(card) == 11
+    for row, item in zip(card[1:], ketamine[0].report_card, strict=True):
+        assert row[0] == item.criterion.replace("_", " ")
+        assert row[1].endswith(item.status) and row[2] == item.note
+        for mention in item.evidence:
+            assert f"“{mention.text}” {mention.line}:{mention.column} {mention.rule}" in row[3]
+    satisfied = sum(item.status == "satisfied" for item in ketamine[0].report_card)
+    assert f"<caption>Report card: {satisfied}/10 satisfied</caption>" in page
+
+
+def test_html_escapes_the_evidence_tag_and_report_card() -> None:
+    mention = Mention("X001", "<script>alert(1)</script>", 0, 25, 1, 1)
+    odd = Report(
+        label=None,
+        headline=None,
+        claims=(),
+        path="x.html",
+        evidence_tag=EvidenceTag("no", "<i>trial</i>", "a & b", (mention,)),
+        report_card=(CardItem("costs", "not satisfied", "<b>none</b>", (mention,)),),
+    )
+    page = render("html", [odd])
+    parser = _parse(page)
+    assert parser.seen.count("script") == 2 and "i" not in parser.seen and "b" not in parser.seen
+    assert "&lt;i&gt;trial&lt;/i&gt;" in page and "a &amp; b" in page
+    assert page.count("“&lt;script&gt;alert(1)&lt;/script&gt;”") == 2
+
+
 def test_html_escapes_report_text(tiny: Report) -> None:
     page = render("html", [tiny])
     assert "&lt;b&gt;&amp; differ&lt;/b&gt;" in page
@@ -553,3 +829,4 @@ def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Rep
     text = unescape(re.sub(r"<[^>]+>", "", dom))
     for claim in ketamine[0].claims:
         assert claim.text in text
+    assert 'class="report-card"' in dom and "Report card: " in text and "Evidence tag" in text

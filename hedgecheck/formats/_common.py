@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hedgecheck.model import Finding, Report, Severity
+from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.suppressions import UNUSED_CODE
 
@@ -115,3 +115,47 @@ def one_line(text: str) -> str:
 
 def display_path(report: Report) -> str:
     return report.path or "<text>"
+
+
+# -- the evidence tag and the report card, as one-line summaries --------------------------
+
+CARD_SYMBOLS = {"satisfied": "✓", "not satisfied": "✗", "not applicable": "–"}
+
+
+def criterion_name(criterion: str) -> str:
+    """A report-card criterion as people read it: ``disease_mongering`` → ``disease mongering``."""
+    return criterion.replace("_", " ")
+
+
+def tag_summary(tag: EvidenceTag | None) -> str:
+    """``peer-reviewed no · study type animal · subjects people``; a file without prose has no
+    tag, which reads ``not assessed (no prose)``."""
+    if tag is None:
+        return "not assessed (no prose)"
+    return (
+        f"peer-reviewed {tag.peer_reviewed} · study type {tag.study_type or 'not stated'} · "
+        f"subjects {tag.subjects or 'not stated'}"
+    )
+
+
+def card_score(card: Sequence[CardItem]) -> str:
+    """``4/10 satisfied``: satisfied over the criteria that apply, with the ones that do not
+    apply counted after (``4/9 satisfied, 1 not applicable``); ``not assessed (no prose)``
+    for an empty card."""
+    if not card:
+        return "not assessed (no prose)"
+    satisfied = sum(1 for item in card if item.status == "satisfied")
+    inapplicable = sum(1 for item in card if item.status == "not applicable")
+    score = f"{satisfied}/{len(card) - inapplicable} satisfied"
+    return score + (f", {inapplicable} not applicable" if inapplicable else "")
+
+
+def card_summary(card: Sequence[CardItem]) -> str:
+    """``4/10 satisfied — costs ✗, benefits ✗, harms ✓, …`` (✓ satisfied, ✗ not satisfied,
+    – not applicable)."""
+    if not card:
+        return card_score(card)
+    marks = ", ".join(
+        f"{criterion_name(item.criterion)} {CARD_SYMBOLS.get(item.status, '?')}" for item in card
+    )
+    return f"{card_score(card)} — {marks}"

@@ -7,23 +7,46 @@ Escaping follows the Actions toolkit: in the message ``%``, ``\\r`` and ``\\n`` 
 GitHub draws columns only within one line, so a finding that spans lines gets ``line`` and
 ``endLine`` only. ``endColumn`` is exclusive, as in SARIF. A finding without a file (standard
 input, text without a path) or in a separately given title (line 0) carries no position.
+
+After the findings, one ``::notice file=PATH,title=hedgecheck evidence tag::…`` line per file
+sums up its evidence tag and report card (``Evidence tag: peer-reviewed no · study type animal
+· subjects people. Report card: 5/10 satisfied — costs ✗, …``), escaped as above and without
+``file`` when the report has no path. They come last so that, where GitHub caps the
+annotations it shows per step, findings are shown first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hedgecheck.formats._common import end_position, one_line
+from hedgecheck.formats._common import card_summary, end_position, one_line, tag_summary
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.rules import RuleSet
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+TAG_TITLE = "hedgecheck evidence tag"
+
+
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    return "".join(
-        annotation(report, finding) + "\n" for report in reports for finding in report.findings
+    lines = [annotation(report, finding) for report in reports for finding in report.findings]
+    lines += [tag_notice(report) for report in reports]
+    return "".join(line + "\n" for line in lines)
+
+
+def tag_notice(report: Report) -> str:
+    """The notice summing up one file's evidence tag and report card."""
+    properties: list[tuple[str, str]] = []
+    if report.path and report.path != "-":
+        properties.append(("file", report.path))
+    properties.append(("title", TAG_TITLE))
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    message = (
+        f"Evidence tag: {tag_summary(report.evidence_tag)}. "
+        f"Report card: {card_summary(report.report_card)}"
     )
+    return f"::notice {rendered}::{escape_data(message)}"
 
 
 def annotation(report: Report, finding: Finding) -> str:

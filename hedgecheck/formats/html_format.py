@@ -1,6 +1,8 @@
 """One self-contained HTML page per run: the claims tinted by label, their cues explained.
 
-Per file: the article label, a legend, the reading text and the findings. The page has inline
+Per file: the article label, the evidence tag (peer review, study type, subjects and the text
+it rests on), the report card (a table of the ten criteria: status, note and the mentions each
+rests on, with their line:column), a legend, the reading text and the findings. The page has inline
 CSS and a little inline JavaScript and loads nothing. Everything from the report is escaped.
 
 The formatter does not have the source, so the reading text is rebuilt from the claims: each
@@ -24,14 +26,17 @@ from html import escape
 from itertools import groupby
 
 from hedgecheck.formats._common import (
+    CARD_SYMBOLS,
     all_findings,
+    card_score,
+    criterion_name,
     display_path,
     one_line,
     rule_doc,
     ruleset,
     severity_counts,
 )
-from hedgecheck.model import Claim, Cue, Finding, Label, Report
+from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Label, Mention, Report
 from hedgecheck.rules import RuleSet
 
 _CUE_GROUPS = {
@@ -94,6 +99,20 @@ h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2.5rem;
 .sev-error { background: #c0221a; } .sev-warning { background: #a8660a; }
 .sev-info { background: #4a5a6a; }
 .note { color: #555; font-size: .85rem; }
+.evidence-tag { display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; margin: .5rem 0;
+  padding: .5rem .7rem; border: 1px solid #bbb; border-left: 4px solid #7d3cbd;
+  border-radius: .3rem; background: #faf8fc; }
+.evidence-tag dl { display: contents; } .evidence-tag div { white-space: nowrap; }
+.evidence-tag dt { display: inline; font-weight: 600; } .evidence-tag dd { display: inline;
+  margin: 0 0 0 .3em; }
+.report-card { border-collapse: collapse; font-size: .85rem; margin: .5rem 0 1rem;
+  width: 100%; }
+.report-card caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
+.report-card th, .report-card td { border: 1px solid #ddd; padding: .2rem .4rem;
+  text-align: left; vertical-align: top; }
+.report-card ul { margin: 0; padding-left: 1rem; }
+.status-satisfied { background: #e3f4e7; } .status-not-satisfied { background: #fbe3e1; }
+.status-not-applicable { background: #eee; }
 #hc-help { position: absolute; z-index: 10; max-width: 26rem; background: #222; color: #fff;
   padding: .6rem .8rem; border-radius: .4rem; font-size: .85rem; line-height: 1.4;
   box-shadow: 0 2px 8px rgba(0,0,0,.3); }
@@ -215,6 +234,8 @@ def _render_report(report: Report) -> str:
         f'<p class="article-label">Article: {badge} '
         f'<span class="note">({len(report.claims)} claim(s), input {escape(report.input_format)})'
         "</span></p>",
+        _evidence_tag(report.evidence_tag),
+        _report_card(report.report_card),
         _legend(),
         '<div class="reading">',
     ]
@@ -234,6 +255,65 @@ def _render_report(report: Report) -> str:
         parts.append('<p class="note">No findings.</p>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _evidence_tag(tag: EvidenceTag | None) -> str:
+    if tag is None:
+        return '<div class="evidence-tag" role="note">Evidence tag: not assessed (no prose)</div>'
+    fields = [
+        ("Peer-reviewed", tag.peer_reviewed),
+        ("Study type", tag.study_type or "not stated"),
+        ("Subjects", tag.subjects or "not stated"),
+    ]
+    items = "".join(f"<div><dt>{k}</dt><dd>{escape(v)}</dd></div>" for k, v in fields)
+    basis = (
+        f'<div><span class="note">from {_mentions_inline(tag.basis)}</span></div>'
+        if tag.basis
+        else ""
+    )
+    return (
+        '<div class="evidence-tag" role="note" aria-label="evidence tag">'
+        f"<strong>Evidence tag</strong><dl>{items}</dl>{basis}</div>"
+    )
+
+
+def _mentions_inline(mentions: Sequence[Mention]) -> str:
+    return ", ".join(f"“{escape(m.text)}” ({m.line}:{m.column})" for m in mentions)
+
+
+def _report_card(card: Sequence[CardItem]) -> str:
+    if not card:
+        return '<p class="note">Report card: not assessed (no prose).</p>'
+    rows = "\n".join(_card_row(item) for item in card)
+    return (
+        '<table class="report-card">\n'
+        f"<caption>Report card: {escape(card_score(card))}</caption>\n"
+        "<thead><tr><th>Criterion</th><th>Status</th><th>Note</th><th>Evidence</th></tr>"
+        f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+    )
+
+
+def _card_row(item: CardItem) -> str:
+    status = item.status
+    css = "status-" + "-".join(status.split())
+    symbol = CARD_SYMBOLS.get(status, "?")
+    evidence = ""
+    if item.evidence:
+        evidence = (
+            "<ul>"
+            + "".join(
+                f'<li>“{escape(m.text)}” <span class="note">{m.line}:{m.column} '
+                f"{escape(m.rule)}</span></li>"
+                for m in item.evidence
+            )
+            + "</ul>"
+        )
+    return (
+        f'<tr data-criterion="{escape(item.criterion)}"><td>'
+        f"{escape(criterion_name(item.criterion))}</td>"
+        f'<td class="{escape(css)}">{symbol} {escape(status)}</td>'
+        f"<td>{escape(item.note)}</td><td>{evidence}</td></tr>"
+    )
 
 
 def _legend() -> str:

@@ -4,6 +4,12 @@ One run: ``tool.driver`` names hedgecheck and documents every rule that raised a
 (the unused-suppression check HCS001 included), each with its summary, why, suggestion,
 default level and category. Every finding is one result; claims are not results.
 
+Every checked file is one entry of ``run.artifacts``, in the order of the reports, whose
+``properties`` carry the file's ``evidenceTag`` and ``reportCard`` in the form the JSON
+format gives them (``evidence_tag`` and ``report_card``: a dict, or null for a file without
+prose, and a list of dicts, empty then). Results are not linked to artifacts by index, so a
+result's location reads as it always has.
+
 Positions: ``run.columnKind`` is ``unicodeCodePoints``, as hedgecheck counts characters.
 ``charOffset``/``charLength`` come from the finding's offsets; ``endLine``/``endColumn`` are
 reconstructed without the source (exact for plain text; see :mod:`hedgecheck.formats._common`
@@ -22,7 +28,13 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from hedgecheck.formats._common import RuleDoc, end_position, one_line, rule_doc, ruleset
+from hedgecheck.formats._common import (
+    RuleDoc,
+    end_position,
+    one_line,
+    rule_doc,
+    ruleset,
+)
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.rules import RuleSet
 
@@ -61,6 +73,7 @@ def sarif_log(reports: Sequence[Report], *, rules: RuleSet | None = None) -> dic
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
+        "artifacts": [_artifact_entry(report) for report in reports],
         "results": [_result(report, finding, index[finding.code]) for report, finding in found],
     }
     if any(_is_relative(report.path) for report in reports):
@@ -115,6 +128,17 @@ def _result(report: Report, finding: Finding, rule_index: int) -> dict[str, Any]
             k: v for k, v in (("suggestion", finding.suggestion), ("quoted", finding.quoted)) if v
         }
     return result
+
+
+def _artifact_entry(report: Report) -> dict[str, Any]:
+    """The ``artifact`` for one checked file, with its evidence tag and report card."""
+    return {
+        "location": _artifact(report.path),
+        "properties": {
+            "evidenceTag": report.evidence_tag.to_dict() if report.evidence_tag else None,
+            "reportCard": [item.to_dict() for item in report.report_card],
+        },
+    }
 
 
 def _is_relative(path: str | None) -> bool:

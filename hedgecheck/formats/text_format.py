@@ -1,4 +1,6 @@
-"""Text output for people: per claim its line:column, label, strength and cues; then findings."""
+"""Text output for people, per file: a header with the article label; the evidence tag and
+the report card, one line each; per claim its line:column, label, strength and cues; then
+findings."""
 
 from __future__ import annotations
 
@@ -6,7 +8,14 @@ from collections.abc import Sequence
 
 import click
 
-from hedgecheck.formats._common import all_findings, display_path, one_line, severity_counts
+from hedgecheck.formats._common import (
+    all_findings,
+    card_summary,
+    display_path,
+    one_line,
+    severity_counts,
+    tag_summary,
+)
 from hedgecheck.model import Claim, Cue, Finding, Report
 from hedgecheck.rules import RuleSet
 
@@ -37,6 +46,8 @@ def _render_report(report: Report, color: bool) -> str:
     return "\n".join(
         [
             head,
+            f"  evidence: {tag_summary(report.evidence_tag)}",
+            f"  report card: {card_summary(report.report_card)}",
             *(_render_claim(report, claim, color) for claim in report.claims),
             *(_render_finding(report, finding, color) for finding in report.findings),
             "",
