@@ -103,13 +103,18 @@ class Article:
         return Mention(cue.rule.id, cue.match.text, start, end, line, column)
 
     def design(self) -> str | None:
-        """The design of the article's own study: as its main claims state it, or else as
-        the first prose that is not about earlier work names one."""
+        """The design of the article's own study: as its main claims state it, or else as a
+        sentence about the study, or the lede, names one."""
         designs = [c.evidence.design for c in self._main_or_all() if c.evidence.design]
         if designs:
             return Counter(designs).most_common(1)[0][0]
+        lede = next((s for s in self.prose() if s.item.sentence.role == "body"), None)
         for sentence in self.prose():
-            if sentence.item.background:
+            about_study = sentence.item.primary or (
+                lede is not None
+                and sentence.item.sentence.paragraph == lede.item.sentence.paragraph
+            )
+            if not about_study or sentence.item.background:
                 continue
             for cue in sentence.item.cues:
                 if cue.rule.category == "design":

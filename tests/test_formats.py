@@ -136,7 +136,7 @@ def test_text_gives_the_evidence_tag_and_report_card_after_the_header(
     tag = report.evidence_tag
     assert tag is not None
     assert lines[1] == (
-        f"  evidence: peer-reviewed {tag.peer_reviewed} · study type {tag.study_type} · "
+        f"  evidence: peer-reviewed {tag.peer_reviewed} · study type {tag.study_type or 'not stated'} · "
         f"subjects {tag.subjects}"
     )
     satisfied = sum(item.status == "satisfied" for item in report.report_card)
