@@ -358,43 +358,97 @@ class Matcher:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_group: dict[str, Rule] = {}
-        buckets: dict[str, list[str]] = {}
-        anywhere: list[str] = []
+        # (first, second) characters -> branches, in rule order so that when two rules match
+        # the same text the one defined first wins; "" keys a character the branch does not
+        # constrain.
+        self._branches: dict[tuple[str, str], list[tuple[int, str]]] = {}
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
                 self._by_group[group] = rule
                 body = _body(pattern, rule.case_sensitive)
-                branch = f"(?P<{group}>{body})(?!\\w)"
-                firsts = _first_characters(body)
-                if firsts is None:
-                    anywhere.append(branch)
-                for first in firsts or ():
-                    buckets.setdefault(first, []).append(branch)
-        # Branches are grouped by the characters they can start with, and the shared
-        # word-start test stands outside the alternation: at each position only the few
-        # branches that can start there are tried.
-        parts = [
-            f"(?=[{regex.escape(first)}{regex.escape(first.upper())}])(?:{'|'.join(group)})"
-            for first, group in sorted(buckets.items())
-        ]
-        parts.extend(anywhere)
-        start = r"(?:(?<!\w)|(?=[^\w\s]))"  # a word start, or punctuation such as ";"
-        body = "(?p)" + start + "(?:" + "|".join(parts) + ")" if parts else "(?!)"
-        self._pattern = regex.compile(body)
+                branch = (len(self._by_group), f"(?P<{group}>{body})(?!\\w)")
+                for key in _openings(body):
+                    self._branches.setdefault(key, []).append(branch)
+        self._compiled: dict[tuple[str, str], regex.Pattern[str] | None] = {}
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
         ``include_pseudo`` (for rule tests and explanations)."""
-        raw = [
-            CueMatch(self._by_group[m.lastgroup], m.start(), m.end(), m.group())
-            for m in self._pattern.finditer(text, overlapped=True)
-            if m.end() > m.start()
-        ]
+        raw = []
+        compiled, rules = self._compiled, self._by_group
+        for start in _CUE_STARTS.finditer(text):
+            position = start.start()
+            key = (text[position].lower(), _second(text, position + 1))
+            pattern = compiled[key] if key in compiled else self._compile(key)
+            found = pattern.match(text, position) if pattern is not None else None
+            if found is not None and found.end() > position:
+                raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
         return _resolve_overlaps(raw, include_pseudo)
+
+    def _compile(self, key: tuple[str, str]) -> regex.Pattern[str] | None:
+        """The alternation of the branches that can open with ``key``, compiled on first
+        use: a text meets a few hundred of the possible openings, and each alternation is
+        small, so start-up stays cheap and each position tries only a handful of branches."""
+        first = key[0]
+        found = {
+            *self._branches.get(key, ()),
+            *self._branches.get((first, ""), ()),
+            *self._branches.get(("", ""), ()),
+        }
+        pattern = _alternation([b for _, b in sorted(found)]) if found else None
+        self._compiled[key] = pattern
+        return pattern
+
+
+# Where a cue may begin: a word start, or a punctuation mark such as ";".
+_CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
+
+
+def _alternation(branches: list[str]) -> regex.Pattern[str]:
+    """Branches as one POSIX (leftmost-longest) alternation."""
+    return regex.compile("(?p)(?:" + "|".join(branches) + ")")
 
 
 _FIRST_CHARACTERS = string.ascii_lowercase + string.digits + string.punctuation + "“”‘’–—•"
+_SECOND_CHARACTERS = _FIRST_CHARACTERS + " "
+
+
+def _second(text: str, position: int) -> str:
+    """The character after a cue's first, as the opening table keys it."""
+    if position >= len(text):
+        return "$"
+    ch = text[position].lower()
+    if ch.isspace():
+        return " "
+    return ch if ch in _SECOND_CHARACTERS else "?"
+
+
+def _openings(body: str) -> list[tuple[str, str]]:
+    """The (first, second) character keys a match of ``body`` can open with; "" where a
+    character cannot be told cheaply (a leading lookbehind, a one-character cue, a class
+    that accepts almost anything)."""
+    firsts = _first_characters(body)
+    if firsts is None:
+        return [("", "")]
+    compiled = regex.compile(_without_leading_lookbehind(body))
+    keys: list[tuple[str, str]] = []
+    for first in sorted(firsts):
+        variants = {first, first.upper()}
+        if any(compiled.fullmatch(v) for v in variants) or any(
+            compiled.fullmatch(v + other, partial=True) for v in variants for other in "é?"
+        ):
+            keys.append((first, ""))
+            continue
+        seconds = [
+            ch
+            for ch in _SECOND_CHARACTERS
+            if any(
+                compiled.fullmatch(v + c, partial=True) for v in variants for c in {ch, ch.upper()}
+            )
+        ]
+        keys.extend((first, ch) for ch in seconds)
+    return keys
 
 
 def _first_characters(body: str) -> set[str] | None:
