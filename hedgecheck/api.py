@@ -34,8 +34,10 @@ def check(
     grades the findings; inline ``hedgecheck:`` directives in ``text`` suppress them.
     """
     ruleset = rules if rules is not None else default_rules()
+    seen = len(ruleset.matcher.problems) + len(ruleset.overlay.problems)
     document = read_document(text, format=format)
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
+    errors = (*ruleset.matcher.problems, *ruleset.overlay.problems)[seen:]
     where = _Positions(document, LineIndex(document.source))
     claims = tuple(
         _claim(item, analysis, ruleset, where) for item in analysis.sentences if item.claim
@@ -56,6 +58,7 @@ def check(
         ),
         path=path,
         input_format=document.format,
+        errors=tuple(errors),
     )
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -36,12 +38,14 @@ from hedgecheck.scanning import ScanJob, discover, read_source, scan_files
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hedgecheck")
 def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
+    _exit_130_on_interrupt()
 
 
 def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -117,6 +121,12 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Files checked in parallel processes; 0 uses every core. Output is identical.",
 )
+@click.option(
+    "--max-file-size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Skip files larger than this many megabytes (default 100), with a message.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the config and each file on stderr.")
 @_rules_option
@@ -139,14 +149,21 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     failed = bool(problems)
     outcomes = scan_files(files, rules, job, jobs=options["jobs"])
     with _progress(len(files), enabled=not quiet and not verbose) as progress:
-        for name, outcome in zip(files, outcomes, strict=True):
+        for outcome in outcomes:
             progress.update(1)
             if isinstance(outcome, InputError):
                 click.echo(f"hedgecheck: error: {outcome}", err=True)
                 failed = True
                 continue
+            for warning in outcome.warnings:
+                click.echo(f"hedgecheck: warning: {warning}", err=True)
+            for error in outcome.errors:
+                click.echo(f"hedgecheck: error: {error}", err=True)
+            failed = failed or bool(outcome.errors)
             if verbose:
-                click.echo(f"hedgecheck: checked {name}: {len(outcome.claims)} claim(s)", err=True)
+                click.echo(
+                    f"hedgecheck: checked {outcome.path}: {len(outcome.claims)} claim(s)", err=True
+                )
             reports.append(outcome)
     use_color = _use_color(options["color"], options["output"])
     rendered = render(options["output_format"], reports, color=use_color, rules=rules)
@@ -161,9 +178,10 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
 def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -> None:
     """Show why each claim in FILE got its label: cues, their scopes, and the score trail."""
     rules = _load(rule_paths)
-    source = read_source(file)
-    if isinstance(source, InputError):
-        _fail(source)
+    read = read_source(file)
+    if isinstance(read, InputError):
+        _fail(read)
+    source = read.text
     fmt = (
         input_format
         if input_format != "auto"
@@ -304,6 +322,18 @@ def _rule_doc(rule: Rule) -> str:
     )
 
 
+def _exit_130_on_interrupt() -> None:
+    """Ctrl-C ends the run at once with the shell's code for SIGINT and no traceback;
+    ``finally`` blocks still run, so a half-written --output file is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise SystemExit(EXIT_INTERRUPTED)
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
 def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
     """The configuration file's settings, with the command line's on top."""
     try:
@@ -327,6 +357,9 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         fail_on_label=options["fail_on_label"] or config.fail_on_label,
         include=config.include + options["include"],
         exclude=config.exclude + options["exclude"],
+        max_bytes=int(options["max_file_size"] * 2**20)
+        if options["max_file_size"]
+        else config.max_bytes,
     )
 
 

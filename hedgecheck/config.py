@@ -17,6 +17,7 @@ from typing import Any
 from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
 from hedgecheck.findings import FindingPolicy
+from hedgecheck.reading import DEFAULT_MAX_BYTES
 from hedgecheck.rules import SEVERITIES
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -34,6 +35,7 @@ _KEYS = {
     "input-format",
     "report-unused-suppressions",
     "overrides",
+    "max-file-size",
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
 
@@ -59,6 +61,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     input_format: str = "auto"
     overrides: tuple[Override, ...] = ()
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     @property
     def root(self) -> Path:
@@ -115,6 +118,7 @@ def _parse(table: Mapping[str, Any], path: Path, prefix: str) -> Config:
         exclude=_strings(table, "exclude", fail),
         input_format=input_format or "auto",
         overrides=_overrides(table.get("overrides", []), fail),
+        max_bytes=_megabytes(table, fail),
     )
 
 
@@ -152,6 +156,14 @@ def _overrides(raw: Any, fail: Any) -> tuple[Override, ...]:
             raise fail_here("expected a non-empty list of globs", "files")
         result.append(Override(files, _policy(entry, fail_here)))
     return tuple(result)
+
+
+def _megabytes(table: Mapping[str, Any], fail: Any) -> int:
+    """``max-file-size`` in megabytes (MiB); files larger than it are skipped with a message."""
+    value = table.get("max-file-size", DEFAULT_MAX_BYTES / 2**20)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise fail("expected a positive number of megabytes", "max-file-size")
+    return int(value * 2**20)
 
 
 def _strings(table: Mapping[str, Any], key: str, fail: Any) -> tuple[str, ...]:

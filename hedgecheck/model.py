@@ -281,10 +281,14 @@ class Report:
     input_format: str = "text"
     evidence_tag: EvidenceTag | None = None
     report_card: tuple[CardItem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
+            "warnings": list(self.warnings),
+            "errors": list(self.errors),
             "input_format": self.input_format,
             "label": self.label.value if self.label else None,
             "headline": self.headline,

@@ -179,6 +179,11 @@ SEVERITIES = ("info", "warning", "error")
 _ID = regex.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 _NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
+# "(a+)+", "(\w+\s?)*": a group opening with an unbounded repeat, itself repeated without
+# bound. The matcher's timeout catches what this cheap test misses.
+_NESTED_REPEAT = regex.compile(
+    r"\((?:\?:)?(?:\\[wsdWSD]|\[[^\]]+\]|\.|\w)[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\})"
+)
 
 _RULE_KEYS = {
     "id",
@@ -371,6 +376,8 @@ class Matcher:
                 for key in _openings(body):
                     self._branches.setdefault(key, []).append(branch)
         self._compiled: dict[tuple[str, str], regex.Pattern[str] | None] = {}
+        self._disabled: set[int] = set()
+        self.problems: list[str] = []
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
@@ -381,25 +388,59 @@ class Matcher:
             position = start.start()
             key = (text[position].lower(), _second(text, position + 1))
             pattern = compiled[key] if key in compiled else self._compile(key)
-            found = pattern.match(text, position) if pattern is not None else None
+            found = self._match(pattern, key, text, position) if pattern is not None else None
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
         return _resolve_overlaps(raw, include_pseudo)
 
-    def _compile(self, key: tuple[str, str]) -> regex.Pattern[str] | None:
-        """The alternation of the branches that can open with ``key``, compiled on first
-        use: a text meets a few hundred of the possible openings, and each alternation is
-        small, so start-up stays cheap and each position tries only a handful of branches."""
+    def _match(
+        self, pattern: regex.Pattern[str], key: tuple[str, str], text: str, position: int
+    ) -> regex.Match[str] | None:
+        """A match at ``position``; a pattern that runs past the timeout (an untrusted pack's
+        catastrophic backtracking) is disabled, named in ``problems``, and the scan goes on."""
+        try:
+            return pattern.match(text, position, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            self._disable_slow_branches(key, text, position)
+            retry = self._compile(key)
+            return retry.match(text, position, timeout=MATCH_TIMEOUT) if retry else None
+
+    def _disable_slow_branches(self, key: tuple[str, str], text: str, position: int) -> None:
+        for index, branch in self._candidates(key):
+            try:
+                _alternation([branch]).match(text, position, timeout=MATCH_TIMEOUT)
+            except TimeoutError:
+                rule = self._by_group[f"g{index - 1}"]
+                self._disabled.add(index)
+                self.problems.append(
+                    f"{rule.file}, rule {rule.id!r}: a pattern ran past the {MATCH_TIMEOUT:g} s "
+                    "match timeout (catastrophic backtracking?); the rule is off for the rest "
+                    "of this run"
+                )
+        self._compiled.clear()
+
+    def _candidates(self, key: tuple[str, str]) -> list[tuple[int, str]]:
         first = key[0]
         found = {
             *self._branches.get(key, ()),
             *self._branches.get((first, ""), ()),
             *self._branches.get(("", ""), ()),
         }
-        pattern = _alternation([b for _, b in sorted(found)]) if found else None
+        return sorted(b for b in found if b[0] not in self._disabled)
+
+    def _compile(self, key: tuple[str, str]) -> regex.Pattern[str] | None:
+        """The alternation of the branches that can open with ``key``, compiled on first
+        use: a text meets a few hundred of the possible openings, and each alternation is
+        small, so start-up stays cheap and each position tries only a handful of branches."""
+        found = self._candidates(key)
+        pattern = _alternation([b for _, b in found]) if found else None
         self._compiled[key] = pattern
         return pattern
 
+
+# Seconds one match attempt may take before its pattern is judged pathological; a real cue
+# pattern takes microseconds.
+MATCH_TIMEOUT = 1.0
 
 # Where a cue may begin: a word start, or a punctuation mark such as ";".
 _CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
@@ -857,6 +898,13 @@ def _patterns(raw: Any, case_sensitive: bool, fail: Any) -> tuple[str, ...]:
             raise fail("named groups are reserved for the matcher", f"patterns[{index}]")
         if compiled.match(""):
             raise fail("pattern matches the empty string", f"patterns[{index}]")
+        nested = _NESTED_REPEAT.search(pattern)
+        if nested:
+            raise fail(
+                f"{nested.group()!r} repeats a group that starts with a repeat, which can "
+                "backtrack catastrophically; bound the outer repeat or anchor the group",
+                f"patterns[{index}]",
+            )
     return tuple(raw)
 
 

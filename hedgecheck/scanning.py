@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import sys
+import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hedgecheck.api import check
@@ -21,6 +21,7 @@ from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import InputError
 from hedgecheck.model import Report
+from hedgecheck.reading import DEFAULT_MAX_BYTES, Source, display_name, read_path, read_stdin
 from hedgecheck.rules import RuleSet, default_rules, load_rules
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -46,7 +47,7 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Inpu
         if raw == STDIN:
             files.append(STDIN)
         elif path.is_dir():
-            files.extend(str(p) for p in _walk(path, config))
+            files.extend(str(p) for p in _walk(path, config, problems))
         elif path.exists() or path.is_symlink():
             files.append(raw)
         else:
@@ -54,10 +55,16 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Inpu
     return files, problems
 
 
-def _walk(root: Path, config: Config) -> list[Path]:
+def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
     found: list[Path] = []
     ignored = _gitignore(root)
-    for folder, subfolders, names in os.walk(root, followlinks=False):
+
+    def unreadable(error: OSError) -> None:
+        where = display_name(str(error.filename or root))
+        problems.append(InputError(f"cannot read folder: {error.strerror}", path=where))
+
+    # Symbolic links to folders are not followed, so a link loop cannot trap the walk.
+    for folder, subfolders, names in os.walk(root, followlinks=False, onerror=unreadable):
         here = Path(folder)
         subfolders[:] = sorted(
             d
@@ -101,33 +108,29 @@ def _gitignore(root: Path) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith(("#", "!")))
 
 
-def read_source(name: str) -> str | InputError:
+def read_source(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
     """The text of a file (or standard input), or the error that names what is wrong."""
-    if name == STDIN:
-        return sys.stdin.read().removeprefix("\ufeff")
-    path = Path(name)
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read().removeprefix("\ufeff")
-    except FileNotFoundError:
-        return InputError("no such file", path=name)
-    except IsADirectoryError:
-        return InputError("is a directory", path=name)
-    except UnicodeDecodeError as exc:
-        return InputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})", path=name)
-    except OSError as exc:
-        return InputError(f"cannot read: {exc.strerror}", path=name)
+    return (
+        read_stdin(max_bytes=max_bytes) if name == STDIN else read_path(name, max_bytes=max_bytes)
+    )
 
 
 def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
     """Read and check one file with the settings that apply to it."""
-    text = read_source(name)
-    if isinstance(text, InputError):
-        return text
+    source = read_source(name, max_bytes=job.config.max_bytes)
+    if isinstance(source, InputError):
+        return source
     fmt = job.input_format
     if fmt == "auto":
         fmt = "text" if name == STDIN else format_for_path(name)
-    return check(text, rules=rules, path=name, format=fmt, policy=job.config.policy_for(name))
+    report = check(
+        source.text,
+        rules=rules,
+        path=display_name(name),
+        format=fmt,
+        policy=job.config.policy_for(name),
+    )
+    return replace(report, warnings=source.warnings) if source.warnings else report
 
 
 def scan_files(
@@ -140,16 +143,22 @@ def scan_files(
         for name in files:
             yield check_file(name, rules, job)
         return
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(workers, len(files)), initializer=_start_worker, initargs=(job,)
-    ) as pool:
+    )
+    try:
         yield from pool.map(_check_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
+    finally:
+        # On Ctrl-C or a closed pipe, drop the queued files instead of waiting for them.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 _WORKER: tuple[RuleSet, ScanJob] | None = None
 
 
 def _start_worker(job: ScanJob) -> None:
+    # Ctrl-C is the parent's to handle: workers ignore it and end with the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER
     paths = (*map(str, job.config.rule_paths), *job.rule_paths)
     rules = load_rules(*paths, include_defaults=True) if paths else default_rules()

@@ -78,14 +78,32 @@ def test_input_format_overrides_the_extension_and_stdin_is_plain_text() -> None:
 
 def test_bad_input_names_the_file_and_the_rest_goes_on(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\xfa not text")
+    bad.write_bytes(b"GIF89a\x00\x01 not text")
     good = tmp_path / "good.txt"
     good.write_text("Coffee is linked to a longer life.", encoding="utf-8")
     result = CliRunner().invoke(main, ["scan", "--format", "json", str(bad), str(good)])
     assert result.exit_code == 2
-    assert str(bad) in result.stderr and "UTF-8" in result.stderr
+    assert f"{bad}: binary file (a GIF image), skipped" in result.stderr
     assert json.loads(result.stdout)["files"][0]["path"] == str(good)
-    assert bad.read_bytes() == b"\xff\xfe\xfa not text"
+    assert bad.read_bytes() == b"GIF89a\x00\x01 not text"
+
+
+def test_encodings_boms_and_invalid_utf8(tmp_path: Path) -> None:
+    text = "Coffee may cut the risk of stroke.\n"
+    (tmp_path / "a-utf16.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "b-bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    (tmp_path / "c-latin1.txt").write_bytes(
+        "Caf\xe9 owners may cut the risk of stroke.\n".encode("latin-1")
+    )
+    result = CliRunner().invoke(main, ["scan", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    files = json.loads(result.stdout)["files"]
+    assert [f["claims"][0]["text"] for f in files[:2]] == [text.strip()] * 2
+    assert [f["claims"][0]["column"] for f in files] == [1, 1, 1]
+    latin = files[2]
+    assert latin["claims"][0]["text"].startswith("Caf\ufffd owners")
+    assert "not valid UTF-8 (first bad byte at offset 3)" in latin["warnings"][0]
+    assert "c-latin1.txt: not valid UTF-8" in result.stderr
 
 
 def test_missing_file_is_exit_2() -> None:

@@ -135,8 +135,9 @@ def test_text_gives_the_evidence_tag_and_report_card_after_the_header(
     assert lines[0].startswith(f"{report.path}: article ")
     tag = report.evidence_tag
     assert tag is not None
+    study_type = tag.study_type or "not stated"
     assert lines[1] == (
-        f"  evidence: peer-reviewed {tag.peer_reviewed} · study type {tag.study_type or 'not stated'} · "
+        f"  evidence: peer-reviewed {tag.peer_reviewed} · study type {study_type} · "
         f"subjects {tag.subjects}"
     )
     satisfied = sum(item.status == "satisfied" for item in report.report_card)

@@ -1,0 +1,139 @@
+"""Reading files as text: encodings, binary files, size limits, odd paths.
+
+A file is opened read-only and read as bytes. Byte-order marks choose UTF-8, UTF-16 or
+UTF-32; anything else is read as UTF-8, and bytes that are not valid UTF-8 become U+FFFD
+with a warning (offsets are in characters of the decoded text, so every valid part keeps its
+position). NUL bytes, known binary signatures or a high share of control characters mark a
+binary file, which is skipped with a message rather than decoded into noise.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import sys
+from dataclasses import dataclass
+
+from hedgecheck.errors import InputError
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SIGNATURES = {
+    b"%PDF": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"PK\x03\x04": "a ZIP archive (or Office document)",
+    b"\x7fELF": "an executable",
+}
+_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 27}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file's text and what had to be forgiven to read it."""
+
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+def display_name(name: str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 shown as escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
+    """Read a regular file; any problem is an InputError naming the file."""
+    shown = display_name(name)
+    try:
+        # stat first: opening a FIFO would wait for a writer that may never come
+        mode = os.stat(name).st_mode
+        if not stat.S_ISREG(mode):
+            return InputError(f"not a regular file ({_kind(mode)}), skipped", path=shown)
+        with open(name, "rb") as handle:  # read-only: nothing is ever written to inputs
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        return InputError("no such file", path=shown)
+    except IsADirectoryError:
+        return InputError("is a directory", path=shown)
+    except PermissionError:
+        return InputError("permission denied", path=shown)
+    except OSError as exc:
+        return InputError(f"cannot read: {exc.strerror or exc}", path=shown)
+    if len(data) > max_bytes:
+        return InputError(
+            f"larger than the limit of {max_bytes:,} bytes (--max-file-size), skipped", path=shown
+        )
+    return decode(data, name=shown)
+
+
+def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
+    stream = sys.stdin
+    if stream is None or stream.closed:
+        return InputError("standard input is closed", path="-")
+    data = stream.buffer.read(max_bytes + 1) if hasattr(stream, "buffer") else stream.read()
+    if isinstance(data, str):
+        return Source(data.removeprefix("\ufeff"))
+    if len(data) > max_bytes:
+        return InputError(f"larger than the limit of {max_bytes:,} bytes, skipped", path="-")
+    return decode(data, name="-")
+
+
+def decode(data: bytes, *, name: str = "") -> Source | InputError:
+    """Bytes to text, or an InputError when they are not text at all."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Source(data[len(bom) :].decode(encoding))
+            except UnicodeDecodeError as exc:
+                return InputError(
+                    f"not valid {encoding} after its byte-order mark: {exc.reason}", path=name
+                )
+    binary = _binary(data)
+    if binary:
+        return InputError(f"{binary}, skipped", path=name)
+    try:
+        return Source(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        warning = (
+            f"{name}: not valid UTF-8 (first bad byte at offset {exc.start}); "
+            f"{text.count(chr(0xFFFD))} undecodable byte sequence(s) read as U+FFFD"
+        )
+        return Source(text, (warning,))
+
+
+def _binary(data: bytes) -> str | None:
+    for signature, what in _SIGNATURES.items():
+        if data.startswith(signature):
+            return f"binary file ({what})"
+    head = data[:8192]
+    if b"\x00" in head:
+        return "binary file (NUL bytes)"
+    controls = sum(1 for byte in head if byte in _CONTROL)
+    if head and controls / len(head) > 0.1:
+        return "binary file (control characters)"
+    return None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
