@@ -31,8 +31,14 @@ from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.model import Label, Report, Severity
-from hedgecheck.rules import Rule, RuleSet, default_rules, default_rules_path, load_rules
-from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, VALIDATED, run_examples
+from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
+from hedgecheck.ruletest import (
+    FALSE_POSITIVE,
+    MISSED,
+    VALIDATED,
+    run_check_examples,
+    run_examples,
+)
 from hedgecheck.scanning import ScanJob, discover, read_source, scan_files
 
 EXIT_OK = 0
@@ -231,13 +237,19 @@ class _RulesGroup(click.Group):
 @_rules_option
 @click.pass_context
 def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
-    """List the loaded rules (id, category, severity, summary); RULE_ID documents one."""
+    """List the loaded rules and article checks (id, category, severity, summary);
+    RULE_ID documents one."""
     ctx.obj = rule_paths
     if ctx.invoked_subcommand is None:
-        for rule in _load(rule_paths).rules:
+        rules = _load(rule_paths)
+        for rule in rules.rules:
             severity = rule.severity or "-"
             click.echo(
                 f"{rule.id}  {rule.category:<11} {severity:<8} {rule.name:<28} {rule.summary}"
+            )
+        for check in rules.checks:
+            click.echo(
+                f"{check.id}  {'check':<11} {check.severity:<8} {check.name:<28} {check.summary}"
             )
 
 
@@ -245,11 +257,16 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
 @click.argument("rule_id")
 @click.pass_obj
 def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
-    """Document one rule: summary, why, settings, examples, source."""
-    rule = _load(rule_paths).get(rule_id.upper())
-    if rule is None:
+    """Document one rule or check: summary, why, settings, examples, source."""
+    rules = _load(rule_paths)
+    rule = rules.get(rule_id.upper())
+    check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
+    if rule is not None:
+        click.echo(_rule_doc(rule))
+    elif check is not None:
+        click.echo(_check_doc(check))
+    else:
         _fail(HedgecheckError(f"no rule {rule_id!r}; `hedgecheck rules` lists them"))
-    click.echo(_rule_doc(rule))
 
 
 @rules_command.command(name="test")
@@ -265,13 +282,7 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     extra = [p for p in packs if shipped not in (Path(p).resolve(), *Path(p).resolve().parents)]
     rules = _load((*rule_paths, *extra))
     chosen = {str(Path(p).resolve()) for p in packs}
-    only = [
-        r
-        for r in rules.rules
-        if not chosen
-        or str(Path(r.file).resolve()) in chosen
-        or str(Path(r.file).resolve().parent) in chosen
-    ]
+    only = [r for r in rules.rules if not chosen or _in_packs(r.file, chosen)]
     results = run_examples(rules, only=only)
     for result in results:
         if not result.ok:
@@ -281,15 +292,56 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
                 f"{result.example.text!r} (expected {marked or 'no match'}, "
                 f"found {list(result.found) or 'nothing'})"
             )
-    counts = {status: sum(r.status == status for r in results) for status in _STATUS}
+    checks = [c for c in rules.checks if not chosen or _in_packs(c.file, chosen)]
+    check_results = run_check_examples(rules, only=checks)
+    for outcome in check_results:
+        if not outcome.ok:
+            expected = "raise" if outcome.expected else "not raise"
+            click.echo(
+                f"{outcome.check.file}: {outcome.check.id} {_STATUS[outcome.status]}: "
+                f"{outcome.text!r} should {expected} it"
+            )
+    statuses = [r.status for r in results] + [r.status for r in check_results]
+    counts = {status: statuses.count(status) for status in _STATUS}
     click.echo(
-        f"{len(only)} rule(s), {len(results)} example(s): "
+        f"{len(only)} rule(s), {len(checks)} check(s), {len(statuses)} example(s): "
         + ", ".join(f"{counts[s]} {_STATUS[s].lower()}" for s in _STATUS)
     )
     sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)
 
 
 _STATUS = {VALIDATED: "Validated", FALSE_POSITIVE: "False positive", MISSED: "Missed"}
+
+
+def _in_packs(file: str, chosen: set[str]) -> bool:
+    """Whether a rule's file is one of the packs (or in one of the folders) asked for."""
+    path = Path(file).resolve()
+    return str(path) in chosen or str(path.parent) in chosen
+
+
+def _check_doc(check: Check) -> str:
+    return "\n".join(
+        [
+            f"{check.id} {check.name} ({check.pack}, article check, {check.severity})",
+            "",
+            "## What it does",
+            check.summary,
+            "",
+            "## Why",
+            check.why,
+            "",
+            "## Message",
+            check.message,
+            *(["", "## Suggestion", check.suggestion] if check.suggestion else []),
+            "",
+            "## Examples",
+            *(f"  + {text!r}" for text in check.raise_examples),
+            *(f"  - {text!r}" for text in check.pass_examples),
+            "",
+            "## Source",
+            check.source,
+        ]
+    )
 
 
 def _rule_doc(rule: Rule) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hedgecheck.rules import Example, Rule, RuleSet
+from hedgecheck.rules import Check, Example, Rule, RuleSet
 
 VALIDATED = "validated"
 FALSE_POSITIVE = "false-positive"
@@ -57,3 +57,31 @@ def _run(rules: RuleSet, rule: Rule, example: Example, *, expected: bool) -> Exa
     else:
         status = FALSE_POSITIVE if spans else VALIDATED
     return ExampleResult(rule, example, expected, status, found)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one article text of a check: raised where it should be, or not."""
+
+    check: Check
+    text: str
+    expected: bool
+    status: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == VALIDATED
+
+
+def run_check_examples(rules: RuleSet, *, only: Iterable[Check] | None = None) -> list[CheckResult]:
+    """Every raise / pass text of ``only`` (default: all checks), checked with ``rules``."""
+    from hedgecheck.api import check as check_text  # the checks need the whole pipeline
+
+    results = []
+    for item in only if only is not None else rules.checks:
+        for expected, texts in ((True, item.raise_examples), (False, item.pass_examples)):
+            for text in texts:
+                raised = any(f.code == item.id for f in check_text(text, rules=rules).findings)
+                status = VALIDATED if raised == expected else MISSED if expected else FALSE_POSITIVE
+                results.append(CheckResult(item, text, expected, status))
+    return results

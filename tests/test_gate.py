@@ -227,6 +227,10 @@ def test_rules_list_shows_severity_and_rules_test_reports(tmp_path: Path) -> Non
     assert "hype" in line and "warning" in line
     shown = CliRunner().invoke(main, ["rules", "HYP002"])
     assert shown.exit_code == 0 and "## Why" in shown.output
+    check = next(x for x in listing.output.splitlines() if x.startswith("EDT001"))
+    assert "check" in check and "warning" in check and "headline-stronger-than-body" in check
+    documented = CliRunner().invoke(main, ["rules", "edt001"])
+    assert documented.exit_code == 0 and "## Message" in documented.output
     assert CliRunner().invoke(main, ["rules", "NOPE999"]).exit_code == 2
     tested = CliRunner().invoke(main, ["rules", "test"])
     assert tested.exit_code == 0 and " 0 missed" in tested.output
