@@ -29,10 +29,6 @@ CRITERIA = [
 ]
 
 
-def _codes(text: str, **options: str) -> list[str]:
-    return [f.code for f in hedgecheck.check(text, **options).findings]
-
-
 @pytest.mark.parametrize("check", RULES.checks, ids=lambda c: c.id)
 def test_every_check_raises_on_its_examples_and_not_on_its_counter_examples(check: Check) -> None:
     failures = [
