@@ -482,8 +482,9 @@ def report_card(article: Article, findings: list[Finding]) -> tuple[CardItem, ..
         ),
         item(
             "evidence",
-            bool(evidence_stated) and not raised & overclaims,
-            "the evidence's design and limits are stated and the claims keep within them",
+            _conveys_evidence(evidence_stated) and not raised & overclaims,
+            "the study's design and its size, numbers or limits are stated and the claims keep "
+            "within them",
             "the quality of the evidence is not conveyed, or the claims outrun it",
             evidence_stated,
         ),
@@ -550,13 +551,27 @@ def _novelty_hype(article: Article) -> bool:
 
 
 def _evidence_mentions(article: Article) -> list[Mention]:
+    """What conveys the quality of the evidence: the study's publication, size and stated
+    limits, the designs its claims name, and the numbers that size its results (HealthNewsReview
+    criterion 4 asks how strong the evidence is, which needs how big and how large an effect)."""
     found = [
         _study_mention(article, c)
         for c in article.study_cues
         if c.rule.category in ("publication", "sample", "limitation")
     ]
+    designs = []
     for sentence in article.prose():
         for cue in sentence.item.cues:
             if cue.rule.category in ("design", "limitation") and sentence.claim is not None:
-                found.append(article.mention(cue, sentence))
-    return found[:8]
+                designs.append(article.mention(cue, sentence))
+    numbers = [
+        article.mention(n, s)
+        for s, n in article.notes("quantity")
+        if s.claim is not None and not n.quoted
+    ]
+    return (designs[:4] + found[:4] + numbers[:4])[:10]
+
+
+def _conveys_evidence(mentions: list[Mention]) -> bool:
+    """A design named, and besides it the study's size, status, limits or numbers."""
+    return len({m.rule for m in mentions}) >= 2 and len(mentions) >= 2

@@ -8,13 +8,17 @@ The file contract is the one in ``shared/eval/README.md``: JSON lines, one item 
 - certainty: the certainty of the text's least certain sentence, in [0, 1];
 - strength: the highest relation strength over the text's sentences (0-3);
 - exaggeration: the press release's strength against the abstract's;
-- article: from the report card: per criterion a graded score (satisfied, and how many spans
-  back it); a story's score is their sum (FakeHealth's stars count satisfied criteria).
+- article: from the report card and the cues behind it (``article_features``): per criterion
+  a graded score, and a story's score. When ``scoring.toml`` has an ``[article]`` table (fitted
+  by ``benchmarks/fit_article.py``), each is that model's logit over named features; otherwise
+  a criterion scores 1 plus a little per span when satisfied, and a story sums its criteria
+  (FakeHealth's stars count satisfied criteria).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,20 +29,18 @@ from hedgecheck.engine import analyse
 from hedgecheck.errors import InputError, UsageError
 from hedgecheck.metrics import auc, f1_binary, macro_f1, pearson, spearman
 from hedgecheck.model import Report
-from hedgecheck.rules import Rule, RuleSet, default_rules
+from hedgecheck.rules import ARTICLE_CRITERIA, Rule, RuleSet, Scoring, default_rules
 from hedgecheck.scoring import assess, sigmoid
 
-RELEASE_CRITERIA = (
-    "costs",
-    "benefits",
-    "harms",
-    "evidence",
-    "disease_mongering",
-    "conflicts",
-    "alternatives",
-    "availability",
-    "novelty",
-    "sensational_language",
+RELEASE_CRITERIA = ARTICLE_CRITERIA
+
+_OVERCLAIMS = frozenset(
+    {
+        "headline-stronger-than-body",
+        "animal-result-as-human",
+        "causal-language-on-correlation",
+        "certain-claim-on-weak-evidence",
+    }
 )
 
 
@@ -74,20 +76,73 @@ def _is_uncertainty(rule: Rule) -> bool:
     return rule.category == "hedge" and rule.weight < 0 and rule.kind != "approximator"
 
 
-def criterion_scores(report: Report) -> dict[str, float]:
-    """Per HealthNewsReview criterion, a graded score from the report card: satisfied counts
-    1 plus a little for each span behind it (more evidence, more confidence); not satisfied
-    counts 0 less a little for each span that tells against it (hype, disease-mongering)."""
+def article_features(report: Report) -> dict[str, float]:
+    """The named features an article model weighs (``hedgecheck.rules.ARTICLE_FEATURES``):
+    per criterion whether the card satisfies it and log(1 + its spans); log(1 + count) of the
+    claims, of their cues by category and of the editorial findings."""
+    features: dict[str, float] = {}
+    for item in report.report_card:
+        features[item.criterion] = float(item.status == "satisfied")
+        features[f"{item.criterion}_spans"] = math.log1p(len(item.evidence))
+    counts = dict.fromkeys(
+        (
+            *("design", "sample", "limitation", "subject", "hedge", "negation"),
+            *("booster", "hype", "quoted_hype"),
+        ),
+        0,
+    )
+    quoted_claims = 0
+    for claim in report.claims:
+        cues = [c for c in claim.cues if c.scope == "sentence"]
+        quoted_claims += any(c.quoted for c in cues)
+        for cue in cues:
+            if cue.category == "hype":
+                counts["quoted_hype" if cue.quoted else "hype"] += 1
+            elif cue.category == "booster":
+                counts["booster"] += not cue.quoted
+            elif cue.category == "hedge":
+                counts["hedge"] += cue.kind != "approximator"
+            elif cue.category in counts:
+                counts[cue.category] += 1
+    for cue in report.study_cues:
+        if cue.category in ("sample", "limitation"):
+            counts[cue.category] += 1
+    findings = [f.name for f in report.findings]
+    counts["publication"] = sum(c.category == "publication" for c in report.study_cues)
+    counts["claims"] = len(report.claims)
+    counts["quoted_claims"] = quoted_claims
+    counts["overclaims"] = sum(name in _OVERCLAIMS for name in findings)
+    counts["relative_risk"] = findings.count("relative-risk-without-absolute")
+    counts["advice"] = findings.count("advice-from-single-study")
+    counts["unnamed_authority"] = findings.count("unnamed-authority")
+    features.update({name: math.log1p(n) for name, n in counts.items()})
+    return features
+
+
+def criterion_scores(report: Report, scoring: Scoring | None = None) -> dict[str, float]:
+    """Per HealthNewsReview criterion, a graded score, higher = more likely satisfied: the
+    fitted model's logit when ``scoring`` has one for it; otherwise satisfied counts 1 plus a
+    little for each span behind it (more evidence, more confidence) and not satisfied counts
+    0 less a little for each span that tells against it (hype, disease-mongering)."""
+    features = article_features(report) if scoring is not None and scoring.article else {}
     scores: dict[str, float] = {}
     for item in report.report_card:
+        model = scoring.article_model(item.criterion) if scoring is not None else None
+        if model is not None:
+            scores[item.criterion] = model.score(features)
+            continue
         spans = min(len(item.evidence), 5) / 10
         scores[item.criterion] = (1.0 + spans) if item.status == "satisfied" else -spans
     return scores
 
 
-def article_score(report: Report) -> float:
-    """How many criteria the story satisfies, graded (the FakeHealth stories' stars are
-    HealthNewsReview's count of satisfied criteria)."""
+def article_score(report: Report, scoring: Scoring | None = None) -> float:
+    """How good the story's reporting is: the fitted ``story`` model's logit when ``scoring``
+    has one (stars >= 3 against fewer); otherwise how many criteria it satisfies, graded
+    (the FakeHealth stories' stars are HealthNewsReview's count of satisfied criteria)."""
+    model = scoring.article_model("story") if scoring is not None else None
+    if model is not None:
+        return model.score(article_features(report))
     return sum(criterion_scores(report).values())
 
 
@@ -122,8 +177,8 @@ def _predict_exaggeration(item: dict[str, Any], rules: RuleSet) -> str:
 def _predict_article(item: dict[str, Any], rules: RuleSet) -> Any:
     report = check(item["text"], title=item.get("title") or None, rules=rules)
     if "criteria" not in item:
-        return round(article_score(report), 4)
-    scores = criterion_scores(report)
+        return round(article_score(report, rules.scoring), 4)
+    scores = criterion_scores(report, rules.scoring)
     return {name: round(scores.get(name, 0.0), 4) for name in RELEASE_CRITERIA}
 
 

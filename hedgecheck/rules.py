@@ -278,9 +278,63 @@ class Rule:
         }
 
 
+# The HealthNewsReview criteria of the report card, in its order.
+ARTICLE_CRITERIA = (
+    "costs",
+    "benefits",
+    "harms",
+    "evidence",
+    "disease_mongering",
+    "conflicts",
+    "alternatives",
+    "availability",
+    "novelty",
+    "sensational_language",
+)
+
+# What an article model may weigh, each read off a report by hedgecheck.evaluate.article_features:
+# per criterion, whether the card satisfies it ("<criterion>") and log(1 + its evidence spans)
+# ("<criterion>_spans"); and log(1 + count) of the named cues and findings below.
+ARTICLE_FEATURES = frozenset(
+    {
+        *ARTICLE_CRITERIA,
+        *(f"{c}_spans" for c in ARTICLE_CRITERIA),
+        "claims",  # claims in the text (how much it says)
+        "design",  # study-design cues in the claims ("randomised trial", "in mice")
+        "sample",  # sample-size cues ("of 2,000 women")
+        "limitation",  # stated limits ("small study", "more research is needed")
+        "subject",  # who was studied ("patients", "mice")
+        "publication",  # publication status of the study (document cues)
+        "hedge",  # hedges in the claims (not approximators)
+        "negation",  # negations in the claims ("did not", "no evidence")
+        "booster",  # boosters outside quotes
+        "hype",  # hype words outside quotes
+        "quoted_hype",  # hype words inside quotes
+        "quoted_claims",  # claims that quote someone
+        "overclaims",  # headline-stronger, animal-as-human, causal-on-correlation, certain-on-weak
+        "relative_risk",  # relative-risk-without-absolute findings
+        "advice",  # advice-from-single-study findings
+        "unnamed_authority",  # unnamed-authority findings
+    }
+)
+ARTICLE_MODELS = frozenset({"story", *ARTICLE_CRITERIA})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleModel:
+    """A linear score over named article features (a logistic regression's logit)."""
+
+    bias: float = 0.0
+    weights: tuple[tuple[str, float], ...] = ()
+
+    def score(self, features: Mapping[str, float]) -> float:
+        return self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights)
+
+
 @dataclass(frozen=True, slots=True)
 class Scoring:
-    """Parameters that turn cue weights into certainty, confidence and a label."""
+    """Parameters that turn cue weights into certainty, confidence and a label, and, from an
+    optional ``[article]`` table, the fitted article models (``story`` and per criterion)."""
 
     certainty_bias: float = 1.0
     confidence_bias: float = 0.0
@@ -288,13 +342,19 @@ class Scoring:
     repeat_decay: float = 0.5
     thresholds: tuple[float, float, float] = (-1.0, 0.5, 2.0)
     source: str = "built-in defaults"
+    article: tuple[tuple[str, ArticleModel], ...] = ()
+    article_source: str = ""
 
     def label_rank(self, logit: float) -> int:
         """0..3: how many thresholds the confidence logit reaches."""
         return sum(1 for t in self.thresholds if logit >= t)
 
+    def article_model(self, name: str) -> ArticleModel | None:
+        """The fitted model for ``story`` or a criterion, when ``[article]`` gives one."""
+        return next((model for key, model in self.article if key == name), None)
 
-_SCORING_KEYS = {f.name for f in fields(Scoring)}
+
+_SCORING_KEYS = {f.name for f in fields(Scoring)} - {"article", "article_source"}
 
 # The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
 # entry names one of them and gives it an id, a severity and its words.
@@ -654,9 +714,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
-    extra = set(data) - {"scoring"}
+    extra = set(data) - {"scoring", "article"}
     if extra:
-        raise RuleError("a scoring file holds only [scoring]", path=str(path), key=min(extra))
+        raise RuleError(
+            "a scoring file holds only [scoring] and [article]", path=str(path), key=min(extra)
+        )
     table = data["scoring"]
     unknown = set(table) - _SCORING_KEYS
     if unknown:
@@ -680,7 +742,38 @@ def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
             if not _is_number(raw):
                 raise RuleError("expected a number", path=str(path), key=f"scoring.{key}")
             values[key] = float(raw)
+    if "article" in data:
+        values["article"], values["article_source"] = _parse_article(data["article"], path)
     return Scoring(**values)
+
+
+def _parse_article(table: Any, path: Path) -> tuple[tuple[tuple[str, ArticleModel], ...], str]:
+    """``[article]``: a ``source`` string and one sub-table per model (``story`` or a
+    criterion), each a ``bias`` and weights keyed by names from ARTICLE_FEATURES."""
+    if not isinstance(table, dict):
+        raise RuleError("expected a table", path=str(path), key="article")
+    if "source" not in table:
+        raise RuleError("missing key", path=str(path), key="article.source")
+    source = _expect(table["source"], str, path, "", "article.source")
+    models: list[tuple[str, ArticleModel]] = []
+    for name, entry in table.items():
+        if name == "source":
+            continue
+        where = f"article.{name}"
+        if name not in ARTICLE_MODELS:
+            raise RuleError("unknown article model", path=str(path), key=where)
+        if not isinstance(entry, dict):
+            raise RuleError("expected a table", path=str(path), key=where)
+        weights: list[tuple[str, float]] = []
+        for feature, raw in entry.items():
+            if feature != "bias" and feature not in ARTICLE_FEATURES:
+                raise RuleError("unknown article feature", path=str(path), key=f"{where}.{feature}")
+            if not _is_number(raw):
+                raise RuleError("expected a number", path=str(path), key=f"{where}.{feature}")
+            if feature != "bias":
+                weights.append((feature, float(raw)))
+        models.append((name, ArticleModel(float(entry.get("bias", 0.0)), tuple(weights))))
+    return tuple(models), source
 
 
 def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], list[Check]]:

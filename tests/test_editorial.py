@@ -9,7 +9,7 @@ import pytest
 import hedgecheck
 from hedgecheck.editorial import CHECKS
 from hedgecheck.errors import RuleError
-from hedgecheck.rules import CHECK_NAMES, Check, default_rules, load_rules
+from hedgecheck.rules import ARTICLE_FEATURES, CHECK_NAMES, Check, default_rules, load_rules
 from hedgecheck.ruletest import run_check_examples
 
 RULES = default_rules()
@@ -116,3 +116,37 @@ def test_a_check_naming_no_implementation_is_a_rule_error(tmp_path: Path) -> Non
     )
     with pytest.raises(RuleError, match=r"house.toml, rule 'HSE001', key 'name': no such check"):
         load_rules(pack)
+
+
+def test_article_features_are_the_names_the_loader_accepts() -> None:
+    from hedgecheck.evaluate import article_features
+
+    features = article_features(hedgecheck.check(KETAMINE))
+    assert set(features) == ARTICLE_FEATURES
+    assert features["claims"] > 0 and features["harms"] == 1.0
+
+
+def test_the_default_article_models_score_stories_and_criteria() -> None:
+    from hedgecheck.evaluate import RELEASE_CRITERIA, article_score, criterion_scores
+
+    scoring = default_rules().scoring
+    assert scoring.article_source and scoring.article_model("story") is not None
+    report = hedgecheck.check(KETAMINE)
+    assert set(criterion_scores(report, scoring)) == set(RELEASE_CRITERIA)
+    assert isinstance(article_score(report, scoring), float)
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ("[article.story]\nbias = 1\n", "article.source"),
+        ('[article]\nsource = "s"\n[article.plot]\nbias = 1\n', "article.plot"),
+        ('[article]\nsource = "s"\n[article.story]\nwords = 1\n', "article.story.words"),
+        ('[article]\nsource = "s"\n[article.story]\nclaims = "1"\n', "article.story.claims"),
+    ],
+)
+def test_the_article_table_is_strict(tmp_path: Path, body: str, key: str) -> None:
+    scoring = tmp_path / "scoring.toml"
+    scoring.write_text("[scoring]\ncertainty_bias = 1.0\n" + body)
+    with pytest.raises(RuleError, match=f"key '{key}'"):
+        load_rules(scoring)
