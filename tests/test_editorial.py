@@ -9,24 +9,20 @@ import pytest
 import hedgecheck
 from hedgecheck.editorial import CHECKS
 from hedgecheck.errors import RuleError
-from hedgecheck.rules import ARTICLE_FEATURES, CHECK_NAMES, Check, default_rules, load_rules
+from hedgecheck.rules import (
+    ARTICLE_CRITERIA,
+    ARTICLE_FEATURES,
+    CHECK_NAMES,
+    Check,
+    default_rules,
+    load_rules,
+)
 from hedgecheck.ruletest import run_check_examples
 
 RULES = default_rules()
 EXAMPLES = Path(__file__).parent.parent / "examples"
 KETAMINE = (EXAMPLES / "ketamine" / "ketamine-article.txt").read_text(encoding="utf-8")
-CRITERIA = [
-    "costs",
-    "benefits",
-    "harms",
-    "evidence",
-    "disease_mongering",
-    "conflicts",
-    "alternatives",
-    "availability",
-    "novelty",
-    "sensational_language",
-]
+CRITERIA = list(ARTICLE_CRITERIA)
 
 
 @pytest.mark.parametrize("check", RULES.checks, ids=lambda c: c.id)
