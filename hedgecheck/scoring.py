@@ -19,6 +19,10 @@ from hedgecheck.rules import LABELS, Scoring
 
 # A design that names its subjects ("animal studies", "in vitro") states them too.
 _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
+# A hedge or booster elsewhere in the sentence, outside the scope that reaches the claim
+# ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
+# rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
+OUTSIDE_SCOPE = 0.0
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -65,11 +69,11 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         Contribution("bias", "certainty", scoring.certainty_bias, "an unhedged statement")
     ]
     weights: dict[int, float] = {}
-    certainty = scoring.certainty_bias + _add_up(
-        [c for c in applied if c.rule.axis == "certainty"], scoring, explanation, weights
-    )
+    on_certainty = certainty_cues(item, applied)
+    applied.extend(c for c, factor in on_certainty if factor != 1.0)
+    certainty = scoring.certainty_bias + _add_up(on_certainty, scoring, explanation, weights)
     evidence = _add_up(
-        [c for c in applied if c.rule.axis == "evidence"], scoring, explanation, weights
+        [(c, 1.0) for c in applied if c.rule.axis == "evidence"], scoring, explanation, weights
     )
     confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
     label, bound = _label(confidence, applied, scoring)
@@ -89,6 +93,23 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
     )
 
 
+def certainty_cues(
+    item: SentenceCues, applied: Sequence[ScopedCue]
+) -> list[tuple[ScopedCue, float]]:
+    """The certainty-axis cues of a claim, each with the fraction of its weight that counts:
+    all of it for the cues that govern the claim, ``OUTSIDE_SCOPE`` for the sentence's others."""
+    inside = [(c, 1.0) for c in applied if c.rule.axis == "certainty"]
+    if not OUTSIDE_SCOPE:
+        return inside
+    seen = {id(c.match) for c, _ in inside}
+    outside = [
+        (c, OUTSIDE_SCOPE)
+        for c in item.cues
+        if c.rule.axis == "certainty" and c.rule.weight and id(c.match) not in seen
+    ]
+    return inside + outside
+
+
 def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
     """ "no clinical trials", "without a control group": evidence a negation reaches is absent."""
     if cue.rule.axis != "evidence" or cue.rule.weight <= 0:
@@ -101,20 +122,24 @@ def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
     )
 
 
-def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, float]:
-    """Each cue's weight after the sub-additive decay, keyed by its match's identity (a
-    separate title has offsets of its own, so two cues of one claim can share an offset)."""
+def effective_weights(
+    cues: Iterable[tuple[ScopedCue, float]], scoring: Scoring
+) -> dict[int, float]:
+    """Each cue's weight (times its fraction) after the sub-additive decay: the strongest cue
+    of each sign counts in full, the next at ``repeat_decay``, and so on. Keyed by the match's
+    identity (a separate title has offsets of its own, so two cues of one claim can share one)."""
     result: dict[int, float] = {}
-    positive = sorted((c for c in cues if c.rule.weight > 0), key=lambda c: -c.rule.weight)
-    negative = sorted((c for c in cues if c.rule.weight < 0), key=lambda c: c.rule.weight)
+    scaled = [(c, c.rule.weight * factor) for c, factor in cues]
+    positive = sorted((p for p in scaled if p[1] > 0), key=lambda p: -p[1])
+    negative = sorted((p for p in scaled if p[1] < 0), key=lambda p: p[1])
     for group in (positive, negative):
-        for rank, cue in enumerate(group):
-            result[id(cue.match)] = cue.rule.weight * scoring.repeat_decay**rank
+        for rank, (cue, weight) in enumerate(group):
+            result[id(cue.match)] = weight * scoring.repeat_decay**rank
     return result
 
 
 def _add_up(
-    cues: list[ScopedCue],
+    cues: list[tuple[ScopedCue, float]],
     scoring: Scoring,
     explanation: list[Contribution],
     weights: dict[int, float],
@@ -122,10 +147,12 @@ def _add_up(
     """Sum one axis's cue weights sub-additively, recording each step of the trail."""
     total = 0.0
     decayed = effective_weights(cues, scoring)
-    for cue in cues:
+    for cue, factor in cues:
         weight = round(decayed.get(id(cue.match), 0.0), 4)
         if weight:
             note = cue.rule.name + (" (study-level)" if cue.document else "")
+            if factor != 1.0:
+                note += " (outside the claim's scope)"
             explanation.append(Contribution(cue.rule.id, cue.rule.axis, weight, note))
             weights[id(cue.match)] = weight
             total += weight
