@@ -23,6 +23,7 @@ and BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import random
@@ -47,18 +48,25 @@ MIN_WEIGHT = 0.05
 # Where a kind's mean weight is pulled: the packs' literature defaults per category.
 CATEGORY_PRIOR = {"hedge": -0.8, "booster": 0.6, "hype": 0.5}
 
+# The scoring parameter fitted alongside the rule weights: the weight of a determiner negation.
+NEGATION = "negation_certainty"
 # One item: per sentence, its certainty cues as (rule id, fraction of the weight that counts).
 Item = list[list[tuple[str, float]]]
 
 
 def features(text: str, rules: RuleSet) -> Item:
-    """The cues `hedgecheck evaluate certainty` weighs, sentence by sentence."""
+    """The cues `hedgecheck evaluate certainty` weighs, sentence by sentence: a certainty
+    rule's id with the fraction of its weight that counts, or NEGATION for a denial."""
     analysis = analyse(text, rules)
     items = [s for s in analysis.sentences if s.sentence.role != "furniture"] or list(
         analysis.sentences
     )
+    unit = dataclasses.replace(rules.scoring, negation_certainty=1.0)
     return [
-        [(c.rule.id, factor) for c, factor in certainty_cues(item, item.governing())]
+        [
+            (c.rule.id, w / c.rule.weight) if c.rule.axis == "certainty" else (NEGATION, w)
+            for c, w in certainty_cues(item, item.governing(), unit)
+        ]
         for item in items
     ]
 
@@ -84,6 +92,14 @@ class Model:
         if not item:
             return _sigmoid(self.bias), {}
         return min((self.logit(s) for s in item), key=lambda pair: pair[0])
+
+
+def start_model(rules: RuleSet) -> Model:
+    """The packs' weights as they stand: the starting point of the descent."""
+    scoring = rules.scoring
+    weights = {r.id: r.weight for r in rules.rules if r.axis == "certainty"}
+    weights[NEGATION] = scoring.negation_certainty or 0.5
+    return Model(scoring.certainty_bias, weights, scoring.repeat_decay)
 
 
 def _sigmoid(value: float) -> float:
@@ -115,9 +131,11 @@ def fit(
 ) -> Model:
     """Adam on the loss above; signs are kept by projection after every step."""
     seen = Counter(rid for item, _ in rows for rid in {r for s in item for r, _ in s})
-    free = sorted(rid for rid in seen if seen[rid] >= MIN_SEEN and rules[rid].weight)
-    sign = {rid: 1.0 if rules[rid].weight > 0 else -1.0 for rid in free}
-    kind = {rid: f"{rules[rid].category}/{rules[rid].kind}" for rid in free}
+    free = sorted(
+        rid for rid in seen if seen[rid] >= MIN_SEEN and (rid == NEGATION or rules[rid].weight)
+    )
+    sign = {rid: 1.0 if rid == NEGATION or rules[rid].weight > 0 else -1.0 for rid in free}
+    kind = {rid: f"{rules[rid].category}/{rules[rid].kind}" for rid in free if rid != NEGATION}
     means = {k: CATEGORY_PRIOR[k.split("/")[0]] for k in kind.values()}
     model = Model(start.bias, dict(start.weights), start.decay)
     params = ["bias", *free, *(f"mean:{k}" for k in means)]
@@ -135,7 +153,7 @@ def fit(
             for rid, d in dz.items():
                 if rid in sign:
                     grad[rid] += g * d
-        for rid in free:
+        for rid in kind:
             pull = 2.0 * penalty * (model.weights[rid] - means[kind[rid]])
             grad[rid] += pull
             grad[f"mean:{kind[rid]}"] -= pull
@@ -211,9 +229,9 @@ def _set_weight(text: str, rid: str, weight: float) -> tuple[str, int]:
     return text[: block.start()] + new + text[block.end() :], 1
 
 
-def write_scoring(path: Path, bias: float, confidence_bias: float) -> None:
+def write_scoring(path: Path, values: dict[str, float]) -> None:
     text = path.read_text(encoding="utf-8")
-    for key, value in (("certainty_bias", bias), ("confidence_bias", confidence_bias)):
+    for key, value in values.items():
         text = regex.sub(rf"(?m)^{key}\s*=.*$", f"{key} = {value:g}", text, count=1)
     path.write_text(text, encoding="utf-8")
 
@@ -235,15 +253,12 @@ def main() -> None:
     rows = [(features(i["text"], rules), float(i["label"])) for i in train]
     by_id = {rule.id: rule for rule in rules.rules}
     scoring = rules.scoring
-    start = Model(
-        scoring.certainty_bias,
-        {r.id: r.weight for r in rules.rules if r.axis == "certainty"},
-        scoring.repeat_decay,
-    )
+    start = start_model(rules)
     penalty = args.penalty if args.penalty is not None else cross_validate(rows, by_id, start)
     model = fit(rows, by_id, start, penalty)
     fitted = pearson(predict(model, [x for x, _ in rows]), [y for _, y in rows])
     print(f"penalty {penalty:g}; train r = {fitted:.4f}")
+    negation = round(model.weights.pop(NEGATION), 2)
     weights = {
         rid: round(w, 2)
         for rid, w in model.weights.items()
@@ -255,9 +270,15 @@ def main() -> None:
     shift = scoring.certainty_factor * (bias - scoring.certainty_bias)
     confidence_bias = round(scoring.confidence_bias - shift, 2)
     print(f"certainty_bias {scoring.certainty_bias:g} -> {bias:g}; confidence {confidence_bias:g}")
+    print(f"negation_certainty {scoring.negation_certainty:g} -> {negation:g}")
     if not args.dry_run:
         print(f"updated {write_back(weights, by_id)} weight(s) from {len(train)} train items")
-        write_scoring(Path(default_rules_path()) / "scoring.toml", bias, confidence_bias)
+        values = {
+            "certainty_bias": bias,
+            "confidence_bias": confidence_bias,
+            "negation_certainty": negation,
+        }
+        write_scoring(Path(default_rules_path()) / "scoring.toml", values)
 
 
 if __name__ == "__main__":
