@@ -1,4 +1,4 @@
-"""Fit the certainty axis (cue weights, certainty bias) on Pei & Jurgens' train part.
+"""Fit the certainty-axis weights on Pei & Jurgens' train part.
 
     python benchmarks/fit_weights.py [--data ../shared/eval/dev] [--dry-run]
 
@@ -11,12 +11,14 @@ squared error of the best affine map from that score onto the rating (minimising
 Weights are partially pooled (a hierarchical ridge): a rule seen in at least MIN_SEEN training
 items gets its own weight, pulled towards the mean of its kind ("modal" hedges, "evidential"
 boosters, ...); each kind's mean is pulled towards its category's literature default. A rule
-seen less keeps the weight its pack states. Every weight keeps its category's sign (a hedge
-never raises certainty). Nothing pulls towards the weights the packs hold now, so a second run
-returns the same weights. The penalty is chosen by 5-fold cross-validation on the train part;
-the `val` part is never read. The certainty bias goes to rules/scoring.toml, with
-confidence_bias moved by the opposite amount (times certainty_factor), so claim labels do not
-shift with the bias alone. Run it after a change to the packs, then regenerate the golden files
+seen less takes its kind's fitted mean where two or more rules of the kind were fitted, and
+otherwise keeps the weight its pack states, carried into the fitted unit (see borrow and
+carry_scale). Every weight keeps its category's sign (a hedge never raises certainty). Free
+weights start from the category defaults, not from the packs, so a second run returns the
+same weights. The penalty is chosen by 5-fold cross-validation on the train part; the `val`
+part is never read. The certainty bias stays as scoring.toml sets it (it trades off against
+the weights' scale); certainty_factor and confidence_bias are refitted so that claim labels
+stay where they were. Run it after a change to the packs, then regenerate the golden files
 and BENCHMARKS.md.
 """
 
@@ -28,7 +30,7 @@ import json
 import math
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -39,10 +41,11 @@ from hedgecheck.scoring import certainty_cues
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
-PENALTIES = (1.0, 3.0, 10.0, 30.0)
+PENALTIES = (0.1, 0.3, 1.0, 3.0)
 FOLDS = 5
 MIN_SEEN = 4
-STEPS = 1500
+STEPS = 600
+ROUNDS = 6
 RATE = 0.03
 MIN_WEIGHT = 0.05
 # Where a kind's mean weight is pulled: the packs' literature defaults per category.
@@ -76,6 +79,7 @@ class Model:
     bias: float
     weights: dict[str, float]
     decay: float
+    kinds: dict[str, float] = field(default_factory=dict)
 
     def logit(self, sentence: list[tuple[str, float]]) -> tuple[float, dict[str, float]]:
         """The sentence's logit and its derivative by each rule's weight."""
@@ -123,22 +127,32 @@ def pearson(xs: list[float], ys: list[float]) -> float:
     return cov / math.sqrt(vx * vy) if vx and vy else 0.0
 
 
+def free_rules(rows: list[tuple[Item, float]], rules: dict[str, Rule]) -> list[str]:
+    """The weights the data can speak for: rules seen in at least MIN_SEEN items."""
+    seen = Counter(rid for item, _ in rows for rid in {r for s in item for r, _ in s})
+    return sorted(
+        rid for rid in seen if seen[rid] >= MIN_SEEN and (rid == NEGATION or rules[rid].weight)
+    )
+
+
 def fit(
     rows: list[tuple[Item, float]],
     rules: dict[str, Rule],
     start: Model,
     penalty: float,
+    free: list[str] | None = None,
 ) -> Model:
     """Adam on the loss above; signs are kept by projection after every step."""
-    seen = Counter(rid for item, _ in rows for rid in {r for s in item for r, _ in s})
-    free = sorted(
-        rid for rid in seen if seen[rid] >= MIN_SEEN and (rid == NEGATION or rules[rid].weight)
-    )
+    free = free_rules(rows, rules) if free is None else free
     sign = {rid: 1.0 if rid == NEGATION or rules[rid].weight > 0 else -1.0 for rid in free}
     kind = {rid: f"{rules[rid].category}/{rules[rid].kind}" for rid in free if rid != NEGATION}
     means = {k: CATEGORY_PRIOR[k.split("/")[0]] for k in kind.values()}
+    # Free weights start from their category's default, not from the packs: the result then
+    # depends on the data alone (and cross-validation folds see nothing of the held-out fold).
     model = Model(start.bias, dict(start.weights), start.decay)
-    params = ["bias", *free, *(f"mean:{k}" for k in means)]
+    for rid in free:
+        model.weights[rid] = CATEGORY_PRIOR[rules[rid].category] if rid in kind else 0.5
+    params = [*free, *(f"mean:{k}" for k in means)]
     moment = dict.fromkeys(params, 0.0)
     velocity = dict.fromkeys(params, 0.0)
     ys = [y for _, y in rows]
@@ -149,7 +163,6 @@ def fit(
         grad = Counter[str]()
         for (_, dz), x, y in zip(scored, xs, ys, strict=True):
             g = -2.0 * slope * (y - offset - slope * x) * x * (1.0 - x)
-            grad["bias"] += g
             for rid, d in dz.items():
                 if rid in sign:
                     grad[rid] += g * d
@@ -164,13 +177,12 @@ def fit(
             velocity[name] = 0.999 * velocity[name] + 0.001 * grad[name] ** 2
             delta = RATE * (moment[name] / (1 - 0.9**step))
             delta /= math.sqrt(velocity[name] / (1 - 0.999**step)) + 1e-8
-            if name == "bias":
-                model.bias -= delta
-            elif name.startswith("mean:"):
+            if name.startswith("mean:"):
                 k = name[5:]
                 means[k] = _signed(means[k] - delta, CATEGORY_PRIOR[k.split("/")[0]])
             else:
                 model.weights[name] = _signed(model.weights[name] - delta, sign[name])
+    model.kinds = {k: v for k, v in means.items() if sum(g == k for g in kind.values()) >= 2}
     return model
 
 
@@ -185,21 +197,65 @@ def predict(model: Model, items: list[Item]) -> list[float]:
 
 
 def cross_validate(rows: list[tuple[Item, float]], rules: dict[str, Rule], start: Model) -> float:
-    """The penalty whose out-of-fold predictions correlate best with the ratings."""
+    """The penalty whose mean fold r is best (printed with its standard error). Every fold fits
+    the rules the whole train part frees, so no fold uses a weight an earlier run fitted on
+    its held-out items."""
+    free = free_rules(rows, rules)
     order = list(range(len(rows)))
     random.Random(2021).shuffle(order)
-    best = (-2.0, PENALTIES[0])
+    scores: dict[float, tuple[float, float]] = {}
     for penalty in PENALTIES:
-        predicted = [0.0] * len(rows)
+        folds = []
         for fold in range(FOLDS):
-            held = set(order[fold::FOLDS])
-            model = fit([r for i, r in enumerate(rows) if i not in held], rules, start, penalty)
-            for i in held:
-                predicted[i] = predict(model, [rows[i][0]])[0]
-        r = pearson(predicted, [y for _, y in rows])
-        print(f"penalty {penalty:5g}: cross-validated r = {r:.4f}")
-        best = max(best, (r, penalty))
-    return best[1]
+            held = order[fold::FOLDS]
+            kept = [r for i, r in enumerate(rows) if i not in set(held)]
+            model = fit(kept, rules, start, penalty, free)
+            predicted = predict(model, [rows[i][0] for i in held])
+            folds.append(pearson(predicted, [rows[i][1] for i in held]))
+        mean = sum(folds) / FOLDS
+        error = math.sqrt(sum((r - mean) ** 2 for r in folds) / (FOLDS - 1) / FOLDS)
+        scores[penalty] = (mean, error)
+        print(f"penalty {penalty:5g}: cross-validated r = {mean:.4f} +- {error:.4f}")
+    return max(scores, key=lambda p: scores[p][0])
+
+
+def borrow(model: Model, rules: dict[str, Rule], fitted: list[str]) -> list[str]:
+    """Give a rule the data could not fit its kind's fitted mean, where at least two rules of
+    the kind were fitted (the hierarchical model's estimate for a rule of that kind); return
+    the rules left to carry_scale."""
+    left = []
+    for rid, weight in model.weights.items():
+        if rid in fitted or not weight:
+            continue
+        key = f"{rules[rid].category}/{rules[rid].kind}"
+        if key in model.kinds:
+            model.weights[rid] = model.kinds[key]
+        else:
+            left.append(rid)
+    return left
+
+
+def carry_scale(
+    before: Model, after: Model, items: list[Item], kept_ids: list[str]
+) -> tuple[float, float]:
+    """Rescale the pack weights of rules no fitted kind speaks for; return (slope, intercept)
+    of the old logits on the new ones.
+
+    Pearson r does not pin the unit of the logits, and a refit can stretch them all ("may"
+    from -1.8 to -2.8) while the label thresholds stay in the old unit. The old certainty
+    logits are regressed on the new ones over the train items; the kept weights are divided by
+    the slope (so they keep their place among the fitted ones) and the caller folds the map
+    into certainty_factor and confidence_bias, so claim labels stay where they were.
+    """
+    old = [before.score(item)[0] for item in items]
+    kept = {rid: before.weights[rid] for rid in kept_ids}
+    slope, intercept = 1.0, 0.0
+    for _ in range(5):
+        for rid, weight in kept.items():
+            after.weights[rid] = weight / slope
+        new = [after.score(item)[0] for item in items]
+        intercept, slope = _affine(new, old)
+    return slope, intercept
 
 
 def write_back(weights: dict[str, float], rules: dict[str, Rule]) -> int:
@@ -255,28 +311,45 @@ def main() -> None:
     scoring = rules.scoring
     start = start_model(rules)
     penalty = args.penalty if args.penalty is not None else cross_validate(rows, by_id, start)
-    model = fit(rows, by_id, start, penalty)
-    fitted = pearson(predict(model, [x for x, _ in rows]), [y for _, y in rows])
-    print(f"penalty {penalty:g}; train r = {fitted:.4f}")
+    # The borrowed and rescaled weights of rare rules enter the next fit; a few rounds settle
+    # them, so that running the script again changes nothing.
+    items = [x for x, _ in rows]
+    factor, offset = scoring.certainty_factor, scoring.confidence_bias
+    before = start
+    for _ in range(ROUNDS):
+        model = fit(rows, by_id, before, penalty)
+        left = borrow(model, by_id, free_rules(rows, by_id))
+        slope, intercept = carry_scale(before, model, items, left)
+        offset += factor * intercept
+        factor *= slope
+        print(f"round: old logit = {slope:.3f} x new {intercept:+.3f}")
+        if abs(slope - 1) < 0.005 and abs(intercept) < 0.005:
+            break
+        before = model
+    print(
+        f"penalty {penalty:g}; train r = {pearson(predict(model, items), [y for _, y in rows]):.4f}"
+    )
+    factor, offset = round(factor, 2), round(offset, 2)
     negation = round(model.weights.pop(NEGATION), 2)
     weights = {
         rid: round(w, 2)
         for rid, w in model.weights.items()
         if abs(round(w, 2) - by_id[rid].weight) >= 0.005
     }
+    fitted_ids = set(free_rules(rows, by_id))
     for rid, weight in sorted(weights.items()):
-        print(f"{rid} {by_id[rid].name:32} {by_id[rid].weight:+.2f} -> {weight:+.2f}")
-    bias = round(model.bias, 2)
-    shift = scoring.certainty_factor * (bias - scoring.certainty_bias)
-    confidence_bias = round(scoring.confidence_bias - shift, 2)
-    print(f"certainty_bias {scoring.certainty_bias:g} -> {bias:g}; confidence {confidence_bias:g}")
+        if rid in fitted_ids:
+            print(f"{rid} {by_id[rid].name:32} {by_id[rid].weight:+.2f} -> {weight:+.2f}")
     print(f"negation_certainty {scoring.negation_certainty:g} -> {negation:g}")
+    print(
+        f"certainty_factor {scoring.certainty_factor:g} -> {factor:g}; confidence_bias {offset:g}"
+    )
     if not args.dry_run:
         print(f"updated {write_back(weights, by_id)} weight(s) from {len(train)} train items")
         values = {
-            "certainty_bias": bias,
-            "confidence_bias": confidence_bias,
             "negation_certainty": negation,
+            "certainty_factor": factor,
+            "confidence_bias": offset,
         }
         write_scoring(Path(default_rules_path()) / "scoring.toml", values)
 
