@@ -36,6 +36,7 @@ from pathlib import Path
 import regex
 
 from hedgecheck.engine import analyse
+from hedgecheck.metrics import pearson
 from hedgecheck.rules import Rule, RuleSet, default_rules, default_rules_path
 from hedgecheck.scoring import certainty_cues
 
@@ -94,7 +95,7 @@ class Model:
 
     def score(self, item: Item) -> tuple[float, dict[str, float]]:
         if not item:
-            return _sigmoid(self.bias), {}
+            return self.bias, {}
         return min((self.logit(s) for s in item), key=lambda pair: pair[0])
 
 
@@ -116,15 +117,6 @@ def _affine(xs: list[float], ys: list[float]) -> tuple[float, float]:
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else 0.0
     return my - slope * mx, slope
-
-
-def pearson(xs: list[float], ys: list[float]) -> float:
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    vx = sum((x - mx) ** 2 for x in xs)
-    vy = sum((y - my) ** 2 for y in ys)
-    return cov / math.sqrt(vx * vy) if vx and vy else 0.0
 
 
 def free_rules(rows: list[tuple[Item, float]], rules: dict[str, Rule]) -> list[str]:
