@@ -217,7 +217,8 @@ def baseline(items: list[dict[str, Any]], score: Any, target: Any) -> dict[str, 
 
 def write(models: dict[str, tuple[tuple[str, ...], list[float]]], source: str) -> None:
     text = SCORING.read_text(encoding="utf-8")
-    head = text.split("\n[article]")[0].rstrip("\n") + "\n"
+    # Everything before the article section (its comment included) is kept as it is.
+    head = text.split("\n# Article models:")[0].split("\n[article]")[0].rstrip("\n") + "\n"
     lines = [
         "",
         "# Article models: logits over hedgecheck.evaluate.article_features, fitted by",

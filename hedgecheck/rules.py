@@ -340,6 +340,7 @@ class Scoring:
     confidence_bias: float = 0.0
     certainty_factor: float = 0.5
     repeat_decay: float = 0.5
+    negation_certainty: float = 0.0
     thresholds: tuple[float, float, float] = (-1.0, 0.5, 2.0)
     source: str = "built-in defaults"
     article: tuple[tuple[str, ArticleModel], ...] = ()

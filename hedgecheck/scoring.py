@@ -19,6 +19,10 @@ from hedgecheck.rules import LABELS, Scoring
 
 # A design that names its subjects ("animal studies", "in vitro") states them too.
 _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
+# A hedge or booster elsewhere in the sentence, outside the scope that reaches the claim
+# ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
+# rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
+OUTSIDE_SCOPE = 0.75
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -65,11 +69,18 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         Contribution("bias", "certainty", scoring.certainty_bias, "an unhedged statement")
     ]
     weights: dict[int, float] = {}
+    on_certainty = certainty_cues(item, applied, scoring)
+    inside = {id(c.match) for c in applied}
+    applied.extend(c for c, _ in on_certainty if id(c.match) not in inside)
     certainty = scoring.certainty_bias + _add_up(
-        [c for c in applied if c.rule.axis == "certainty"], scoring, explanation, weights
+        on_certainty, scoring, explanation, weights, inside=inside
     )
     evidence = _add_up(
-        [c for c in applied if c.rule.axis == "evidence"], scoring, explanation, weights
+        [(c, c.rule.weight) for c in applied if c.rule.axis == "evidence"],
+        scoring,
+        explanation,
+        weights,
+        inside=inside,
     )
     confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
     label, bound = _label(confidence, applied, scoring)
@@ -89,6 +100,25 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
     )
 
 
+def certainty_cues(
+    item: SentenceCues, applied: Sequence[ScopedCue], scoring: Scoring
+) -> list[tuple[ScopedCue, float]]:
+    """The cues that move a claim's certainty, each with its weight before the decay: the
+    certainty cues that govern the claim in full, the sentence's other certainty cues at
+    ``OUTSIDE_SCOPE``, and each determiner negation ("no difference", "neither ... nor") at
+    ``scoring.negation_certainty``: a flat denial commits as firmly as an assertion."""
+    result = [(c, c.rule.weight) for c in applied if c.rule.axis == "certainty"]
+    seen = {id(c.match) for c, _ in result}
+    for cue in item.cues:
+        if id(cue.match) in seen:
+            continue
+        if cue.rule.axis == "certainty":
+            result.append((cue, cue.rule.weight * OUTSIDE_SCOPE))
+        elif cue.rule.category == "negation" and cue.rule.kind == "determiner":
+            result.append((cue, scoring.negation_certainty))
+    return [(c, w) for c, w in result if w]
+
+
 def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
     """ "no clinical trials", "without a control group": evidence a negation reaches is absent."""
     if cue.rule.axis != "evidence" or cue.rule.weight <= 0:
@@ -101,32 +131,42 @@ def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
     )
 
 
-def effective_weights(cues: Iterable[ScopedCue], scoring: Scoring) -> dict[int, float]:
-    """Each cue's weight after the sub-additive decay, keyed by its match's identity (a
-    separate title has offsets of its own, so two cues of one claim can share an offset)."""
+def effective_weights(
+    cues: Iterable[tuple[ScopedCue, float]], scoring: Scoring
+) -> dict[int, float]:
+    """Each cue's weight after the sub-additive decay: the strongest cue of each sign counts in
+    full, the next at ``repeat_decay``, and so on. Keyed by the match's identity (a separate
+    title has offsets of its own, so two cues of one claim can share an offset)."""
     result: dict[int, float] = {}
-    positive = sorted((c for c in cues if c.rule.weight > 0), key=lambda c: -c.rule.weight)
-    negative = sorted((c for c in cues if c.rule.weight < 0), key=lambda c: c.rule.weight)
+    positive = sorted((p for p in cues if p[1] > 0), key=lambda p: -p[1])
+    negative = sorted((p for p in cues if p[1] < 0), key=lambda p: p[1])
     for group in (positive, negative):
-        for rank, cue in enumerate(group):
-            result[id(cue.match)] = cue.rule.weight * scoring.repeat_decay**rank
+        for rank, (cue, weight) in enumerate(group):
+            result[id(cue.match)] = weight * scoring.repeat_decay**rank
     return result
 
 
 def _add_up(
-    cues: list[ScopedCue],
+    cues: list[tuple[ScopedCue, float]],
     scoring: Scoring,
     explanation: list[Contribution],
     weights: dict[int, float],
+    *,
+    inside: set[int],
 ) -> float:
     """Sum one axis's cue weights sub-additively, recording each step of the trail."""
     total = 0.0
     decayed = effective_weights(cues, scoring)
-    for cue in cues:
+    for cue, _ in cues:
         weight = round(decayed.get(id(cue.match), 0.0), 4)
         if weight:
             note = cue.rule.name + (" (study-level)" if cue.document else "")
-            explanation.append(Contribution(cue.rule.id, cue.rule.axis, weight, note))
+            if cue.rule.category == "negation":
+                note += " (a flat denial)"
+            elif id(cue.match) not in inside:
+                note += " (outside the claim's scope)"
+            axis = "certainty" if cue.rule.category == "negation" else cue.rule.axis
+            explanation.append(Contribution(cue.rule.id, axis, weight, note))
             weights[id(cue.match)] = weight
             total += weight
     return total
