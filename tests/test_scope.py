@@ -121,3 +121,16 @@ def test_a_separate_title_and_the_body_keep_their_own_cue_weights() -> None:
     weights = {c.text: c.weight for c in headline.cues}
     assert weights["may"] < -1.0
     assert weights["small study"] < 0 and weights["small study"] != weights["may"]
+
+
+def test_a_comparison_yields_to_a_causal_verb_an_association_does_not() -> None:
+    assert _claim("The drug reduced pain compared with placebo.").strength is Strength.CAUSAL
+    assert (
+        _claim("Coffee was associated with reduced mortality.").strength is Strength.CORRELATIONAL
+    )
+    assert _claim("Smokers had a higher risk than non-smokers.").strength is Strength.CORRELATIONAL
+
+
+def test_a_hedged_predicate_of_use_states_no_relation() -> None:
+    assert _claim("The index may be used to monitor patients.").strength is Strength.NONE
+    assert _claim("The index may help patients sleep.").strength is Strength.CONDITIONAL
