@@ -67,7 +67,8 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     },
     "relation": {
         "axis": "strength",
-        "values": {"correlational", "causal"},
+        "kinds": {"association", "comparison"},
+        "values": {"correlational", "causal", "none"},
         "direction": "sentence",
         "max_scope": 0,
         "claim": True,

@@ -194,16 +194,27 @@ def _label(
 
 def _strength(item: SentenceCues) -> Strength:
     """Yu et al. / Sumner scale. An association wins over an adjectival causal verb
-    ("associated with reduced risk"); a conditional hedge ("may", "could") reaching the
-    causal verbs, or standing on a predicate no relation rule names ("may help stratify"),
-    makes the claim conditional (InSciOut code 4)."""
-    relations = [c for c in item.cues if c.rule.category == "relation"]
+    ("associated with reduced risk"); a comparison of groups or rates (kind "comparison":
+    "compared with placebo", "odds of", "at high risk") only reports the size of a difference,
+    so a causal verb beside it ("reduced pain compared with placebo") sets the strength. A
+    conditional hedge ("may", "could") reaching the causal verbs, or standing on a predicate
+    no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
+    code 4); a predicate of use or need (value "none": "may be used to", "may require")
+    names no relation for it to hedge."""
+    cues = [c for c in item.cues if c.rule.category == "relation"]
+    relations = [c for c in cues if c.rule.value != "none"]
     conditional = [c for c in item.cues if c.rule.conditional]
     if not relations:
-        return Strength.CONDITIONAL if conditional else Strength.NONE
-    if any(c.rule.value == "correlational" for c in relations):
-        return Strength.CORRELATIONAL
+        # "may be used to monitor", "could be an alternative to": a hedged predicate of use
+        # or suitability (value "none") states no relation, so the hedge has nothing to
+        # make conditional.
+        if conditional and not cues:
+            return Strength.CONDITIONAL
+        return Strength.NONE
     causal = [c for c in relations if c.rule.value == "causal"]
+    correlational = [c for c in relations if c.rule.value == "correlational"]
+    if any(c.rule.kind != "comparison" for c in correlational) or not causal:
+        return Strength.CORRELATIONAL
     if all(any(h.reaches(c.match.start, c.match.end) for h in conditional) for c in causal):
         return Strength.CONDITIONAL
     return Strength.CAUSAL

@@ -132,3 +132,16 @@ def test_a_flat_denial_reads_as_committed() -> None:
     claim = _claim("The drug had no effect on pain in older adults.")
     assert claim.certainty > BASE.certainty
     assert any("a flat denial" in step.note for step in claim.explanation)
+
+
+def test_a_comparison_yields_to_a_causal_verb_an_association_does_not() -> None:
+    assert _claim("The drug reduced pain compared with placebo.").strength is Strength.CAUSAL
+    assert (
+        _claim("Coffee was associated with reduced mortality.").strength is Strength.CORRELATIONAL
+    )
+    assert _claim("Smokers had a higher risk than non-smokers.").strength is Strength.CORRELATIONAL
+
+
+def test_a_hedged_predicate_of_use_states_no_relation() -> None:
+    assert _claim("The index may be used to monitor patients.").strength is Strength.NONE
+    assert _claim("The index may help patients sleep.").strength is Strength.CONDITIONAL
