@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -544,17 +545,39 @@ def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[Cue
     overlaps (all of them, or those its ``swallows`` names) that are no longer than itself."""
     cues = _longest_first([m for m in matches if m.rule.category != "pseudo"])
     pseudo = _longest_first([m for m in matches if m.rule.category == "pseudo"])
-    result = [m for m in cues if not any(_swallows(p, m) for p in pseudo)]
+    # The kept pseudo-cues are disjoint, so sorted by start their ends are sorted too: the
+    # ones a cue overlaps are a run ending just before the first that starts at its end.
+    by_start = sorted(pseudo, key=lambda m: m.start)
+    starts = [p.start for p in by_start]
+
+    def swallowed(match: CueMatch) -> bool:
+        index = bisect_left(starts, match.end) - 1
+        while index >= 0 and by_start[index].end > match.start:
+            if _swallows(by_start[index], match):
+                return True
+            index -= 1
+        return False
+
+    result = [m for m in cues if not swallowed(m)]
     if include_pseudo:
         result.extend(pseudo)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 
 def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
+    """Longest first (then leftmost), each kept unless it overlaps one already kept; in
+    ``n log n``: the kept spans are disjoint, so only the last one starting before a
+    match's end can overlap it."""
     kept: list[CueMatch] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
-        if not any(match.start < k.end and k.start < match.end for k in kept):
-            kept.append(match)
+        index = bisect_left(starts, match.end)
+        if index and ends[index - 1] > match.start:
+            continue
+        kept.append(match)
+        starts.insert(index, match.start)
+        ends.insert(index, match.end)
     return kept
 
 
