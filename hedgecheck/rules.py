@@ -368,15 +368,22 @@ class Matcher:
         # the same text the one defined first wins; "" keys a character the branch does not
         # constrain.
         self._branches: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._bodies: dict[int, str] = {}
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
                 self._by_group[group] = rule
                 body = _body(pattern, rule.case_sensitive)
                 branch = (len(self._by_group), f"(?P<{group}>{body})(?!\\w)")
+                self._bodies[branch[0]] = body
                 for key in _openings(body):
                     self._branches.setdefault(key, []).append(branch)
         self._compiled: dict[tuple[str, str], regex.Pattern[str] | None] = {}
+        # The text's first three characters at a cue start -> the alternation of only the
+        # branches that can open with them (None: no branch can), built on first sight.
+        self._by_prefix: dict[str, regex.Pattern[str] | None] = {}
+        self._by_branches: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        self._openers: dict[int, regex.Pattern[str] | None] = {}
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
@@ -384,15 +391,50 @@ class Matcher:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
         ``include_pseudo`` (for rule tests and explanations)."""
         raw = []
-        compiled, rules = self._compiled, self._by_group
+        by_prefix, rules = self._by_prefix, self._by_group
         for start in _CUE_STARTS.finditer(text):
             position = start.start()
-            key = (text[position].lower(), _second(text, position + 1))
-            pattern = compiled[key] if key in compiled else self._compile(key)
-            found = self._match(pattern, key, text, position) if pattern is not None else None
+            prefix = text[position : position + 3]
+            pattern = by_prefix[prefix] if prefix in by_prefix else self._for_prefix(prefix)
+            if pattern is None:
+                continue
+            found = self._match(pattern, _key(prefix), text, position)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
         return _resolve_overlaps(raw, include_pseudo)
+
+    def _for_prefix(self, prefix: str) -> regex.Pattern[str] | None:
+        """The alternation of the branches a match opening with ``prefix`` can come from:
+        the (first, second) table's candidates, less those whose pattern cannot begin with
+        these characters. Only ever drops branches that cannot match here, in rule order,
+        so the leftmost-longest result is unchanged."""
+        if len(self._by_prefix) >= _PREFIX_CACHE_SIZE:
+            self._by_prefix.clear()
+        kept = [(i, b) for i, b in self._candidates(_key(prefix)) if self._may_open(i, prefix)]
+        if not kept:
+            self._by_prefix[prefix] = None
+            return None
+        indices = tuple(i for i, _ in kept)
+        pattern = self._by_branches.get(indices)
+        if pattern is None:
+            pattern = _alternation([b for _, b in kept])
+            self._by_branches[indices] = pattern
+        self._by_prefix[prefix] = pattern
+        return pattern
+
+    def _may_open(self, index: int, prefix: str) -> bool:
+        """Whether branch ``index`` can match text that starts with ``prefix``: a prefix of
+        a longer match, or a whole match of one or two characters."""
+        if index not in self._openers:
+            body = _without_leading_lookbehind(self._bodies[index])
+            # A lookbehind inside may look at text before the cue: it cannot be told alone.
+            self._openers[index] = None if "(?<" in body else regex.compile(body)
+        opener = self._openers[index]
+        if opener is None:
+            return True
+        if opener.fullmatch(prefix, partial=True):
+            return True
+        return any(opener.fullmatch(prefix[:k]) for k in range(1, len(prefix)))
 
     def _match(
         self, pattern: regex.Pattern[str], key: tuple[str, str], text: str, position: int
@@ -419,6 +461,8 @@ class Matcher:
                     "of this run"
                 )
         self._compiled.clear()
+        self._by_prefix.clear()
+        self._by_branches.clear()
 
     def _candidates(self, key: tuple[str, str]) -> list[tuple[int, str]]:
         first = key[0]
@@ -445,6 +489,16 @@ MATCH_TIMEOUT = 1.0
 
 # Where a cue may begin: a word start, or a punctuation mark such as ";".
 _CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
+
+
+# Distinct three-character openings remembered per matcher before the table starts afresh,
+# so that memory stays bounded on any input.
+_PREFIX_CACHE_SIZE = 200_000
+
+
+def _key(prefix: str) -> tuple[str, str]:
+    """The (first, second) opening-table key of a cue that starts with ``prefix``."""
+    return prefix[0].lower(), _second(prefix, 1)
 
 
 def _alternation(branches: list[str]) -> regex.Pattern[str]:
