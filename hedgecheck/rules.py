@@ -8,7 +8,12 @@ rule and key.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import string
+import sys
+import tempfile
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -387,6 +392,13 @@ class Matcher:
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The opening tables without compiled patterns (those are rebuilt on first use)."""
+        state = dict(self.__dict__)
+        for name in ("_compiled", "_by_prefix", "_by_branches", "_openers"):
+            state[name] = {}
+        return state
+
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
         ``include_pseudo`` (for rule tests and explanations)."""
@@ -703,6 +715,16 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
             files.append(target)
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
+    cache = _cache_file(files)
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
+    ruleset = _load_files(files)
+    _write_cache(cache, ruleset)
+    return ruleset
+
+
+def _load_files(files: list[Path]) -> RuleSet:
     rules: list[Rule] = []
     checks: list[Check] = []
     scoring = Scoring()
@@ -718,6 +740,79 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
         checks.extend(pack_checks)
     _check_ids(rules, checks)
     return RuleSet(rules=tuple(rules), scoring=scoring, packs=tuple(packs), checks=tuple(checks))
+
+
+# -- the rule cache ---------------------------------------------------------------------
+#
+# Validating the packs and working out which characters each of ~800 patterns can open with
+# takes most of a short run's time. The result (rules and opening tables, no compiled
+# patterns) is pickled in the user's cache folder, keyed by a hash of every pack file's path
+# and bytes, this module's source, and the Python and regex versions; any change to those
+# makes a new key. HEDGECHECK_CACHE_DIR moves the folder, HEDGECHECK_NO_CACHE=1 turns the
+# cache off. Nothing is ever written beside the packs or the scanned files, and a cache that
+# cannot be read or written is ignored.
+
+
+def _cache_folder() -> Path | None:
+    if os.environ.get("HEDGECHECK_NO_CACHE"):
+        return None
+    chosen = os.environ.get("HEDGECHECK_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
+    )
+    if base:
+        return Path(base) / "hedgecheck"
+    try:
+        return Path.home() / ".cache" / "hedgecheck"
+    except RuntimeError:  # no home folder
+        return None
+
+
+def _cache_file(files: list[Path]) -> Path | None:
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    try:
+        digest.update(Path(__file__).read_bytes())
+        for path in files:
+            data = path.read_bytes()
+            digest.update(f"\0{path}\0{len(data)}\0".encode())
+            digest.update(data)
+    except OSError:
+        return None  # the loader itself will say what is wrong
+    digest.update(f"{sys.version}\0{regex.__version__}".encode())
+    return folder / f"rules-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(cache: Path | None) -> RuleSet | None:
+    if cache is None:
+        return None
+    try:
+        with open(cache, "rb") as handle:
+            ruleset = pickle.load(handle)
+    except Exception:  # missing, unreadable, truncated or from another layout: rebuild
+        return None
+    return ruleset if isinstance(ruleset, RuleSet) else None
+
+
+def _write_cache(cache: Path | None, ruleset: RuleSet) -> None:
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".rules-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cache)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass  # an unwritable cache only costs the next run its load time
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
