@@ -128,6 +128,21 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     default=None,
     help="Skip files larger than this many megabytes (default 100), with a message.",
 )
+@click.option(
+    "--output-parquet",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write one row per claim as a Parquet dataset in DIR instead of a report "
+    "(needs hedgecheck[dask]).",
+)
+@click.option(
+    "--dask",
+    "dask_scheduler",
+    metavar="SCHEDULER",
+    default=None,
+    help="With --output-parquet: run on this Dask scheduler (tcp://host:8786), or 'local' "
+    "for a local cluster.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the config and each file on stderr.")
 @_rules_option
@@ -138,6 +153,12 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     is; 2 usage, configuration or input error (the other files are still checked).
     """
     config = _config(paths, options)
+    if options["dask_scheduler"] and not options["output_parquet"]:
+        _fail(click.UsageError("--dask needs --output-parquet DIR"))
+    if options["output_parquet"]:
+        extra = (*map(str, config.rule_paths), *rule_paths)
+        _scan_to_parquet(paths, extra, options["output_parquet"], options["dask_scheduler"])
+        sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
     rules = _load((*map(str, config.rule_paths), *rule_paths))
     files, problems = discover(paths, config)
@@ -182,6 +203,30 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 reports.append(outcome)
         write(stream.end() if stream else chosen.render(reports, color=use_color, rules=rules))
     sys.exit(EXIT_ERROR if failed else tally.exit_code(config))
+
+
+def _scan_to_parquet(
+    paths: tuple[str, ...], rule_paths: tuple[str, ...], folder: str, scheduler: str | None
+) -> None:
+    """The claim table of ``hedgecheck.dask.scan`` written as Parquet, on a Dask cluster."""
+    try:
+        from distributed import Client, LocalCluster
+
+        import hedgecheck.dask as hedgecheck_dask
+    except ImportError as exc:
+        _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
+    _load(rule_paths)  # a bad pack is reported before any cluster starts
+    cluster = LocalCluster(processes=True) if scheduler == "local" else None
+    client = Client(cluster if cluster is not None else scheduler) if scheduler else None
+    try:
+        frame = hedgecheck_dask.scan(list(paths), rules=rule_paths)
+        frame.to_parquet(folder, write_index=False)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    click.echo(f"hedgecheck: wrote the claims to {folder}", err=True)
 
 
 @main.command(name="explain")
