@@ -208,7 +208,19 @@ def write(rows: list[dict[str, Any]], seconds: float, output: Path) -> None:
         f"{seconds:.0f} s.",
         "",
     ]
-    output.write_text("\n".join(lines), encoding="utf-8")
+    output.write_text("\n".join(lines) + _kept_sections(output), encoding="utf-8")
+
+
+def _kept_sections(output: Path) -> str:
+    """The speed section (written by benchmarks/speed.py between its markers), kept as is."""
+    try:
+        old = output.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start, end = old.find("<!-- speed:start -->"), old.find("<!-- speed:end -->")
+    if start < 0 or end < start:
+        return ""
+    return "\n" + old[start : end + len("<!-- speed:end -->")] + "\n"
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ rule-pack or input error (the rest of the files are still checked and reported f
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -14,7 +15,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from hedgecheck.errors import HedgecheckError, InputError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
-from hedgecheck.formats import FORMATS, render
+from hedgecheck.formats import FORMATS
 from hedgecheck.model import Label, Report, Severity
 from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
 from hedgecheck.ruletest import (
@@ -133,6 +134,21 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     default=None,
     help="Skip files larger than this many megabytes (default 100), with a message.",
 )
+@click.option(
+    "--output-parquet",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write one row per claim as a Parquet dataset in DIR instead of a report "
+    "(needs hedgecheck[dask]).",
+)
+@click.option(
+    "--dask",
+    "dask_scheduler",
+    metavar="SCHEDULER",
+    default=None,
+    help="With --output-parquet: run on this Dask scheduler (tcp://host:8786), or 'local' "
+    "for a local cluster.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the config and each file on stderr.")
 @_rules_option
@@ -143,6 +159,12 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     is; 2 usage, configuration or input error (the other files are still checked).
     """
     config = _config(paths, options)
+    if options["dask_scheduler"] and not options["output_parquet"]:
+        _fail(click.UsageError("--dask needs --output-parquet DIR"))
+    if options["output_parquet"]:
+        extra = (*map(str, config.rule_paths), *rule_paths)
+        _scan_to_parquet(paths, extra, options["output_parquet"], options["dask_scheduler"])
+        sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
     rules = _load((*map(str, config.rule_paths), *rule_paths))
     files, problems = discover(paths, config)
@@ -151,10 +173,20 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     quiet, verbose = options["quiet"], options["verbose"] and not options["quiet"]
     if verbose:
         click.echo(f"hedgecheck: config: {config.path or 'none (defaults)'}", err=True)
-    reports: list[Report] = []
     failed = bool(problems)
     outcomes = scan_files(files, rules, job, jobs=options["jobs"])
-    with _progress(len(files), enabled=not quiet and not verbose) as progress:
+    use_color = _use_color(options["color"], options["output"])
+    chosen = FORMATS[options["output_format"]]
+    # A streaming format writes each report as it arrives; the others need them all.
+    stream = chosen.stream(color=use_color, rules=rules) if chosen.stream else None
+    reports: list[Report] = []
+    tally = GateTally()
+    with (
+        _output(options["output"], color=use_color) as write,
+        _progress(len(files), enabled=not quiet and not verbose) as progress,
+    ):
+        if stream:
+            write(stream.begin())
         for outcome in outcomes:
             progress.update(1)
             if isinstance(outcome, InputError):
@@ -170,11 +202,37 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 click.echo(
                     f"hedgecheck: checked {outcome.path}: {len(outcome.claims)} claim(s)", err=True
                 )
-            reports.append(outcome)
-    use_color = _use_color(options["color"], options["output"])
-    rendered = render(options["output_format"], reports, color=use_color, rules=rules)
-    _write(rendered, options["output"], color=use_color)
-    sys.exit(EXIT_ERROR if failed else gate(reports, config))
+            tally.add(outcome)
+            if stream:
+                write(stream.add(outcome))
+            else:
+                reports.append(outcome)
+        write(stream.end() if stream else chosen.render(reports, color=use_color, rules=rules))
+    sys.exit(EXIT_ERROR if failed else tally.exit_code(config))
+
+
+def _scan_to_parquet(
+    paths: tuple[str, ...], rule_paths: tuple[str, ...], folder: str, scheduler: str | None
+) -> None:
+    """The claim table of ``hedgecheck.dask.scan`` written as Parquet, on a Dask cluster."""
+    try:
+        from distributed import Client, LocalCluster
+
+        import hedgecheck.dask as hedgecheck_dask
+    except ImportError as exc:
+        _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
+    _load(rule_paths)  # a bad pack is reported before any cluster starts
+    cluster = LocalCluster(processes=True) if scheduler == "local" else None
+    client = Client(cluster if cluster is not None else scheduler) if scheduler else None
+    try:
+        frame = hedgecheck_dask.scan(list(paths), rules=rule_paths)
+        frame.to_parquet(folder, write_index=False)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    click.echo(f"hedgecheck: wrote the claims to {folder}", err=True)
 
 
 @main.command(name="explain")
@@ -415,17 +473,48 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
     )
 
 
+class GateTally:
+    """What the gate needs from the reports seen so far: the highest finding severity and
+    the lowest article label. A scan adds each report as it goes and keeps none of them."""
+
+    def __init__(self) -> None:
+        self.worst_severity: int | None = None
+        self.lowest_label: int | None = None
+
+    def add(self, report: Report) -> None:
+        for finding in report.findings:
+            rank = finding.severity.rank
+            if self.worst_severity is None or rank > self.worst_severity:
+                self.worst_severity = rank
+        if report.label is not None and (
+            self.lowest_label is None or report.label.rank < self.lowest_label
+        ):
+            self.lowest_label = report.label.rank
+
+    def exit_code(self, config: Config) -> int:
+        """1 when a finding or an article label crosses the configured threshold, else 0."""
+        worst, lowest = self.worst_severity, self.lowest_label
+        if (
+            config.fail_on != "never"
+            and worst is not None
+            and worst >= Severity(config.fail_on).rank
+        ):
+            return EXIT_GATE
+        if (
+            config.fail_on_label is not None
+            and lowest is not None
+            and lowest <= Label(config.fail_on_label).rank
+        ):
+            return EXIT_GATE
+        return EXIT_OK
+
+
 def gate(reports: list[Report], config: Config) -> int:
     """1 when a finding or an article label crosses the configured threshold, else 0."""
-    if config.fail_on != "never":
-        threshold = Severity(config.fail_on).rank
-        if any(f.severity.rank >= threshold for r in reports for f in r.findings):
-            return EXIT_GATE
-    if config.fail_on_label is not None:
-        limit = Label(config.fail_on_label).rank
-        if any(r.label is not None and r.label.rank <= limit for r in reports):
-            return EXIT_GATE
-    return EXIT_OK
+    tally = GateTally()
+    for report in reports:
+        tally.add(report)
+    return tally.exit_code(config)
 
 
 def _umask() -> int:
@@ -448,16 +537,18 @@ def _use_color(flag: bool | None, output: str | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _write(rendered: str, output: str | None, *, color: bool = False) -> None:
-    """Standard output, or a file replaced atomically so no half-written report is left."""
+@contextlib.contextmanager
+def _output(output: str | None, *, color: bool = False) -> Iterator[Callable[[str], object]]:
+    """A writer to standard output, or to a file replaced atomically when the block ends
+    without an exception, so no half-written report is left."""
     if not output:
-        click.echo(rendered, nl=False, color=color)
+        yield lambda chunk: click.echo(chunk, nl=False, color=color) if chunk else None
         return
     target = Path(output)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(rendered)
+            yield handle.write
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:

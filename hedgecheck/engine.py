@@ -98,11 +98,11 @@ def analyse(
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
         units.insert(0, (title, heading, rules.matcher.find(title), rules.overlay.find(title)))
-    quotes = {id(text): [m.span() for m in _QUOTE_PAIRS.finditer(text)]}
+    quotes = {id(text): _Quotes(text)}
     analysed = []
     lede_seen = False
     for source, sentence, matches, overlay in units:
-        quoted = quotes.get(id(source), [])
+        quoted = quotes.get(id(source), _NO_QUOTES)
         scoped = _scope(source, sentence, matches, quoted)
         item = _classify(sentence, scoped, lede=not lede_seen and sentence.role == "body")
         item = replace(item, notes=_scope(source, sentence, overlay, quoted))
@@ -144,15 +144,33 @@ def _assign(matches: list[CueMatch], sentences: list[Sentence]) -> list[list[Cue
     return grouped
 
 
+class _Quotes:
+    """The quoted passages of a text (disjoint, in order), to ask which holds a span."""
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in _QUOTE_PAIRS.finditer(text)]
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+
+    def hold(self, start: int, end: int) -> bool:
+        """Whether one quoted passage contains ``start``..``end``: only the last passage
+        opening at or before ``start`` can."""
+        index = bisect_right(self._starts, start) - 1
+        return index >= 0 and end <= self._ends[index]
+
+
+_NO_QUOTES = _Quotes("")
+
+
 def _scope(
-    text: str, sentence: Sentence, matches: list[CueMatch], quotes: list[tuple[int, int]]
+    text: str, sentence: Sentence, matches: list[CueMatch], quotes: _Quotes
 ) -> tuple[ScopedCue, ...]:
     spans = tokens(text, sentence.start, sentence.end)
     cuts = [m.start for m in matches if m.rule.category == "terminator"]
     scoped = []
     for match in matches:
         start, end = _scope_span(match, spans, cuts, sentence)
-        quoted = any(q0 <= match.start and match.end <= q1 for q0, q1 in quotes)
+        quoted = quotes.hold(match.start, match.end)
         scoped.append(ScopedCue(match, start, end, quoted=quoted))
     return tuple(scoped)
 

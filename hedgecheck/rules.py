@@ -8,8 +8,14 @@ rule and key.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import string
+import sys
+import tempfile
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -429,31 +435,80 @@ class Matcher:
         # the same text the one defined first wins; "" keys a character the branch does not
         # constrain.
         self._branches: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._bodies: dict[int, str] = {}
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
                 self._by_group[group] = rule
                 body = _body(pattern, rule.case_sensitive)
                 branch = (len(self._by_group), f"(?P<{group}>{body})(?!\\w)")
+                self._bodies[branch[0]] = body
                 for key in _openings(body):
                     self._branches.setdefault(key, []).append(branch)
         self._compiled: dict[tuple[str, str], regex.Pattern[str] | None] = {}
+        # The text's first three characters at a cue start -> the alternation of only the
+        # branches that can open with them (None: no branch can), built on first sight.
+        self._by_prefix: dict[str, regex.Pattern[str] | None] = {}
+        self._by_branches: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        self._openers: dict[int, regex.Pattern[str] | None] = {}
         self._disabled: set[int] = set()
         self.problems: list[str] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The opening tables without compiled patterns (those are rebuilt on first use)."""
+        state = dict(self.__dict__)
+        for name in ("_compiled", "_by_prefix", "_by_branches", "_openers"):
+            state[name] = {}
+        return state
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
         ``include_pseudo`` (for rule tests and explanations)."""
         raw = []
-        compiled, rules = self._compiled, self._by_group
+        by_prefix, rules = self._by_prefix, self._by_group
         for start in _CUE_STARTS.finditer(text):
             position = start.start()
-            key = (text[position].lower(), _second(text, position + 1))
-            pattern = compiled[key] if key in compiled else self._compile(key)
-            found = self._match(pattern, key, text, position) if pattern is not None else None
+            prefix = text[position : position + 3]
+            pattern = by_prefix[prefix] if prefix in by_prefix else self._for_prefix(prefix)
+            if pattern is None:
+                continue
+            found = self._match(pattern, _key(prefix), text, position)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
         return _resolve_overlaps(raw, include_pseudo)
+
+    def _for_prefix(self, prefix: str) -> regex.Pattern[str] | None:
+        """The alternation of the branches a match opening with ``prefix`` can come from:
+        the (first, second) table's candidates, less those whose pattern cannot begin with
+        these characters. Only ever drops branches that cannot match here, in rule order,
+        so the leftmost-longest result is unchanged."""
+        if len(self._by_prefix) >= _PREFIX_CACHE_SIZE:
+            self._by_prefix.clear()
+        kept = [(i, b) for i, b in self._candidates(_key(prefix)) if self._may_open(i, prefix)]
+        if not kept:
+            self._by_prefix[prefix] = None
+            return None
+        indices = tuple(i for i, _ in kept)
+        pattern = self._by_branches.get(indices)
+        if pattern is None:
+            pattern = _alternation([b for _, b in kept])
+            self._by_branches[indices] = pattern
+        self._by_prefix[prefix] = pattern
+        return pattern
+
+    def _may_open(self, index: int, prefix: str) -> bool:
+        """Whether branch ``index`` can match text that starts with ``prefix``: a prefix of
+        a longer match, or a whole match of one or two characters."""
+        if index not in self._openers:
+            body = _without_leading_lookbehind(self._bodies[index])
+            # A lookbehind inside may look at text before the cue: it cannot be told alone.
+            self._openers[index] = None if "(?<" in body else regex.compile(body)
+        opener = self._openers[index]
+        if opener is None:
+            return True
+        if opener.fullmatch(prefix, partial=True):
+            return True
+        return any(opener.fullmatch(prefix[:k]) for k in range(1, len(prefix)))
 
     def _match(
         self, pattern: regex.Pattern[str], key: tuple[str, str], text: str, position: int
@@ -480,6 +535,8 @@ class Matcher:
                     "of this run"
                 )
         self._compiled.clear()
+        self._by_prefix.clear()
+        self._by_branches.clear()
 
     def _candidates(self, key: tuple[str, str]) -> list[tuple[int, str]]:
         first = key[0]
@@ -506,6 +563,16 @@ MATCH_TIMEOUT = 1.0
 
 # Where a cue may begin: a word start, or a punctuation mark such as ";".
 _CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
+
+
+# Distinct three-character openings remembered per matcher before the table starts afresh,
+# so that memory stays bounded on any input.
+_PREFIX_CACHE_SIZE = 200_000
+
+
+def _key(prefix: str) -> tuple[str, str]:
+    """The (first, second) opening-table key of a cue that starts with ``prefix``."""
+    return prefix[0].lower(), _second(prefix, 1)
 
 
 def _alternation(branches: list[str]) -> regex.Pattern[str]:
@@ -606,17 +673,39 @@ def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[Cue
     overlaps (all of them, or those its ``swallows`` names) that are no longer than itself."""
     cues = _longest_first([m for m in matches if m.rule.category != "pseudo"])
     pseudo = _longest_first([m for m in matches if m.rule.category == "pseudo"])
-    result = [m for m in cues if not any(_swallows(p, m) for p in pseudo)]
+    # The kept pseudo-cues are disjoint, so sorted by start their ends are sorted too: the
+    # ones a cue overlaps are a run ending just before the first that starts at its end.
+    by_start = sorted(pseudo, key=lambda m: m.start)
+    starts = [p.start for p in by_start]
+
+    def swallowed(match: CueMatch) -> bool:
+        index = bisect_left(starts, match.end) - 1
+        while index >= 0 and by_start[index].end > match.start:
+            if _swallows(by_start[index], match):
+                return True
+            index -= 1
+        return False
+
+    result = [m for m in cues if not swallowed(m)]
     if include_pseudo:
         result.extend(pseudo)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 
 def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
+    """Longest first (then leftmost), each kept unless it overlaps one already kept; in
+    ``n log n``: the kept spans are disjoint, so only the last one starting before a
+    match's end can overlap it."""
     kept: list[CueMatch] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
-        if not any(match.start < k.end and k.start < match.end for k in kept):
-            kept.append(match)
+        index = bisect_left(starts, match.end)
+        if index and ends[index - 1] > match.start:
+            continue
+        kept.append(match)
+        starts.insert(index, match.start)
+        ends.insert(index, match.end)
     return kept
 
 
@@ -688,6 +777,16 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
             files.append(target)
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
+    cache = _cache_file(files)
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
+    ruleset = _load_files(files)
+    _write_cache(cache, ruleset)
+    return ruleset
+
+
+def _load_files(files: list[Path]) -> RuleSet:
     rules: list[Rule] = []
     checks: list[Check] = []
     scoring = Scoring()
@@ -703,6 +802,79 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
         checks.extend(pack_checks)
     _check_ids(rules, checks)
     return RuleSet(rules=tuple(rules), scoring=scoring, packs=tuple(packs), checks=tuple(checks))
+
+
+# -- the rule cache ---------------------------------------------------------------------
+#
+# Validating the packs and working out which characters each of ~800 patterns can open with
+# takes most of a short run's time. The result (rules and opening tables, no compiled
+# patterns) is pickled in the user's cache folder, keyed by a hash of every pack file's path
+# and bytes, this module's source, and the Python and regex versions; any change to those
+# makes a new key. HEDGECHECK_CACHE_DIR moves the folder, HEDGECHECK_NO_CACHE=1 turns the
+# cache off. Nothing is ever written beside the packs or the scanned files, and a cache that
+# cannot be read or written is ignored.
+
+
+def _cache_folder() -> Path | None:
+    if os.environ.get("HEDGECHECK_NO_CACHE"):
+        return None
+    chosen = os.environ.get("HEDGECHECK_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
+    )
+    if base:
+        return Path(base) / "hedgecheck"
+    try:
+        return Path.home() / ".cache" / "hedgecheck"
+    except RuntimeError:  # no home folder
+        return None
+
+
+def _cache_file(files: list[Path]) -> Path | None:
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    try:
+        digest.update(Path(__file__).read_bytes())
+        for path in files:
+            data = path.read_bytes()
+            digest.update(f"\0{path}\0{len(data)}\0".encode())
+            digest.update(data)
+    except OSError:
+        return None  # the loader itself will say what is wrong
+    digest.update(f"{sys.version}\0{regex.__version__}".encode())
+    return folder / f"rules-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(cache: Path | None) -> RuleSet | None:
+    if cache is None:
+        return None
+    try:
+        with open(cache, "rb") as handle:
+            ruleset = pickle.load(handle)
+    except Exception:  # missing, unreadable, truncated or from another layout: rebuild
+        return None
+    return ruleset if isinstance(ruleset, RuleSet) else None
+
+
+def _write_cache(cache: Path | None, ruleset: RuleSet) -> None:
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".rules-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cache)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass  # an unwritable cache only costs the next run its load time
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

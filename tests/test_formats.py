@@ -831,3 +831,19 @@ def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Rep
     for claim in ketamine[0].claims:
         assert claim.text in text
     assert 'class="report-card"' in dom and "Report card: " in text and "Evidence tag" in text
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_json_and_jsonl_are_the_batch_output_byte_for_byte(count: int) -> None:
+    reports = [
+        hedgecheck.check(f"Study {i} suggests the drug may help.", path=f"{i}.txt")
+        for i in range(count)
+    ]
+    document = {"schema_version": 1, "files": [r.to_dict() for r in reports]}
+    assert render("json", reports) == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    for name in ("json", "jsonl"):
+        stream = FORMATS[name].stream
+        assert stream is not None
+        writer = stream()
+        pieces = [writer.begin(), *(writer.add(r) for r in reports), writer.end()]
+        assert "".join(pieces) == render(name, reports)

@@ -147,3 +147,26 @@ def test_a_pseudo_cue_swallows_only_what_it_names(tmp_path: Path) -> None:
         "HSE003",
         "HSE002",
     ]
+
+
+def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hedgecheck import check
+
+    text = "A small study suggests the drug may cure cancer, researchers said."
+    monkeypatch.setenv("HEDGECHECK_NO_CACHE", "1")
+    fresh = load_rules()
+    monkeypatch.delenv("HEDGECHECK_NO_CACHE")
+    monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_rules()
+    (cached,) = (tmp_path / "cache").glob("rules-*.pickle")
+    second = load_rules()
+    assert fresh == first == second
+    assert check(text, rules=second) == check(text, rules=fresh)
+    cached.write_bytes(b"not a pickle")
+    assert load_rules() == fresh  # a damaged cache is rebuilt
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(blocked / "cache"))
+    assert load_rules() == fresh  # an unwritable cache folder is ignored

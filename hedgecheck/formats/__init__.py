@@ -4,12 +4,18 @@ Every format is a function ``render(reports, *, color=False, rules=None) -> str`
 is the :class:`~hedgecheck.rules.RuleSet` the reports were made with; formats that document
 rules (SARIF's rule metadata, the HTML page's cue help) read it, and fall back to the default
 packs when it is None. ``color`` matters only to the text format.
+
+A format that can be written one report at a time also registers a ``stream`` factory,
+called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
+and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
+it so that a scan of a large corpus never holds every report (JSON and JSON lines do).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from hedgecheck.formats import (
     github_format,
@@ -24,19 +30,40 @@ from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
 
+class Stream(Protocol):
+    """A format written one report at a time."""
+
+    def begin(self) -> str: ...
+
+    def add(self, report: Report) -> str: ...
+
+    def end(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
     description: str
     render: Callable[..., str]
+    stream: Callable[..., Stream] | None = None
 
 
 FORMATS: dict[str, Format] = {
     format.name: format
     for format in (
         Format("text", "for people: path:line:col, label, cues and findings", text_format.render),
-        Format("json", "one JSON document (schema_version 1)", json_format.render),
-        Format("jsonl", "one compact JSON report per line, for corpora", jsonl_format.render),
+        Format(
+            "json",
+            "one JSON document (schema_version 1)",
+            json_format.render,
+            stream=json_format.Stream,
+        ),
+        Format(
+            "jsonl",
+            "one compact JSON report per line, for corpora",
+            jsonl_format.render,
+            stream=jsonl_format.Stream,
+        ),
         Format("sarif", "SARIF 2.1.0, for code-scanning tools", sarif_format.render),
         Format("github", "GitHub Actions workflow commands (annotations)", github_format.render),
         Format("markdown", "a summary for a pull-request comment", markdown_format.render),

@@ -1,6 +1,8 @@
 """JSON output: ``{"schema_version": 1, "files": [report, ...]}``.
 
 The shape is specified by ``schema/hedgecheck-report.schema.json`` (JSON Schema 2020-12).
+:class:`Stream` writes the same bytes as ``json.dumps(document, indent=2)`` one report at a
+time, so the CLI need not hold every report of a large scan.
 """
 
 from __future__ import annotations
@@ -12,8 +14,29 @@ from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
 SCHEMA_VERSION = 1
+_INDENT = "    "  # a report sits two levels deep: the document, then "files"
+
+
+class Stream:
+    """The output piece by piece: ``begin()``, ``add(report)`` per report, ``end()``."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        self._count = 0
+
+    def begin(self) -> str:
+        return '{\n  "schema_version": ' + str(SCHEMA_VERSION) + ',\n  "files": ['
+
+    def add(self, report: Report) -> str:
+        # JSON strings hold no raw newline, so every line of the dump can be indented.
+        dumped = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        indented = "\n".join(_INDENT + line for line in dumped.split("\n"))
+        self._count += 1
+        return ("\n" if self._count == 1 else ",\n") + indented
+
+    def end(self) -> str:
+        return ("\n  ]" if self._count else "]") + "\n}\n"
 
 
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    document = {"schema_version": SCHEMA_VERSION, "files": [r.to_dict() for r in reports]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    stream = Stream(color=color, rules=rules)
+    return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()

@@ -1,7 +1,9 @@
 """JSON lines, for corpora: one compact report per line, each carrying ``schema_version``.
 
 Every line validates against ``#/$defs/record`` of ``schema/hedgecheck-report.schema.json``;
-a consumer can stream a large run and read each file's report on its own.
+a consumer can stream a large run and read each file's report on its own. The CLI writes
+each line as soon as its file is checked (see :class:`Stream`), so a scan of any number of
+files holds one report at a time.
 """
 
 from __future__ import annotations
@@ -14,13 +16,23 @@ from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
 
+class Stream:
+    """The output piece by piece: ``begin()``, ``add(report)`` per report, ``end()``."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        pass
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        record = {**report.to_dict(), "schema_version": SCHEMA_VERSION}
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    def end(self) -> str:
+        return ""
+
+
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    return "".join(
-        json.dumps(
-            {**report.to_dict(), "schema_version": SCHEMA_VERSION},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        + "\n"
-        for report in reports
-    )
+    stream = Stream(color=color, rules=rules)
+    return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
