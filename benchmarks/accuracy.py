@@ -20,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from sections import kept_sections
+
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.rules import RuleSet, default_rules
 
@@ -208,19 +210,7 @@ def write(rows: list[dict[str, Any]], seconds: float, output: Path) -> None:
         f"{seconds:.0f} s.",
         "",
     ]
-    output.write_text("\n".join(lines) + _kept_sections(output), encoding="utf-8")
-
-
-def _kept_sections(output: Path) -> str:
-    """The speed section (written by benchmarks/speed.py between its markers), kept as is."""
-    try:
-        old = output.read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    start, end = old.find("<!-- speed:start -->"), old.find("<!-- speed:end -->")
-    if start < 0 or end < start:
-        return ""
-    return "\n" + old[start : end + len("<!-- speed:end -->")] + "\n"
+    output.write_text("\n".join(lines) + kept_sections(output), encoding="utf-8")
 
 
 def main() -> None:

@@ -26,6 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from sections import markers, write_section
+
 from hedgecheck import check
 from hedgecheck.rules import default_rules
 from hedgecheck.text import LineIndex, segment
@@ -163,6 +165,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--show", action="store_true", help="print the offending lines")
+    parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
+    parser.add_argument(
+        "--output", type=Path, default=Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+    )
     args = parser.parse_args()
     labels = load_labels(args.labels)
     stories = load_stories(args.data / DATA_FILE, set(labels))
@@ -185,6 +191,29 @@ def main() -> None:
         print(f"  no claim on a cued prose line: {reason}: {count}")
     print(f"clutter lines read as body prose {tally.clutter_as_body} of {tally.clutter_lines}")
     print(f"headlines from clutter, title withheld {tally.clutter_headlines} of {len(labels)}")
+    if args.write:
+        start, end = markers("clutter")
+        section = [
+            start,
+            "## Clutter taken as claims (scraped stories)",
+            "",
+            "Written by `python benchmarks/clutter.py --write`: every non-blank line of "
+            f"{len(labels)} FakeHealth stories (every 19th of `article-fakehealth-story.jsonl`) "
+            "labelled by hand as prose or clutter (`benchmarks/clutter-labels.tsv`).",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| claims starting on a clutter line (goal < 2%) | {tally.clutter_claims} of "
+            f"{tally.claims} ({rate:.2%}) |",
+            f"| cued prose lines dropped as furniture | {dropped} of {tally.worthy_lines} "
+            f"({lost:.2%}) |",
+            f"| clutter lines read as body prose | {tally.clutter_as_body} of "
+            f"{tally.clutter_lines} |",
+            f"| headlines taken from clutter (title withheld) | {tally.clutter_headlines} of "
+            f"{len(labels)} |",
+            end,
+        ]
+        write_section("\n".join(section) + "\n", args.output, "clutter")
     if args.show:
         print("\nclaims and headlines on clutter lines:")
         print("\n".join(offending) or "  none")

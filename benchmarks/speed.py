@@ -43,10 +43,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sections import markers, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
 DATA_FILE = "article-fakehealth-story.jsonl"
-START, END = "<!-- speed:start -->", "<!-- speed:end -->"
+START, END = markers("speed")
 
 # About 80 common hedge words (space-separated; the baseline splits them).
 HEDGE_WORDS = (
@@ -341,16 +343,6 @@ def section(
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, output: Path) -> None:
-    old = output.read_text(encoding="utf-8") if output.exists() else ""
-    start, end = old.find(START), old.find(END)
-    if start >= 0 and end > start:
-        new = old[:start] + text.rstrip("\n") + old[end + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    output.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -424,7 +416,7 @@ def main() -> None:
         profiled = None if args.no_profile else profile(corpus)
     text = section(rows, args, (load_start, loadavg()), profiled)
     if args.write:
-        write_section(text, args.output)
+        write_section(text, args.output, "speed")
         print(f"wrote the speed section of {args.output}")
     else:
         print(text)
