@@ -197,7 +197,7 @@ def _strength(item: SentenceCues) -> Strength:
     ("associated with reduced risk"); a comparison of groups or rates (kind "comparison":
     "compared with placebo", "odds of", "at high risk") only reports the size of a difference,
     so a causal verb beside it ("reduced pain compared with placebo") sets the strength. A
-    conditional hedge ("may", "could") reaching the causal verbs, or standing on a predicate
+    conditional hedge ("may", "could") reaching a causal verb, or standing on a predicate
     no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
     code 4); a predicate of use or need (value "none": "may be used to", "may require")
     names no relation for it to hedge."""
@@ -215,7 +215,11 @@ def _strength(item: SentenceCues) -> Strength:
     correlational = [c for c in relations if c.rule.value == "correlational"]
     if any(c.rule.kind != "comparison" for c in correlational) or not causal:
         return Strength.CORRELATIONAL
-    if all(any(h.reaches(c.match.start, c.match.end) for h in conditional) for c in causal):
+    # The claim's own (first) causal verb decides: "may reduce inflammation and improve
+    # sleep" is conditional throughout, while "reduced pain, but it may cause nausea" states
+    # its finding directly and hedges only an aside.
+    focus = causal[0].match
+    if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
 
