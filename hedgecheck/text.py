@@ -332,8 +332,10 @@ def _opening_heading(text: str, lines: list[Line]) -> Line | None:
     words = _WORD.findall(body)
     if after.paragraph == opening.paragraph or not 2 <= len(words) <= 20:
         return None
-    if opening.kind == "heading" and not body.isupper() and not body.endswith(":"):
-        return opening
+    # Two-word labels at the top of scraped pages ("En Español", "HealthDay Reporter") are
+    # furniture; a headline says something about something, in three words or more.
+    if opening.kind == "heading" and len(words) >= 3 and not body.isupper():
+        return opening if not body.endswith(":") else None
     return opening if opening.kind == "prose" and body.endswith("?") else None
 
 

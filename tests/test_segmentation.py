@@ -166,3 +166,14 @@ def test_page_boilerplate_sentences_give_no_claims() -> None:
 def test_advertising_as_a_subject_of_prose_is_not_clutter() -> None:
     text = "The clinic ran an advertisement saying that the drug is linked to better sleep."
     assert [c.line for c in hedgecheck.check(text, title="Ads").claims if c.line] == [1]
+
+
+def test_a_short_opening_line_heads_the_text_but_a_two_word_label_does_not() -> None:
+    headed = segment("Drug eases pain\n\nThe drug eased pain in a trial of 40 adults.\n")
+    assert [s.role for s in headed] == ["headline", "body"]
+    question = segment("Can coffee cure cancer?\n\nA study of 5,000 adults found less cancer.\n")
+    assert question[0].role == "headline"
+    label = segment("En Español\n\nThe drug eased pain in a trial of 40 adults.\n")
+    assert label[0].role != "headline"
+    single = segment("Drug eases pain\n")
+    assert single[0].role != "headline"  # nothing follows it: a line, not a headline
