@@ -441,7 +441,7 @@ class Matcher:
                 group = f"g{len(self._by_group)}"
                 self._by_group[group] = rule
                 body = _body(pattern, rule.case_sensitive)
-                branch = (len(self._by_group), f"(?P<{group}>{body})(?!\\w)")
+                branch = (len(self._by_group), f"(?P<{group}>{_guarded(body)})(?!\\w)")
                 self._bodies[branch[0]] = body
                 for key in _openings(body):
                     self._branches.setdefault(key, []).append(branch)
@@ -466,13 +466,14 @@ class Matcher:
         ``include_pseudo`` (for rule tests and explanations)."""
         raw = []
         by_prefix, rules = self._by_prefix, self._by_group
+        window = _Window(text)
         for start in _CUE_STARTS.finditer(text):
             position = start.start()
             prefix = text[position : position + 3]
             pattern = by_prefix[prefix] if prefix in by_prefix else self._for_prefix(prefix)
             if pattern is None:
                 continue
-            found = self._match(pattern, _key(prefix), text, position)
+            found = self._match(pattern, _key(prefix), text, position, window.end(position))
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
         return _resolve_overlaps(raw, include_pseudo)
@@ -511,21 +512,29 @@ class Matcher:
         return any(opener.fullmatch(prefix[:k]) for k in range(1, len(prefix)))
 
     def _match(
-        self, pattern: regex.Pattern[str], key: tuple[str, str], text: str, position: int
+        self,
+        pattern: regex.Pattern[str],
+        key: tuple[str, str],
+        text: str,
+        position: int,
+        end: int,
     ) -> regex.Match[str] | None:
-        """A match at ``position``; a pattern that runs past the timeout (an untrusted pack's
-        catastrophic backtracking) is disabled, named in ``problems``, and the scan goes on."""
+        """A match at ``position`` ending by ``end``; a pattern that runs past the timeout (an
+        untrusted pack's catastrophic backtracking) is disabled, named in ``problems``, and
+        the scan goes on."""
         try:
-            return pattern.match(text, position, timeout=MATCH_TIMEOUT)
+            return pattern.match(text, position, end, timeout=MATCH_TIMEOUT)
         except TimeoutError:
-            self._disable_slow_branches(key, text, position)
+            self._disable_slow_branches(key, text, position, end)
             retry = self._compile(key)
-            return retry.match(text, position, timeout=MATCH_TIMEOUT) if retry else None
+            return retry.match(text, position, end, timeout=MATCH_TIMEOUT) if retry else None
 
-    def _disable_slow_branches(self, key: tuple[str, str], text: str, position: int) -> None:
+    def _disable_slow_branches(
+        self, key: tuple[str, str], text: str, position: int, end: int
+    ) -> None:
         for index, branch in self._candidates(key):
             try:
-                _alternation([branch]).match(text, position, timeout=MATCH_TIMEOUT)
+                _alternation([branch]).match(text, position, end, timeout=MATCH_TIMEOUT)
             except TimeoutError:
                 rule = self._by_group[f"g{index - 1}"]
                 self._disabled.add(index)
@@ -560,6 +569,45 @@ class Matcher:
 # Seconds one match attempt may take before its pattern is judged pathological; a real cue
 # pattern takes microseconds.
 MATCH_TIMEOUT = 1.0
+
+# How far past its start a cue (with what its lookaheads read) may reach. A cue is a phrase
+# or, for a pseudo-cue, the rest of a clause; without a bound, patterns that read to the end
+# of a clause ("[^.;!?]*") or along a run of word characters and dots (an e-mail address)
+# cost the length of the run at every cue start in it: quadratic in a long unpunctuated line.
+CUE_REACH = 1000
+_SPACE = regex.compile(r"\s")
+
+
+class _Window:
+    """Where a match starting at a position must end: the first whitespace at least
+    ``CUE_REACH`` characters on (so that no word is cut and ``(?!\\w)`` still means the end of
+    a word), or ``2 * CUE_REACH`` on inside a longer unbroken run. Starts come in order, so
+    each search resumes where the last one stopped: linear in the text overall."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._space = -1  # the last whitespace found
+        self._clear_to = 0  # no whitespace in [_clear_from, _clear_to)
+        self._clear_from = 0
+
+    def end(self, position: int) -> int:
+        text = self._text
+        reach = position + CUE_REACH
+        if reach >= len(text):
+            return len(text)
+        hard = min(len(text), reach + CUE_REACH)
+        if self._space >= reach:
+            return min(self._space, hard)
+        begin = reach
+        if self._clear_from <= reach < self._clear_to:
+            begin = self._clear_to
+        found = _SPACE.search(text, begin, hard) if begin < hard else None
+        if found is None:
+            self._clear_from, self._clear_to = reach, hard
+            return hard
+        self._space = found.start()
+        return self._space
+
 
 # Where a cue may begin: a word start, or a punctuation mark such as ";".
 _CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
@@ -658,6 +706,15 @@ def _without_leading_lookbehind(body: str) -> str:
         else:
             return body
     return prefix + rest
+
+
+def _guarded(body: str) -> str:
+    """``(?<!X)Y`` as ``(?=Y)(?<!X)Y``: the same matches, but the lookbehind is tried only
+    where the cue itself is. In an alternation the engine tests a leading lookbehind at every
+    position it tries; one that reads back to the last full stop (``[^.;]*``) then costs the
+    length of the clause at every word, quadratic in a long unpunctuated line."""
+    rest = _without_leading_lookbehind(body)
+    return body if rest == body else f"(?={rest}){body}"
 
 
 def _body(pattern: str, case_sensitive: bool) -> str:

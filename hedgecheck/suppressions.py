@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import regex
 
 from hedgecheck.model import Finding, Severity
+from hedgecheck.text import LINE_BREAK, line_starts
 
 _DIRECTIVE = regex.compile(
     r"hedgecheck:\s*(?P<verb>ignore|disable|enable)\b(?:\[(?P<codes>[^\]\n]*)\])?",
@@ -51,10 +52,8 @@ class Directive:
 
 def find_directives(source: str) -> list[Directive]:
     """Every directive in ``source`` with the lines it covers."""
-    rows = source.split("\n")
-    starts = [0]
-    for row in rows[:-1]:
-        starts.append(starts[-1] + len(row) + 1)
+    rows = LINE_BREAK.split(source)
+    starts = line_starts(source)
     directives: list[Directive] = []
     open_blocks: list[Directive] = []
     for number, row in enumerate(rows, start=1):

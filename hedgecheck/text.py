@@ -172,12 +172,21 @@ class Line:
     kind: str
 
 
+# A line ends at "\r\n", "\n" or a lone "\r" (old Mac files), as editors, Python's universal
+# newlines and markdown-it count lines. Form feeds, U+2028 and U+0085 do not end a line.
+LINE_BREAK = regex.compile(r"\r\n?|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (see ``LINE_BREAK``)."""
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
 class LineIndex:
-    """Offset to 1-based line and column."""
+    """Offset to 1-based line and column; columns count characters (code points)."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        self._starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        self._starts = line_starts(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._starts, offset) - 1

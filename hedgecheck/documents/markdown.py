@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from hedgecheck.documents import Document, DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
+from hedgecheck.text import LINE_BREAK, line_starts
 
 _FRONT_MATTER = regex.compile(
     r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(?:\r?\n|\Z)", regex.S | regex.M
@@ -82,8 +83,8 @@ class _Reader:
     def __init__(self, source: str, parse_source: str) -> None:
         self.source = source
         self.parse_source = parse_source
-        self.line_starts = [0]
-        self.line_starts.extend(i + 1 for i, ch in enumerate(parse_source) if ch == "\n")
+        # markdown-it's line numbers count "\r\n", "\r" and "\n" as line ends.
+        self.line_starts = line_starts(parse_source)
 
     def read(self, tokens: list[Token], *, has_title: bool) -> list[DraftBlock]:
         drafts: list[DraftBlock] = []
@@ -125,10 +126,10 @@ class _Reader:
                 if not skipping_autolink:
                     cursor = self._text(child.content, cursor, limit, prose.pieces)
             elif kind_of in ("softbreak", "hardbreak"):
-                newline = self.parse_source.find("\n", cursor, limit)
-                if newline >= 0:
-                    prose.pieces.append(Piece("\n", newline, newline + 1, False))
-                    cursor = newline + 1
+                newline = LINE_BREAK.search(self.parse_source, cursor, limit)
+                if newline:
+                    prose.pieces.append(Piece("\n", newline.start(), newline.end(), False))
+                    cursor = newline.end()
             elif kind_of == "code_inline":
                 cursor = self._skip_code(child, cursor, limit)
                 prose.pieces.append(Piece(" ", cursor, cursor, False))

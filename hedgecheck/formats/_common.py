@@ -4,9 +4,10 @@ Formatters get the reports and the rule set, never the source text, so two thing
 reconstructed here:
 
 * **The end of a finding.** A finding has ``start``/``end`` offsets and the line and column of
-  ``start``. Its end line is ``line`` plus the newlines in ``finding.text``; its end column
+  ``start``. Its end line is ``line`` plus the line breaks in ``finding.text`` (CR LF, LF or a lone
+  CR, as :class:`hedgecheck.text.LineIndex` counts them); its end column
   (exclusive, the column just past the last character) is ``column + (end - start)`` when the
-  text has no newline, else one past the length of the text's last line. This is exact for
+  text has no line break, else one past the length of the text's last line. This is exact for
   plain text, where ``text`` is the source slice. In Markdown and HTML, ``text`` is prose
   (markup removed, entities decoded): on one line ``end - start`` still measures the source,
   so the column is exact; across lines the last line's length comes from the prose, so a
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.suppressions import UNUSED_CODE
+from hedgecheck.text import LINE_BREAK
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +93,10 @@ def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleD
 
 def end_position(finding: Finding) -> tuple[int, int]:
     """1-based line and exclusive column where ``finding`` ends (see the module docstring)."""
-    newlines = finding.text.count("\n")
-    if newlines == 0:
+    rows = LINE_BREAK.split(finding.text)
+    if len(rows) == 1:
         return finding.line, finding.column + (finding.end - finding.start)
-    last = finding.text.rsplit("\n", 1)[1]
-    return finding.line + newlines, len(last) + 1
+    return finding.line + len(rows) - 1, len(rows[-1]) + 1
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
