@@ -207,6 +207,11 @@ def headline_stronger_than_body(article: Article) -> Iterator[Hit]:
     headline, body = article.headline, article.main
     if headline is None or not body or _hedged(headline):
         return
+    # A label headline ("Tea", "Sleep and memory") states nothing to overclaim: it needs a
+    # relation, a booster or hype of its own.
+    hype = any(c.category == "hype" for c in headline.cues)
+    if headline.strength is Strength.NONE and not _boosted(headline) and not hype:
+        return
     strongest = max(c.strength.level for c in body)
     causal_over_weaker = headline.strength is Strength.CAUSAL and strongest < Strength.CAUSAL.level
     hedged_body = [c for c in body if _hedged(c)]
