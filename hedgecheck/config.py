@@ -8,7 +8,6 @@ naming the file and the key. Paths in ``rules`` are relative to the file that na
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.reading import DEFAULT_MAX_BYTES
-from hedgecheck.rules import SEVERITIES
+from hedgecheck.rules import SEVERITIES, read_toml
 
 FAIL_ON = ("error", "warning", "info", "never")
 FAIL_ON_LABEL = ("speculative", "preliminary")
@@ -92,7 +91,7 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(path: Path) -> Config:
     """Read and validate one configuration file."""
-    data = _read(path)
+    data = read_toml(path, error=ConfigError)
     table = data.get("tool", {}).get("hedgecheck", {}) if path.name == "pyproject.toml" else data
     prefix = "tool.hedgecheck." if path.name == "pyproject.toml" else ""
     return _parse(table, path, prefix)
@@ -191,19 +190,9 @@ def _flag(table: Mapping[str, Any], key: str, fail: Any) -> bool:
     return value
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-
-
 def _tool_tables(pyproject: Path) -> Mapping[str, Any]:
     try:
-        data = _read(pyproject)
+        data = read_toml(pyproject, error=ConfigError)
     except ConfigError:
         return {}  # a broken pyproject.toml that is not ours is not our error
     tool = data.get("tool", {})

@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from hedgecheck.errors import RuleError
+from hedgecheck.errors import ConfigError, RuleError
 
 # Each category: the score axis it feeds, the values its rules may carry, and its defaults.
 CATEGORIES: dict[str, dict[str, Any]] = {
@@ -849,7 +849,7 @@ def _load_files(files: list[Path]) -> RuleSet:
     scoring = Scoring()
     packs: list[str] = []
     for path in files:
-        data = _read_toml(path)
+        data = read_toml(path)
         if "scoring" in data:
             scoring = _parse_scoring(data, path)
             continue
@@ -934,14 +934,16 @@ def _write_cache(cache: Path | None, ruleset: RuleSet) -> None:
         pass  # an unwritable cache only costs the next run its load time
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -> dict[str, Any]:
+    """A TOML file's tables; a syntax error (with its line and column) or an unreadable file
+    raises ``error`` naming the file."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"not valid TOML: {exc}", path=str(path)) from exc
+        raise error(f"not valid TOML: {exc}", path=str(path)) from exc
     except OSError as exc:
-        raise RuleError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+        raise error(f"cannot read: {exc.strerror}", path=str(path)) from exc
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
