@@ -24,7 +24,14 @@ import click
 
 from hedgecheck import __version__
 from hedgecheck.api import check
-from hedgecheck.config import FAIL_ON, FAIL_ON_LABEL, Config, find_config, load_config
+from hedgecheck.config import (
+    FAIL_ON,
+    FAIL_ON_LABEL,
+    ON_RULE_TIMEOUT,
+    Config,
+    find_config,
+    load_config,
+)
 from hedgecheck.documents import INPUT_FORMATS, format_for_path
 from hedgecheck.errors import HedgecheckError, InputError
 from hedgecheck.evaluate import TASKS, evaluate
@@ -149,6 +156,13 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     help="With --output-parquet: run on this Dask scheduler (tcp://host:8786), or 'local' "
     "for a local cluster.",
 )
+@click.option(
+    "--on-rule-timeout",
+    type=click.Choice(ON_RULE_TIMEOUT),
+    default=None,
+    help="When a rule's pattern runs past the match timeout: go on without the rule (skip, "
+    "the default; the run still exits 2) or stop the run at once.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the config and each file on stderr.")
 @_rules_option
@@ -197,6 +211,9 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 click.echo(f"hedgecheck: warning: {warning}", err=True)
             for error in outcome.errors:
                 click.echo(f"hedgecheck: error: {error}", err=True)
+            if outcome.errors and config.on_rule_timeout == "stop":
+                click.echo("hedgecheck: stopping (--on-rule-timeout stop)", err=True)
+                sys.exit(EXIT_ERROR)
             failed = failed or bool(outcome.errors)
             if verbose:
                 click.echo(
@@ -470,6 +487,7 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         max_bytes=int(options["max_file_size"] * 2**20)
         if options["max_file_size"]
         else config.max_bytes,
+        on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
     )
 
 

@@ -21,6 +21,8 @@ from hedgecheck.rules import SEVERITIES, read_toml
 
 FAIL_ON = ("error", "warning", "info", "never")
 FAIL_ON_LABEL = ("speculative", "preliminary")
+# A rule pattern that runs past the match timeout: go on without it, or stop the run.
+ON_RULE_TIMEOUT = ("skip", "stop")
 CONFIG_FILE = ".hedgecheck.toml"
 _KEYS = {
     "select",
@@ -35,6 +37,7 @@ _KEYS = {
     "report-unused-suppressions",
     "overrides",
     "max-file-size",
+    "on-rule-timeout",
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
 
@@ -61,6 +64,7 @@ class Config:
     input_format: str = "auto"
     overrides: tuple[Override, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
+    on_rule_timeout: str = "skip"
 
     @property
     def root(self) -> Path:
@@ -118,6 +122,7 @@ def _parse(table: Mapping[str, Any], path: Path, prefix: str) -> Config:
         input_format=input_format or "auto",
         overrides=_overrides(table.get("overrides", []), fail),
         max_bytes=_megabytes(table, fail),
+        on_rule_timeout=_choice(table, "on-rule-timeout", ON_RULE_TIMEOUT, "skip", fail) or "skip",
     )
 
 

@@ -88,6 +88,24 @@ def test_the_cli_names_the_slow_rule_and_exits_2(
     assert json.loads(out)["files"][0]["claims"]
 
 
+def test_on_rule_timeout_stop_ends_the_run_at_the_first_slow_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
+    pack = tmp_path / "house.toml"
+    pack.write_text(PACK.format(pattern=r"(?:a|aa)+b"))
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("The drug may help. " + "a" * 60 + "\n")
+    (tmp_path / ".hedgecheck.toml").write_text('on-rule-timeout = "stop"\n')
+    code, out, err = _scan("--rules", str(pack), "--format", "jsonl", str(tmp_path))
+    assert code == 2 and "stopping" in err
+    assert out == ""  # stopped at the first file, before writing its report
+    code, out, _ = _scan(
+        "--rules", str(pack), "--format", "jsonl", "--on-rule-timeout", "skip", str(tmp_path)
+    )
+    assert code == 2 and len(out.splitlines()) == 2
+
+
 def test_fifos_devices_and_unreadable_folders_are_named_and_skipped(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
