@@ -16,7 +16,7 @@ import pytest
 import hedgecheck
 from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS
 from hedgecheck.formats import FORMATS, render
-from hedgecheck.formats._common import end_position
+from hedgecheck.formats._common import end_position, rule_doc
 from hedgecheck.formats.html_format import locate_cues
 from hedgecheck.model import CardItem, EvidenceTag, Label, Mention, Report, Severity, Strength
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
@@ -847,3 +847,11 @@ def test_streamed_json_and_jsonl_are_the_batch_output_byte_for_byte(count: int) 
         writer = stream()
         pieces = [writer.begin(), *(writer.add(r) for r in reports), writer.end()]
         assert "".join(pieces) == render(name, reports)
+
+
+def test_article_checks_are_documented_from_their_pack_entry() -> None:
+    rules = hedgecheck.default_rules()
+    doc = rule_doc("EDT001", rules)
+    check = next(c for c in rules.checks if c.id == "EDT001")
+    assert (doc.name, doc.why, doc.source) == (check.name, check.why, check.source)
+    assert doc.severity.value == check.severity

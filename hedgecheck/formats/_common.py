@@ -65,7 +65,8 @@ def ruleset(rules: RuleSet | None) -> RuleSet:
 
 
 def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleDoc:
-    """Documentation for ``code``; a code the rule set lacks is described by its finding."""
+    """Documentation for ``code`` (a rule or an article check); a code the rule set lacks is
+    described by its finding."""
     rule = rules.get(code)
     if rule is not None:
         return RuleDoc(
@@ -77,6 +78,18 @@ def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleD
             suggestion=rule.suggestion,
             severity=Severity(rule.severity or "info"),
             source=rule.source,
+        )
+    check = next((c for c in rules.checks if c.id == code), None)
+    if check is not None:
+        return RuleDoc(
+            id=check.id,
+            name=check.name,
+            category="editorial",
+            summary=check.summary,
+            why=check.why,
+            suggestion=check.suggestion,
+            severity=Severity(check.severity),
+            source=check.source,
         )
     if code == UNUSED_CODE:
         return _UNUSED_SUPPRESSION
