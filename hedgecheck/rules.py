@@ -422,9 +422,10 @@ class CueMatch:
 
 
 class Matcher:
-    """All rule patterns compiled into one POSIX leftmost-longest alternation.
+    """Every rule pattern, matched POSIX leftmost-longest in one scan of the text.
 
-    One overlapped scan finds, at every position, the longest cue starting there; overlaps
+    At every cue start the branches that can open with the text's first three characters
+    are tried, and the longest cue starting there is kept; overlaps
     between positions are then resolved longest-first, so a pseudo-cue ("in May", "could
     not") swallows the shorter cue inside it.
     """
@@ -436,6 +437,9 @@ class Matcher:
         # constrain.
         self._branches: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self._bodies: dict[int, str] = {}
+        self._sources: dict[int, str] = {}
+        self._thirds: dict[int, dict[str, frozenset[str] | None] | None] = {}
+        rules = list(rules)
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
@@ -443,13 +447,24 @@ class Matcher:
                 body = _body(pattern, rule.case_sensitive)
                 branch = (len(self._by_group), f"(?P<{group}>{_guarded(body)})(?!\\w)")
                 self._bodies[branch[0]] = body
-                for key in _openings(body):
+                self._sources[branch[0]] = branch[1]
+                keys = _openings(body)
+                for key in keys:
                     self._branches.setdefault(key, []).append(branch)
+                self._thirds[branch[0]] = _third_characters(body, keys)
+        # The shipped packs are vetted (nested repeats rejected at load, the hostile-input
+        # corpus in the tests) and the cue window bounds what any match reads, so their
+        # matches skip the timeout, whose clock reads cost a third of the matching time.
+        # Packs from anywhere else are untrusted and every match is timed.
+        shipped = default_rules_path()
+        self._timed = not all(Path(rule.file).parent == shipped for rule in rules)
         self._compiled: dict[tuple[str, str], regex.Pattern[str] | None] = {}
-        # The text's first three characters at a cue start -> the alternation of only the
-        # branches that can open with them (None: no branch can), built on first sight.
-        self._by_prefix: dict[str, regex.Pattern[str] | None] = {}
+        # The text's first three characters at a cue start -> how to match there: None (no
+        # branch can open with them), the few branches that can, each tried alone (_Rare),
+        # or, once the opening has been met often, their alternation compiled as one.
+        self._by_prefix: dict[str, regex.Pattern[str] | _Rare | None] = {}
         self._by_branches: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        self._singles: dict[int, regex.Pattern[str]] = {}
         self._openers: dict[int, regex.Pattern[str] | None] = {}
         self._disabled: set[int] = set()
         self.problems: list[str] = []
@@ -457,7 +472,7 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """The opening tables without compiled patterns (those are rebuilt on first use)."""
         state = dict(self.__dict__)
-        for name in ("_compiled", "_by_prefix", "_by_branches", "_openers"):
+        for name in ("_compiled", "_by_prefix", "_by_branches", "_singles", "_openers"):
             state[name] = {}
         return state
 
@@ -470,36 +485,87 @@ class Matcher:
         for start in _CUE_STARTS.finditer(text):
             position = start.start()
             prefix = text[position : position + 3]
-            pattern = by_prefix[prefix] if prefix in by_prefix else self._for_prefix(prefix)
-            if pattern is None:
+            entry = by_prefix[prefix] if prefix in by_prefix else self._for_prefix(prefix)
+            if entry is None:
                 continue
-            found = self._match(pattern, _key(prefix), text, position, window.end(position))
+            end = window.end(position)
+            if entry.__class__ is _Rare:
+                found = self._match_alone(entry, prefix, text, position, end)
+            elif self._timed:
+                found = self._match(entry, prefix, text, position, end)
+            else:
+                found = entry.match(text, position, end)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
         return _resolve_overlaps(raw, include_pseudo)
 
-    def _for_prefix(self, prefix: str) -> regex.Pattern[str] | None:
-        """The alternation of the branches a match opening with ``prefix`` can come from:
-        the (first, second) table's candidates, less those whose pattern cannot begin with
-        these characters. Only ever drops branches that cannot match here, in rule order,
-        so the leftmost-longest result is unchanged."""
+    def _for_prefix(self, prefix: str) -> _Rare | None:
+        """The branches a match opening with ``prefix`` can come from: the (first, second)
+        table's candidates, less those whose pattern cannot begin with these characters.
+        Only ever drops branches that cannot match here, in rule order, so the
+        leftmost-longest result is unchanged."""
         if len(self._by_prefix) >= _PREFIX_CACHE_SIZE:
             self._by_prefix.clear()
-        kept = [(i, b) for i, b in self._candidates(_key(prefix)) if self._may_open(i, prefix)]
-        if not kept:
-            self._by_prefix[prefix] = None
+        kept = tuple(i for i, _ in self._candidates(_key(prefix)) if self._may_open(i, prefix))
+        entry = _Rare(kept) if kept else None
+        self._by_prefix[prefix] = entry
+        return entry
+
+    def _match_alone(
+        self, entry: _Rare, prefix: str, text: str, position: int, end: int
+    ) -> regex.Match[str] | None:
+        """Each branch tried alone, the longest match kept (the first branch on a tie, as
+        the alternation would). An opening met ``_OFTEN`` times gets its alternation
+        compiled instead: a few hundred common openings then cost one call each, while
+        the thousands of rare ones never pay for compiling an alternation."""
+        entry.seen += 1
+        if entry.seen >= _OFTEN:
+            pattern = self._alternation_of(entry.branches)
+            self._by_prefix[prefix] = pattern
+            if self._timed:
+                return self._match(pattern, prefix, text, position, end)
+            return pattern.match(text, position, end)
+        best = None
+        for index in entry.branches:
+            found = self._match_single(index, text, position, end)
+            if found is not None and (best is None or found.end() > best.end()):
+                best = found
+        return best
+
+    def _match_single(
+        self, index: int, text: str, position: int, end: int
+    ) -> regex.Match[str] | None:
+        single = self._singles.get(index)
+        if single is None:
+            single = self._singles[index] = _alternation([self._sources[index]])
+        if not self._timed:
+            return single.match(text, position, end)
+        try:
+            return single.match(text, position, end, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            self._disable(index)
+            self._forget_compiled()
             return None
-        indices = tuple(i for i, _ in kept)
+
+    def _alternation_of(self, indices: tuple[int, ...]) -> regex.Pattern[str]:
         pattern = self._by_branches.get(indices)
         if pattern is None:
-            pattern = _alternation([b for _, b in kept])
-            self._by_branches[indices] = pattern
-        self._by_prefix[prefix] = pattern
+            branches = [self._sources[i] for i in indices]
+            pattern = self._by_branches[indices] = _alternation(branches)
         return pattern
 
     def _may_open(self, index: int, prefix: str) -> bool:
         """Whether branch ``index`` can match text that starts with ``prefix``: a prefix of
-        a longer match, or a whole match of one or two characters."""
+        a longer match, or a whole match of one or two characters. Told from the table of
+        three-character openings worked out at load (and cached with the rules) when it
+        covers these characters, else by compiling the branch's opening alone."""
+        thirds = self._thirds[index]
+        lower = prefix.lower()
+        if thirds is not None and len(lower) == 3 and all(c in _SECOND_CHARACTERS for c in lower):
+            if lower[:2] not in thirds:
+                return False
+            allowed = thirds[lower[:2]]
+            return allowed is None or lower[2] in allowed
         if index not in self._openers:
             body = _without_leading_lookbehind(self._bodies[index])
             # A lookbehind inside may look at text before the cue: it cannot be told alone.
@@ -514,7 +580,7 @@ class Matcher:
     def _match(
         self,
         pattern: regex.Pattern[str],
-        key: tuple[str, str],
+        prefix: str,
         text: str,
         position: int,
         end: int,
@@ -525,6 +591,7 @@ class Matcher:
         try:
             return pattern.match(text, position, end, timeout=MATCH_TIMEOUT)
         except TimeoutError:
+            key = _key(prefix)
             self._disable_slow_branches(key, text, position, end)
             retry = self._compile(key)
             return retry.match(text, position, end, timeout=MATCH_TIMEOUT) if retry else None
@@ -536,13 +603,20 @@ class Matcher:
             try:
                 _alternation([branch]).match(text, position, end, timeout=MATCH_TIMEOUT)
             except TimeoutError:
-                rule = self._by_group[f"g{index - 1}"]
-                self._disabled.add(index)
-                self.problems.append(
-                    f"{rule.file}, rule {rule.id!r}: a pattern ran past the {MATCH_TIMEOUT:g} s "
-                    "match timeout (catastrophic backtracking?); the rule is off for the rest "
-                    "of this run"
-                )
+                self._disable(index)
+        self._forget_compiled()
+
+    def _disable(self, index: int) -> None:
+        rule = self._by_group[f"g{index - 1}"]
+        self._disabled.add(index)
+        self.problems.append(
+            f"{rule.file}, rule {rule.id!r}: a pattern ran past the {MATCH_TIMEOUT:g} s "
+            "match timeout (catastrophic backtracking?); the rule is off for the rest "
+            "of this run"
+        )
+
+    def _forget_compiled(self) -> None:
+        """Drop every table built from the branches, so a disabled one is left out."""
         self._compiled.clear()
         self._by_prefix.clear()
         self._by_branches.clear()
@@ -557,13 +631,26 @@ class Matcher:
         return sorted(b for b in found if b[0] not in self._disabled)
 
     def _compile(self, key: tuple[str, str]) -> regex.Pattern[str] | None:
-        """The alternation of the branches that can open with ``key``, compiled on first
-        use: a text meets a few hundred of the possible openings, and each alternation is
-        small, so start-up stays cheap and each position tries only a handful of branches."""
+        """The alternation of the branches that can open with ``key``, after a timeout
+        disabled some of them."""
         found = self._candidates(key)
         pattern = _alternation([b for _, b in found]) if found else None
         self._compiled[key] = pattern
         return pattern
+
+
+class _Rare:
+    """The branches that can open with a three-character prefix, and how often it was met."""
+
+    __slots__ = ("branches", "seen")
+
+    def __init__(self, branches: tuple[int, ...]) -> None:
+        self.branches = branches
+        self.seen = 0
+
+
+# Times a cue opening is met before its branches are compiled into one alternation.
+_OFTEN = 256
 
 
 # Seconds one match attempt may take before its pattern is judged pathological; a real cue
@@ -576,13 +663,14 @@ MATCH_TIMEOUT = 1.0
 # cost the length of the run at every cue start in it: quadratic in a long unpunctuated line.
 CUE_REACH = 1000
 _SPACE = regex.compile(r"\s")
+_SLACK = 256
 
 
 class _Window:
-    """Where a match starting at a position must end: the first whitespace at least
-    ``CUE_REACH`` characters on (so that no word is cut and ``(?!\\w)`` still means the end of
-    a word), or ``2 * CUE_REACH`` on inside a longer unbroken run. Starts come in order, so
-    each search resumes where the last one stopped: linear in the text overall."""
+    """Where a match starting at a position must end: a whitespace between ``CUE_REACH`` and
+    ``CUE_REACH + _SLACK`` characters on (so that no word is cut and ``(?!\\w)`` still means
+    the end of a word), or ``2 * CUE_REACH`` on inside a longer unbroken run. Starts come in
+    order, so each search resumes where the last one stopped: linear in the text overall."""
 
     def __init__(self, text: str) -> None:
         self._text = text
@@ -601,6 +689,14 @@ class _Window:
         begin = reach
         if self._clear_from <= reach < self._clear_to:
             begin = self._clear_to
+        ahead = reach + _SLACK
+        if begin < ahead < hard:
+            # A whitespace a little further on serves the next starts too: one search per
+            # _SLACK characters instead of one per word.
+            found = _SPACE.search(text, ahead, hard)
+            if found is not None:
+                self._space = found.start()
+                return self._space
         found = _SPACE.search(text, begin, hard) if begin < hard else None
         if found is None:
             self._clear_from, self._clear_to = reach, hard
@@ -667,6 +763,37 @@ def _openings(body: str) -> list[tuple[str, str]]:
         ]
         keys.extend((first, ch) for ch in seconds)
     return keys
+
+
+def _third_characters(
+    body: str, keys: list[tuple[str, str]]
+) -> dict[str, frozenset[str] | None] | None:
+    """For each two-character opening of ``body`` (lower case), the third characters a
+    match can go on with (None: any, the two already being a whole match); None when the
+    openings are not all told by two characters."""
+    if not keys or any(not first or not second for first, second in keys):
+        return None
+    stripped = _without_leading_lookbehind(body)
+    if "(?<" in stripped:
+        return None
+    compiled = regex.compile(stripped)
+    table: dict[str, frozenset[str] | None] = {}
+    for first, second in keys:
+        opening = first + second
+        variants = {opening, opening.upper(), opening.capitalize(), first + second.upper()}
+        if any(compiled.fullmatch(v) or compiled.fullmatch(v[0]) for v in variants):
+            table[opening] = None
+            continue
+        table[opening] = frozenset(
+            ch
+            for ch in _SECOND_CHARACTERS
+            if any(
+                compiled.fullmatch(v + c, partial=True) or compiled.fullmatch(v + c)
+                for v in variants
+                for c in {ch, ch.upper()}
+            )
+        )
+    return table
 
 
 def _first_characters(body: str) -> set[str] | None:

@@ -289,9 +289,10 @@ def _line_kind(body: str) -> str:
         return "furniture"
     if _BYLINE.match(stripped) or _CREDIT_TAIL.search(stripped) or _LINK_LABEL.match(stripped):
         return "furniture"
-    letters = [ch for ch in stripped if ch.isalpha()]
-    if len(words) <= 8 and letters and all(ch.isupper() for ch in letters) and len(letters) > 3:
-        return "heading"
+    if len(words) <= 8:
+        letters = [ch for ch in stripped if ch.isalpha()]
+        if len(letters) > 3 and all(ch.isupper() for ch in letters):
+            return "heading"
     if _TERMINAL_PROSE.search(stripped) or _INNER_END.search(stripped):
         return "prose"
     if stripped.endswith(":") or len(words) <= 3:
