@@ -98,7 +98,7 @@ CRITERION_FEATURES: dict[str, tuple[str, ...]] = {
 def _features(item: dict[str, Any]) -> dict[str, Any]:
     report = check(item["text"], title=item.get("title") or None, rules=_RULES)
     return {
-        "features": article_features(report),
+        "features": article_features(report, _RULES),
         "card": criterion_scores(report),
         "sum": article_score(report),
     }

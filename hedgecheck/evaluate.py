@@ -142,12 +142,16 @@ def article_features(report: Report, rules: RuleSet | None = None) -> dict[str, 
     return features
 
 
-def criterion_scores(report: Report, scoring: Scoring | None = None) -> dict[str, float]:
+def criterion_scores(
+    report: Report, scoring: Scoring | None = None, *, rules: RuleSet | None = None
+) -> dict[str, float]:
     """Per HealthNewsReview criterion, a graded score, higher = more likely satisfied: the
     fitted model's logit when ``scoring`` has one for it; otherwise satisfied counts 1 plus a
     little for each span behind it (more evidence, more confidence) and not satisfied counts
-    0 less a little for each span that tells against it (hype, disease-mongering)."""
-    features = article_features(report) if scoring is not None and scoring.article else {}
+    0 less a little for each span that tells against it (hype, disease-mongering). ``rules``
+    are the packs the report was checked with (see ``article_features``)."""
+    fitted = scoring is not None and scoring.article
+    features = article_features(report, rules) if fitted else {}
     scores: dict[str, float] = {}
     for item in report.report_card:
         model = scoring.article_model(item.criterion) if scoring is not None else None
@@ -159,13 +163,16 @@ def criterion_scores(report: Report, scoring: Scoring | None = None) -> dict[str
     return scores
 
 
-def article_score(report: Report, scoring: Scoring | None = None) -> float:
+def article_score(
+    report: Report, scoring: Scoring | None = None, *, rules: RuleSet | None = None
+) -> float:
     """How good the story's reporting is: the fitted ``story`` model's logit when ``scoring``
     has one (stars >= 3 against fewer); otherwise how many criteria it satisfies, graded
-    (the FakeHealth stories' stars are HealthNewsReview's count of satisfied criteria)."""
+    (the FakeHealth stories' stars are HealthNewsReview's count of satisfied criteria).
+    ``rules`` are the packs the report was checked with (see ``article_features``)."""
     model = scoring.article_model("story") if scoring is not None else None
     if model is not None:
-        return model.score(article_features(report))
+        return model.score(article_features(report, rules))
     return sum(criterion_scores(report).values())
 
 
@@ -200,8 +207,8 @@ def _predict_exaggeration(item: dict[str, Any], rules: RuleSet) -> str:
 def _predict_article(item: dict[str, Any], rules: RuleSet) -> Any:
     report = check(item["text"], title=item.get("title") or None, rules=rules)
     if "criteria" not in item:
-        return round(article_score(report, rules.scoring), 4)
-    scores = criterion_scores(report, rules.scoring)
+        return round(article_score(report, rules.scoring, rules=rules), 4)
+    scores = criterion_scores(report, rules.scoring, rules=rules)
     return {name: round(scores.get(name, 0.0), 4) for name in RELEASE_CRITERIA}
 
 
