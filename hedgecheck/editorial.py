@@ -556,25 +556,33 @@ def _novelty_hype(article: Article) -> bool:
 
 
 def _evidence_mentions(article: Article) -> list[Mention]:
-    """What conveys the quality of the evidence: the study's publication, size and stated
-    limits, the designs its claims name, and the numbers that size its results (HealthNewsReview
-    criterion 4 asks how strong the evidence is, which needs how big and how large an effect)."""
-    found = [
-        _study_mention(article, c)
-        for c in article.study_cues
-        if c.rule.category in ("publication", "sample", "limitation")
-    ]
-    designs = []
+    """What conveys the quality of the evidence: the study's design, size, stated limits and
+    publication, and the numbers that size its results (HealthNewsReview criterion 4 asks how
+    strong the evidence is, which needs how big and how large an effect)."""
+    # Every prose sentence, not only the claims: "The trial enrolled 90 children" states no
+    # finding, yet it is what tells a reader how strong the evidence is. Sentences about
+    # earlier work are left out: their designs are not this study's.
+    stated: dict[str, list[Mention]] = {"design": [], "sample": [], "limitation": []}
     for sentence in article.prose():
+        if sentence.item.background:
+            continue
         for cue in sentence.item.cues:
-            if cue.rule.category in ("design", "limitation") and sentence.claim is not None:
-                designs.append(article.mention(cue, sentence))
+            if cue.rule.category in stated:
+                stated[cue.rule.category].append(article.mention(cue, sentence))
+    published = [_study_mention(article, c) for c in article.publication()]
     numbers = [
         article.mention(n, s)
         for s, n in article.notes("quantity")
         if s.claim is not None and not n.quoted
     ]
-    return (designs[:4] + found[:4] + numbers[:4])[:10]
+    # Capped per kind, so that a long list of one kind cannot stand in for the others.
+    return (
+        stated["design"][:6]
+        + stated["sample"][:4]
+        + stated["limitation"][:4]
+        + published[:2]
+        + numbers[:4]
+    )
 
 
 def _conveys_evidence(mentions: list[Mention]) -> bool:

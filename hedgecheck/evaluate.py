@@ -28,7 +28,7 @@ from hedgecheck.api import check
 from hedgecheck.engine import analyse
 from hedgecheck.errors import InputError, UsageError
 from hedgecheck.metrics import auc, f1_binary, macro_f1, pearson, spearman
-from hedgecheck.model import Report
+from hedgecheck.model import Mention, Report
 from hedgecheck.rules import ARTICLE_CRITERIA, Rule, RuleSet, Scoring, default_rules
 from hedgecheck.scoring import assess, sigmoid
 
@@ -76,21 +76,47 @@ def _is_uncertainty(rule: Rule) -> bool:
     return rule.category == "hedge" and rule.weight < 0 and rule.kind != "approximator"
 
 
-def article_features(report: Report) -> dict[str, float]:
+# Study designs by the kind of evidence they give (HealthNewsReview criterion 4; the AMS/SMC
+# evidence labels): an experiment in people, an observation of people, or work before people.
+_TRIALS = frozenset({"rct", "clinical_trial", "pilot"})
+_OBSERVATIONAL = frozenset({"observational", "cohort", "case_control", "cross_sectional"})
+_PRECLINICAL = frozenset({"animal", "in_vitro"})
+
+
+def article_features(report: Report, rules: RuleSet | None = None) -> dict[str, float]:
     """The named features an article model weighs (``hedgecheck.rules.ARTICLE_FEATURES``):
     per criterion whether the card satisfies it and log(1 + its spans); log(1 + count) of the
-    claims, of their cues by category and of the editorial findings."""
+    claims, of their cues by category and of the editorial findings.
+
+    The study's design, size and limits are counted where the evidence card lists them
+    (every prose sentence about the study, not only its claims: "The trial enrolled 90
+    children" is no claim but says what the evidence is); ``rules`` (the default packs when
+    not given) tells which rule each listed span comes from."""
+    ruleset = rules if rules is not None else default_rules()
     features: dict[str, float] = {}
+    evidence: tuple[Mention, ...] = ()
     for item in report.report_card:
         features[item.criterion] = float(item.status == "satisfied")
         features[f"{item.criterion}_spans"] = math.log1p(len(item.evidence))
+        if item.criterion == "evidence":
+            evidence = item.evidence
     counts = dict.fromkeys(
         (
             *("design", "sample", "limitation", "subject", "hedge", "negation"),
+            *("trial", "observational", "preclinical"),
             *("booster", "hype", "quoted_hype"),
         ),
         0,
     )
+    for mention in evidence:
+        rule = ruleset.get(mention.rule)
+        if rule is None or rule.category not in ("design", "sample", "limitation"):
+            continue
+        counts[rule.category] += 1
+        if rule.category == "design":
+            counts["trial"] += rule.value in _TRIALS
+            counts["observational"] += rule.value in _OBSERVATIONAL
+            counts["preclinical"] += rule.value in _PRECLINICAL
     quoted_claims = 0
     for claim in report.claims:
         cues = [c for c in claim.cues if c.scope == "sentence"]
@@ -102,11 +128,8 @@ def article_features(report: Report) -> dict[str, float]:
                 counts["booster"] += not cue.quoted
             elif cue.category == "hedge":
                 counts["hedge"] += cue.kind != "approximator"
-            elif cue.category in counts:
+            elif cue.category in ("subject", "negation"):
                 counts[cue.category] += 1
-    for cue in report.study_cues:
-        if cue.category in ("sample", "limitation"):
-            counts[cue.category] += 1
     findings = [f.name for f in report.findings]
     counts["publication"] = sum(c.category == "publication" for c in report.study_cues)
     counts["claims"] = len(report.claims)
@@ -119,12 +142,16 @@ def article_features(report: Report) -> dict[str, float]:
     return features
 
 
-def criterion_scores(report: Report, scoring: Scoring | None = None) -> dict[str, float]:
+def criterion_scores(
+    report: Report, scoring: Scoring | None = None, *, rules: RuleSet | None = None
+) -> dict[str, float]:
     """Per HealthNewsReview criterion, a graded score, higher = more likely satisfied: the
     fitted model's logit when ``scoring`` has one for it; otherwise satisfied counts 1 plus a
     little for each span behind it (more evidence, more confidence) and not satisfied counts
-    0 less a little for each span that tells against it (hype, disease-mongering)."""
-    features = article_features(report) if scoring is not None and scoring.article else {}
+    0 less a little for each span that tells against it (hype, disease-mongering). ``rules``
+    are the packs the report was checked with (see ``article_features``)."""
+    fitted = scoring is not None and scoring.article
+    features = article_features(report, rules) if fitted else {}
     scores: dict[str, float] = {}
     for item in report.report_card:
         model = scoring.article_model(item.criterion) if scoring is not None else None
@@ -136,13 +163,16 @@ def criterion_scores(report: Report, scoring: Scoring | None = None) -> dict[str
     return scores
 
 
-def article_score(report: Report, scoring: Scoring | None = None) -> float:
+def article_score(
+    report: Report, scoring: Scoring | None = None, *, rules: RuleSet | None = None
+) -> float:
     """How good the story's reporting is: the fitted ``story`` model's logit when ``scoring``
     has one (stars >= 3 against fewer); otherwise how many criteria it satisfies, graded
-    (the FakeHealth stories' stars are HealthNewsReview's count of satisfied criteria)."""
+    (the FakeHealth stories' stars are HealthNewsReview's count of satisfied criteria).
+    ``rules`` are the packs the report was checked with (see ``article_features``)."""
     model = scoring.article_model("story") if scoring is not None else None
     if model is not None:
-        return model.score(article_features(report))
+        return model.score(article_features(report, rules))
     return sum(criterion_scores(report).values())
 
 
@@ -177,8 +207,8 @@ def _predict_exaggeration(item: dict[str, Any], rules: RuleSet) -> str:
 def _predict_article(item: dict[str, Any], rules: RuleSet) -> Any:
     report = check(item["text"], title=item.get("title") or None, rules=rules)
     if "criteria" not in item:
-        return round(article_score(report, rules.scoring), 4)
-    scores = criterion_scores(report, rules.scoring)
+        return round(article_score(report, rules.scoring, rules=rules), 4)
+    scores = criterion_scores(report, rules.scoring, rules=rules)
     return {name: round(scores.get(name, 0.0), 4) for name in RELEASE_CRITERIA}
 
 

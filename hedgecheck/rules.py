@@ -307,9 +307,12 @@ ARTICLE_FEATURES = frozenset(
         *ARTICLE_CRITERIA,
         *(f"{c}_spans" for c in ARTICLE_CRITERIA),
         "claims",  # claims in the text (how much it says)
-        "design",  # study-design cues in the claims ("randomised trial", "in mice")
-        "sample",  # sample-size cues ("of 2,000 women")
-        "limitation",  # stated limits ("small study", "more research is needed")
+        "design",  # study-design cues on the evidence card ("randomised trial", "in mice")
+        "trial",  # ... of which experiments in people ("randomised", "phase 2 trial")
+        "observational",  # ... of which observational designs ("cohort", "retrospective")
+        "preclinical",  # ... of which animal or lab designs ("mouse model", "in vitro")
+        "sample",  # sample-size cues on the evidence card ("of 2,000 women")
+        "limitation",  # stated limits on the evidence card ("small study", "more research")
         "subject",  # who was studied ("patients", "mice")
         "publication",  # publication status of the study (document cues)
         "hedge",  # hedges in the claims (not approximators)

@@ -122,6 +122,27 @@ def test_article_features_are_the_names_the_loader_accepts() -> None:
     assert features["claims"] > 0 and features["harms"] == 1.0
 
 
+def test_the_evidence_card_reads_methods_sentences_but_not_background() -> None:
+    # "The randomised trial enrolled 90 children" states no finding, so it is no claim, yet
+    # it is what says how strong the evidence is; the earlier studies' design is not this
+    # study's.
+    from hedgecheck.evaluate import article_features
+
+    text = (
+        "Drug clears hepatitis C in children\n\n"
+        "A new drug cleared hepatitis C in children, researchers said.\n\n"
+        "The randomised trial enrolled 90 children at ten hospitals.\n\n"
+        "Previous observational studies have linked the infection to liver damage.\n"
+    )
+    report = hedgecheck.check(text)
+    assert all("enrolled" not in claim.text for claim in report.claims)
+    card = next(item for item in report.report_card if item.criterion == "evidence")
+    assert [m.text for m in card.evidence] == ["randomised trial", "90"]
+    features = article_features(report)
+    assert features["trial"] > 0 and features["sample"] > 0
+    assert features["observational"] == 0
+
+
 def test_the_default_article_models_score_stories_and_criteria() -> None:
     from hedgecheck.evaluate import RELEASE_CRITERIA, article_score, criterion_scores
 
