@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import hedgecheck.rules as rules_module
@@ -18,70 +18,14 @@ from hedgecheck.rules import Matcher, default_rules
 
 REFERENCE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 
-WORDS = st.sampled_from(
-    [
-        "may",
-        "helped",
-        "help",
-        "reduce",
-        "deaths",
-        "patients",
-        "May",
-        "the",
-        "The",
-        "study",
-        "in",
-        "mice",
-        "not",
-        "could",
-        "suggests",
-        "but",
-        "linked",
-        "to",
-        "associated",
-        "with",
-        "reduces",
-        "risk",
-        "2,400",
-        "Theresa",
-        "clearly",
-        "small",
-        "trial",
-        "peer-reviewed",
-        "cure",
-        "breakthrough",
-        "et",
-        "al.",
-        "Smith",
-        "University",
-        "2-fold",
-        "more",
-        "than",
-        "induced",
-        "-induced",
-        "requires",
-        "polls",
-        "three",
-        "weeks",
-        "later",
-        ".",
-        ",",
-        ";",
-        "\n",
-        "\n\n",
-        "experts",
-        "say",
-        "first",
-        "to",
-        "show",
-        "likely",
-        "a",
-        "randomized",
-        "controlled",
-        "in May",
-        "could not",
-    ]
-)
+# Cue words, pseudo-cue phrases and the openings where two rules match the same text
+# ("reduce", "helped": ties the first rule must win).
+_VOCABULARY = """may May the The study in mice not could suggests but linked to associated with
+    reduces reduce help helped deaths patients risk 2,400 Theresa clearly small trial
+    peer-reviewed cure breakthrough et al. Smith University 2-fold more than -induced
+    requires polls three weeks later . , ; experts say first show likely a randomized
+    controlled"""
+WORDS = st.sampled_from([*_VOCABULARY.split(), "in May", "could not", "\n", "\n\n"])
 
 
 def _cues(matcher: Matcher, text: str) -> list[tuple[str, int, int]]:
@@ -107,6 +51,7 @@ def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(WORDS, max_size=40).map(" ".join))
+@example("Exercise helped patients and may help reduce deaths in mice.")
 def test_branches_alone_and_compiled_find_the_same_cues(text: str) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _both_ways(text, monkeypatch)
