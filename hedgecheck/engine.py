@@ -92,12 +92,13 @@ def analyse(
             body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
     else:
         body = segment(text, find_headline=title is None)
-    cues = _assign(rules.matcher.find(text), body)
-    notes = _assign(rules.overlay.find(text), body)
+    found, noted = rules.find(text)
+    cues = _assign(found, body)
+    notes = _assign(noted, body)
     units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        units.insert(0, (title, heading, rules.matcher.find(title), rules.overlay.find(title)))
+        units.insert(0, (title, heading, *rules.find(title)))
     quotes = {id(text): _Quotes(text)}
     analysed = []
     lede_seen = False

@@ -482,25 +482,16 @@ class Matcher:
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
         ``include_pseudo`` (for rule tests and explanations)."""
-        raw = []
-        by_prefix, rules = self._by_prefix, self._by_group
-        window = _Window(text)
-        for start in _CUE_STARTS.finditer(text):
-            position = start.start()
-            prefix = text[position : position + 3]
-            entry = by_prefix[prefix] if prefix in by_prefix else self._for_prefix(prefix)
-            if entry is None:
-                continue
-            end = window.end(position)
-            if entry.__class__ is _Rare:
-                found = self._match_alone(entry, prefix, text, position, end)
-            elif self._timed:
-                found = self._match(entry, prefix, text, position, end)
-            else:
-                found = entry.match(text, position, end)
-            if found is not None and found.end() > position:
-                raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
-        return _resolve_overlaps(raw, include_pseudo)
+        return find_together((self,), text, include_pseudo=include_pseudo)[0]
+
+    def _match_at(
+        self, entry: regex.Pattern[str] | _Rare, prefix: str, text: str, position: int, end: int
+    ) -> regex.Match[str] | None:
+        if entry.__class__ is _Rare:
+            return self._match_alone(entry, prefix, text, position, end)  # type: ignore[arg-type]
+        if self._timed:
+            return self._match(entry, prefix, text, position, end)  # type: ignore[arg-type]
+        return entry.match(text, position, end)  # type: ignore[union-attr]
 
     def _for_prefix(self, prefix: str) -> _Rare | None:
         """The branches a match opening with ``prefix`` can come from: the (first, second)
@@ -640,6 +631,30 @@ class Matcher:
         pattern = _alternation([b for _, b in found]) if found else None
         self._compiled[key] = pattern
         return pattern
+
+
+def find_together(
+    matchers: Sequence[Matcher], text: str, *, include_pseudo: bool = False
+) -> list[list[CueMatch]]:
+    """The cues of each matcher in ``text``, from one walk over its cue starts (the first
+    pass and the editorial overlay share the walk, the prefixes and the cue window)."""
+    found_by: list[list[CueMatch]] = [[] for _ in matchers]
+    tables = [(m, m._by_prefix, m._by_group, found_by[i]) for i, m in enumerate(matchers)]
+    window = _Window(text)
+    for start in _CUE_STARTS.finditer(text):
+        position = start.start()
+        prefix = text[position : position + 3]
+        end = -1
+        for matcher, by_prefix, rules, raw in tables:
+            entry = by_prefix[prefix] if prefix in by_prefix else matcher._for_prefix(prefix)
+            if entry is None:
+                continue
+            if end < 0:
+                end = window.end(position)
+            found = matcher._match_at(entry, prefix, text, position, end)
+            if found is not None and found.end() > position:
+                raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
+    return [_resolve_overlaps(raw, include_pseudo) for raw in found_by]
 
 
 class _Rare:
@@ -926,6 +941,11 @@ class RuleSet:
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    def find(self, text: str) -> tuple[list[CueMatch], list[CueMatch]]:
+        """The first pass's cues and the editorial overlay's notes in ``text``, in one scan."""
+        cues, notes = find_together((self.matcher, self.overlay), text)
+        return cues, notes
 
     def matcher_for(self, rule: Rule) -> Matcher:
         """The matcher that holds ``rule``: the first pass, or the editorial overlay."""
