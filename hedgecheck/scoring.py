@@ -217,11 +217,20 @@ def _strength(item: SentenceCues) -> Strength:
         return Strength.CORRELATIONAL
     # The claim's own (first) causal verb decides: "may reduce inflammation and improve
     # sleep" is conditional throughout, while "reduced pain, but it may cause nausea" states
-    # its finding directly and hedges only an aside.
-    focus = causal[0].match
+    # its finding directly and hedges only an aside. A gerund or participle ("raising the
+    # price of alcohol could lead to", "drugs promoting sun sensitivity may raise") sits in
+    # the subject or a modifier, so the first finite verb is the claim's own when there is one.
+    finite = [c for c in causal if not _is_ing_form(c)]
+    focus = (finite or causal)[0].match
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
+
+
+def _is_ing_form(cue: ScopedCue) -> bool:
+    """Whether a relation cue is an -ing form ("raising", "cholesterol-lowering")."""
+    words = cue.match.text.split()
+    return bool(words) and words[0].lower().endswith("ing")
 
 
 def _evidence(cues: Sequence[ScopedCue]) -> Evidence:

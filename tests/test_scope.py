@@ -71,6 +71,15 @@ def test_a_hedge_on_the_relation_makes_it_conditional() -> None:
     assert BASE.strength is Strength.CAUSAL
 
 
+def test_a_gerund_in_the_subject_leaves_the_claim_to_the_finite_verb() -> None:
+    # "raising" names the exposure; the hedged "could lead to" is the claim.
+    claim = _claim("Raising the price of alcohol could lead to fewer admissions.")
+    assert claim.strength is Strength.CONDITIONAL
+    # With no finite causal verb, the -ing form is still the relation.
+    assert _claim("Exercise reducing pain, study finds.").strength is Strength.CAUSAL
+    assert _claim("The drug reduced pain, but it may cause nausea.").strength is Strength.CAUSAL
+
+
 def test_prepositions_and_time_words_are_not_hedges() -> None:
     claim = _claim(
         "Little is known about how the drug improves mood within hours, around the time of "
