@@ -10,6 +10,7 @@ sub-additively (Salager-Meyer's compound hedges are stronger, not twice as stron
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
 # ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
 # rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
 OUTSIDE_SCOPE = 0.75
+# A relative pronoun, perhaps with an adverb, just before a verb: the verb opens a clause
+# that modifies a noun ("mutations that cause", "a checklist which virtually eliminated").
+_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -219,8 +223,10 @@ def _strength(item: SentenceCues) -> Strength:
     # sleep" is conditional throughout, while "reduced pain, but it may cause nausea" states
     # its finding directly and hedges only an aside. A gerund or participle ("raising the
     # price of alcohol could lead to", "drugs promoting sun sensitivity may raise") sits in
-    # the subject or a modifier, so the first finite verb is the claim's own when there is one.
-    finite = [c for c in causal if not _is_ing_form(c)]
+    # the subject or a modifier, and so does a verb that opens a relative clause ("a program
+    # that eliminated infections appears to have reduced deaths"): the first finite verb of
+    # the main clause is the claim's own when there is one.
+    finite = [c for c in causal if not _is_ing_form(c) and not _in_relative_clause(c, item)]
     focus = (finite or causal)[0].match
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
@@ -231,6 +237,13 @@ def _is_ing_form(cue: ScopedCue) -> bool:
     """Whether a relation cue is an -ing form ("raising", "cholesterol-lowering")."""
     words = cue.match.text.split()
     return bool(words) and words[0].lower().endswith("ing")
+
+
+def _in_relative_clause(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a relation cue opens a relative clause ("genes that cause", "which reduced")."""
+    offset = cue.match.start - item.sentence.start
+    before = item.sentence.text[max(0, offset - 40) : offset]
+    return _RELATIVE.search(before) is not None
 
 
 def _evidence(cues: Sequence[ScopedCue]) -> Evidence:

@@ -78,6 +78,9 @@ def test_a_gerund_in_the_subject_leaves_the_claim_to_the_finite_verb() -> None:
     # With no finite causal verb, the -ing form is still the relation.
     assert _claim("Exercise reducing pain, study finds.").strength is Strength.CAUSAL
     assert _claim("The drug reduced pain, but it may cause nausea.").strength is Strength.CAUSAL
+    # A verb that opens a relative clause modifies a noun; the main clause's verb is the claim.
+    relative = _claim("A checklist that virtually eliminated infections may reduce deaths.")
+    assert relative.strength is Strength.CONDITIONAL
 
 
 def test_prepositions_and_time_words_are_not_hedges() -> None:
