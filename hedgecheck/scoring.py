@@ -24,9 +24,10 @@ _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
 # ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
 # rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
 OUTSIDE_SCOPE = 0.75
-# A relative pronoun, perhaps with an adverb, just before a verb: the verb opens a clause
-# that modifies a noun ("mutations that cause", "a checklist which virtually eliminated").
-_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# A relative pronoun or an infinitive "to", perhaps with an adverb, just before a verb: the
+# verb opens a clause that modifies a noun ("mutations that cause", "a checklist which
+# virtually eliminated", "a treatment to protect patients").
+_CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -223,10 +224,11 @@ def _strength(item: SentenceCues) -> Strength:
     # sleep" is conditional throughout, while "reduced pain, but it may cause nausea" states
     # its finding directly and hedges only an aside. A gerund or participle ("raising the
     # price of alcohol could lead to", "drugs promoting sun sensitivity may raise") sits in
-    # the subject or a modifier, and so does a verb that opens a relative clause ("a program
-    # that eliminated infections appears to have reduced deaths"): the first finite verb of
-    # the main clause is the claim's own when there is one.
-    finite = [c for c in causal if not _is_ing_form(c) and not _in_relative_clause(c, item)]
+    # the subject or a modifier, and so does a verb that opens a relative or infinitive
+    # clause ("a program that eliminated infections appears to have reduced deaths", "a
+    # treatment to protect patients could save lives"): the first finite verb of the main
+    # clause is the claim's own when there is one.
+    finite = [c for c in causal if not _is_ing_form(c) and not _opens_clause(c, item)]
     focus = (finite or causal)[0].match
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
@@ -239,11 +241,12 @@ def _is_ing_form(cue: ScopedCue) -> bool:
     return bool(words) and words[0].lower().endswith("ing")
 
 
-def _in_relative_clause(cue: ScopedCue, item: SentenceCues) -> bool:
-    """Whether a relation cue opens a relative clause ("genes that cause", "which reduced")."""
+def _opens_clause(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a relation cue opens a relative or infinitive clause ("genes that cause",
+    "which reduced", "to protect")."""
     offset = cue.match.start - item.sentence.start
     before = item.sentence.text[max(0, offset - 40) : offset]
-    return _RELATIVE.search(before) is not None
+    return _CLAUSE_OPENER.search(before) is not None
 
 
 def _evidence(cues: Sequence[ScopedCue]) -> Evidence:

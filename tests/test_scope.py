@@ -81,6 +81,9 @@ def test_a_gerund_in_the_subject_leaves_the_claim_to_the_finite_verb() -> None:
     # A verb that opens a relative clause modifies a noun; the main clause's verb is the claim.
     relative = _claim("A checklist that virtually eliminated infections may reduce deaths.")
     assert relative.strength is Strength.CONDITIONAL
+    purpose = _claim("A new treatment to protect patients against a superbug could save lives.")
+    assert purpose.strength is Strength.CONDITIONAL
+    assert _claim("The drug was shown to reduce pain.").strength is Strength.CAUSAL
 
 
 def test_prepositions_and_time_words_are_not_hedges() -> None:
