@@ -24,6 +24,12 @@ _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
 # ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
 # rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
 OUTSIDE_SCOPE = 0.75
+# Correlational participles that can follow a noun as a reduced relative clause, and the
+# copula (or adverb) that makes one the sentence's predicate instead ("was associated with").
+_PARTICIPLE = re.compile(
+    r"(?:associated|linked|related|tied|connected|correlated)\b", re.IGNORECASE
+)
+_COPULA = re.compile(r"\b(?:is|are|was|were|be|been|being|not|\w+ly)\s+$", re.IGNORECASE)
 # A relative pronoun or an infinitive "to", perhaps with an adverb, just before a verb: the
 # verb opens a clause that modifies a noun ("mutations that cause", "a checklist which
 # virtually eliminated", "a treatment to protect patients").
@@ -217,7 +223,12 @@ def _strength(item: SentenceCues) -> Strength:
             return Strength.CONDITIONAL
         return Strength.NONE
     causal = [c for c in relations if c.rule.value == "causal"]
-    correlational = [c for c in relations if c.rule.value == "correlational"]
+    finite = [c for c in causal if not _is_ing_form(c) and not _opens_clause(c, item)]
+    correlational = [
+        c
+        for c in relations
+        if c.rule.value == "correlational" and not _postmodifies(c, finite, item)
+    ]
     if any(c.rule.kind != "comparison" for c in correlational) or not causal:
         return Strength.CORRELATIONAL
     # The claim's own (first) causal verb decides: "may reduce inflammation and improve
@@ -228,7 +239,6 @@ def _strength(item: SentenceCues) -> Strength:
     # clause ("a program that eliminated infections appears to have reduced deaths", "a
     # treatment to protect patients could save lives"): the first finite verb of the main
     # clause is the claim's own when there is one.
-    finite = [c for c in causal if not _is_ing_form(c) and not _opens_clause(c, item)]
     focus = (finite or causal)[0].match
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
@@ -239,6 +249,19 @@ def _is_ing_form(cue: ScopedCue) -> bool:
     """Whether a relation cue is an -ing form ("raising", "cholesterol-lowering")."""
     words = cue.match.text.split()
     return bool(words) and words[0].lower().endswith("ing")
+
+
+def _postmodifies(cue: ScopedCue, finite: Sequence[ScopedCue], item: SentenceCues) -> bool:
+    """Whether a correlational participle modifies a noun after the claim's causal verb
+    ("reduces the risk of cancers associated with drinking"): with no copula before it, it
+    describes the object and is not the claim's own relation."""
+    if not finite or cue.match.start < finite[0].match.end:
+        return False
+    if not _PARTICIPLE.match(cue.match.text):
+        return False
+    offset = cue.match.start - item.sentence.start
+    before = item.sentence.text[max(0, offset - 40) : offset]
+    return _COPULA.search(before) is None
 
 
 def _opens_clause(cue: ScopedCue, item: SentenceCues) -> bool:

@@ -157,6 +157,16 @@ def test_a_comparison_yields_to_a_causal_verb_an_association_does_not() -> None:
     assert _claim("Smokers had a higher risk than non-smokers.").strength is Strength.CORRELATIONAL
 
 
+def test_an_association_that_describes_the_object_leaves_the_causal_claim() -> None:
+    claim = _claim("Walking reduces the risk of limitations associated with arthritis.")
+    assert claim.strength is Strength.CAUSAL
+    # As the predicate (with a copula) the association still wins.
+    assert (
+        _claim("Walking reduces pain and is associated with arthritis.").strength
+        is Strength.CORRELATIONAL
+    )
+
+
 def test_a_hedged_predicate_of_use_states_no_relation() -> None:
     assert _claim("The index may be used to monitor patients.").strength is Strength.NONE
     assert _claim("The index may help patients sleep.").strength is Strength.CONDITIONAL
