@@ -32,8 +32,39 @@ _PARTICIPLE = re.compile(
 _COPULA = re.compile(r"\b(?:is|are|was|were|be|been|being|not|\w+ly)\s+$", re.IGNORECASE)
 # A relative pronoun or an infinitive "to", perhaps with an adverb, just before a verb: the
 # verb opens a clause that modifies a noun ("mutations that cause", "a checklist which
-# virtually eliminated", "a treatment to protect patients").
-_CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# virtually eliminated", "a treatment to protect patients"). After a raising or reporting
+# verb ("appears to reduce", "was shown to reduce") the infinitive is the main predicate.
+_CLAUSE_OPENER = re.compile(r"\b(that|which|who|(\w+)\s+to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_RAISING = frozenset(
+    [
+        "appear",
+        "appears",
+        "appeared",
+        "seem",
+        "seems",
+        "seemed",
+        "likely",
+        "shown",
+        "found",
+        "able",
+        "tend",
+        "tends",
+        "tended",
+        "known",
+        "expected",
+        "proved",
+        "proven",
+        "thought",
+        "reported",
+        "believed",
+        "continue",
+        "continues",
+        "continued",
+        "going",
+        "said",
+        "set",
+    ]
+)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -269,7 +300,8 @@ def _opens_clause(cue: ScopedCue, item: SentenceCues) -> bool:
     "which reduced", "to protect")."""
     offset = cue.match.start - item.sentence.start
     before = item.sentence.text[max(0, offset - 40) : offset]
-    return _CLAUSE_OPENER.search(before) is not None
+    opener = _CLAUSE_OPENER.search(before)
+    return opener is not None and (opener.group(2) or "").lower() not in _RAISING
 
 
 def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
