@@ -7,7 +7,11 @@ The file contract is the one in ``shared/eval/README.md``: JSON lines, one item 
   CoNLL-2010 Task 1 reading: a sentence with a cue is uncertain);
 - certainty: the certainty of the text's least certain sentence, in [0, 1];
 - strength: the highest relation strength over the text's sentences (0-3);
-- exaggeration: the press release's strength against the abstract's;
+- exaggeration: the press release's strength against the abstract's, each the strongest
+  relation the text asserts: a denied relation ("does not cut the risk", "had no effect on")
+  counts as none, as InSciOut, whose coding Wright & Augenstein's labels come from, codes an
+  explicit statement of no relationship (code 1 -> 0). The strength task keeps the relation
+  a denial names, as Yu et al.'s annotators do ("did not improve DFS" is causal);
 - article: from the report card and the cues behind it (``article_features``): per criterion
   a graded score, and a story's score. When ``scoring.toml`` has an ``[article]`` table (fitted
   by ``benchmarks/fit_article.py``), each is that model's logit over named features; otherwise
@@ -51,6 +55,9 @@ class Reading:
     hedged: bool
     certainty: float
     strength: int
+    # The strongest relation the text asserts rather than denies ("does not cut the risk"
+    # asserts none): InSciOut codes an explicit denial as "no relationship" (code 1 -> 0).
+    asserted: int = 0
 
 
 def read(text: str, rules: RuleSet) -> Reading:
@@ -67,6 +74,7 @@ def read(text: str, rules: RuleSet) -> Reading:
         hedged=hedged,
         certainty=min(a.certainty for a in assessments),
         strength=max(a.strength.level for a in assessments),
+        asserted=max(0 if a.negated else a.strength.level for a in assessments),
     )
 
 
@@ -197,8 +205,8 @@ def _predict_strength(item: dict[str, Any], rules: RuleSet) -> int:
 
 
 def _predict_exaggeration(item: dict[str, Any], rules: RuleSet) -> str:
-    release = read(item["press_release"], rules).strength
-    abstract = read(item["abstract"], rules).strength
+    release = read(item["press_release"], rules).asserted
+    abstract = read(item["abstract"], rules).asserted
     if release > abstract:
         return "exaggerates"
     return "downplays" if release < abstract else "same"

@@ -10,6 +10,7 @@ sub-additively (Salager-Meyer's compound hedges are stronger, not twice as stron
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,47 @@ _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
 # ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
 # rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
 OUTSIDE_SCOPE = 0.75
+# Correlational participles that can follow a noun as a reduced relative clause, and the
+# copula (or adverb) that makes one the sentence's predicate instead ("was associated with").
+_PARTICIPLE = re.compile(
+    r"(?:associated|linked|related|tied|connected|correlated)\b", re.IGNORECASE
+)
+_COPULA = re.compile(r"\b(?:is|are|was|were|be|been|being|not|\w+ly)\s+$", re.IGNORECASE)
+# A relative pronoun or an infinitive "to", perhaps with an adverb, just before a verb: the
+# verb opens a clause that modifies a noun ("mutations that cause", "a checklist which
+# virtually eliminated", "a treatment to protect patients"). After a raising or reporting
+# verb ("appears to reduce", "was shown to reduce") the infinitive is the main predicate.
+_CLAUSE_OPENER = re.compile(r"\b(that|which|who|(\w+)\s+to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_RAISING = frozenset(
+    [
+        "appear",
+        "appears",
+        "appeared",
+        "seem",
+        "seems",
+        "seemed",
+        "likely",
+        "shown",
+        "found",
+        "able",
+        "tend",
+        "tends",
+        "tended",
+        "known",
+        "expected",
+        "proved",
+        "proven",
+        "thought",
+        "reported",
+        "believed",
+        "continue",
+        "continues",
+        "continued",
+        "going",
+        "said",
+        "set",
+    ]
+)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -212,16 +254,54 @@ def _strength(item: SentenceCues) -> Strength:
             return Strength.CONDITIONAL
         return Strength.NONE
     causal = [c for c in relations if c.rule.value == "causal"]
-    correlational = [c for c in relations if c.rule.value == "correlational"]
+    finite = [c for c in causal if not _is_ing_form(c) and not _opens_clause(c, item)]
+    correlational = [
+        c
+        for c in relations
+        if c.rule.value == "correlational" and not _postmodifies(c, finite, item)
+    ]
     if any(c.rule.kind != "comparison" for c in correlational) or not causal:
         return Strength.CORRELATIONAL
     # The claim's own (first) causal verb decides: "may reduce inflammation and improve
     # sleep" is conditional throughout, while "reduced pain, but it may cause nausea" states
-    # its finding directly and hedges only an aside.
-    focus = causal[0].match
+    # its finding directly and hedges only an aside. A gerund or participle ("raising the
+    # price of alcohol could lead to", "drugs promoting sun sensitivity may raise") sits in
+    # the subject or a modifier, and so does a verb that opens a relative or infinitive
+    # clause ("a program that eliminated infections appears to have reduced deaths", "a
+    # treatment to protect patients could save lives"): the first finite verb of the main
+    # clause is the claim's own when there is one.
+    focus = (finite or causal)[0].match
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
+
+
+def _is_ing_form(cue: ScopedCue) -> bool:
+    """Whether a relation cue is an -ing form ("raising", "cholesterol-lowering")."""
+    words = cue.match.text.split()
+    return bool(words) and words[0].lower().endswith("ing")
+
+
+def _postmodifies(cue: ScopedCue, finite: Sequence[ScopedCue], item: SentenceCues) -> bool:
+    """Whether a correlational participle modifies a noun after the claim's causal verb
+    ("reduces the risk of cancers associated with drinking"): with no copula before it, it
+    describes the object and is not the claim's own relation."""
+    if not finite or cue.match.start < finite[0].match.end:
+        return False
+    if not _PARTICIPLE.match(cue.match.text):
+        return False
+    offset = cue.match.start - item.sentence.start
+    before = item.sentence.text[max(0, offset - 40) : offset]
+    return _COPULA.search(before) is None
+
+
+def _opens_clause(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a relation cue opens a relative or infinitive clause ("genes that cause",
+    "which reduced", "to protect")."""
+    offset = cue.match.start - item.sentence.start
+    before = item.sentence.text[max(0, offset - 40) : offset]
+    opener = _CLAUSE_OPENER.search(before)
+    return opener is not None and (opener.group(2) or "").lower() not in _RAISING
 
 
 def _evidence(cues: Sequence[ScopedCue]) -> Evidence:

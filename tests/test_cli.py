@@ -146,6 +146,38 @@ def test_evaluate_prints_metrics_and_writes_predictions(tmp_path: Path) -> None:
     ]
 
 
+def test_exaggeration_counts_a_denied_relation_as_none(tmp_path: Path) -> None:
+    # InSciOut codes "does not cut the risk" as no relationship, so a release that denies a
+    # relation claims no more than an abstract that states none; the strength task itself
+    # keeps the causal reading Yu et al. give a denial.
+    data = tmp_path / "exaggeration.jsonl"
+    rows = [
+        {
+            "id": "a",
+            "press_release": "Eating organic food does not cut the risk of cancer.",
+            "abstract": "We followed 600,000 women for nine years.",
+            "label": "same",
+        },
+        {
+            "id": "b",
+            "press_release": "Eating organic food cuts the risk of cancer.",
+            "abstract": "We followed 600,000 women for nine years.",
+            "label": "exaggerates",
+        },
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "exaggeration", str(data)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["macro_f1"] == 1.0
+    strength = tmp_path / "strength.jsonl"
+    strength.write_text(
+        json.dumps({"id": "a", "text": "The drug did not improve survival.", "label": 3}) + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["evaluate", "strength", str(strength)])
+    assert json.loads(result.stdout)["macro_f1"] == 1.0
+
+
 def test_evaluate_skips_bad_lines_naming_them(tmp_path: Path) -> None:
     data = tmp_path / "hedge.jsonl"
     data.write_text(

@@ -45,9 +45,11 @@ def test_the_ketamine_headline_is_hedged_but_the_animal_highlight_is_flagged() -
     report = hedgecheck.check(KETAMINE)
     codes = [f.code for f in report.findings]
     assert "EDT001" not in codes
-    (animal,) = [f for f in report.findings if f.code == "EDT002"]
-    assert animal.text.startswith("Psychedelics enhance structural and functional neuroplasticity")
-    assert animal.suggestion and "in mice" in animal.suggestion
+    # Both unhedged causal highlights about psychedelics ("produce ... reductions in symptoms",
+    # "enhance ... neuroplasticity") rest, in this article, on the mouse work alone.
+    animal = [f for f in report.findings if f.code == "EDT002"]
+    assert [f.text.split()[1] for f in animal] == ["produce", "enhance"]
+    assert all(f.suggestion and "in mice" in f.suggestion for f in animal)
 
 
 def test_a_cure_headline_over_the_same_body_is_flagged() -> None:

@@ -71,6 +71,21 @@ def test_a_hedge_on_the_relation_makes_it_conditional() -> None:
     assert BASE.strength is Strength.CAUSAL
 
 
+def test_a_gerund_in_the_subject_leaves_the_claim_to_the_finite_verb() -> None:
+    # "raising" names the exposure; the hedged "could lead to" is the claim.
+    claim = _claim("Raising the price of alcohol could lead to fewer admissions.")
+    assert claim.strength is Strength.CONDITIONAL
+    # With no finite causal verb, the -ing form is still the relation.
+    assert _claim("Exercise reducing pain, study finds.").strength is Strength.CAUSAL
+    assert _claim("The drug reduced pain, but it may cause nausea.").strength is Strength.CAUSAL
+    # A verb that opens a relative clause modifies a noun; the main clause's verb is the claim.
+    relative = _claim("A checklist that virtually eliminated infections may reduce deaths.")
+    assert relative.strength is Strength.CONDITIONAL
+    purpose = _claim("A new treatment to protect patients against a superbug could save lives.")
+    assert purpose.strength is Strength.CONDITIONAL
+    assert _claim("The drug was shown to reduce pain.").strength is Strength.CAUSAL
+
+
 def test_prepositions_and_time_words_are_not_hedges() -> None:
     claim = _claim(
         "Little is known about how the drug improves mood within hours, around the time of "
@@ -140,6 +155,16 @@ def test_a_comparison_yields_to_a_causal_verb_an_association_does_not() -> None:
         _claim("Coffee was associated with reduced mortality.").strength is Strength.CORRELATIONAL
     )
     assert _claim("Smokers had a higher risk than non-smokers.").strength is Strength.CORRELATIONAL
+
+
+def test_an_association_that_describes_the_object_leaves_the_causal_claim() -> None:
+    claim = _claim("Walking reduces the risk of limitations associated with arthritis.")
+    assert claim.strength is Strength.CAUSAL
+    # As the predicate (with a copula) the association still wins.
+    assert (
+        _claim("Walking reduces pain and is associated with arthritis.").strength
+        is Strength.CORRELATIONAL
+    )
 
 
 def test_a_hedged_predicate_of_use_states_no_relation() -> None:
