@@ -192,7 +192,7 @@ STAGES = (
     ("reading files (bytes, decoding)", "reading.py", "read_path"),
     ("document reading (markup, blocks)", "documents/__init__.py", "read_document"),
     ("segmentation (paragraphs, sentences, tokens)", "text.py", "segment"),
-    ("rule matching (Matcher.find)", "rules.py", "find"),
+    ("rule matching (RuleSet.find: first pass and overlay)", "rules.py", "find"),
     ("engine: cues, scopes, claims (analyse, all)", "engine.py", "analyse"),
     ("scoring (assess)", "scoring.py", "assess"),
     ("editorial checks (run_checks)", "editorial.py", "run_checks"),
