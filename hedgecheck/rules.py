@@ -513,8 +513,10 @@ class Matcher:
         compiled instead: a few hundred common openings then cost one call each, while
         the thousands of rare ones never pay for compiling an alternation."""
         entry.seen += 1
-        if entry.seen >= _OFTEN:
-            pattern = self._alternation_of(entry.branches)
+        pattern = self._alternation_of(entry.branches) if entry.seen >= _OFTEN else None
+        if pattern is None and entry.seen >= _OFTEN:
+            entry.seen = -(2**62)  # the budget is spent: this opening stays one by one
+        elif pattern is not None:
             self._by_prefix[prefix] = pattern
             if self._timed:
                 return self._match(pattern, prefix, text, position, end)
@@ -541,8 +543,12 @@ class Matcher:
             self._forget_compiled()
             return None
 
-    def _alternation_of(self, indices: tuple[int, ...]) -> regex.Pattern[str]:
+    def _alternation_of(self, indices: tuple[int, ...]) -> regex.Pattern[str] | None:
+        """The compiled alternation of these branches; None once ``_COMPILED_BUDGET`` of
+        them are compiled and this one is not among them."""
         pattern = self._by_branches.get(indices)
+        if pattern is None and len(self._by_branches) >= _COMPILED_BUDGET:
+            return None
         if pattern is None:
             branches = [self._sources[i] for i in indices]
             pattern = self._by_branches[indices] = _alternation(branches)
@@ -667,8 +673,11 @@ class _Rare:
         self.seen = 0
 
 
-# Times a cue opening is met before its branches are compiled into one alternation.
+# Times a cue opening is met before its branches are compiled into one alternation, and
+# the most alternations one matcher compiles: each holds tens of kilobytes, and without a
+# bound memory would creep up over a long corpus as more openings pass _OFTEN.
 _OFTEN = 256
+_COMPILED_BUDGET = 384
 
 
 # Seconds one match attempt may take before its pattern is judged pathological; a real cue

@@ -47,6 +47,12 @@ def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(rules_module, "_OFTEN", 1)
         compiled = _cues(fresh, text)
         assert one_by_one == compiled
+        # Past its budget of compiled alternations a matcher goes on one by one.
+        fresh = Matcher(rules)
+        monkeypatch.setattr(rules_module, "_COMPILED_BUDGET", 2)
+        assert _cues(fresh, text) == compiled
+        assert len(fresh._by_branches) <= 2
+        monkeypatch.undo()
 
 
 @settings(max_examples=60, deadline=None)
