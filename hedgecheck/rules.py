@@ -542,6 +542,7 @@ class Matcher:
             self._disable(index)
             self._forget_compiled()
             return None
+            return None
 
     def _alternation_of(self, indices: tuple[int, ...]) -> regex.Pattern[str] | None:
         """The compiled alternation of these branches; None once ``_COMPILED_BUDGET`` of
