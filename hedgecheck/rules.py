@@ -461,7 +461,6 @@ class Matcher:
         # Packs from anywhere else are untrusted and every match is timed.
         shipped = default_rules_path()
         self._timed = not all(Path(rule.file).parent == shipped for rule in rules)
-        self._compiled: dict[tuple[str, str], regex.Pattern[str] | None] = {}
         # The text's first three characters at a cue start -> how to match there: None (no
         # branch can open with them), the few branches that can, each tried alone (_Rare),
         # or, once the opening has been met often, their alternation compiled as one.
@@ -475,7 +474,7 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """The opening tables without compiled patterns (those are rebuilt on first use)."""
         state = dict(self.__dict__)
-        for name in ("_compiled", "_by_prefix", "_by_branches", "_singles", "_openers"):
+        for name in ("_by_prefix", "_by_branches", "_singles", "_openers"):
             state[name] = {}
         return state
 
@@ -618,7 +617,6 @@ class Matcher:
 
     def _forget_compiled(self) -> None:
         """Drop every table built from the branches, so a disabled one is left out."""
-        self._compiled.clear()
         self._by_prefix.clear()
         self._by_branches.clear()
 
@@ -635,9 +633,7 @@ class Matcher:
         """The alternation of the branches that can open with ``key``, after a timeout
         disabled some of them."""
         found = self._candidates(key)
-        pattern = _alternation([b for _, b in found]) if found else None
-        self._compiled[key] = pattern
-        return pattern
+        return _alternation([b for _, b in found]) if found else None
 
 
 def find_together(
