@@ -442,6 +442,10 @@ class Matcher:
         self._bodies: dict[int, str] = {}
         self._sources: dict[int, str] = {}
         self._thirds: dict[int, dict[str, frozenset[str] | None] | None] = {}
+        # Branches that can open with almost any word ("\w+-induced", an e-mail address, a
+        # sentence start): kept out of the opening tables, where they would be tried at
+        # every word, and found by one scan of the text in C instead (_anywhere_starts).
+        self._anywhere: list[int] = []
         rules = list(rules)
         for rule in rules:
             for pattern in rule.patterns:
@@ -452,6 +456,9 @@ class Matcher:
                 self._bodies[branch[0]] = body
                 self._sources[branch[0]] = branch[1]
                 keys = _openings(body)
+                if _opens_anywhere(body, keys):
+                    self._anywhere.append(branch[0])
+                    continue
                 for key in keys:
                     self._branches.setdefault(key, []).append(branch)
                 self._thirds[branch[0]] = _third_characters(body, keys)
@@ -468,6 +475,8 @@ class Matcher:
         self._by_branches: dict[tuple[int, ...], regex.Pattern[str]] = {}
         self._singles: dict[int, regex.Pattern[str]] = {}
         self._openers: dict[int, regex.Pattern[str] | None] = {}
+        self._anywhere_pattern: regex.Pattern[str] | None = None
+        self._scans: list[tuple[int, regex.Pattern[str]]] | None = None
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
@@ -476,6 +485,8 @@ class Matcher:
         state = dict(self.__dict__)
         for name in ("_by_prefix", "_by_branches", "_singles", "_openers"):
             state[name] = {}
+        state["_anywhere_pattern"] = None
+        state["_scans"] = None
         return state
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
@@ -599,9 +610,17 @@ class Matcher:
     def _disable_slow_branches(
         self, key: tuple[str, str], text: str, position: int, end: int
     ) -> None:
-        for index, branch in self._candidates(key):
+        self._disable_slow_branches_at([i for i, _ in self._candidates(key)], text, position, end)
+
+    def _disable_slow_branches_at(
+        self, indices: Iterable[int], text: str, position: int, end: int
+    ) -> None:
+        for index in indices:
+            if index in self._disabled:
+                continue
             try:
-                _alternation([branch]).match(text, position, end, timeout=MATCH_TIMEOUT)
+                single = _alternation([self._sources[index]])
+                single.match(text, position, end, timeout=MATCH_TIMEOUT)
             except TimeoutError:
                 self._disable(index)
         self._forget_compiled()
@@ -619,6 +638,71 @@ class Matcher:
         """Drop every table built from the branches, so a disabled one is left out."""
         self._by_prefix.clear()
         self._by_branches.clear()
+        self._anywhere_pattern = self._scans = None
+
+    def _anywhere_starts(self, text: str) -> set[int]:
+        """Where a branch that can open anywhere matches in ``text``: each branch scans the
+        text in C (alone, so that the engine's own search for a required string such as
+        "@" or "-induced" skips most of it), piece by piece. A start found here is then
+        matched within its own cue window, so a cue is found as the opening tables would
+        find it; the one difference is a match at least ``CUE_REACH`` long that a negative
+        lookahead lets end only where the window cuts the text.
+
+        A scan reads past the cue windows (to the end of its piece and a window more), so
+        on a hostile text (thousands of line starts with no full stop, for a pattern that
+        reads to the end of the sentence) it can cost the square of the piece. A piece
+        whose scan takes longer than ``_PIECE_SECONDS`` has each of its cue starts tried
+        within its window instead, which is linear."""
+        starts: set[int] = set()
+        for _, scan in self._anywhere_scans():
+            for begin in range(0, len(text), _PIECE):
+                last = min(len(text), begin + _PIECE)
+                stop = min(len(text), last + 2 * CUE_REACH + _SLACK)
+                try:
+                    found = scan.finditer(
+                        text, begin, stop, overlapped=True, timeout=_PIECE_SECONDS
+                    )
+                    starts.update(m.start() for m in found if m.start() < last)
+                except TimeoutError:
+                    starts.update(m.start() for m in _CUE_STARTS.finditer(text, begin, last))
+        return starts
+
+    def _anywhere_scans(self) -> list[tuple[int, regex.Pattern[str]]]:
+        """Each branch that opens anywhere, compiled to scan for its cue starts; built with
+        their alternation, which matches at a start the scans found."""
+        if self._scans is None:
+            kept = [i for i in self._anywhere if i not in self._disabled]
+            self._scans = [
+                (i, regex.compile(f"{_AT_CUE_START}(?:{self._sources[i]})")) for i in kept
+            ]
+            self._anywhere_pattern = (
+                _alternation([self._sources[i] for i in kept]) if kept else None
+            )
+        return self._scans
+
+    def _match_anywhere(
+        self, found: regex.Match[str] | None, text: str, position: int, end: int
+    ) -> regex.Match[str] | None:
+        """The longer of ``found`` (from the opening tables) and the match of the branches
+        that open anywhere; on a tie the branch defined first, as in one alternation."""
+        self._anywhere_scans()
+        pattern = self._anywhere_pattern
+        if pattern is None:
+            return found
+        try:
+            other = pattern.match(
+                text, position, end, timeout=MATCH_TIMEOUT if self._timed else None
+            )
+        except TimeoutError:
+            self._disable_slow_branches_at(self._anywhere, text, position, end)
+            return self._match_anywhere(found, text, position, end)
+        if other is None:
+            return found
+        if found is None or other.end() > found.end():
+            return other
+        if other.end() == found.end() and _branch_of(other) < _branch_of(found):
+            return other
+        return found
 
     def _candidates(self, key: tuple[str, str]) -> list[tuple[int, str]]:
         first = key[0]
@@ -642,19 +726,25 @@ def find_together(
     """The cues of each matcher in ``text``, from one walk over its cue starts (the first
     pass and the editorial overlay share the walk, the prefixes and the cue window)."""
     found_by: list[list[CueMatch]] = [[] for _ in matchers]
-    tables = [(m, m._by_prefix, m._by_group, found_by[i]) for i, m in enumerate(matchers)]
+    tables = [
+        (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text))
+        for i, m in enumerate(matchers)
+    ]
     window = _Window(text)
     for start in _CUE_STARTS.finditer(text):
         position = start.start()
         prefix = text[position : position + 3]
         end = -1
-        for matcher, by_prefix, rules, raw in tables:
+        for matcher, by_prefix, rules, raw, anywhere in tables:
             entry = by_prefix[prefix] if prefix in by_prefix else matcher._for_prefix(prefix)
-            if entry is None:
+            opens_anywhere = position in anywhere
+            if entry is None and not opens_anywhere:
                 continue
             if end < 0:
                 end = window.end(position)
-            found = matcher._match_at(entry, prefix, text, position, end)
+            found = None if entry is None else matcher._match_at(entry, prefix, text, position, end)
+            if opens_anywhere:
+                found = matcher._match_anywhere(found, text, position, end)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
     return [_resolve_overlaps(raw, include_pseudo) for raw in found_by]
@@ -731,6 +821,33 @@ class _Window:
 
 # Where a cue may begin: a word start, or a punctuation mark such as ";".
 _CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
+
+
+# Characters of text whose starts one scan for the branches that open anywhere covers, and
+# the time such a scan may take (a few milliseconds on prose) before its piece is matched
+# start by start instead.
+_PIECE = 16384
+_PIECE_SECONDS = 0.05
+# A cue start (as _CUE_STARTS finds them), as a condition at the current position.
+_AT_CUE_START = r"(?:(?<!\w)(?=\S)|(?=[^\w\s]))"
+
+
+def _branch_of(match: regex.Match[str]) -> int:
+    """The branch number of a match: its group is named ``g<number - 1>``."""
+    return int(match.lastgroup[1:]) + 1  # type: ignore[index]
+
+
+def _opens_anywhere(body: str, keys: list[tuple[str, str]]) -> bool:
+    """Whether a branch can open with almost any word: its first characters are not told
+    (``keys`` has no first character) and its opening accepts letters that begin no
+    English word, or cannot be told apart from the text before it (a lookbehind inside)."""
+    if ("", "") not in keys:
+        return False
+    opening = _without_leading_lookbehind(body)
+    if "(?<=" in opening or "(?<!" in opening:
+        return True
+    compiled = regex.compile(opening)
+    return any(compiled.fullmatch(probe, partial=True) for probe in ("xqz", "Xqz", "qzx"))
 
 
 # Distinct three-character openings remembered per matcher before the table starts afresh,

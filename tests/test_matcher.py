@@ -7,6 +7,7 @@ opening was met before, so the cues found must not depend on it.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -32,23 +33,25 @@ def _cues(matcher: Matcher, text: str) -> list[tuple[str, int, int]]:
     return [(c.rule.id, c.start, c.end) for c in matcher.find(text, include_pseudo=True)]
 
 
+def _fresh(matcher: Matcher) -> Matcher:
+    """A copy with nothing compiled or counted yet (pickling drops both), which is much
+    quicker than building the opening tables again."""
+    copy: Matcher = pickle.loads(pickle.dumps(matcher))
+    return copy
+
+
 def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ruleset = default_rules()
-    for overlay in (False, True):
-        rules = [
-            r
-            for r in ruleset.rules
-            if ruleset.matcher_for(r) is (ruleset.overlay if overlay else ruleset.matcher)
-        ]
-        fresh = Matcher(rules)
+    for matcher in (ruleset.matcher, ruleset.overlay):
+        fresh = _fresh(matcher)
         monkeypatch.setattr(rules_module, "_OFTEN", 10**9)
         one_by_one = _cues(fresh, text)
-        fresh = Matcher(rules)
+        fresh = _fresh(matcher)
         monkeypatch.setattr(rules_module, "_OFTEN", 1)
         compiled = _cues(fresh, text)
         assert one_by_one == compiled
         # Past its budget of compiled alternations a matcher goes on one by one.
-        fresh = Matcher(rules)
+        fresh = _fresh(matcher)
         monkeypatch.setattr(rules_module, "_COMPILED_BUDGET", 2)
         assert _cues(fresh, text) == compiled
         assert len(fresh._by_branches) <= 2
@@ -67,3 +70,71 @@ def test_the_reference_page_reads_the_same_either_way(monkeypatch: pytest.Monkey
     text = REFERENCE.read_text(encoding="utf-8")
     _both_ways(text, monkeypatch)
     assert _cues(default_rules().matcher, text), "the page has cues"
+
+
+_SINGLES: dict[tuple[int, int], object] = {}
+
+
+def _single(matcher: Matcher, index: int):  # type: ignore[no-untyped-def]
+    key = (id(matcher), index)
+    if key not in _SINGLES:
+        _SINGLES[key] = rules_module._alternation([matcher._sources[index]])
+    return _SINGLES[key]
+
+
+def _every_branch_alone(matcher: Matcher, text: str) -> list[tuple[str, int, int]]:
+    """The matcher's definition, spelled out slowly: at every cue start every branch is
+    tried alone within the cue window, the longest match kept, the first branch on a tie."""
+    window = rules_module._Window(text)
+    raw = []
+    for start in rules_module._CUE_STARTS.finditer(text):
+        position = start.start()
+        end = window.end(position)
+        best = None
+        for index in sorted(matcher._sources):
+            found = _single(matcher, index).match(text, position, end)  # type: ignore[attr-defined]
+            if found is not None and (best is None or found.end() > best.end()):
+                best = found
+        if best is not None and best.end() > position:
+            rule = matcher._by_group[best.lastgroup]
+            raw.append(rules_module.CueMatch(rule, position, best.end(), best.group()))
+    resolved = rules_module._resolve_overlaps(raw, include_pseudo=True)
+    return [(c.rule.id, c.start, c.end) for c in resolved]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(WORDS, max_size=30).map(" ".join))
+@example("Smith et al. found that LPS-induced polls requires further study; contact a@b.org")
+@example("Theresa May said 2-fold more patients in exit polls. Results require further work.")
+def test_the_matcher_finds_what_every_branch_alone_finds(text: str) -> None:
+    ruleset = default_rules()
+    for matcher in (ruleset.matcher, ruleset.overlay):
+        assert _cues(matcher, text) == _every_branch_alone(matcher, text)
+
+
+def test_branches_that_open_anywhere_are_kept_out_of_the_opening_tables() -> None:
+    # "\w+-induced" and an e-mail address can open with any word: tried at every word they
+    # cost a regex call each; they are found by one scan of the text instead.
+    matcher = default_rules().matcher
+    anywhere = {matcher._by_group[f"g{i - 1}"].id for i in matcher._anywhere}
+    assert {"REL032", "CLT006"} <= anywhere
+    assert "HDG001" not in anywhere
+    tabled = {i for branches in matcher._branches.values() for i, _ in branches}
+    assert not tabled & set(matcher._anywhere)
+
+
+@pytest.mark.parametrize(("piece", "seconds"), [(64, 0.05), (64, 1e-9), (16384, 1e-9)])
+def test_pieces_and_slow_scans_find_the_same_cues(
+    piece: int, seconds: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small pieces put cue starts near piece ends; a scan past its time has every cue start
+    # of its piece tried instead. Neither may change what is found.
+    text = REFERENCE.read_text(encoding="utf-8")[:6000]
+    text += "\nSmith et al. found LPS-induced changes; write to a@b.org. It requires further study."
+    ruleset = default_rules()
+    expected = [_cues(m, text) for m in (ruleset.matcher, ruleset.overlay)]
+    monkeypatch.setattr(rules_module, "_PIECE", piece)
+    monkeypatch.setattr(rules_module, "_PIECE_SECONDS", seconds)
+    for matcher, cues in zip((ruleset.matcher, ruleset.overlay), expected, strict=True):
+        assert _cues(_fresh(matcher), text) == cues
+    assert {"CLT006", "REL032", "EDC002"} <= {rule for cues in expected for rule, _, _ in cues}
