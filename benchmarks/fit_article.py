@@ -15,7 +15,8 @@ Newton's method; the penalty chosen by 5-fold cross-validation inside the even l
 
 - ``story``: stars >= 3 against fewer, over every feature;
 - one per criterion, satisfied against not, over the features that bear on that criterion
-  (``CRITERION_FEATURES`` below: its own card item and the cues an editor would look for).
+  (``CRITERION_FEATURES`` below: mostly its own card item and the cues an editor would
+  look for; the evidence model weighs only whether each part of criterion 4 is stated).
 
 It prints the AUC of each model on all lines, the even (fitted) half and the odd (held-out)
 half, and its cross-validated AUC inside the even lines (``even_cv``: what to choose a
