@@ -483,7 +483,7 @@ def report_card(article: Article, findings: list[Finding]) -> tuple[CardItem, ..
             "evidence",
             _conveys_evidence(article),
             "the study's design and its limits are stated",
-            "the quality of the evidence is not conveyed: no design named, or no limit stated",
+            "the quality of the evidence is not conveyed (no design named, or no limit stated)",
             evidence_stated,
         ),
         item(
