@@ -15,11 +15,14 @@ Newton's method; the penalty chosen by 5-fold cross-validation inside the even l
 
 - ``story``: stars >= 3 against fewer, over every feature;
 - one per criterion, satisfied against not, over the features that bear on that criterion
-  (``CRITERION_FEATURES`` below: its own card item and the cues an editor would look for).
+  (``CRITERION_FEATURES`` below: mostly its own card item and the cues an editor would
+  look for; the evidence model weighs only whether each part of criterion 4 is stated).
 
 It prints the AUC of each model on all lines, the even (fitted) half and the odd (held-out)
-half, next to the unfitted report-card score, and with ``--write`` replaces the ``[article]``
-table of ``rules/scoring.toml`` with the fitted weights.
+half, and its cross-validated AUC inside the even lines (``even_cv``: what to choose a
+feature set by, without looking at the odd half), next to the unfitted report-card score,
+and with ``--write`` replaces the ``[article]`` table of ``rules/scoring.toml`` with the
+fitted weights.
 """
 
 from __future__ import annotations
@@ -50,21 +53,22 @@ CRITERION_FEATURES: dict[str, tuple[str, ...]] = {
     "costs": ("costs", "costs_spans", *_LENGTH),
     "benefits": ("benefits", "benefits_spans", "relative_risk", "design", "subject", *_LENGTH),
     "harms": ("harms", "harms_spans", "subject", "design", *_LENGTH),
-    # What HealthNewsReview criterion 4 asks of a text, and no more: the card's verdict and
-    # spans, the kind of study (experiment in people, observation, animal or lab work), its
-    # size and its stated limits. Who was studied, peer review, hedges and negations were
-    # weighed here before; they fitted the even lines better than they carried to the odd
-    # ones, and cross-validation on the even lines could not tell the two sets apart.
+    # What HealthNewsReview criterion 4 asks of a text, and no more: whether it names the
+    # study's design, which kind (an experiment in people, an observation, animal or lab
+    # work), its size, its limits and who was studied, each as 0/1 (stated or not), and how
+    # much the evidence card lists. Counts of the same cues and the claim count measure
+    # mostly how long a release is; with them (and the card's verdict) the model fitted the
+    # even lines well and the odd ones worse (0.759 / 0.653). Chosen by repeated nested
+    # 5-fold cross-validation inside the even lines: 0.739 against 0.719 for the counts.
     "evidence": (
-        "evidence",
+        "has_design",
+        "has_trial",
+        "has_observational",
+        "has_preclinical",
+        "has_sample",
+        "has_limitation",
+        "has_subject",
         "evidence_spans",
-        "design",
-        "trial",
-        "observational",
-        "preclinical",
-        "sample",
-        "limitation",
-        *_LENGTH,
     ),
     "disease_mongering": (
         "disease_mongering",
@@ -170,8 +174,9 @@ def _logit(weights: list[float], row: list[float]) -> float:
     return weights[0] + sum(a * b for a, b in zip(weights[1:], row, strict=True))
 
 
-def choose_penalty(rows: list[list[float]], gold: list[int]) -> float:
-    """The penalty with the best mean AUC over 5 folds of the (even) fitting lines."""
+def choose_penalty(rows: list[list[float]], gold: list[int]) -> tuple[float, float]:
+    """The penalty with the best AUC over 5 folds of the (even) fitting lines, and that AUC
+    (of the scores pooled over the folds; a little optimistic, as the best of the grid)."""
     best, best_auc = PENALTIES[0], -1.0
     for penalty in PENALTIES:
         scores: list[float] = [0.0] * len(rows)
@@ -183,7 +188,7 @@ def choose_penalty(rows: list[list[float]], gold: list[int]) -> float:
         value = auc(gold, scores)
         if value > best_auc + 1e-9:
             best, best_auc = penalty, value
-    return best
+    return best, best_auc
 
 
 def model(
@@ -195,9 +200,9 @@ def model(
     ]
     rows = [r for r in rows if r[2] in (0, 1)]
     even = [r for r in rows if r[0] % 2 == 0]
-    penalty = choose_penalty([r[1] for r in even], [r[2] for r in even])
+    penalty, cv = choose_penalty([r[1] for r in even], [r[2] for r in even])
     weights = fit([r[1] for r in even], [r[2] for r in even], penalty)
-    report = {"penalty": penalty}
+    report = {"penalty": penalty, "even_cv": cv}
     for half, keep in (
         ("all", lambda n: True),
         ("even", lambda n: n % 2 == 0),

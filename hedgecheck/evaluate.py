@@ -33,7 +33,7 @@ from hedgecheck.engine import analyse
 from hedgecheck.errors import InputError, UsageError
 from hedgecheck.metrics import auc, f1_binary, macro_f1, pearson, spearman
 from hedgecheck.model import Mention, Report
-from hedgecheck.rules import ARTICLE_CRITERIA, Rule, RuleSet, Scoring, default_rules
+from hedgecheck.rules import ARTICLE_CRITERIA, ARTICLE_FLAGS, Rule, RuleSet, Scoring, default_rules
 from hedgecheck.scoring import assess, sigmoid
 
 RELEASE_CRITERIA = ARTICLE_CRITERIA
@@ -94,7 +94,8 @@ _PRECLINICAL = frozenset({"animal", "in_vitro"})
 def article_features(report: Report, rules: RuleSet | None = None) -> dict[str, float]:
     """The named features an article model weighs (``hedgecheck.rules.ARTICLE_FEATURES``):
     per criterion whether the card satisfies it and log(1 + its spans); log(1 + count) of the
-    claims, of their cues by category and of the editorial findings.
+    claims, of their cues by category and of the editorial findings; and whether the study's
+    design, kind of design, size, limits and subjects are stated at all (``has_<name>``).
 
     The study's design, size and limits are counted where the evidence card lists them
     (every prose sentence about the study, not only its claims: "The trial enrolled 90
@@ -147,6 +148,7 @@ def article_features(report: Report, rules: RuleSet | None = None) -> dict[str, 
     counts["advice"] = findings.count("advice-from-single-study")
     counts["unnamed_authority"] = findings.count("unnamed-authority")
     features.update({name: math.log1p(n) for name, n in counts.items()})
+    features.update({f"has_{name}": float(counts[name] > 0) for name in ARTICLE_FLAGS})
     return features
 
 

@@ -299,9 +299,23 @@ ARTICLE_CRITERIA = (
     "sensational_language",
 )
 
+# The counts that also come as 0/1 flags ("has_design"...).
+ARTICLE_FLAGS = (
+    "design",
+    "trial",
+    "observational",
+    "preclinical",
+    "sample",
+    "limitation",
+    "subject",
+)
+
 # What an article model may weigh, each read off a report by hedgecheck.evaluate.article_features:
 # per criterion, whether the card satisfies it ("<criterion>") and log(1 + its evidence spans)
-# ("<criterion>_spans"); and log(1 + count) of the named cues and findings below.
+# ("<criterion>_spans"); log(1 + count) of the named cues and findings below; and for the
+# study's design, kind of design, size, limits and subjects, whether the text states one at all
+# ("has_<name>", 0 or 1: HealthNewsReview criterion 4 asks whether a text says what the evidence
+# is, and how often it says so mostly measures how long the text is).
 ARTICLE_FEATURES = frozenset(
     {
         *ARTICLE_CRITERIA,
@@ -325,6 +339,7 @@ ARTICLE_FEATURES = frozenset(
         "relative_risk",  # relative-risk-without-absolute findings
         "advice",  # advice-from-single-study findings
         "unnamed_authority",  # unnamed-authority findings
+        *(f"has_{name}" for name in ARTICLE_FLAGS),
     }
 )
 ARTICLE_MODELS = frozenset({"story", *ARTICLE_CRITERIA})

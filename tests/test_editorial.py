@@ -143,6 +143,25 @@ def test_the_evidence_card_reads_methods_sentences_but_not_background() -> None:
     features = article_features(report)
     assert features["trial"] > 0 and features["sample"] > 0
     assert features["observational"] == 0
+    assert features["has_trial"] == features["has_sample"] == 1.0
+    assert features["has_observational"] == features["has_limitation"] == 0.0
+    # A design but no limit: HealthNewsReview criterion 4 is not met.
+    assert card.status == "not satisfied"
+
+
+def test_the_evidence_card_is_satisfied_by_a_design_and_a_stated_limit() -> None:
+    # Criterion 4 asks whether the text says what kind of study it was and where that falls
+    # short; an overclaim elsewhere is a finding of its own and does not decide the item.
+    text = (
+        "Coffee cuts the risk of stroke\n\n"
+        "People who drank coffee had fewer strokes, an observational study of 2,000 adults "
+        "found.\n\n"
+        "The study cannot prove that coffee is the reason, the authors said.\n"
+    )
+    report = hedgecheck.check(text)
+    card = next(item for item in report.report_card if item.criterion == "evidence")
+    assert card.status == "satisfied"
+    assert {"DES008", "LIM008"} <= {m.rule for m in card.evidence}
 
 
 def test_the_default_article_models_score_stories_and_criteria() -> None:
