@@ -16,10 +16,12 @@ from hedgecheck.model import (
     Evidence,
     Finding,
     Label,
+    Part,
     Report,
     Severity,
     Strength,
 )
+from hedgecheck.parts import check_parts
 from hedgecheck.rules import Rule, RuleSet, Scoring, default_rules, load_rules
 
 __version__ = "0.1.0"
@@ -34,6 +36,7 @@ __all__ = [
     "HedgecheckError",
     "InputError",
     "Label",
+    "Part",
     "Report",
     "Rule",
     "RuleError",
@@ -44,6 +47,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "check",
+    "check_parts",
     "default_rules",
     "load_rules",
 ]

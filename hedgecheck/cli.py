@@ -142,6 +142,13 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     help="Skip files larger than this many megabytes (default 100), with a message.",
 )
 @click.option(
+    "--part-size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Check a text or Markdown file longer than this many million characters in parts "
+    "that end at paragraph breaks, one report each (default 1).",
+)
+@click.option(
     "--output-parquet",
     type=click.Path(file_okay=False),
     default=None,
@@ -202,7 +209,9 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
         if stream:
             write(stream.begin())
         for outcome in outcomes:
-            progress.update(1)
+            part = None if isinstance(outcome, InputError) else outcome.part
+            if part is None or part.index == part.count:
+                progress.update(1)
             if isinstance(outcome, InputError):
                 click.echo(f"hedgecheck: error: {outcome}", err=True)
                 failed = True
@@ -216,8 +225,10 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 sys.exit(EXIT_ERROR)
             failed = failed or bool(outcome.errors)
             if verbose:
+                where = f" (part {part.index} of {part.count})" if part else ""
                 click.echo(
-                    f"hedgecheck: checked {outcome.path}: {len(outcome.claims)} claim(s)", err=True
+                    f"hedgecheck: checked {outcome.path}{where}: {len(outcome.claims)} claim(s)",
+                    err=True,
                 )
             tally.add(outcome)
             if stream:
@@ -488,6 +499,9 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         if options["max_file_size"]
         else config.max_bytes,
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
+        part_chars=max(1, int(options["part_size"] * 2**20))
+        if options.get("part_size")
+        else config.part_chars,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
 from hedgecheck.findings import FindingPolicy
-from hedgecheck.reading import DEFAULT_MAX_BYTES
+from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
 from hedgecheck.rules import SEVERITIES, read_toml
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -37,6 +37,7 @@ _KEYS = {
     "report-unused-suppressions",
     "overrides",
     "max-file-size",
+    "part-size",
     "on-rule-timeout",
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
@@ -65,6 +66,8 @@ class Config:
     overrides: tuple[Override, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     on_rule_timeout: str = "skip"
+    # Characters per part of a text or Markdown file too big to check as one article.
+    part_chars: int = DEFAULT_PART_CHARS
 
     @property
     def root(self) -> Path:
@@ -122,6 +125,7 @@ def _parse(table: Mapping[str, Any], path: Path, prefix: str) -> Config:
         input_format=input_format or "auto",
         overrides=_overrides(table.get("overrides", []), fail),
         max_bytes=_megabytes(table, fail),
+        part_chars=_part_size(table, fail),
         on_rule_timeout=_choice(table, "on-rule-timeout", ON_RULE_TIMEOUT, "skip", fail) or "skip",
     )
 
@@ -168,6 +172,15 @@ def _megabytes(table: Mapping[str, Any], fail: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise fail("expected a positive number of megabytes", "max-file-size")
     return int(value * 2**20)
+
+
+def _part_size(table: Mapping[str, Any], fail: Any) -> int:
+    """``part-size`` in millions of characters (MiB of ASCII text): a bigger text or
+    Markdown file is checked in parts of about this size, each an article of its own."""
+    value = table.get("part-size", DEFAULT_PART_CHARS / 2**20)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise fail("expected a positive number of megabytes", "part-size")
+    return max(1, int(value * 2**20))
 
 
 def _strings(table: Mapping[str, Any], key: str, fail: Any) -> tuple[str, ...]:

@@ -269,8 +269,29 @@ class CardItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """Where a report's text lies in a file too big to check as one article: the file is
+    read in parts that end at paragraph breaks, each checked as an article of its own."""
+
+    index: int  # 1-based
+    count: int
+    start: int
+    end: int
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "count": self.count,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
-    """Everything hedgecheck says about one text."""
+    """Everything hedgecheck says about one text (or one part of a big file)."""
 
     label: Label | None
     headline: str | None
@@ -283,9 +304,10 @@ class Report:
     report_card: tuple[CardItem, ...] = ()
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    part: Part | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.path,
             "warnings": list(self.warnings),
             "errors": list(self.errors),
@@ -298,3 +320,6 @@ class Report:
             "claims": [claim.to_dict() for claim in self.claims],
             "findings": [finding.to_dict() for finding in self.findings],
         }
+        if self.part is not None:
+            data["part"] = self.part.to_dict()
+        return data

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from hedgecheck.errors import InputError
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+# Characters per part of a text or Markdown file too big to check as one article (see
+# hedgecheck.parts): about 60 MB of analysis at the peak, whatever the file's size.
+DEFAULT_PART_CHARS = 1 << 20
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),

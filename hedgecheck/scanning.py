@@ -3,7 +3,9 @@
 Files are found in a stable order (sorted paths, folders recursively), filtered by include
 and exclude globs and by the simple patterns of ``.gitignore`` files in scanned folders.
 With ``jobs`` above one, files are checked in worker processes that each load the rules
-once; results come back in input order, so the output is the same for any ``jobs``.
+once; results come back in input order, so the output is the same for any ``jobs``. A text
+or Markdown file longer than the part size is checked in parts (``hedgecheck.parts``), in
+the calling process, one report per part, so memory stays flat however big the file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import InputError
 from hedgecheck.model import Report
+from hedgecheck.parts import check_parts
 from hedgecheck.reading import DEFAULT_MAX_BYTES, Source, display_name, read_path, read_stdin
 from hedgecheck.rules import RuleSet, default_rules, load_rules
 
@@ -116,21 +119,56 @@ def read_source(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | In
 
 
 def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
-    """Read and check one file with the settings that apply to it."""
+    """Read and check one file with the settings that apply to it, as one article."""
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
         return source
-    fmt = job.input_format
-    if fmt == "auto":
-        fmt = "text" if name == STDIN else format_for_path(name)
     report = check(
         source.text,
         rules=rules,
         path=display_name(name),
-        format=fmt,
+        format=_format_of(name, job),
         policy=job.config.policy_for(name),
     )
     return replace(report, warnings=source.warnings) if source.warnings else report
+
+
+def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Report | InputError]:
+    """Read and check one file; a text or Markdown file longer than the part size comes out
+    as one report per part (see ``hedgecheck.parts``), each made when it is asked for."""
+    source = read_source(name, max_bytes=job.config.max_bytes)
+    if isinstance(source, InputError):
+        yield source
+        return
+    parts = check_parts(
+        source.text,
+        size=job.config.part_chars,
+        rules=rules,
+        path=display_name(name),
+        format=_format_of(name, job),
+        policy=job.config.policy_for(name),
+    )
+    for number, report in enumerate(parts):
+        yield (
+            replace(report, warnings=source.warnings) if number == 0 and source.warnings else report
+        )
+
+
+def _format_of(name: str, job: ScanJob) -> str:
+    if job.input_format != "auto":
+        return job.input_format
+    return "text" if name == STDIN else format_for_path(name)
+
+
+def _in_parts(name: str, job: ScanJob) -> bool:
+    """Whether a file may be too big for one article (bytes bound its characters from
+    above); standard input is always read whole first, so it may be."""
+    if name == STDIN:
+        return True
+    try:
+        return os.stat(name).st_size > job.config.part_chars
+    except OSError:
+        return False  # the reader will say what is wrong
 
 
 def scan_files(
@@ -138,16 +176,24 @@ def scan_files(
 ) -> Iterator[Report | InputError]:
     """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes."""
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-    on_disk = [f for f in files if f != STDIN]
-    if workers <= 1 or len(on_disk) <= 1 or STDIN in files:
+    big = [_in_parts(name, job) for name in files]
+    small = [name for name, in_parts in zip(files, big, strict=True) if not in_parts]
+    if workers <= 1 or len(small) <= 1:
         for name in files:
-            yield check_file(name, rules, job)
+            yield from check_file_in_parts(name, rules, job)
         return
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(files)), initializer=_start_worker, initargs=(job,)
+        max_workers=min(workers, len(small)), initializer=_start_worker, initargs=(job,)
     )
     try:
-        yield from pool.map(_check_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
+        # Big files are checked here, part by part, so that no worker holds a whole big
+        # file's reports; the workers take the rest, and the output keeps the input order.
+        checked = pool.map(_check_in_worker, small, chunksize=max(1, len(small) // (workers * 8)))
+        for name, in_parts in zip(files, big, strict=True):
+            if in_parts:
+                yield from check_file_in_parts(name, rules, job)
+            else:
+                yield next(checked)
     finally:
         # On Ctrl-C or a closed pipe, drop the queued files instead of waiting for them.
         pool.shutdown(wait=False, cancel_futures=True)

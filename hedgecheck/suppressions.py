@@ -17,7 +17,7 @@ import regex
 from hedgecheck.model import Finding, Severity
 from hedgecheck.text import LINE_BREAK, line_starts
 
-_DIRECTIVE = regex.compile(
+DIRECTIVE = regex.compile(
     r"hedgecheck:\s*(?P<verb>ignore|disable|enable)\b(?:\[(?P<codes>[^\]\n]*)\])?",
     regex.IGNORECASE,
 )
@@ -57,7 +57,7 @@ def find_directives(source: str) -> list[Directive]:
     directives: list[Directive] = []
     open_blocks: list[Directive] = []
     for number, row in enumerate(rows, start=1):
-        for match in _DIRECTIVE.finditer(row):
+        for match in DIRECTIVE.finditer(row):
             verb = match.group("verb").lower()
             codes = _codes(match.group("codes"))
             start = starts[number - 1] + match.start()
