@@ -170,3 +170,29 @@ def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
     blocked.write_text("")
     monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(blocked / "cache"))
     assert load_rules() == fresh  # an unwritable cache folder is ignored
+
+
+def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hedgecheck.rules as rules_module
+
+    monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    load_rules()
+    cached = load_rules()  # from the cache: branches come compiled, and match as compiled
+    assert cached.matcher._single_code and not cached.matcher._singles
+    text = "Smith et al. found the drug may cure cancer in mice, a small study suggests."
+    monkeypatch.setenv("HEDGECHECK_NO_CACHE", "1")
+    assert cached.find(text) == load_rules().find(text)
+    assert cached.matcher._singles, "the pickled branches were used"
+    monkeypatch.delenv("HEDGECHECK_NO_CACHE")
+    # Every other set of packs gets a cache of its own; only the most recent ones are kept.
+    monkeypatch.setattr(rules_module, "_CACHES_KEPT", 3)
+    default = next((tmp_path / "cache").glob("rules-*.pickle"))
+    for number in range(5):
+        pack = tmp_path / f"pack{number}.toml"
+        pack.write_text(GOOD, encoding="utf-8")
+        load_rules(pack)
+        load_rules()  # the default packs stay in use
+    kept = list((tmp_path / "cache").glob("rules-*.pickle"))
+    assert len(kept) == 3 and default in kept
