@@ -65,6 +65,16 @@ _RAISING = frozenset(
         "set",
     ]
 )
+# A sentence whose subject is research still to be done ("Further studies may improve the
+# understanding of ...", "Future research might investigate ..."): its modal hedges what the
+# research will deliver, a call for research that Yu's annotators put in the no-relationship
+# class, not a relation between variables.
+_RESEARCH_SUBJECT = re.compile(
+    r"^\W*(?:the\s+)?(?:(?:further|future|additional|larger|more|new|prospective|"
+    r"randomi[sz]ed|well[- ]designed|longitudinal|controlled|multicent(?:er|re)|large)\s+)+"
+    r"(?:[\w-]+\s+){0,2}?(?:studies|research|trials?|investigations?|work|evaluations?)\s+$",
+    re.IGNORECASE,
+)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -249,8 +259,8 @@ def _strength(item: SentenceCues) -> Strength:
     if not relations:
         # "may be used to monitor", "could be an alternative to": a hedged predicate of use
         # or suitability (value "none") states no relation, so the hedge has nothing to
-        # make conditional.
-        if conditional and not cues:
+        # make conditional; nor has a modal whose subject is research still to be done.
+        if not cues and any(not _hedges_research(h, item) for h in conditional):
             return Strength.CONDITIONAL
         return Strength.NONE
     causal = [c for c in relations if c.rule.value == "causal"]
@@ -274,6 +284,13 @@ def _strength(item: SentenceCues) -> Strength:
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
+
+
+def _hedges_research(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a modal's subject, from the sentence start, is research still to be done
+    ("Further studies may ...", "Future research might ...")."""
+    offset = cue.match.start - item.sentence.start
+    return _RESEARCH_SUBJECT.match(item.sentence.text[:offset]) is not None
 
 
 def _is_ing_form(cue: ScopedCue) -> bool:
