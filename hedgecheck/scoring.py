@@ -252,7 +252,8 @@ def _strength(item: SentenceCues) -> Strength:
     conditional hedge ("may", "could") reaching a causal verb, or standing on a predicate
     no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
     code 4); a predicate of use or need (value "none": "may be used to", "may require")
-    names no relation for it to hedge."""
+    names no relation for it to hedge, and "seems"/"appears" alone, with no relation
+    named, judge a property ("seems safe") rather than hedge an effect."""
     cues = [c for c in item.cues if c.rule.category == "relation"]
     relations = [c for c in cues if c.rule.value != "none"]
     conditional = [c for c in item.cues if c.rule.conditional]
@@ -260,7 +261,12 @@ def _strength(item: SentenceCues) -> Strength:
         # "may be used to monitor", "could be an alternative to": a hedged predicate of use
         # or suitability (value "none") states no relation, so the hedge has nothing to
         # make conditional; nor has a modal whose subject is research still to be done.
-        if not cues and any(not _hedges_research(h, item) for h in conditional):
+        # An evidential verb with no relation ("seems to be a safe procedure", "appears
+        # important") judges a property of its subject rather than hedging an effect, so
+        # only a modal ("may help stratify") makes such a claim conditional.
+        if not cues and any(
+            h.rule.kind != "epistemic-verb" and not _hedges_research(h, item) for h in conditional
+        ):
             return Strength.CONDITIONAL
         return Strength.NONE
     causal = [c for c in relations if c.rule.value == "causal"]

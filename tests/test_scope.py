@@ -185,3 +185,10 @@ def test_a_modal_on_research_still_to_be_done_states_no_relation() -> None:
         read("Incorporation of this signature in prospective studies may help.", rules).strength
         == 2
     )
+
+
+def test_an_evidential_verb_without_a_relation_states_none() -> None:
+    rules = default_rules()
+    assert read("Fat grafting seems to be a safe procedure.", rules).strength == 0
+    assert read("The drug appears to reduce pain.", rules).strength == 2
+    assert read("The marker may help stratify patients.", rules).strength == 2
