@@ -254,7 +254,9 @@ def _strength(item: SentenceCues) -> Strength:
     code 4); a predicate of use or need (value "none": "may be used to", "may require")
     names no relation for it to hedge, and "seems"/"appears" alone, with no relation
     named, judge a property ("seems safe") rather than hedge an effect."""
-    cues = [c for c in item.cues if c.rule.category == "relation"]
+    cues = [
+        c for c in item.cues if c.rule.category == "relation" and not _opening_participle(c, item)
+    ]
     relations = [c for c in cues if c.rule.value != "none"]
     conditional = [c for c in item.cues if c.rule.conditional]
     if not relations:
@@ -290,6 +292,19 @@ def _strength(item: SentenceCues) -> Strength:
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
+
+
+def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a causal cue is an -ed form that opens the sentence ("Reduced fibrinogen and
+    increased albumin are consistent with ..."): with no subject before it, it is an
+    adjective on the subject's noun, not the verb of a claim."""
+    if cue.rule.value != "causal":
+        return False
+    words = cue.match.text.split()
+    if len(words) != 1 or not words[0].lower().endswith("ed"):
+        return False
+    offset = cue.match.start - item.sentence.start
+    return not item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
 
 
 def _hedges_research(cue: ScopedCue, item: SentenceCues) -> bool:

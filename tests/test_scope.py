@@ -192,3 +192,10 @@ def test_an_evidential_verb_without_a_relation_states_none() -> None:
     assert read("Fat grafting seems to be a safe procedure.", rules).strength == 0
     assert read("The drug appears to reduce pain.", rules).strength == 2
     assert read("The marker may help stratify patients.", rules).strength == 2
+
+
+def test_a_participle_that_opens_the_sentence_is_no_causal_verb() -> None:
+    rules = default_rules()
+    assert read("Reduced salivary flow was found in the group.", rules).strength == 0
+    assert read("Improved techniques may help recovery.", rules).strength == 2
+    assert read("Exercise reduced pain.", rules).strength == 3
