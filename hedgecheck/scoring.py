@@ -65,6 +65,16 @@ _RAISING = frozenset(
         "set",
     ]
 )
+# A sentence whose subject is research still to be done ("Further studies may improve the
+# understanding of ...", "Future research might investigate ..."): its modal hedges what the
+# research will deliver, a call for research that Yu's annotators put in the no-relationship
+# class, not a relation between variables.
+_RESEARCH_SUBJECT = re.compile(
+    r"^\W*(?:the\s+)?(?:(?:further|future|additional|larger|more|new|prospective|"
+    r"randomi[sz]ed|well[- ]designed|longitudinal|controlled|multicent(?:er|re)|large)\s+)+"
+    r"(?:[\w-]+\s+){0,2}?(?:studies|research|trials?|investigations?|work|evaluations?)\s+$",
+    re.IGNORECASE,
+)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -242,15 +252,23 @@ def _strength(item: SentenceCues) -> Strength:
     conditional hedge ("may", "could") reaching a causal verb, or standing on a predicate
     no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
     code 4); a predicate of use or need (value "none": "may be used to", "may require")
-    names no relation for it to hedge."""
-    cues = [c for c in item.cues if c.rule.category == "relation"]
+    names no relation for it to hedge, and "seems"/"appears" alone, with no relation
+    named, judge a property ("seems safe") rather than hedge an effect."""
+    cues = [
+        c for c in item.cues if c.rule.category == "relation" and not _opening_participle(c, item)
+    ]
     relations = [c for c in cues if c.rule.value != "none"]
     conditional = [c for c in item.cues if c.rule.conditional]
     if not relations:
         # "may be used to monitor", "could be an alternative to": a hedged predicate of use
         # or suitability (value "none") states no relation, so the hedge has nothing to
-        # make conditional.
-        if conditional and not cues:
+        # make conditional; nor has a modal whose subject is research still to be done.
+        # An evidential verb with no relation ("seems to be a safe procedure", "appears
+        # important") judges a property of its subject rather than hedging an effect, so
+        # only a modal ("may help stratify") makes such a claim conditional.
+        if not cues and any(
+            h.rule.kind != "epistemic-verb" and not _hedges_research(h, item) for h in conditional
+        ):
             return Strength.CONDITIONAL
         return Strength.NONE
     causal = [c for c in relations if c.rule.value == "causal"]
@@ -274,6 +292,26 @@ def _strength(item: SentenceCues) -> Strength:
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
+
+
+def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a causal cue is an -ed form that opens the sentence ("Reduced fibrinogen and
+    increased albumin are consistent with ..."): with no subject before it, it is an
+    adjective on the subject's noun, not the verb of a claim."""
+    if cue.rule.value != "causal":
+        return False
+    words = cue.match.text.split()
+    if len(words) != 1 or not words[0].lower().endswith("ed"):
+        return False
+    offset = cue.match.start - item.sentence.start
+    return not item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
+
+
+def _hedges_research(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a modal's subject, from the sentence start, is research still to be done
+    ("Further studies may ...", "Future research might ...")."""
+    offset = cue.match.start - item.sentence.start
+    return _RESEARCH_SUBJECT.match(item.sentence.text[:offset]) is not None
 
 
 def _is_ing_form(cue: ScopedCue) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hedgecheck
 from hedgecheck import Claim, Strength
+from hedgecheck.evaluate import read
+from hedgecheck.rules import default_rules
 
 
 def _claim(text: str) -> Claim:
@@ -170,3 +172,30 @@ def test_an_association_that_describes_the_object_leaves_the_causal_claim() -> N
 def test_a_hedged_predicate_of_use_states_no_relation() -> None:
     assert _claim("The index may be used to monitor patients.").strength is Strength.NONE
     assert _claim("The index may help patients sleep.").strength is Strength.CONDITIONAL
+
+
+def test_a_modal_on_research_still_to_be_done_states_no_relation() -> None:
+    rules = default_rules()
+    assert (
+        read("Further studies may improve the understanding of the disease.", rules).strength == 0
+    )
+    assert read("Future research might investigate how diet can be improved.", rules).strength == 0
+    # A modal whose subject is not research keeps its conditional reading.
+    assert (
+        read("Incorporation of this signature in prospective studies may help.", rules).strength
+        == 2
+    )
+
+
+def test_an_evidential_verb_without_a_relation_states_none() -> None:
+    rules = default_rules()
+    assert read("Fat grafting seems to be a safe procedure.", rules).strength == 0
+    assert read("The drug appears to reduce pain.", rules).strength == 2
+    assert read("The marker may help stratify patients.", rules).strength == 2
+
+
+def test_a_participle_that_opens_the_sentence_is_no_causal_verb() -> None:
+    rules = default_rules()
+    assert read("Reduced salivary flow was found in the group.", rules).strength == 0
+    assert read("Improved techniques may help recovery.", rules).strength == 2
+    assert read("Exercise reduced pain.", rules).strength == 3
