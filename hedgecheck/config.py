@@ -220,7 +220,7 @@ def _tool_tables(pyproject: Path) -> Mapping[str, Any]:
 def _relative(file: Path, root: Path) -> str:
     try:
         return file.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return file.as_posix()
 
 

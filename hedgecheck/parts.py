@@ -7,12 +7,13 @@ own claims, and only the first part has a headline. Every offset, line and colum
 part's report points into the whole file. A part never ends inside a fenced code block, a
 ``hedgecheck: disable`` … ``enable`` range, or between a directive alone on its line and
 the paragraph it covers, so suppressions read the same as in one piece. HTML is never split:
-its blocks may span any line.
+its blocks may span any line. ``check_stream`` reads a big file line by line, twice (once to
+find where the parts end, once to check them), so the file is never held whole either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TypeVar
 
@@ -21,7 +22,7 @@ import regex
 from hedgecheck.api import check
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
-from hedgecheck.reading import DEFAULT_PART_CHARS
+from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource
 from hedgecheck.rules import RuleSet
 from hedgecheck.suppressions import DIRECTIVE
 from hedgecheck.text import LINE_BREAK
@@ -40,19 +41,26 @@ def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[in
     longer than ``_PARAGRAPH_PARTS`` parts, at a line end)."""
     if len(text) <= size:
         return [(0, len(text))]
+    lines = (m.group() for m in _LINE.finditer(text) if m.start() < m.end())
+    return spans_of_lines(lines, size=size, markdown=markdown)
+
+
+def spans_of_lines(
+    lines: Iterable[str], *, size: int, markdown: bool = False
+) -> list[tuple[int, int]]:
+    """``part_spans`` of the text these lines (each with its line end) make up."""
     spans: list[tuple[int, int]] = []
     state = _Breaks(markdown=markdown)
-    start = 0
-    for line in _LINE.finditer(text):
-        if line.start() == line.end():
-            break
-        blank = state.read(line.group())
-        length = line.end() - start
+    start = offset = 0
+    for line in lines:
+        offset += len(line)
+        blank = state.read(line)
+        length = offset - start
         if state.may_break() and ((blank and length >= size) or length >= size * _PARAGRAPH_PARTS):
-            spans.append((start, line.end()))
-            start = line.end()
-    if start < len(text):
-        spans.append((start, len(text)))
+            spans.append((start, offset))
+            start = offset
+    if start < offset or not spans:
+        spans.append((start, offset))
     return spans
 
 
@@ -119,16 +127,75 @@ def check_parts(
     for index, (start, end) in enumerate(spans, 1):
         line += sum(1 for _ in LINE_BREAK.finditer(text, counted, start))
         counted = start
-        report = check(
-            text[start:end],
-            title=None if index == 1 else "",
-            rules=rules,
-            path=path,
-            format=format,
-            policy=policy,
+        where = Part(index, len(spans), start, end, line)
+        yield _check_part(
+            text[start:end], where, rules=rules, path=path, format=format, policy=policy
         )
-        shift = _Shift(start, line - 1)
-        yield replace(shift.report(report), part=Part(index, len(spans), start, end, line))
+
+
+def check_stream(
+    source: StreamedSource,
+    *,
+    size: int = DEFAULT_PART_CHARS,
+    rules: RuleSet | None = None,
+    format: str = "text",
+    policy: FindingPolicy | None = None,
+) -> Iterator[Report]:
+    """``check_parts`` on a file read line by line, never whole: one pass finds where the
+    parts end, a second reads and checks one part at a time. The file's warnings (bytes
+    that are not UTF-8) go with the first report."""
+    spans = spans_of_lines(source.lines(), size=size, markdown=format == "markdown")
+    warnings = source.warnings
+    parts = _texts_of_parts(source.lines(), spans)
+    for number, (text, start, end, line) in enumerate(parts, 1):
+        if len(spans) == 1:
+            report = check(text, rules=rules, path=source.shown, format=format, policy=policy)
+        else:
+            where = Part(number, len(spans), start, end, line)
+            report = _check_part(
+                text, where, rules=rules, path=source.shown, format=format, policy=policy
+            )
+        yield replace(report, warnings=warnings) if number == 1 and warnings else report
+
+
+def _texts_of_parts(
+    lines: Iterator[str], spans: list[tuple[int, int]]
+) -> Iterator[tuple[str, int, int, int]]:
+    """Each part's text, start, end and first line, from the lines of the whole text."""
+    line = 1
+    for start, end in spans:
+        held: list[str] = []
+        offset, first = start, line
+        while offset < end:
+            text = next(lines, "")
+            if not text:
+                break  # the file shrank since the first pass
+            held.append(text)
+            offset += len(text)
+            line += 1
+        yield "".join(held), start, end, first
+
+
+def _check_part(
+    text: str,
+    where: Part,
+    *,
+    rules: RuleSet | None,
+    path: str | None,
+    format: str,
+    policy: FindingPolicy | None,
+) -> Report:
+    """One part checked as an article (a headline only in the first), its positions moved
+    to where it lies in the file."""
+    report = check(
+        text,
+        title=None if where.index == 1 else "",
+        rules=rules,
+        path=path,
+        format=format,
+        policy=policy,
+    )
+    return replace(_Shift(where.start, where.line - 1).report(report), part=where)
 
 
 class _Shift:

@@ -13,9 +13,11 @@ import codecs
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hedgecheck.errors import InputError
+from hedgecheck.text import LINE_BREAK
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Characters per part of a text or Markdown file too big to check as one article (see
@@ -110,11 +112,102 @@ def decode(data: bytes, *, name: str = "") -> Source | InputError:
         return Source(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
-        warning = (
-            f"{name}: not valid UTF-8 (first bad byte at offset {exc.start}); "
-            f"{text.count(chr(0xFFFD))} undecodable byte sequence(s) read as U+FFFD"
-        )
-        return Source(text, (warning,))
+        return Source(text, (_utf8_warning(name, exc.start, text.count("\ufffd")),))
+
+
+def _utf8_warning(name: str, first_bad: int, replaced: int) -> str:
+    return (
+        f"{name}: not valid UTF-8 (first bad byte at offset {first_bad}); "
+        f"{replaced} undecodable byte sequence(s) read as U+FFFD"
+    )
+
+
+class StreamedSource:
+    """A big UTF-8 file read line by line, as often as asked, never whole: what
+    ``hedgecheck.parts`` checks part by part. Bytes that are not valid UTF-8 become U+FFFD,
+    as in ``decode``; ``warnings`` says so once a pass has read the whole file."""
+
+    def __init__(self, name: str, shown: str) -> None:
+        self.name = name
+        self.shown = shown
+        self.warnings: tuple[str, ...] = ()
+
+    def lines(self) -> Iterator[str]:
+        """The text's lines, each with its line end (``\\r\\n``, ``\\r`` or ``\\n``)."""
+        rest = ""
+        for chunk in self._text():
+            text = rest + chunk
+            last = 0
+            for match in LINE_BREAK.finditer(text):
+                if match.end() == len(text) and text.endswith("\r"):
+                    break  # a "\r\n" may be cut between two chunks
+                yield text[last : match.end()]
+                last = match.end()
+            rest = text[last:]
+        if rest:
+            yield rest
+
+    def _text(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        first_bad: int | None = None
+        replaced = fed = 0
+        with open(self.name, "rb") as handle:  # read-only: nothing is ever written to inputs
+            while chunk := handle.read(_CHUNK):
+                pending = decoder.getstate()[0]
+                if first_bad is None:
+                    first_bad = _first_bad_byte(pending + chunk, fed - len(pending))
+                text = decoder.decode(chunk)
+                replaced += text.count("\ufffd")
+                fed += len(chunk)
+                yield text
+            pending = decoder.getstate()[0]
+            tail = decoder.decode(b"", final=True)
+            if pending and first_bad is None:
+                first_bad = fed - len(pending)  # a sequence the file's end cut short
+            replaced += tail.count("\ufffd")
+            yield tail
+        if first_bad is not None:
+            self.warnings = (_utf8_warning(self.shown, first_bad, replaced),)
+
+
+_CHUNK = 1 << 20
+
+
+def _first_bad_byte(data: bytes, base: int) -> int | None:
+    """Offset (``base`` + index) of the first byte of ``data`` that is not UTF-8; a sequence
+    cut at the end is not bad yet, it goes on in the next chunk."""
+    try:
+        codecs.utf_8_decode(data, "strict", False)
+    except UnicodeDecodeError as exc:
+        return base + exc.start
+    return None
+
+
+def open_stream(
+    name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> StreamedSource | InputError | None:
+    """A regular UTF-8 file to read line by line, the error that names what is wrong with
+    it, or None when it must be read whole (not a regular file, or a byte-order mark)."""
+    shown = display_name(name)
+    try:
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size > max_bytes:
+            return InputError(
+                f"larger than the limit of {max_bytes:,} bytes (--max-file-size), skipped",
+                path=shown,
+            )
+        with open(name, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return None  # read_path names the problem
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return None
+    binary = _binary(head)
+    if binary:
+        return InputError(f"{binary}, skipped", path=shown)
+    return StreamedSource(name, shown)
 
 
 def _binary(data: bytes) -> str | None:

@@ -23,8 +23,15 @@ from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import InputError
 from hedgecheck.model import Report
-from hedgecheck.parts import check_parts
-from hedgecheck.reading import DEFAULT_MAX_BYTES, Source, display_name, read_path, read_stdin
+from hedgecheck.parts import check_parts, check_stream
+from hedgecheck.reading import (
+    DEFAULT_MAX_BYTES,
+    Source,
+    display_name,
+    open_stream,
+    read_path,
+    read_stdin,
+)
 from hedgecheck.rules import RuleSet, default_rules, load_rules
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -135,18 +142,30 @@ def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
 
 def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Report | InputError]:
     """Read and check one file; a text or Markdown file longer than the part size comes out
-    as one report per part (see ``hedgecheck.parts``), each made when it is asked for."""
+    as one report per part (see ``hedgecheck.parts``), each made when it is asked for. A big
+    UTF-8 file is read line by line, never whole, so memory stays flat."""
+    fmt = _format_of(name, job)
+    if fmt != "html" and name != STDIN and _in_parts(name, job):
+        stream = open_stream(name, max_bytes=job.config.max_bytes)
+        if stream is not None:
+            if isinstance(stream, InputError):
+                yield stream
+                return
+            size, policy = job.config.part_chars, job.config.policy_for(name)
+            yield from check_stream(stream, size=size, rules=rules, format=fmt, policy=policy)
+            return
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
         yield source
         return
+    policy = job.config.policy_for(name)
     parts = check_parts(
         source.text,
         size=job.config.part_chars,
         rules=rules,
         path=display_name(name),
-        format=_format_of(name, job),
-        policy=job.config.policy_for(name),
+        format=fmt,
+        policy=policy,
     )
     for number, report in enumerate(parts):
         yield (

@@ -149,3 +149,43 @@ def test_parts_read_the_same_claims_as_the_parts_checked_alone(fmt: str) -> None
         assert [(c.text, c.label) for c in report.claims] == [
             (c.text, c.label) for c in alone.claims
         ]
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_big_file_read_line_by_line_gives_the_reports_of_the_file_read_whole(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks cut "\r\n", multi-byte characters and bad sequences between two reads.
+    import hedgecheck.reading as reading
+    from hedgecheck.parts import check_stream
+    from hedgecheck.reading import open_stream, read_path
+
+    monkeypatch.setattr(reading, "_CHUNK", chunk)
+    body = STORY.replace("\n\n", "\r\n\r\n", 3) + "Café lait may—perhaps—help.\r" + STORY * 6
+    data = body.encode("utf-8").replace(b"Caf", b"Caf\xff", 1) + b"\xe2\x80"
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+    whole = read_path(str(path))
+    assert not isinstance(whole, hedgecheck.InputError) and whole.warnings
+    stream = open_stream(str(path))
+    assert stream is not None and not isinstance(stream, hedgecheck.InputError)
+    streamed = list(check_stream(stream, size=300))
+    expected = list(check_parts(whole.text, size=300, path=str(path)))
+    assert len(expected) > 2
+    assert [r.part for r in streamed] == [r.part for r in expected]
+    assert streamed[0].warnings == whole.warnings
+    assert [r for r in streamed[1:]] == expected[1:]
+
+
+def test_the_cli_streams_a_big_file_and_names_a_binary_one(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(STORY * 200, encoding="utf-8")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x00" * 30_000)
+    result = CliRunner().invoke(
+        main, ["scan", "--format", "jsonl", "--part-size", "0.005", "-q", str(big), str(binary)]
+    )
+    assert result.exit_code == 2
+    assert "binary.txt: binary file (NUL bytes), skipped" in result.output
+    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert len(records) >= 3 and all("part" in r for r in records)
