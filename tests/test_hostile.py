@@ -192,7 +192,14 @@ def test_ctrl_c_exits_130_without_a_traceback_or_a_half_written_report(tmp_path:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2)
+    # Interrupt once the scan is writing (its temporary report exists): a fixed sleep could
+    # land in Python's start-up on a loaded machine, before any handler is in place.
+    waited = time.monotonic()
+    while not any(p.name.startswith(".report") for p in tmp_path.iterdir()):
+        assert time.monotonic() - waited < 60, "the scan never started writing"
+        assert process.poll() is None, "the scan ended before it started writing"
+        time.sleep(0.05)
+    time.sleep(0.5)
     assert process.poll() is None, "the scan ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
