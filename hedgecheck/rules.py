@@ -687,15 +687,7 @@ class Matcher:
         starts: set[int] = set()
         for _, scan in self._anywhere_scans():
             for begin in range(0, len(text), _PIECE):
-                last = min(len(text), begin + _PIECE)
-                stop = min(len(text), last + 2 * CUE_REACH + _SLACK)
-                try:
-                    found = scan.finditer(
-                        text, begin, stop, overlapped=True, timeout=_PIECE_SECONDS
-                    )
-                    starts.update(m.start() for m in found if m.start() < last)
-                except TimeoutError:
-                    starts.update(m.start() for m in _CUE_STARTS.finditer(text, begin, last))
+                starts.update(_scan_piece(scan, text, begin))
         return starts
 
     def _anywhere_scans(self) -> list[tuple[int, regex.Pattern[str]]]:
@@ -861,6 +853,18 @@ _PIECE = 16384
 _PIECE_SECONDS = 0.05
 # A cue start (as _CUE_STARTS finds them), as a condition at the current position.
 _AT_CUE_START = r"(?:(?<!\w)(?=\S)|(?=[^\w\s]))"
+
+
+def _scan_piece(scan: regex.Pattern[str], text: str, begin: int) -> list[int]:
+    """The starts in ``text[begin:begin + _PIECE]`` where ``scan`` matches (reading on a
+    cue window past the piece), or every cue start there if the scan runs out of time."""
+    last = min(len(text), begin + _PIECE)
+    stop = min(len(text), last + 2 * CUE_REACH + _SLACK)
+    try:
+        found = scan.finditer(text, begin, stop, overlapped=True, timeout=_PIECE_SECONDS)
+        return [m.start() for m in found if m.start() < last]
+    except TimeoutError:
+        return [m.start() for m in _CUE_STARTS.finditer(text, begin, last)]
 
 
 def _branch_of(match: regex.Match[str]) -> int:
