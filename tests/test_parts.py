@@ -189,3 +189,12 @@ def test_the_cli_streams_a_big_file_and_names_a_binary_one(tmp_path: Path) -> No
     assert "binary.txt: binary file (NUL bytes), skipped" in result.output
     records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert len(records) >= 3 and all("part" in r for r in records)
+
+
+def test_the_text_report_names_each_part_and_counts_the_file_once(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(STORY * 200, encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", "--part-size", "0.005", "-q", str(big)])
+    parts = [line for line in result.output.splitlines() if "(part " in line]
+    assert parts and parts[0].startswith(f"{big} (part 1 of {len(parts)}, from line 1)")
+    assert f"1 file(s) (1 in {len(parts)} parts)" in result.output

@@ -131,6 +131,23 @@ def display_path(report: Report) -> str:
     return report.path or "<text>"
 
 
+def report_title(report: Report) -> str:
+    """The path, and for one part of a big file which part it is and where it starts."""
+    part = report.part
+    if part is None:
+        return display_path(report)
+    return f"{display_path(report)} (part {part.index} of {part.count}, from line {part.line})"
+
+
+def files_summary(reports: Sequence[Report]) -> str:
+    """ "3 file(s)", counting a file read in parts once: "3 file(s) (1 in 5 parts)"."""
+    files = sum(1 for r in reports if r.part is None or r.part.index == 1)
+    parted = [r.part.count for r in reports if r.part is not None and r.part.index == 1]
+    if not parted:
+        return f"{files} file(s)"
+    return f"{files} file(s) ({len(parted)} in {sum(parted)} parts)"
+
+
 # -- the evidence tag and the report card, as one-line summaries --------------------------
 
 CARD_SYMBOLS = {"satisfied": "✓", "not satisfied": "✗", "not applicable": "–"}

@@ -30,8 +30,9 @@ from hedgecheck.formats._common import (
     all_findings,
     card_score,
     criterion_name,
-    display_path,
+    files_summary,
     one_line,
+    report_title,
     rule_doc,
     ruleset,
     severity_counts,
@@ -204,7 +205,7 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
         "<body>",
         "<header>",
         "<h1>hedgecheck report</h1>",
-        f"<p>{len(reports)} file(s), {claims} claim(s), {len(findings)} finding(s) "
+        f"<p>{escape(files_summary(reports))}, {claims} claim(s), {len(findings)} finding(s) "
         f"({escape(counts)}).</p>",
         '<p class="note">Only the sentences read as claims are shown, in order, one paragraph '
         "per source line. Hover over, focus or click an underlined cue for its rule.</p>",
@@ -230,7 +231,7 @@ def _render_report(report: Report) -> str:
     )
     parts = [
         '<section class="file">',
-        f"<h2>{escape(display_path(report))}</h2>",
+        f"<h2>{escape(report_title(report))}</h2>",
         f'<p class="article-label">Article: {badge} '
         f'<span class="note">({len(report.claims)} claim(s), input {escape(report.input_format)})'
         "</span></p>",

@@ -20,7 +20,8 @@ from hedgecheck.formats._common import (
     all_findings,
     card_score,
     criterion_name,
-    display_path,
+    files_summary,
+    report_title,
     severity_counts,
     tag_summary,
 )
@@ -35,7 +36,7 @@ _SEVERITY_HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Se
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
     findings = all_findings(reports)
     claims = sum(len(r.claims) for r in reports)
-    files = f"{len(reports)} file(s), {claims} claim(s)"
+    files = f"{files_summary(reports)}, {claims} claim(s)"
     if not findings:
         out = [f"**hedgecheck**: no findings ({files})."]
     else:
@@ -46,7 +47,7 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
             [_file_row(report) for report in reports],
         )
     for report in reports:
-        out += ["", f"#### {cell(display_path(report))}", ""]
+        out += ["", f"#### {cell(report_title(report))}", ""]
         out.append(f"**Evidence tag**: {_tag_line(report)}")
         out += ["", *_card(report.report_card)]
         if report.findings:
@@ -68,7 +69,7 @@ def _file_row(report: Report) -> list[str]:
     counts = severity_counts(report.findings)
     label = report.label.value if report.label else "no claims"
     return [
-        cell(display_path(report)),
+        cell(report_title(report)),
         label,
         str(len(report.claims)),
         *(str(counts[s]) for s in _SEVERITY_HEADINGS),

@@ -12,7 +12,9 @@ from hedgecheck.formats._common import (
     all_findings,
     card_summary,
     display_path,
+    files_summary,
     one_line,
+    report_title,
     severity_counts,
     tag_summary,
 )
@@ -35,14 +37,14 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     findings = all_findings(reports)
     counts = ", ".join(f"{n} {s.value}" for s, n in severity_counts(findings).items())
     blocks.append(
-        f"{len(reports)} file(s), {total} claim(s), {len(findings)} finding(s) ({counts})"
+        f"{files_summary(reports)}, {total} claim(s), {len(findings)} finding(s) ({counts})"
     )
     return "\n".join(blocks) + "\n"
 
 
 def _render_report(report: Report, color: bool) -> str:
     label = report.label.value if report.label else "no claims"
-    head = f"{display_path(report)}: article {_paint(label, color)} ({len(report.claims)} claims)"
+    head = f"{report_title(report)}: article {_paint(label, color)} ({len(report.claims)} claims)"
     return "\n".join(
         [
             head,
