@@ -497,7 +497,7 @@ class Matcher:
         self._single_code: dict[int, bytes] = {}
         self._openers: dict[int, regex.Pattern[str] | None] = {}
         self._anywhere_pattern: regex.Pattern[str] | None = None
-        self._scans: list[tuple[int, regex.Pattern[str]]] | None = None
+        self._scans: list[regex.Pattern[str]] | None = None
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
@@ -685,22 +685,18 @@ class Matcher:
         whose scan takes longer than ``_PIECE_SECONDS`` has each of its cue starts tried
         within its window instead, which is linear."""
         starts: set[int] = set()
-        for _, scan in self._anywhere_scans():
+        for scan in self._anywhere_scans():
             for begin in range(0, len(text), _PIECE):
                 starts.update(_scan_piece(scan, text, begin))
         return starts
 
-    def _anywhere_scans(self) -> list[tuple[int, regex.Pattern[str]]]:
+    def _anywhere_scans(self) -> list[regex.Pattern[str]]:
         """Each branch that opens anywhere, compiled to scan for its cue starts; built with
         their alternation, which matches at a start the scans found."""
         if self._scans is None:
-            kept = [i for i in self._anywhere if i not in self._disabled]
-            self._scans = [
-                (i, regex.compile(f"{_AT_CUE_START}(?:{self._sources[i]})")) for i in kept
-            ]
-            self._anywhere_pattern = (
-                _alternation([self._sources[i] for i in kept]) if kept else None
-            )
+            kept = [self._sources[i] for i in self._anywhere if i not in self._disabled]
+            self._scans = [regex.compile(f"{_AT_CUE_START}(?:{branch})") for branch in kept]
+            self._anywhere_pattern = _alternation(kept) if kept else None
         return self._scans
 
     def _match_anywhere(
@@ -708,17 +704,7 @@ class Matcher:
     ) -> regex.Match[str] | None:
         """The longer of ``found`` (from the opening tables) and the match of the branches
         that open anywhere; on a tie the branch defined first, as in one alternation."""
-        self._anywhere_scans()
-        pattern = self._anywhere_pattern
-        if pattern is None:
-            return found
-        try:
-            other = pattern.match(
-                text, position, end, timeout=MATCH_TIMEOUT if self._timed else None
-            )
-        except TimeoutError:
-            self._disable_slow_branches_at(self._anywhere, text, position, end)
-            return self._match_anywhere(found, text, position, end)
+        other = self._anywhere_match(text, position, end)
         if other is None:
             return found
         if found is None or other.end() > found.end():
@@ -726,6 +712,23 @@ class Matcher:
         if other.end() == found.end() and _branch_of(other) < _branch_of(found):
             return other
         return found
+
+    def _anywhere_match(self, text: str, position: int, end: int) -> regex.Match[str] | None:
+        """The branches that open anywhere, matched at ``position``; in an untrusted pack a
+        branch that runs past the timeout is switched off and the rest tried once more."""
+        for attempt in range(2):
+            self._anywhere_scans()
+            pattern = self._anywhere_pattern
+            if pattern is None:
+                return None
+            if not self._timed:
+                return pattern.match(text, position, end)
+            try:
+                return pattern.match(text, position, end, timeout=MATCH_TIMEOUT)
+            except TimeoutError:
+                if attempt == 0:
+                    self._disable_slow_branches_at(self._anywhere, text, position, end)
+        return None
 
     def _candidates(self, key: tuple[str, str]) -> list[tuple[int, str]]:
         first = key[0]

@@ -55,12 +55,14 @@ def test_a_pathological_pattern_is_rejected_at_load(tmp_path: Path, pattern: str
         load_rules(pack)
 
 
+# The second opens with any word, so it is scanned for rather than tried at each word.
+@pytest.mark.parametrize("pattern", [r"(?:a|aa)+b", r"[a-z]*(?:a|aa)+b"])
 def test_a_pattern_that_runs_past_the_timeout_is_switched_off(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
 ) -> None:
     monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
     pack = tmp_path / "house.toml"
-    pack.write_text(PACK.format(pattern=r"(?:a|aa)+b"))
+    pack.write_text(PACK.format(pattern=pattern))
     rules = load_rules(pack, include_defaults=True)
     text = "The drug may help. " + "a" * 60 + ". It could work."
     started = time.monotonic()
