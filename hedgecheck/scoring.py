@@ -267,7 +267,10 @@ def _strength(item: SentenceCues) -> Strength:
         # important") judges a property of its subject rather than hedging an effect, so
         # only a modal ("may help stratify") makes such a claim conditional.
         if not cues and any(
-            h.rule.kind != "epistemic-verb" and not _hedges_research(h, item) for h in conditional
+            h.rule.kind != "epistemic-verb"
+            and not _hedges_research(h, item)
+            and not _in_recommendation(h, item)
+            for h in conditional
         ):
             return Strength.CONDITIONAL
         return Strength.NONE
@@ -305,6 +308,20 @@ def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:
         return False
     offset = cue.match.start - item.sentence.start
     return not item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
+
+
+def _in_recommendation(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a hedge lies inside a pseudo-cue that swallows relations (a recommendation,
+    "... may vary across groups, and thus interventions should be targeted at ..."): the
+    sentence's relation words, if any, were swallowed with it, so the hedge qualifies the
+    advice or its reason, not a relation the sentence claims."""
+    for pseudo in item.pseudo:
+        names = pseudo.rule.swallows
+        if (not names or "relation" in names) and (
+            pseudo.start <= cue.match.start and cue.match.end <= pseudo.end
+        ):
+            return True
+    return False
 
 
 def _hedges_research(cue: ScopedCue, item: SentenceCues) -> bool:
