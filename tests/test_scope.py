@@ -209,3 +209,13 @@ def test_a_hedge_inside_a_recommendation_states_no_relation() -> None:
     assert read(advice, rules).strength == 0
     # The same hedge outside any recommendation keeps its conditional reading.
     assert read("The cost of coaching may be high.", rules).strength == 2
+
+
+def test_a_sentence_about_earlier_work_states_no_relation() -> None:
+    rules = default_rules()
+    assert read("Previous research has linked night shifts with obesity.", rules).strength == 0
+    assert read("Previous studies suggested smoking reduced life expectancy.", rules).strength == 0
+    # Set against the present study, or bare "research", it is the claim's own.
+    contrast = "Previous studies found no effect, but the new study shows that it reduces pain."
+    assert read(contrast, rules).strength == 3
+    assert read("Research has found that the drug reduces pain.", rules).strength == 3
