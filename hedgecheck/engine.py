@@ -52,6 +52,10 @@ class SentenceCues:
     primary: bool
     background: bool
     notes: tuple[ScopedCue, ...] = ()  # editorial cues: for checks and the report card
+    # Pseudo-cue matches ("should be targeted at ...", "in May"): the spans that swallowed
+    # other cues, so that strength can tell a hedge inside a recommendation from one on a
+    # finding.
+    pseudo: tuple[CueMatch, ...] = ()
 
     def focus(self) -> tuple[int, int]:
         """Span of the relation the claim asserts, or the whole sentence."""
@@ -92,21 +96,29 @@ def analyse(
             body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
     else:
         body = segment(text, find_headline=title is None)
-    found, noted = rules.find(text)
+    found, noted = rules.find(text, include_pseudo=True)
     cues = _assign(found, body)
     notes = _assign(noted, body)
     units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        units.insert(0, (title, heading, *rules.find(title)))
+        units.insert(0, (title, heading, *rules.find(title, include_pseudo=True)))
     quotes = {id(text): _Quotes(text)}
     analysed = []
     lede_seen = False
-    for source, sentence, matches, overlay in units:
+    for source, sentence, found_here, overlay in units:
         quoted = quotes.get(id(source), _NO_QUOTES)
+        matches = [m for m in found_here if m.rule.category != "pseudo"]
+        pseudo = tuple(m for m in found_here if m.rule.category == "pseudo")
         scoped = _scope(source, sentence, matches, quoted)
         item = _classify(sentence, scoped, lede=not lede_seen and sentence.role == "body")
-        item = replace(item, notes=_scope(source, sentence, overlay, quoted))
+        item = replace(
+            item,
+            notes=_scope(
+                source, sentence, [m for m in overlay if m.rule.category != "pseudo"], quoted
+            ),
+            pseudo=pseudo,
+        )
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)

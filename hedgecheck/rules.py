@@ -1103,9 +1103,14 @@ class RuleSet:
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
-    def find(self, text: str) -> tuple[list[CueMatch], list[CueMatch]]:
-        """The first pass's cues and the editorial overlay's notes in ``text``, in one scan."""
-        cues, notes = find_together((self.matcher, self.overlay), text)
+    def find(
+        self, text: str, *, include_pseudo: bool = False
+    ) -> tuple[list[CueMatch], list[CueMatch]]:
+        """The first pass's cues and the editorial overlay's notes in ``text``, in one scan;
+        with ``include_pseudo`` the pseudo-cues that swallowed others are kept among them."""
+        cues, notes = find_together(
+            (self.matcher, self.overlay), text, include_pseudo=include_pseudo
+        )
         return cues, notes
 
     def matcher_for(self, rule: Rule) -> Matcher:

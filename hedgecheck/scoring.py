@@ -253,7 +253,11 @@ def _strength(item: SentenceCues) -> Strength:
     no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
     code 4); a predicate of use or need (value "none": "may be used to", "may require")
     names no relation for it to hedge, and "seems"/"appears" alone, with no relation
-    named, judge a property ("seems safe") rather than hedge an effect."""
+    named, judge a property ("seems safe") rather than hedge an effect. A sentence whose
+    subject is earlier work ("Previous research has linked ...") reports background and
+    states no relation of its own (Yu et al. 2019 label the study's own finding)."""
+    if _reports_earlier_work(item):
+        return Strength.NONE
     cues = [
         c for c in item.cues if c.rule.category == "relation" and not _opening_participle(c, item)
     ]
@@ -267,7 +271,10 @@ def _strength(item: SentenceCues) -> Strength:
         # important") judges a property of its subject rather than hedging an effect, so
         # only a modal ("may help stratify") makes such a claim conditional.
         if not cues and any(
-            h.rule.kind != "epistemic-verb" and not _hedges_research(h, item) for h in conditional
+            h.rule.kind != "epistemic-verb"
+            and not _hedges_research(h, item)
+            and not _in_recommendation(h, item)
+            for h in conditional
         ):
             return Strength.CONDITIONAL
         return Strength.NONE
@@ -305,6 +312,45 @@ def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:
         return False
     offset = cue.match.start - item.sentence.start
     return not item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
+
+
+def _reports_earlier_work(item: SentenceCues) -> bool:
+    """Whether the sentence's subject is earlier work ("Previous research has linked ...",
+    "Previous studies in Japan suggested ...") and nothing sets the present study against it
+    (no "but", no "the new study"): it reports background, not the finding it introduces."""
+    if item.primary:
+        return False
+    for cue in item.cues:
+        if cue.rule.category == "terminator" or (
+            cue.rule.category == "study" and cue.rule.value == "primary"
+        ):
+            return False
+    first = next(
+        (c for c in item.cues if c.rule.category == "study" and c.rule.value == "background"),
+        None,
+    )
+    if (
+        first is None
+        or not _NAMES_WORK.search(first.match.text)
+        or _UNQUALIFIED.match(first.match.text)
+    ):
+        return False
+    offset = first.match.start - item.sentence.start
+    return _SUBJECT_OPENING.fullmatch(item.sentence.text[:offset]) is not None
+
+
+def _in_recommendation(cue: ScopedCue, item: SentenceCues) -> bool:
+    """Whether a hedge lies inside a pseudo-cue that swallows relations (a recommendation,
+    "... may vary across groups, and thus interventions should be targeted at ..."): the
+    sentence's relation words, if any, were swallowed with it, so the hedge qualifies the
+    advice or its reason, not a relation the sentence claims."""
+    for pseudo in item.pseudo:
+        names = pseudo.rule.swallows
+        if (not names or "relation" in names) and (
+            pseudo.start <= cue.match.start and cue.match.end <= pseudo.end
+        ):
+            return True
+    return False
 
 
 def _hedges_research(cue: ScopedCue, item: SentenceCues) -> bool:
@@ -355,6 +401,14 @@ def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
     if "subjects" not in values and values.get("design") in _DESIGN_SUBJECTS:
         values["subjects"] = _DESIGN_SUBJECTS[values["design"]]
     return Evidence(limitations=limitations, **values)
+
+
+# A background cue that names earlier work ("previous research", "several studies"), not a
+# time ("in recent years"); bare "studies"/"research" may be the present study's.
+_NAMES_WORK = re.compile(r"\b(?:stud(?:y|ies)|research|work|trials?|evidence)\b", re.IGNORECASE)
+_UNQUALIFIED = re.compile(r"(?:studies|research)\b", re.IGNORECASE)
+# What may come before a sentence's subject: "the", "some", "a few" or "for years,".
+_SUBJECT_OPENING = re.compile(r"\W*(?:(?:the|some|a\s+few|for\s+\w+,?)\s+)?", re.IGNORECASE)
 
 
 def sigmoid(value: float) -> float:

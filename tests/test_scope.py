@@ -199,3 +199,23 @@ def test_a_participle_that_opens_the_sentence_is_no_causal_verb() -> None:
     assert read("Reduced salivary flow was found in the group.", rules).strength == 0
     assert read("Improved techniques may help recovery.", rules).strength == 2
     assert read("Exercise reduced pain.", rules).strength == 3
+
+
+def test_a_hedge_inside_a_recommendation_states_no_relation() -> None:
+    rules = default_rules()
+    # "may" lies in the span a recommendation pseudo-cue swallowed: it hedges the advice's
+    # reason, not a relation the sentence claims.
+    advice = "The cost of coaching may be high, and thus programmes should be targeted at some."
+    assert read(advice, rules).strength == 0
+    # The same hedge outside any recommendation keeps its conditional reading.
+    assert read("The cost of coaching may be high.", rules).strength == 2
+
+
+def test_a_sentence_about_earlier_work_states_no_relation() -> None:
+    rules = default_rules()
+    assert read("Previous research has linked night shifts with obesity.", rules).strength == 0
+    assert read("Previous studies suggested smoking reduced life expectancy.", rules).strength == 0
+    # Set against the present study, or bare "research", it is the claim's own.
+    contrast = "Previous studies found no effect, but the new study shows that it reduces pain."
+    assert read(contrast, rules).strength == 3
+    assert read("Research has found that the drug reduces pain.", rules).strength == 3
