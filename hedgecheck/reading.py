@@ -21,7 +21,7 @@ from hedgecheck.text import LINE_BREAK
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Characters per part of a text or Markdown file too big to check as one article (see
-# hedgecheck.parts): about 60 MB of analysis at the peak, whatever the file's size.
+# hedgecheck.parts): memory holds one part's analysis at a time, whatever the file's size.
 DEFAULT_PART_CHARS = 1 << 20
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

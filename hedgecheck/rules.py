@@ -1263,8 +1263,8 @@ _CACHES_KEPT = 16
 
 def _prune_cache(folder: Path) -> None:
     """Drop all but the ``_CACHES_KEPT`` most recently used rule caches, so the folder
-    does not grow with every set of packs ever loaded (each cache holds a megabyte or so
-    of compiled patterns)."""
+    does not grow with every set of packs ever loaded (each cache holds every pattern
+    compiled)."""
     try:
         caches = sorted(
             folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
