@@ -22,7 +22,7 @@ import regex
 from hedgecheck.api import check
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
-from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource
+from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
 from hedgecheck.rules import RuleSet
 from hedgecheck.suppressions import DIRECTIVE
 from hedgecheck.text import LINE_BREAK
@@ -31,7 +31,6 @@ _Span = TypeVar("_Span", Claim, Cue, Finding, Mention)
 
 # A paragraph longer than this many parts is cut at a line end instead of a blank line.
 _PARAGRAPH_PARTS = 4
-_LINE = regex.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
 _FENCE = regex.compile(r" {0,3}(`{3,}|~{3,})")
 
 
@@ -41,8 +40,7 @@ def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[in
     longer than ``_PARAGRAPH_PARTS`` parts, at a line end)."""
     if len(text) <= size:
         return [(0, len(text))]
-    lines = (m.group() for m in _LINE.finditer(text) if m.start() < m.end())
-    return spans_of_lines(lines, size=size, markdown=markdown)
+    return spans_of_lines(lines_of([text]), size=size, markdown=markdown)
 
 
 def spans_of_lines(

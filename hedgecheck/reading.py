@@ -13,7 +13,7 @@ import codecs
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from hedgecheck.errors import InputError
@@ -134,18 +134,7 @@ class StreamedSource:
 
     def lines(self) -> Iterator[str]:
         """The text's lines, each with its line end (``\\r\\n``, ``\\r`` or ``\\n``)."""
-        rest = ""
-        for chunk in self._text():
-            text = rest + chunk
-            last = 0
-            for match in LINE_BREAK.finditer(text):
-                if match.end() == len(text) and text.endswith("\r"):
-                    break  # a "\r\n" may be cut between two chunks
-                yield text[last : match.end()]
-                last = match.end()
-            rest = text[last:]
-        if rest:
-            yield rest
+        return lines_of(self._text())
 
     def _text(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -171,6 +160,23 @@ class StreamedSource:
 
 
 _CHUNK = 1 << 20
+
+
+def lines_of(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of the text these chunks make up, each with its line end (as
+    ``LINE_BREAK`` finds them, a "\\r\\n" cut between two chunks included)."""
+    rest = ""
+    for chunk in chunks:
+        text = rest + chunk
+        last = 0
+        for match in LINE_BREAK.finditer(text):
+            if match.end() == len(text) and text.endswith("\r"):
+                break  # the "\r" of a "\r\n" the next chunk may finish
+            yield text[last : match.end()]
+            last = match.end()
+        rest = text[last:]
+    if rest:
+        yield rest
 
 
 def _first_bad_byte(data: bytes, base: int) -> int | None:
