@@ -495,9 +495,14 @@ class Matcher:
         # branch in microseconds on first use instead of compiling it in about a third of
         # a millisecond (a third of a second for a corpus, in every worker).
         self._single_code: dict[int, bytes] = {}
+        # The same for the alternations of the openings common in English prose (learned from
+        # the packs' own examples by compile_branches): an opening with one of these is
+        # matched by one call from its first sighting, and no process spends the half second
+        # that compiling them at _OFTEN sightings each would cost.
+        self._alternation_code: dict[tuple[int, ...], bytes] = {}
         self._openers: dict[int, regex.Pattern[str] | None] = {}
         self._anywhere_pattern: regex.Pattern[str] | None = None
-        self._scans: list[regex.Pattern[str]] | None = None
+        self._scans: list[tuple[regex.Pattern[str], bool]] | None = None
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
@@ -510,12 +515,18 @@ class Matcher:
         state["_scans"] = None
         return state
 
-    def compile_branches(self) -> None:
-        """Compile every branch alone ahead of use, to be pickled with the rules."""
+    def compile_branches(self, prose: str = "") -> None:
+        """Compile every branch alone, and the alternation of every opening met in
+        ``prose`` (a sample of the language the rules read), ahead of use, to be pickled
+        with the rules."""
         tabled = {index for branches in self._branches.values() for index, _ in branches}
         for index in sorted(tabled):
-            pattern = _alternation([self._sources[index]])
-            self._single_code[index] = pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL)
+            self._single_code[index] = _pickled(_alternation([self._sources[index]]))
+        openings = {prose[m.start() : m.start() + 3] for m in _CUE_STARTS.finditer(prose)}
+        for kept in sorted({self._branches_for(prefix) for prefix in openings}):
+            if len(kept) > 1:
+                branches = [self._sources[i] for i in kept]
+                self._alternation_code[kept] = _pickled(_alternation(branches))
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
@@ -531,17 +542,26 @@ class Matcher:
             return self._match(entry, prefix, text, position, end)  # type: ignore[arg-type]
         return entry.match(text, position, end)  # type: ignore[union-attr]
 
-    def _for_prefix(self, prefix: str) -> _Rare | None:
+    def _for_prefix(self, prefix: str) -> regex.Pattern[str] | _Rare | None:
+        """How to match at a cue opening with ``prefix``: None when no branch can, their
+        alternation when it was compiled ahead, else the branches to try one by one."""
+        if len(self._by_prefix) >= _PREFIX_CACHE_SIZE:
+            self._by_prefix.clear()
+        kept = self._branches_for(prefix)
+        code = self._alternation_code.get(kept)
+        entry: regex.Pattern[str] | _Rare | None = _Rare(kept) if kept else None
+        if code is not None:
+            found = self._by_branches.get(kept)
+            entry = self._by_branches[kept] = found or pickle.loads(code)
+        self._by_prefix[prefix] = entry
+        return entry
+
+    def _branches_for(self, prefix: str) -> tuple[int, ...]:
         """The branches a match opening with ``prefix`` can come from: the (first, second)
         table's candidates, less those whose pattern cannot begin with these characters.
         Only ever drops branches that cannot match here, in rule order, so the
         leftmost-longest result is unchanged."""
-        if len(self._by_prefix) >= _PREFIX_CACHE_SIZE:
-            self._by_prefix.clear()
-        kept = tuple(i for i, _ in self._candidates(_key(prefix)) if self._may_open(i, prefix))
-        entry = _Rare(kept) if kept else None
-        self._by_prefix[prefix] = entry
-        return entry
+        return tuple(i for i, _ in self._candidates(_key(prefix)) if self._may_open(i, prefix))
 
     def _match_alone(
         self, entry: _Rare, prefix: str, text: str, position: int, end: int
@@ -569,12 +589,7 @@ class Matcher:
     def _match_single(
         self, index: int, text: str, position: int, end: int
     ) -> regex.Match[str] | None:
-        single = self._singles.get(index)
-        if single is None:
-            code = self._single_code.get(index)
-            single = self._singles[index] = (
-                pickle.loads(code) if code else _alternation([self._sources[index]])
-            )
+        single = self._single(index)
         if not self._timed:
             return single.match(text, position, end)
         try:
@@ -583,11 +598,22 @@ class Matcher:
             self._disable(index)
             self._forget_compiled()
             return None
-            return None
+
+    def _single(self, index: int) -> regex.Pattern[str]:
+        single = self._singles.get(index)
+        if single is None:
+            code = self._single_code.get(index)
+            single = self._singles[index] = (
+                pickle.loads(code) if code else _alternation([self._sources[index]])
+            )
+        return single
 
     def _alternation_of(self, indices: tuple[int, ...]) -> regex.Pattern[str] | None:
         """The compiled alternation of these branches; None once ``_COMPILED_BUDGET`` of
-        them are compiled and this one is not among them."""
+        them are compiled and this one is not among them (one branch is its own alternation,
+        compiled once whatever the budget)."""
+        if len(indices) == 1:
+            return self._single(indices[0])
         pattern = self._by_branches.get(indices)
         if pattern is None and len(self._by_branches) >= _COMPILED_BUDGET:
             return None
@@ -685,18 +711,31 @@ class Matcher:
         whose scan takes longer than ``_PIECE_SECONDS`` has each of its cue starts tried
         within its window instead, which is linear."""
         starts: set[int] = set()
-        for scan in self._anywhere_scans():
+        for scan, guarded in self._anywhere_scans():
             for begin in range(0, len(text), _PIECE):
-                starts.update(_scan_piece(scan, text, begin))
+                starts.update(_scan_piece(scan, text, begin, guarded=guarded))
         return starts
 
-    def _anywhere_scans(self) -> list[regex.Pattern[str]]:
-        """Each branch that opens anywhere, compiled to scan for its cue starts; built with
-        their alternation, which matches at a start the scans found."""
+    def _anywhere_scans(self) -> list[tuple[regex.Pattern[str], bool]]:
+        """Each branch that opens anywhere, compiled to scan for its cue starts (and
+        whether the scan itself keeps to cue starts); built with their alternation, which
+        matches at a start the scans found.
+
+        Kept to cue starts by a leading assertion, a scan loses the engine's fast search
+        for its first characters ("\\p{Lu}" before "et al." runs ten times slower), so a
+        branch is scanned alone and its matches sorted out after. A branch that opens with
+        an assertion of its own (a sentence start) has no such search to lose, and there
+        the guard's cheap test spares it its own."""
         if self._scans is None:
-            kept = [self._sources[i] for i in self._anywhere if i not in self._disabled]
-            self._scans = [regex.compile(f"{_AT_CUE_START}(?:{branch})") for branch in kept]
-            self._anywhere_pattern = _alternation(kept) if kept else None
+            kept = [i for i in self._anywhere if i not in self._disabled]
+            self._scans = []
+            for index in kept:
+                guarded = _opens_with_assertion(self._bodies[index])
+                source = self._sources[index]
+                scan = f"{_AT_CUE_START}(?:{source})" if guarded else source
+                self._scans.append((regex.compile(scan), guarded))
+            branches = [self._sources[i] for i in kept]
+            self._anywhere_pattern = _alternation(branches) if branches else None
         return self._scans
 
     def _match_anywhere(
@@ -856,18 +895,37 @@ _PIECE = 16384
 _PIECE_SECONDS = 0.05
 # A cue start (as _CUE_STARTS finds them), as a condition at the current position.
 _AT_CUE_START = r"(?:(?<!\w)(?=\S)|(?=[^\w\s]))"
+_CUE_START_HERE = regex.compile(_AT_CUE_START)
 
 
-def _scan_piece(scan: regex.Pattern[str], text: str, begin: int) -> list[int]:
-    """The starts in ``text[begin:begin + _PIECE]`` where ``scan`` matches (reading on a
-    cue window past the piece), or every cue start there if the scan runs out of time."""
+def _scan_piece(
+    scan: regex.Pattern[str], text: str, begin: int, *, guarded: bool = True
+) -> list[int]:
+    """The cue starts in ``text[begin:begin + _PIECE]`` where ``scan`` matches (reading on a
+    cue window past the piece), or every cue start there if the scan runs out of time.
+    An unguarded scan may match elsewhere too: those starts are dropped."""
     last = min(len(text), begin + _PIECE)
     stop = min(len(text), last + 2 * CUE_REACH + _SLACK)
     try:
         found = scan.finditer(text, begin, stop, overlapped=True, timeout=_PIECE_SECONDS)
-        return [m.start() for m in found if m.start() < last]
+        starts = [m.start() for m in found if m.start() < last]
+        if guarded:
+            return starts
+        return [start for start in starts if _CUE_START_HERE.match(text, start)]
     except TimeoutError:
         return [m.start() for m in _CUE_STARTS.finditer(text, begin, last)]
+
+
+def _opens_with_assertion(body: str) -> bool:
+    """Whether a pattern's first item is a zero-width assertion (a lookaround, ``\\b``,
+    ``^``), looking inside its inline flags and non-capturing groups."""
+    rest = body
+    while True:
+        flags = regex.match(r"\(\?[a-zA-Z-]*:", rest)
+        if flags is None:
+            break
+        rest = rest[flags.end() :]
+    return rest.startswith(("(?<=", "(?<!", "(?=", "(?!", "\\b", "^", "\\A"))
 
 
 def _branch_of(match: regex.Match[str]) -> int:
@@ -896,6 +954,10 @@ _PREFIX_CACHE_SIZE = 200_000
 def _key(prefix: str) -> tuple[str, str]:
     """The (first, second) opening-table key of a cue that starts with ``prefix``."""
     return prefix[0].lower(), _second(prefix, 1)
+
+
+def _pickled(pattern: regex.Pattern[str]) -> bytes:
+    return pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _alternation(branches: list[str]) -> regex.Pattern[str]:
@@ -987,7 +1049,7 @@ def _first_characters(body: str) -> set[str] | None:
         for ch in _FIRST_CHARACTERS
         if compiled.fullmatch(ch, partial=True) or compiled.fullmatch(ch.upper(), partial=True)
     }
-    if not firsts or len(firsts) > 12 or compiled.fullmatch("é", partial=True):
+    if not firsts or len(firsts) > 24 or compiled.fullmatch("é", partial=True):
         return None
     return firsts
 
@@ -1097,6 +1159,12 @@ class RuleSet:
         object.__setattr__(self, "matcher", Matcher(first))
         object.__setattr__(self, "overlay", Matcher(second))
 
+    def example_prose(self) -> str:
+        """The rules' and checks' example sentences: a sample of the prose they read."""
+        texts = [e.text for r in self.rules for e in (*r.match_examples, *r.no_match_examples)]
+        texts += [t for c in self.checks for t in (*c.raise_examples, *c.pass_examples)]
+        return "\n".join(texts)
+
     def __len__(self) -> int:
         return len(self.rules)
 
@@ -1156,8 +1224,9 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
         return cached
     ruleset = _load_files(files)
     if cache is not None:
-        ruleset.matcher.compile_branches()
-        ruleset.overlay.compile_branches()
+        prose = ruleset.example_prose()
+        ruleset.matcher.compile_branches(prose)
+        ruleset.overlay.compile_branches(prose)
     _write_cache(cache, ruleset)
     return ruleset
 
