@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from hedgecheck.errors import HedgecheckError, InputError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
-from hedgecheck.formats import FORMATS
+from hedgecheck.formats import FORMATS, recorder
 from hedgecheck.model import Label, Report, Severity
 from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
 from hedgecheck.ruletest import (
@@ -47,7 +48,14 @@ from hedgecheck.ruletest import (
     run_check_examples,
     run_examples,
 )
-from hedgecheck.scanning import ScanJob, discover, read_source, scan_files
+from hedgecheck.scanning import (
+    Recorded,
+    ScanJob,
+    discover,
+    read_source,
+    scan_files,
+    scan_records,
+)
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -195,11 +203,19 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     if verbose:
         click.echo(f"hedgecheck: config: {config.path or 'none (defaults)'}", err=True)
     failed = bool(problems)
-    outcomes = scan_files(files, rules, job, jobs=options["jobs"])
     use_color = _use_color(options["color"], options["output"])
-    chosen = FORMATS[options["output_format"]]
-    # A streaming format writes each report as it arrives; the others need them all.
+    name = options["output_format"]
+    chosen = FORMATS[name]
+    # A streaming format writes each report as it arrives, from its record (made where the
+    # file was checked); the others need every report.
     stream = chosen.stream(color=use_color, rules=rules) if chosen.stream else None
+    outcomes: Iterator[Report | Recorded | InputError] = (
+        scan_records(
+            files, rules, job, recorder=partial(recorder, name, use_color), jobs=options["jobs"]
+        )
+        if stream
+        else scan_files(files, rules, job, jobs=options["jobs"])
+    )
     reports: list[Report] = []
     tally = GateTally()
     with (
@@ -225,18 +241,22 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
                 sys.exit(EXIT_ERROR)
             failed = failed or bool(outcome.errors)
             if verbose:
-                where = f" (part {part.index} of {part.count})" if part else ""
-                click.echo(
-                    f"hedgecheck: checked {outcome.path}{where}: {len(outcome.claims)} claim(s)",
-                    err=True,
-                )
-            tally.add(outcome)
-            if stream:
-                write(stream.add(outcome))
+                _say_checked(outcome)
+            if isinstance(outcome, Recorded):
+                tally.add_ranks(outcome.worst_severity, outcome.label_rank)
+                write(stream.add_record(outcome.record))  # type: ignore[union-attr]
             else:
+                tally.add(outcome)
                 reports.append(outcome)
         write(stream.end() if stream else chosen.render(reports, color=use_color, rules=rules))
     sys.exit(EXIT_ERROR if failed else tally.exit_code(config))
+
+
+def _say_checked(outcome: Report | Recorded) -> None:
+    part = outcome.part
+    where = f" (part {part.index} of {part.count})" if part else ""
+    claims = outcome.claim_count if isinstance(outcome, Recorded) else len(outcome.claims)
+    click.echo(f"hedgecheck: checked {outcome.path}{where}: {claims} claim(s)", err=True)
 
 
 def _scan_to_parquet(
@@ -514,14 +534,17 @@ class GateTally:
         self.lowest_label: int | None = None
 
     def add(self, report: Report) -> None:
-        for finding in report.findings:
-            rank = finding.severity.rank
-            if self.worst_severity is None or rank > self.worst_severity:
-                self.worst_severity = rank
-        if report.label is not None and (
-            self.lowest_label is None or report.label.rank < self.lowest_label
+        severities = [finding.severity.rank for finding in report.findings]
+        self.add_ranks(max(severities, default=None), report.label.rank if report.label else None)
+
+    def add_ranks(self, worst_severity: int | None, label_rank: int | None) -> None:
+        """A report's most severe finding and its article label, as ranks."""
+        if worst_severity is not None and (
+            self.worst_severity is None or worst_severity > self.worst_severity
         ):
-            self.lowest_label = report.label.rank
+            self.worst_severity = worst_severity
+        if label_rank is not None and (self.lowest_label is None or label_rank < self.lowest_label):
+            self.lowest_label = label_rank
 
     def exit_code(self, config: Config) -> int:
         """1 when a finding or an article label crosses the configured threshold, else 0."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +22,7 @@ from hedgecheck.api import check
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import InputError
-from hedgecheck.model import Report
+from hedgecheck.model import Part, Report
 from hedgecheck.parts import check_parts, check_stream
 from hedgecheck.reading import (
     DEFAULT_MAX_BYTES,
@@ -118,6 +118,42 @@ def _gitignore(root: Path) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith(("#", "!")))
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A checked file as a streaming output format records it, with what the run needs
+    besides: the report's messages and what the gate weighs. With ``--jobs`` it is made in
+    the worker that checked the file, and sending it back costs a small part of what
+    pickling the whole report and unpickling it in the parent would."""
+
+    path: str | None
+    part: Part | None
+    warnings: tuple[str, ...]
+    errors: tuple[str, ...]
+    claim_count: int
+    worst_severity: int | None  # rank of the most severe finding
+    label_rank: int | None  # rank of the article label
+    record: str
+
+    @classmethod
+    def of(cls, report: Report, record: Callable[[Report], str]) -> Recorded:
+        severities = [finding.severity.rank for finding in report.findings]
+        return cls(
+            path=report.path,
+            part=report.part,
+            warnings=report.warnings,
+            errors=report.errors,
+            claim_count=len(report.claims),
+            worst_severity=max(severities, default=None),
+            label_rank=report.label.rank if report.label else None,
+            record=record(report),
+        )
+
+
+# Builds, from the rules a process loaded, what turns a report into its record; picklable
+# (a functools.partial of a module-level function) so that each worker builds its own.
+Recorder = Callable[[RuleSet], Callable[[Report], str]]
+
+
 def read_source(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
     """The text of a file (or standard input), or the error that names what is wrong."""
     return (
@@ -194,15 +230,32 @@ def scan_files(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, jobs: int = 1
 ) -> Iterator[Report | InputError]:
     """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes."""
+    return _scan(files, rules, job, jobs, None)  # type: ignore[return-value]
+
+
+def scan_records(
+    files: Sequence[str], rules: RuleSet, job: ScanJob, *, recorder: Recorder, jobs: int = 1
+) -> Iterator[Recorded | InputError]:
+    """As :func:`scan_files`, each report turned into its :class:`Recorded` where it was made
+    (``recorder`` builds the function that writes a report's record, once per process)."""
+    return _scan(files, rules, job, jobs, recorder)  # type: ignore[return-value]
+
+
+def _scan(
+    files: Sequence[str], rules: RuleSet, job: ScanJob, jobs: int, recorder: Recorder | None
+) -> Iterator[Report | Recorded | InputError]:
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     big = [_in_parts(name, job) for name in files]
     small = [name for name, in_parts in zip(files, big, strict=True) if not in_parts]
+    record = recorder(rules) if recorder else None
     if workers <= 1 or len(small) <= 1:
         for name in files:
-            yield from check_file_in_parts(name, rules, job)
+            yield from _outcomes(check_file_in_parts(name, rules, job), record)
         return
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(small)), initializer=_start_worker, initargs=(job,)
+        max_workers=min(workers, len(small)),
+        initializer=_start_worker,
+        initargs=(job, recorder),
     )
     try:
         # Big files are checked here, part by part, so that no worker holds a whole big
@@ -210,7 +263,7 @@ def scan_files(
         checked = pool.map(_check_in_worker, small, chunksize=max(1, len(small) // (workers * 8)))
         for name, in_parts in zip(files, big, strict=True):
             if in_parts:
-                yield from check_file_in_parts(name, rules, job)
+                yield from _outcomes(check_file_in_parts(name, rules, job), record)
             else:
                 yield next(checked)
     finally:
@@ -218,19 +271,34 @@ def scan_files(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-_WORKER: tuple[RuleSet, ScanJob] | None = None
+def _outcomes(
+    outcomes: Iterator[Report | InputError], record: Callable[[Report], str] | None
+) -> Iterator[Report | Recorded | InputError]:
+    for outcome in outcomes:
+        yield _recorded(outcome, record)
 
 
-def _start_worker(job: ScanJob) -> None:
+def _recorded(
+    outcome: Report | InputError, record: Callable[[Report], str] | None
+) -> Report | Recorded | InputError:
+    if record is None or isinstance(outcome, InputError):
+        return outcome
+    return Recorded.of(outcome, record)
+
+
+_WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None] | None = None
+
+
+def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
     # Ctrl-C is the parent's to handle: workers ignore it and end with the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER
     paths = (*map(str, job.config.rule_paths), *job.rule_paths)
     rules = load_rules(*paths, include_defaults=True) if paths else default_rules()
-    _WORKER = (rules, job)
+    _WORKER = (rules, job, recorder(rules) if recorder else None)
 
 
-def _check_in_worker(name: str) -> Report | InputError:
+def _check_in_worker(name: str) -> Report | Recorded | InputError:
     assert _WORKER is not None, "worker started without its initializer"
-    rules, job = _WORKER
-    return check_file(name, rules, job)
+    rules, job, record = _WORKER
+    return _recorded(check_file(name, rules, job), record)

@@ -181,14 +181,21 @@ def test_discovery_order_extensions_globs_and_gitignore(tmp_path: Path) -> None:
     assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["skip.py"]
 
 
-def test_jobs_give_identical_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("output_format", ["json", "jsonl", "text"])
+def test_jobs_give_identical_output(tmp_path: Path, output_format: str) -> None:
     for i in range(6):
         shutil.copy(KETAMINE, tmp_path / f"k{i}.txt")
     (tmp_path / "hype.txt").write_text(HYPE)
-    one = _scan("--format", "json", str(tmp_path))
-    two = _scan("--format", "json", "--jobs", "2", str(tmp_path))
+    one = _scan("--format", output_format, str(tmp_path))
+    two = _scan("--format", output_format, "--jobs", "2", str(tmp_path))
     assert one[0] == two[0] == 0
     assert one[1] == two[1]
+    # The gate reads the same from records made in workers as from whole reports.
+    for gate in (["--fail-on", "info"], ["--fail-on-label", "preliminary"]):
+        one = _scan("--format", output_format, *gate, "-v", str(tmp_path))
+        two = _scan("--format", output_format, "--jobs", "2", *gate, "-v", str(tmp_path))
+        assert one[0] == two[0] == 1
+        assert one[1:] == two[1:]
 
 
 def test_quiet_verbose_and_no_progress_when_not_a_terminal(tmp_path: Path, hype: Path) -> None:

@@ -9,6 +9,9 @@ A format that can be written one report at a time also registers a ``stream`` fa
 called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
 and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
 it so that a scan of a large corpus never holds every report (JSON and JSON lines do).
+``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
+``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
+records in order with ``add_record``, never receives the report itself.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ class Stream(Protocol):
     def begin(self) -> str: ...
 
     def add(self, report: Report) -> str: ...
+
+    def record(self, report: Report) -> str: ...
+
+    def add_record(self, record: str) -> str: ...
 
     def end(self) -> str: ...
 
@@ -70,6 +77,16 @@ FORMATS: dict[str, Format] = {
         Format("html", "one self-contained page: claims tinted by label", html_format.render),
     )
 }
+
+
+def recorder(name: str, color: bool, rules: RuleSet) -> Callable[[Report], str]:
+    """The ``record`` of format ``name``'s stream: a report's own text in that format, made
+    wherever the report is (picklable as ``functools.partial(recorder, name, color)``, so a
+    worker process builds it with its own rules)."""
+    stream = FORMATS[name].stream
+    if stream is None:
+        raise ValueError(f"format {name!r} is not written one report at a time")
+    return stream(color=color, rules=rules).record
 
 
 def render(

@@ -27,11 +27,16 @@ class Stream:
         return '{\n  "schema_version": ' + str(SCHEMA_VERSION) + ',\n  "files": ['
 
     def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
         # JSON strings hold no raw newline, so every line of the dump can be indented.
         dumped = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
-        indented = "\n".join(_INDENT + line for line in dumped.split("\n"))
+        return "\n".join(_INDENT + line for line in dumped.split("\n"))
+
+    def add_record(self, record: str) -> str:
         self._count += 1
-        return ("\n" if self._count == 1 else ",\n") + indented
+        return ("\n" if self._count == 1 else ",\n") + record
 
     def end(self) -> str:
         return ("\n  ]" if self._count else "]") + "\n}\n"

@@ -26,8 +26,14 @@ class Stream:
         return ""
 
     def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
         record = {**report.to_dict(), "schema_version": SCHEMA_VERSION}
         return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    def add_record(self, record: str) -> str:
+        return record
 
     def end(self) -> str:
         return ""
