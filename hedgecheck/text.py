@@ -37,8 +37,10 @@ _DATE_LINE = regex.compile(
     rf"(?:\s*(?:at\s+)?\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?)?\s*$",
     regex.IGNORECASE,
 )
-# "HomeNewsHealth": link texts glued together when a breadcrumb loses its separators.
-_GLUED = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}")
+# "HomeNewsHealth": link texts glued together when a breadcrumb loses its separators, seen
+# as two places in one word where a lower-case letter runs into a capital. (The characters
+# \x1c-\x1f end a word for str.split, not for \s.)
+_GLUED = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}[^\s\x1c-\x1f]*\p{Ll}\p{Lu}\p{Ll}")
 _DASH_LABEL = regex.compile(r"^\s*[-–—]+\s*\S.*\S\s*[-–—]+\s*$")
 # A capitalised name of up to four words, initials allowed ("Jane Q. Public").
 _NAME = r"\p{Lu}(?:[\p{L}'’\-]*\.?)(?:\s+\p{Lu}(?:[\p{L}'’\-]*\.?)){0,3}"
@@ -285,7 +287,7 @@ def _line_kind(body: str) -> str:
         return "furniture"
     if _DATE_LINE.match(stripped) or _DASH_LABEL.match(stripped):
         return "furniture"
-    if any(len(_GLUED.findall(word)) >= 2 for word in stripped.split()):
+    if _GLUED.search(stripped):
         return "furniture"
     if _BYLINE.match(stripped) or _CREDIT_TAIL.search(stripped) or _LINK_LABEL.match(stripped):
         return "furniture"
