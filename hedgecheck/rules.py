@@ -501,6 +501,9 @@ class Matcher:
         # that compiling them at _OFTEN sightings each would cost.
         self._alternation_code: dict[tuple[int, ...], bytes] = {}
         self._openers: dict[int, regex.Pattern[str] | None] = {}
+        # A two-character opening (lower case) -> its candidate branches, each with the
+        # third characters it can go on with (None: any; "": ask _may_open).
+        self._plans: dict[str, list[tuple[int, frozenset[str] | str | None]]] = {}
         self._anywhere_pattern: regex.Pattern[str] | None = None
         self._scans: list[tuple[regex.Pattern[str], bool]] | None = None
         self._disabled: set[int] = set()
@@ -509,7 +512,7 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """The opening tables without compiled patterns (those are rebuilt on first use)."""
         state = dict(self.__dict__)
-        for name in ("_by_prefix", "_by_branches", "_singles", "_openers"):
+        for name in ("_by_prefix", "_by_branches", "_singles", "_openers", "_plans"):
             state[name] = {}
         state["_anywhere_pattern"] = None
         state["_scans"] = None
@@ -561,7 +564,30 @@ class Matcher:
         table's candidates, less those whose pattern cannot begin with these characters.
         Only ever drops branches that cannot match here, in rule order, so the
         leftmost-longest result is unchanged."""
-        return tuple(i for i, _ in self._candidates(_key(prefix)) if self._may_open(i, prefix))
+        lower = prefix.lower()
+        if len(lower) != 3 or not all(c in _SECOND_CHARACTERS for c in lower):
+            return tuple(i for i, _ in self._candidates(_key(prefix)) if self._may_open(i, prefix))
+        plan = self._plans.get(lower[:2])
+        if plan is None:
+            plan = self._plans[lower[:2]] = self._plan(lower[:2])
+        third = lower[2]
+        return tuple(
+            i
+            for i, allowed in plan
+            if allowed is None or (self._may_open(i, prefix) if allowed == "" else third in allowed)
+        )
+
+    def _plan(self, opening: str) -> list[tuple[int, frozenset[str] | str | None]]:
+        """The candidates for a two-character ``opening``, with what each allows next: the
+        three-character table's answer once per opening instead of once per prefix."""
+        plan: list[tuple[int, frozenset[str] | str | None]] = []
+        for index, _ in self._candidates(_key(opening)):
+            thirds = self._thirds[index]
+            if thirds is None:
+                plan.append((index, ""))
+            elif opening in thirds:
+                plan.append((index, thirds[opening]))
+        return plan
 
     def _match_alone(
         self, entry: _Rare, prefix: str, text: str, position: int, end: int
@@ -695,6 +721,7 @@ class Matcher:
         """Drop every table built from the branches, so a disabled one is left out."""
         self._by_prefix.clear()
         self._by_branches.clear()
+        self._plans.clear()
         self._anywhere_pattern = self._scans = None
 
     def _anywhere_starts(self, text: str) -> set[int]:
