@@ -819,7 +819,7 @@ def find_together(
     pass and the editorial overlay share the walk, the prefixes and the cue window)."""
     found_by: list[list[CueMatch]] = [[] for _ in matchers]
     tables = [
-        (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text))
+        (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text), m._timed)
         for i, m in enumerate(matchers)
     ]
     window = _Window(text)
@@ -827,19 +827,29 @@ def find_together(
         position = start.start()
         prefix = text[position : position + 3]
         end = -1
-        for matcher, by_prefix, rules, raw, anywhere in tables:
-            entry = by_prefix[prefix] if prefix in by_prefix else matcher._for_prefix(prefix)
+        for matcher, by_prefix, rules, raw, anywhere, timed in tables:
+            entry = by_prefix.get(prefix, _UNSEEN)
+            if entry is _UNSEEN:
+                entry = matcher._for_prefix(prefix)
             opens_anywhere = position in anywhere
             if entry is None and not opens_anywhere:
                 continue
             if end < 0:
                 end = window.end(position)
-            found = None if entry is None else matcher._match_at(entry, prefix, text, position, end)
+            if entry is None:
+                found = None
+            elif timed or entry.__class__ is _Rare:
+                found = matcher._match_at(entry, prefix, text, position, end)
+            else:  # the common case, spelled out: one call into the regex engine
+                found = entry.match(text, position, end)
             if opens_anywhere:
                 found = matcher._match_anywhere(found, text, position, end)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
     return [_resolve_overlaps(raw, include_pseudo) for raw in found_by]
+
+
+_UNSEEN = object()  # a prefix not in the table yet
 
 
 class _Rare:
