@@ -59,6 +59,10 @@ _CREDIT_TAIL = regex.compile(
     rf"|(?<![\p{{L}}\d/]){_CREDIT_NAME}\s*/\s*(?:{_CREDIT_NAME}\s+)?"
     r"(?:Images|Photos?|Pictures|Photography|Stock|Press))$"
 )
+# What every credit above contains: a slash or a picture word. The engine has no quick way
+# into the credit pattern (its branches open with lookbehinds), so a line without either is
+# not searched at all: a tenth of the segmentation time.
+_CREDIT_CLUE = regex.compile(r"/|(?i:photo|image|picture|illustration|graphic)")
 # "MORE: ...", "Related: ...", "Source: ...": a link or citation behind a label.
 _LINK_LABEL = regex.compile(
     r"^(?:more|read\s+more|related|see\s+also|watch|listen|video|photos?|slideshow|sources?)"
@@ -289,7 +293,7 @@ def _line_kind(body: str) -> str:
         return "furniture"
     if _GLUED.search(stripped):
         return "furniture"
-    if _BYLINE.match(stripped) or _CREDIT_TAIL.search(stripped) or _LINK_LABEL.match(stripped):
+    if _BYLINE.match(stripped) or _credit_tail(stripped) or _LINK_LABEL.match(stripped):
         return "furniture"
     if len(words) <= 8:
         letters = [ch for ch in stripped if ch.isalpha()]
@@ -304,6 +308,10 @@ def _line_kind(body: str) -> str:
     if stripped[0].isupper() and len(words) <= 30:
         return "title"
     return "prose"
+
+
+def _credit_tail(line: str) -> bool:
+    return bool(_CREDIT_CLUE.search(line) and _CREDIT_TAIL.search(line))
 
 
 def _title_case_ratio(words: list[str]) -> float:
