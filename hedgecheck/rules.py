@@ -505,7 +505,10 @@ class Matcher:
         # third characters it can go on with (None: any; "": ask _may_open).
         self._plans: dict[str, list[tuple[int, frozenset[str] | str | None]]] = {}
         self._anywhere_pattern: regex.Pattern[str] | None = None
-        self._scans: list[tuple[regex.Pattern[str], bool]] | None = None
+        self._scans: list[regex.Pattern[str]] | None = None
+        # An assertion that opens branches (kept to cue starts), the branches, and whether
+        # it is the assertion alone (else a whole branch whose opening could not be told).
+        self._openings: list[tuple[regex.Pattern[str], tuple[int, ...], bool]] = []
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
@@ -516,6 +519,7 @@ class Matcher:
             state[name] = {}
         state["_anywhere_pattern"] = None
         state["_scans"] = None
+        state["_openings"] = []
         return state
 
     def compile_branches(self, prose: str = "") -> None:
@@ -725,45 +729,73 @@ class Matcher:
         self._anywhere_pattern = self._scans = None
 
     def _anywhere_starts(self, text: str) -> set[int]:
-        """Where a branch that can open anywhere matches in ``text``: each branch scans the
-        text in C (alone, so that the engine's own search for a required string such as
-        "@" or "-induced" skips most of it), piece by piece. A start found here is then
-        matched within its own cue window, so a cue is found as the opening tables would
-        find it; the one difference is a match at least ``CUE_REACH`` long that a negative
-        lookahead lets end only where the window cuts the text.
+        """Where a branch that can open anywhere matches in ``text``. Each such branch
+        scans the text in C, alone, so that the engine's own search for a required string
+        such as "@" or "-induced" skips most of it, and the scan's matches are kept to cue
+        starts after. A branch that opens with an assertion (a sentence start) has no such
+        search: the places where its opening holds are scanned for once (branches with the
+        same opening share the scan), and the branch is matched at each within its cue
+        window. A start found here is then matched within its cue window by the walk, so a
+        cue is found as the opening tables would find it.
 
-        A scan reads past the cue windows (to the end of its piece and a window more), so
-        on a hostile text (thousands of line starts with no full stop, for a pattern that
-        reads to the end of the sentence) it can cost the square of the piece. A piece
-        whose scan takes longer than ``_PIECE_SECONDS`` has each of its cue starts tried
-        within its window instead, which is linear."""
+        Scans run piece by piece. A scan reads past its piece (by a cue window more), so
+        on a hostile text it can cost the square of the piece: a piece whose scan takes
+        longer than ``_PIECE_SECONDS`` has each of its cue starts tried instead."""
         starts: set[int] = set()
-        for scan, guarded in self._anywhere_scans():
+        scans, openings = self._anywhere_scans()
+        for scan in scans:
             for begin in range(0, len(text), _PIECE):
-                starts.update(_scan_piece(scan, text, begin, guarded=guarded))
+                starts.update(_scan_piece(scan, text, begin, guarded=False))
+        for opening, indices, zero_width in openings:
+            # A shipped pack's openings are short lookbehinds (vetted like its matches), so
+            # their scans skip the timeout, whose clock reads cost a sixth of the scan.
+            timeout = None if zero_width and not self._timed else _PIECE_SECONDS
+            window = _Window(text)
+            for begin in range(0, len(text), _PIECE):
+                for position in _scan_piece(opening, text, begin, timeout=timeout):
+                    end = window.end(position)
+                    if any(self._opens_here(i, text, position, end) for i in indices):
+                        starts.add(position)
         return starts
 
-    def _anywhere_scans(self) -> list[tuple[regex.Pattern[str], bool]]:
-        """Each branch that opens anywhere, compiled to scan for its cue starts (and
-        whether the scan itself keeps to cue starts); built with their alternation, which
-        matches at a start the scans found.
+    def _opens_here(self, index: int, text: str, position: int, end: int) -> bool:
+        if index in self._disabled:
+            return False
+        return self._match_single(index, text, position, end) is not None
 
-        Kept to cue starts by a leading assertion, a scan loses the engine's fast search
-        for its first characters ("\\p{Lu}" before "et al." runs ten times slower), so a
-        branch is scanned alone and its matches sorted out after. A branch that opens with
-        an assertion of its own (a sentence start) has no such search to lose, and there
-        the guard's cheap test spares it its own."""
+    def _anywhere_scans(
+        self,
+    ) -> tuple[list[regex.Pattern[str]], list[tuple[regex.Pattern[str], tuple[int, ...], bool]]]:
+        """The scans for the branches that open anywhere: each branch that opens with
+        characters, alone; and each assertion that opens a branch, kept to cue starts,
+        with the branches it opens (a branch whose opening cannot be told apart is its
+        own). Built with their alternation, which matches at a start they found.
+
+        Kept to cue starts by a leading assertion, a branch's scan would lose the engine's
+        fast search for its first characters ("\\p{Lu}" before "et al." runs ten times
+        slower), which is why those are scanned bare."""
         if self._scans is None:
             kept = [i for i in self._anywhere if i not in self._disabled]
             self._scans = []
+            grouped: dict[str, list[int]] = {}
             for index in kept:
-                guarded = _opens_with_assertion(self._bodies[index])
-                source = self._sources[index]
-                scan = f"{_AT_CUE_START}(?:{source})" if guarded else source
-                self._scans.append((regex.compile(scan), guarded))
+                body = self._bodies[index]
+                if not _opens_with_assertion(body):
+                    self._scans.append(regex.compile(self._sources[index]))
+                    continue
+                opening = _leading_assertion(body) or body
+                grouped.setdefault(opening, []).append(index)
+            self._openings = [
+                (
+                    regex.compile(f"{_AT_CUE_START}{opening}"),
+                    tuple(indices),
+                    opening != self._bodies[indices[0]],
+                )
+                for opening, indices in grouped.items()
+            ]
             branches = [self._sources[i] for i in kept]
             self._anywhere_pattern = _alternation(branches) if branches else None
-        return self._scans
+        return self._scans, self._openings
 
     def _match_anywhere(
         self, found: regex.Match[str] | None, text: str, position: int, end: int
@@ -936,7 +968,12 @@ _CUE_START_HERE = regex.compile(_AT_CUE_START)
 
 
 def _scan_piece(
-    scan: regex.Pattern[str], text: str, begin: int, *, guarded: bool = True
+    scan: regex.Pattern[str],
+    text: str,
+    begin: int,
+    *,
+    guarded: bool = True,
+    timeout: float | None = _PIECE_SECONDS,
 ) -> list[int]:
     """The cue starts in ``text[begin:begin + _PIECE]`` where ``scan`` matches (reading on a
     cue window past the piece), or every cue start there if the scan runs out of time.
@@ -944,7 +981,7 @@ def _scan_piece(
     last = min(len(text), begin + _PIECE)
     stop = min(len(text), last + 2 * CUE_REACH + _SLACK)
     try:
-        found = scan.finditer(text, begin, stop, overlapped=True, timeout=_PIECE_SECONDS)
+        found = scan.finditer(text, begin, stop, overlapped=True, timeout=timeout)
         starts = [m.start() for m in found if m.start() < last]
         if guarded:
             return starts
@@ -963,6 +1000,85 @@ def _opens_with_assertion(body: str) -> bool:
             break
         rest = rest[flags.end() :]
     return rest.startswith(("(?<=", "(?<!", "(?=", "(?!", "\\b", "^", "\\A"))
+
+
+def _leading_assertion(body: str) -> str | None:
+    """``(?i:(?<=^|\\n)[^.]*?...)`` -> ``(?i:(?<=^|\\n))``: the zero-width item a pattern
+    opens with, inside its flags; None when it opens otherwise or cannot be told."""
+    wrapper = regex.match(r"\(\?[a-zA-Z-]*:", body)
+    if wrapper is None:
+        return None
+    item = _first_group(body[wrapper.end() :])
+    if item is None or not _zero_width(item):
+        return None
+    return f"{wrapper.group()}{item})"
+
+
+def _zero_width(item: str) -> bool:
+    """Whether a group is a lookaround, or a group of alternatives that all are."""
+    if item.startswith(("(?<=", "(?<!", "(?=", "(?!")):
+        return True
+    if not item.startswith("(?:"):
+        return False
+    alternatives = _top_level_alternatives(item[3:-1])
+    return all(_first_group(a) == a and _zero_width(a) for a in alternatives)
+
+
+def _first_group(pattern: str) -> str | None:
+    """The parenthesised group ``pattern`` opens with (escapes and character classes
+    read as such), or None."""
+    if not pattern.startswith("("):
+        return None
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        ch = pattern[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "]":
+                index += 1  # "[]...]": a literal "]" first
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return pattern[: index + 1]
+        index += 1
+    return None
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``a|(b|c)|d`` -> ``["a", "(b|c)", "d"]``."""
+    alternatives: list[str] = []
+    rest = pattern
+    while True:
+        depth, index, in_class, cut = 0, 0, False, -1
+        while index < len(rest):
+            ch = rest[index]
+            if ch == "\\":
+                index += 2
+                continue
+            if in_class:
+                in_class = ch != "]"
+            elif ch == "[":
+                in_class = True
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "|" and depth == 0:
+                cut = index
+                break
+            index += 1
+        if cut < 0:
+            alternatives.append(rest)
+            return alternatives
+        alternatives.append(rest[:cut])
+        rest = rest[cut + 1 :]
 
 
 def _branch_of(match: regex.Match[str]) -> int:
