@@ -325,13 +325,17 @@ _OPENING_COORDINATE = re.compile(r"\w+ed(?:\s+[\w-]+){1,4}?\s*(?:,|,?\s+(?:and|o
 def _reports_earlier_work(item: SentenceCues) -> bool:
     """Whether the sentence's subject is earlier work ("Previous research has linked ...",
     "Previous studies in Japan suggested ...") and nothing sets the present study against it
-    (no "but", no "the new study"): it reports background, not the finding it introduces."""
+    (no "but" before a relation of its own, no "the new study"): it reports background,
+    not the finding it introduces. A "but" with no relation after it ("..., but the results
+    were inconsistent") still speaks of the earlier work."""
     if item.primary:
         return False
     for cue in item.cues:
-        if cue.rule.category == "terminator" or (
-            cue.rule.category == "study" and cue.rule.value == "primary"
+        if cue.rule.category == "terminator" and any(
+            c.rule.category == "relation" and c.match.start > cue.match.start for c in item.cues
         ):
+            return False
+        if cue.rule.category == "study" and cue.rule.value == "primary":
             return False
     first = next(
         (c for c in item.cues if c.rule.category == "study" and c.rule.value == "background"),

@@ -226,3 +226,8 @@ def test_a_sentence_about_earlier_work_states_no_relation() -> None:
     contrast = "Previous studies found no effect, but the new study shows that it reduces pain."
     assert read(contrast, rules).strength == 3
     assert read("Research has found that the drug reduces pain.", rules).strength == 3
+    # A "but" that brings no relation of its own still speaks of the earlier work.
+    mixed = "Previous work examined pollution caused by traffic, but the results were mixed."
+    assert read(mixed, rules).strength == 0
+    against = "Previous work examined pollution caused by traffic, but it also raises risk."
+    assert read(against, rules).strength == 3
