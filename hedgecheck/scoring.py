@@ -304,26 +304,38 @@ def _strength(item: SentenceCues) -> Strength:
 def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:
     """Whether a causal cue is an -ed form that opens the sentence ("Reduced fibrinogen and
     increased albumin are consistent with ..."): with no subject before it, it is an
-    adjective on the subject's noun, not the verb of a claim."""
+    adjective on the subject's noun, not the verb of a claim. So is one coordinated with
+    such an opening ("... and increased albumin"): a few words after an opening -ed form,
+    joined by "and", "or" or a comma, it is a second adjective in the same subject."""
     if cue.rule.value != "causal":
         return False
     words = cue.match.text.split()
     if len(words) != 1 or not words[0].lower().endswith("ed"):
         return False
     offset = cue.match.start - item.sentence.start
-    return not item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
+    before = item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
+    return not before or _OPENING_COORDINATE.fullmatch(before) is not None
+
+
+# An opening -ed adjective, its noun (up to four words) and a coordinator: what may stand
+# before a second opening adjective ("Reduced fibrinogen and | increased albumin").
+_OPENING_COORDINATE = re.compile(r"\w+ed(?:\s+[\w-]+){1,4}?\s*(?:,|,?\s+(?:and|or))", re.IGNORECASE)
 
 
 def _reports_earlier_work(item: SentenceCues) -> bool:
     """Whether the sentence's subject is earlier work ("Previous research has linked ...",
     "Previous studies in Japan suggested ...") and nothing sets the present study against it
-    (no "but", no "the new study"): it reports background, not the finding it introduces."""
+    (no "but" before a relation of its own, no "the new study"): it reports background,
+    not the finding it introduces. A "but" with no relation after it ("..., but the results
+    were inconsistent") still speaks of the earlier work."""
     if item.primary:
         return False
     for cue in item.cues:
-        if cue.rule.category == "terminator" or (
-            cue.rule.category == "study" and cue.rule.value == "primary"
+        if cue.rule.category == "terminator" and any(
+            c.rule.category == "relation" and c.match.start > cue.match.start for c in item.cues
         ):
+            return False
+        if cue.rule.category == "study" and cue.rule.value == "primary":
             return False
     first = next(
         (c for c in item.cues if c.rule.category == "study" and c.rule.value == "background"),

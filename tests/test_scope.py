@@ -199,6 +199,10 @@ def test_a_participle_that_opens_the_sentence_is_no_causal_verb() -> None:
     assert read("Reduced salivary flow was found in the group.", rules).strength == 0
     assert read("Improved techniques may help recovery.", rules).strength == 2
     assert read("Exercise reduced pain.", rules).strength == 3
+    # A second participle coordinated with the opening one is in the same subject.
+    both = "Reduced fibrinogen and increased albumin are consistent with less inflammation."
+    assert read(both, rules).strength == 0
+    assert read("Reduced salt intake and exercise improved blood pressure.", rules).strength == 3
 
 
 def test_a_hedge_inside_a_recommendation_states_no_relation() -> None:
@@ -209,6 +213,9 @@ def test_a_hedge_inside_a_recommendation_states_no_relation() -> None:
     assert read(advice, rules).strength == 0
     # The same hedge outside any recommendation keeps its conditional reading.
     assert read("The cost of coaching may be high.", rules).strength == 2
+    # A finding joined by "and" to a recommendation is no part of the advice's subject.
+    finding = "Fluoride could be causing weight gain and councils should stop adding it."
+    assert read(finding, rules).strength == 2
 
 
 def test_a_sentence_about_earlier_work_states_no_relation() -> None:
@@ -219,3 +226,8 @@ def test_a_sentence_about_earlier_work_states_no_relation() -> None:
     contrast = "Previous studies found no effect, but the new study shows that it reduces pain."
     assert read(contrast, rules).strength == 3
     assert read("Research has found that the drug reduces pain.", rules).strength == 3
+    # A "but" that brings no relation of its own still speaks of the earlier work.
+    mixed = "Previous work examined pollution caused by traffic, but the results were mixed."
+    assert read(mixed, rules).strength == 0
+    against = "Previous work examined pollution caused by traffic, but it also raises risk."
+    assert read(against, rules).strength == 3
