@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import pickle
 import string
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import tomllib
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -745,7 +746,7 @@ class Matcher:
         scans, openings = self._anywhere_scans()
         for scan in scans:
             for begin in range(0, len(text), _PIECE):
-                starts.update(_scan_piece(scan, text, begin, guarded=False))
+                starts.update(_scan_piece(scan, text, begin, guarded=False, timeout=_PIECE_SECONDS))
         for opening, indices, zero_width in openings:
             # A shipped pack's openings are short lookbehinds (vetted like its matches), so
             # their scans skip the timeout, whose clock reads cost a sixth of the scan.
@@ -973,7 +974,7 @@ def _scan_piece(
     begin: int,
     *,
     guarded: bool = True,
-    timeout: float | None = _PIECE_SECONDS,
+    timeout: float | None,
 ) -> list[int]:
     """The cue starts in ``text[begin:begin + _PIECE]`` where ``scan`` matches (reading on a
     cue window past the piece), or every cue start there if the scan runs out of time.
@@ -1025,11 +1026,32 @@ def _zero_width(item: str) -> bool:
 
 
 def _first_group(pattern: str) -> str | None:
-    """The parenthesised group ``pattern`` opens with (escapes and character classes
-    read as such), or None."""
+    """The parenthesised group ``pattern`` opens with, or None."""
     if not pattern.startswith("("):
         return None
-    depth, index, in_class = 0, 0, False
+    depth = 0
+    for index, ch in _syntax(pattern):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return pattern[: index + 1]
+    return None
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``a|(b|c)|d`` -> ``["a", "(b|c)", "d"]``."""
+    cuts, depth = [-1], 0
+    for index, ch in _syntax(pattern):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            cuts.append(index)
+    cuts.append(len(pattern))
+    return [pattern[a + 1 : b] for a, b in itertools.pairwise(cuts)]
+
+
+def _syntax(pattern: str) -> Iterator[tuple[int, str]]:
+    """The parentheses and bars of a pattern with their offsets, leaving out escaped ones
+    and those inside character classes."""
+    index, in_class = 0, False
     while index < len(pattern):
         ch = pattern[index]
         if ch == "\\":
@@ -1041,44 +1063,9 @@ def _first_group(pattern: str) -> str | None:
             in_class = True
             if pattern[index + 1 : index + 2] == "]":
                 index += 1  # "[]...]": a literal "]" first
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return pattern[: index + 1]
+        elif ch in "()|":
+            yield index, ch
         index += 1
-    return None
-
-
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """``a|(b|c)|d`` -> ``["a", "(b|c)", "d"]``."""
-    alternatives: list[str] = []
-    rest = pattern
-    while True:
-        depth, index, in_class, cut = 0, 0, False, -1
-        while index < len(rest):
-            ch = rest[index]
-            if ch == "\\":
-                index += 2
-                continue
-            if in_class:
-                in_class = ch != "]"
-            elif ch == "[":
-                in_class = True
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-            elif ch == "|" and depth == 0:
-                cut = index
-                break
-            index += 1
-        if cut < 0:
-            alternatives.append(rest)
-            return alternatives
-        alternatives.append(rest[:cut])
-        rest = rest[cut + 1 :]
 
 
 def _branch_of(match: regex.Match[str]) -> int:
