@@ -76,6 +76,11 @@ _BOX_HEADING = regex.compile(
     r"|corrections?(?:\s*(?:&|and)\s*amplifications?)?|clarifications?)\s*:?$",
     regex.IGNORECASE,
 )
+# Compiled here, not passed as strings to regex.search: the module's cache of compiled
+# patterns costs more per lookup than these searches themselves.
+_COLON_CAPITAL = regex.compile(r"\S:\s+\p{Lu}")
+_LAST_WORD = regex.compile(r"[\p{L}.]+$")
+_DOTTED = regex.compile(r"(?:\p{L}\.)+\p{L}")
 _SENTENCE_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
 _ABBREVIATIONS = frozenset(
     [
@@ -303,7 +308,7 @@ def _line_kind(body: str) -> str:
         return "prose"
     if stripped.endswith(":") or len(words) <= 3:
         return "heading"
-    if regex.search(r"\S:\s+\p{Lu}", stripped) and _title_case_ratio(words) >= 0.5:
+    if _COLON_CAPITAL.search(stripped) and _title_case_ratio(words) >= 0.5:
         return "heading"
     if stripped[0].isupper() and len(words) <= 30:
         return "title"
@@ -404,14 +409,14 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, start: int, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = regex.search(r"([\p{L}.]+)$", text[start:dot])
+    word = _LAST_WORD.search(text[start:dot])
     if not word:
         return False
-    token = word.group(1).lower().lstrip(".")
+    token = word.group().lower().lstrip(".")
     if token in _ABBREVIATIONS:
         return True
     # Initials ("J. Smith") and dotted acronyms ("U.S.", "e.g.") are not sentence ends.
-    return len(token) == 1 or regex.fullmatch(r"(?:\p{L}\.)+\p{L}", token) is not None
+    return len(token) == 1 or _DOTTED.fullmatch(token) is not None
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
