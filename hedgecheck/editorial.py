@@ -256,11 +256,10 @@ def _general_claims_on_animal_evidence(article: Article) -> Iterator[Hit]:
             if c.rule.category == "subject"
             or (c.rule.category == "design" and c.rule.value in ("animal", "in_vitro"))
         }
-        words = _topic_words(sentence.item.sentence.text)
         if subjects & _NON_HUMAN or subjects & {"animal", "in_vitro"}:
-            animal_topics |= words
+            animal_topics |= _topic_words(sentence.item.sentence.text)
         elif "people" in subjects:
-            human_topics |= words
+            human_topics |= _topic_words(sentence.item.sentence.text)
     for sentence in article.prose():
         claim = sentence.claim
         if (
