@@ -241,3 +241,13 @@ def test_a_yes_no_question_asks_rather_than_states_a_relation() -> None:
     # A wh-question presupposes its relation; an answer after the question states it.
     assert read("Which factors influence the use of these tests?", rules).strength == 3
     assert read("Can coffee help? It reduces the risk of stroke.", rules).strength == 3
+
+
+def test_impersonal_advice_states_no_relation() -> None:
+    rules = default_rules()
+    # The hedge and the relation lie inside advice ("it may be important to ..."): no claim.
+    assert read("It may be important to target motivation in this group.", rules).strength == 0
+    advice = "It is important to run interventions to improve self-acceptance in these women."
+    assert read(advice, rules).strength == 0
+    # A finding beside the advice keeps its reading.
+    assert read("The drug reduced pain.", rules).strength == 3
