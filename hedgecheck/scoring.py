@@ -255,8 +255,14 @@ def _strength(item: SentenceCues) -> Strength:
     names no relation for it to hedge, and "seems"/"appears" alone, with no relation
     named, judge a property ("seems safe") rather than hedge an effect. A sentence whose
     subject is earlier work ("Previous research has linked ...") reports background and
-    states no relation of its own (Yu et al. 2019 label the study's own finding)."""
+    states no relation of its own (Yu et al. 2019 label the study's own finding). Nor does a
+    yes/no question ("Could lithium slow down ageing?", "Does depression boost the risk of
+    death?"): it asks whether the relation holds rather than asserting it (InSciOut codes such
+    headlines as stating no relationship); a wh-question ("Which factors influence ...?")
+    presupposes its relation and is read as any other sentence."""
     if _reports_earlier_work(item):
+        return Strength.NONE
+    if _YES_NO_QUESTION.match(item.sentence.text):
         return Strength.NONE
     cues = [
         c for c in item.cues if c.rule.category == "relation" and not _opening_participle(c, item)
@@ -299,6 +305,17 @@ def _strength(item: SentenceCues) -> Strength:
     if any(h.reaches(focus.start, focus.end) for h in conditional):
         return Strength.CONDITIONAL
     return Strength.CAUSAL
+
+
+# A yes/no question: an auxiliary or modal opens it (after a short "Label:" rubric) and a
+# question mark closes it ("Could lithium slow down ageing?", "Psychology: does gaming really
+# cause bad behaviour?").
+_YES_NO_QUESTION = re.compile(
+    r"(?:[^:;?\n]{1,40}[:;]\s*)?[\"'\u2018\u201c]?"
+    r"(?:can|could|does|do|did|is|are|was|were|will|would|should|has|have|may|might)\b"
+    r"[^?]*\?[\s\"'\u2019\u201d)]*$",
+    re.IGNORECASE,
+)
 
 
 def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:

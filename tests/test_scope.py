@@ -231,3 +231,23 @@ def test_a_sentence_about_earlier_work_states_no_relation() -> None:
     assert read(mixed, rules).strength == 0
     against = "Previous work examined pollution caused by traffic, but it also raises risk."
     assert read(against, rules).strength == 3
+
+
+def test_a_yes_no_question_asks_rather_than_states_a_relation() -> None:
+    rules = default_rules()
+    assert read("Could lithium slow down ageing?", rules).strength == 0
+    assert read("Psychology: does gaming really cause bad behaviour?", rules).strength == 0
+    assert read("Is there a link between diet and acne?", rules).strength == 0
+    # A wh-question presupposes its relation; an answer after the question states it.
+    assert read("Which factors influence the use of these tests?", rules).strength == 3
+    assert read("Can coffee help? It reduces the risk of stroke.", rules).strength == 3
+
+
+def test_impersonal_advice_states_no_relation() -> None:
+    rules = default_rules()
+    # The hedge and the relation lie inside advice ("it may be important to ..."): no claim.
+    assert read("It may be important to target motivation in this group.", rules).strength == 0
+    advice = "It is important to run interventions to improve self-acceptance in these women."
+    assert read(advice, rules).strength == 0
+    # A finding beside the advice keeps its reading.
+    assert read("The drug reduced pain.", rules).strength == 3
