@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from house_pack import write_pack
 
 import hedgecheck
 from hedgecheck import rules as rules_module
@@ -24,21 +25,6 @@ from hedgecheck.rules import load_rules
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 HEDGECHECK = shutil.which("hedgecheck", path=str(Path(sys.executable).parent))
 
-PACK = """[pack]
-name = "house"
-[[rules]]
-id = "HSE001"
-name = "slow"
-category = "hedge"
-kind = "modal"
-patterns = ['{pattern}']
-summary = "s"
-why = "w"
-source = "me"
-examples.match = ["[[ab]] c"]
-examples.no_match = ["x"]
-"""
-
 
 def _scan(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["scan", *args], input=input)
@@ -47,8 +33,7 @@ def _scan(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("pattern", [r"(a+)+b", r"(\w+\s?)*x", r"(x+x+)+y"])
 def test_a_pathological_pattern_is_rejected_at_load(tmp_path: Path, pattern: str) -> None:
-    pack = tmp_path / "house.toml"
-    pack.write_text(PACK.format(pattern=pattern))
+    pack = write_pack(tmp_path / "house.toml", pattern)
     with pytest.raises(
         RuleError, match=r"house.toml, rule 'HSE001', key 'patterns\[0\]'.*backtrack"
     ):
@@ -64,8 +49,7 @@ def test_a_pattern_that_runs_past_the_timeout_is_switched_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
 ) -> None:
     monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
-    pack = tmp_path / "house.toml"
-    pack.write_text(PACK.format(pattern=pattern))
+    pack = write_pack(tmp_path / "house.toml", pattern)
     rules = load_rules(pack, include_defaults=True)
     text = "The drug may help. " + "a" * 60 + ". It could work."
     started = time.monotonic()
@@ -83,8 +67,7 @@ def test_the_cli_names_the_slow_rule_and_exits_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
-    pack = tmp_path / "house.toml"
-    pack.write_text(PACK.format(pattern=r"(?:a|aa)+b"))
+    pack = write_pack(tmp_path / "house.toml", r"(?:a|aa)+b")
     doc = tmp_path / "doc.txt"
     doc.write_text("The drug may help. " + "a" * 60 + "\n")
     code, out, err = _scan("--rules", str(pack), "--format", "json", str(doc))
@@ -97,8 +80,7 @@ def test_on_rule_timeout_stop_ends_the_run_at_the_first_slow_rule(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
-    pack = tmp_path / "house.toml"
-    pack.write_text(PACK.format(pattern=r"(?:a|aa)+b"))
+    pack = write_pack(tmp_path / "house.toml", r"(?:a|aa)+b")
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text("The drug may help. " + "a" * 60 + "\n")
     (tmp_path / ".hedgecheck.toml").write_text('on-rule-timeout = "stop"\n')

@@ -11,6 +11,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from house_pack import write_pack
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -146,48 +147,31 @@ def test_pieces_and_slow_scans_find_the_same_cues(
     assert {"CLT006", "REL032", "EDC002"} <= {rule for cues in expected for rule, _, _ in cues}
 
 
-_SENTENCE_PACK = """[pack]
-name = "house"
-{rules}
-"""
-_SENTENCE_RULE = """[[rules]]
-id = "HSE00{number}"
-name = "sentence-start-{number}"
-category = "hedge"
-kind = "modal"
-patterns = ['{pattern}']
-summary = "s"
-why = "w"
-source = "me"
-examples.match = ["{example}"]
-examples.no_match = ["x"]
-"""
 _AT_SENTENCE_START = r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))"
 
 
 def test_branches_opening_with_one_assertion_share_its_scan(tmp_path: Path) -> None:
-    # Two rules open with the same sentence-start lookbehind and share one scan for it; a
+    # Two patterns open with the same sentence-start lookbehind and share one scan for it; a
     # third opens with a group that is not an assertion alone and is scanned whole. All
     # find what each branch alone finds.
     patterns = [
-        (_AT_SENTENCE_START + r"[^.]*?(?=\s+needs\s)", "[[It]] needs care."),
-        (_AT_SENTENCE_START + r"(?=[^.]{0,80}?\sshould\s)[^.]*?(?=\s+should)", "[[We]] should."),
-        (r"(?:(?<=^)|Also )\w+ matters", "[[Time matters]]"),
+        _AT_SENTENCE_START + r"[^.]*?(?=\s+needs\s)",
+        _AT_SENTENCE_START + r"(?=[^.]{0,80}?\sshould\s)[^.]*?(?=\s+should)",
+        r"(?:(?<=^)|Also )\w+ matters",
     ]
-    rules = "\n".join(
-        _SENTENCE_RULE.format(number=n, pattern=p, example=e)
-        for n, (p, e) in enumerate(patterns, start=1)
-    )
-    pack = tmp_path / "house.toml"
-    pack.write_text(_SENTENCE_PACK.format(rules=rules))
+    pack = write_pack(tmp_path / "house.toml", *patterns, example="[[It]] needs care.")
     matcher = rules_module.load_rules(pack).matcher
     text = (
-        "Timing matters. The dose needs more work. Also timing matters here!\n"
+        "Timing matters. The dose needs more work. Also timing matters here.\n"
         "Patients with pain should rest. Nobody should. It needs care."
     )
     found = _cues(matcher, text)
     assert found == _every_branch_alone(matcher, text)
-    assert {rule for rule, _, _ in found} == {"HSE001", "HSE002", "HSE003"}
+    assert {text[start:end] for _, start, end in found} >= {
+        "Timing matters",  # the third pattern
+        "The dose",  # the first
+        "Patients with pain",  # the second
+    }
     _, openings = matcher._anywhere_scans()
     assert sorted((len(branches), alone) for _, branches, alone in openings) == [
         (1, False),
