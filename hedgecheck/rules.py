@@ -507,9 +507,9 @@ class Matcher:
         self._plans: dict[str, list[tuple[int, frozenset[str] | str | None]]] = {}
         self._anywhere_pattern: regex.Pattern[str] | None = None
         self._scans: list[regex.Pattern[str]] | None = None
-        # An assertion that opens branches (kept to cue starts), the branches, and whether
-        # it is the assertion alone (else a whole branch whose opening could not be told).
-        self._openings: list[tuple[regex.Pattern[str], tuple[int, ...], bool]] = []
+        # An assertion that opens branches (kept to cue starts) and the branches; or a whole
+        # branch whose opening could not be told apart, and that branch.
+        self._openings: list[tuple[regex.Pattern[str], tuple[int, ...]]] = []
         self._disabled: set[int] = set()
         self.problems: list[str] = []
 
@@ -747,13 +747,10 @@ class Matcher:
         for scan in scans:
             for begin in range(0, len(text), _PIECE):
                 starts.update(_scan_piece(scan, text, begin, guarded=False, timeout=_PIECE_SECONDS))
-        for opening, indices, zero_width in openings:
-            # A shipped pack's openings are short lookbehinds (vetted like its matches), so
-            # their scans skip the timeout, whose clock reads cost a sixth of the scan.
-            timeout = None if zero_width and not self._timed else _PIECE_SECONDS
+        for opening, indices in openings:
             window = _Window(text)
             for begin in range(0, len(text), _PIECE):
-                for position in _scan_piece(opening, text, begin, timeout=timeout):
+                for position in _scan_piece(opening, text, begin, timeout=_PIECE_SECONDS):
                     end = window.end(position)
                     if any(self._opens_here(i, text, position, end) for i in indices):
                         starts.add(position)
@@ -766,7 +763,7 @@ class Matcher:
 
     def _anywhere_scans(
         self,
-    ) -> tuple[list[regex.Pattern[str]], list[tuple[regex.Pattern[str], tuple[int, ...], bool]]]:
+    ) -> tuple[list[regex.Pattern[str]], list[tuple[regex.Pattern[str], tuple[int, ...]]]]:
         """The scans for the branches that open anywhere: each branch that opens with
         characters, alone; and each assertion that opens a branch, kept to cue starts,
         with the branches it opens (a branch whose opening cannot be told apart is its
@@ -787,11 +784,7 @@ class Matcher:
                 opening = _leading_assertion(body) or body
                 grouped.setdefault(opening, []).append(index)
             self._openings = [
-                (
-                    regex.compile(f"{_AT_CUE_START}{opening}"),
-                    tuple(indices),
-                    opening != self._bodies[indices[0]],
-                )
+                (regex.compile(f"{_AT_CUE_START}{opening}"), tuple(indices))
                 for opening, indices in grouped.items()
             ]
             branches = [self._sources[i] for i in kept]
