@@ -52,6 +52,7 @@ from hedgecheck.scanning import (
     Recorded,
     ScanJob,
     discover,
+    gate_ranks,
     read_source,
     scan_files,
     scan_records,
@@ -534,8 +535,7 @@ class GateTally:
         self.lowest_label: int | None = None
 
     def add(self, report: Report) -> None:
-        severities = [finding.severity.rank for finding in report.findings]
-        self.add_ranks(max(severities, default=None), report.label.rank if report.label else None)
+        self.add_ranks(*gate_ranks(report))
 
     def add_ranks(self, worst_severity: int | None, label_rank: int | None) -> None:
         """A report's most severe finding and its article label, as ranks."""

@@ -136,17 +136,24 @@ class Recorded:
 
     @classmethod
     def of(cls, report: Report, record: Callable[[Report], str]) -> Recorded:
-        severities = [finding.severity.rank for finding in report.findings]
+        worst_severity, label_rank = gate_ranks(report)
         return cls(
             path=report.path,
             part=report.part,
             warnings=report.warnings,
             errors=report.errors,
             claim_count=len(report.claims),
-            worst_severity=max(severities, default=None),
-            label_rank=report.label.rank if report.label else None,
+            worst_severity=worst_severity,
+            label_rank=label_rank,
             record=record(report),
         )
+
+
+def gate_ranks(report: Report) -> tuple[int | None, int | None]:
+    """What the CI gate weighs in a report: the rank of its most severe finding and of its
+    article label (None where it has none)."""
+    worst = max((finding.severity.rank for finding in report.findings), default=None)
+    return worst, report.label.rank if report.label else None
 
 
 # Builds, from the rules a process loaded, what turns a report into its record; picklable
