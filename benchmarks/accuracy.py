@@ -14,6 +14,8 @@ import argparse
 import dataclasses
 import json
 import os
+import random
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +29,9 @@ from hedgecheck.rules import RuleSet, default_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
+# Bootstrap: resamples of the items, and a fixed seed so that a rerun prints the same bounds.
+RESAMPLES = 1000
+SEED = 20261127
 
 # (task, file, metric path, trivial regex rule, goals: core issue / accuracy issue, best)
 RUNS: list[tuple[str, str, tuple[str, ...], float, str, str]] = [
@@ -63,6 +68,39 @@ RUNS: list[tuple[str, str, tuple[str, ...], float, str, str]] = [
 ]
 
 
+# A fixed keyword rule for the strength scale, never fitted to either half: its even/odd
+# figures show how much of the packs' gap between the halves is the halves' own difficulty.
+_CAUSAL_WORD = (
+    r"\b(?:caus\w*|reduc\w*|increas\w*|improv\w*|prevent\w*|lower\w*|leads? to|results? in"
+    r"|affect\w*|protect\w*|boost\w*|help\w*|decreas\w*|trigger\w*|induc\w*)"
+)
+_KEYWORD_LEVELS = [
+    (re.compile(r"\b(?:may|might|could)\b[^.]*" + _CAUSAL_WORD, re.IGNORECASE), 2),
+    (re.compile(_CAUSAL_WORD, re.IGNORECASE), 3),
+    (re.compile(r"\b(?:associat|link|correlat|relat|predict|risk)\w*", re.IGNORECASE), 1),
+]
+
+
+def keyword_strength(text: str) -> int:
+    return next((level for pattern, level in _KEYWORD_LEVELS if pattern.search(text)), 0)
+
+
+def keyword_halves(data: Path) -> list[tuple[str, float, float]]:
+    """The keyword rule's macro-F1 on the even and odd half of each strength file."""
+    rows = []
+    for file in sorted(data.glob("strength-*.jsonl")):
+        items = [json.loads(line) for line in file.open(encoding="utf-8") if line.strip()]
+        scored = [(i, keyword_strength(i["text"])) for i in items]
+        rows.append(
+            (
+                file.name,
+                _figure("strength", scored[0::2], ("macro_f1",)),
+                _figure("strength", scored[1::2], ("macro_f1",)),
+            )
+        )
+    return rows
+
+
 def lexicon_only(rules: RuleSet) -> RuleSet:
     kept = [
         dataclasses.replace(rule, direction="sentence", weight=_unit(rule.weight), cap=None)
@@ -97,23 +135,39 @@ def metric(metrics: dict[str, Any], path: tuple[str, ...]) -> float:
 
 def _job(
     args: tuple[str, str, str, tuple[str, ...], str],
-) -> tuple[str, str, tuple[str, ...], float, dict]:
-    """One (variant, file) evaluation; runs in a worker process."""
+) -> tuple[str, str, tuple[str, ...], float, dict, dict]:
+    """One (variant, file) evaluation; runs in a worker process. For the shipped packs it
+    also scores each half and bootstraps intervals for the whole file and the odd half."""
     variant, task, file, path, data = args
     rules = dict(VARIANTS)[variant](default_rules())
     result = evaluate(task, Path(data) / file, rules=rules)
-    halves = {}
+    halves: dict[str, float] = {}
+    intervals: dict[str, tuple[float, float]] = {}
     if variant == VARIANTS[-1][0]:
         items = [json.loads(line) for line in (Path(data) / file).open(encoding="utf-8")]
-        for name, parity in (("even", 0), ("odd", 1)):
-            chosen = [
-                (i, p["prediction"])
-                for n, (i, p) in enumerate(zip(items, result.predictions, strict=True))
-                if n % 2 == parity
-            ]
-            scored = TASKS[task].score([i for i, _ in chosen], [p for _, p in chosen])
-            halves[name] = metric(scored, path)
-    return variant, file, path, metric(result.metrics, path), halves
+        scored = list(zip(items, (p["prediction"] for p in result.predictions), strict=True))
+        parts = {"all": scored, "even": scored[0::2], "odd": scored[1::2]}
+        for name in ("even", "odd"):
+            halves[name] = _figure(task, parts[name], path)
+        for name in ("all", "odd"):
+            intervals[name] = interval(task, parts[name], path)
+    return variant, file, path, metric(result.metrics, path), halves, intervals
+
+
+def _figure(task: str, scored: list[tuple[dict[str, Any], Any]], path: tuple[str, ...]) -> float:
+    return metric(TASKS[task].score([i for i, _ in scored], [p for _, p in scored]), path)
+
+
+def interval(
+    task: str, scored: list[tuple[dict[str, Any], Any]], path: tuple[str, ...]
+) -> tuple[float, float]:
+    """95% percentile bootstrap interval of the figure: how far it would move on another
+    sample of the same size from the same source (the private half is one such sample)."""
+    rng = random.Random(SEED)
+    figures = sorted(
+        _figure(task, rng.choices(scored, k=len(scored)), path) for _ in range(RESAMPLES)
+    )
+    return figures[int(0.025 * RESAMPLES)], figures[int(0.975 * RESAMPLES) - 1]
 
 
 def run(data: Path, jobs: int) -> tuple[list[dict[str, Any]], float]:
@@ -128,9 +182,9 @@ def run(data: Path, jobs: int) -> tuple[list[dict[str, Any]], float]:
         results = list(pool.map(_job, work))
     rows = []
     for task, file, path, trivial, floor, best in present:
-        mine = [(v, value, h) for v, f, p, value, h in results if (f, p) == (file, path)]
-        figures = {v: value for v, value, _ in mine}
-        halves = next(h for _, _, h in mine if h)
+        mine = [(v, value, h, b) for v, f, p, value, h, b in results if (f, p) == (file, path)]
+        figures = {v: value for v, value, _, _ in mine}
+        halves, intervals = next((h, b) for _, _, h, b in mine if h)
         rows.append(
             {
                 "task": task,
@@ -141,12 +195,14 @@ def run(data: Path, jobs: int) -> tuple[list[dict[str, Any]], float]:
                 "best": best,
                 "figures": figures,
                 "halves": halves,
+                "intervals": intervals,
             }
         )
         print(
             f"{task:13} {file:36} "
             + "  ".join(f"{v:.3f}" for v in figures.values())
-            + f"  (even {halves['even']:.3f}, odd {halves['odd']:.3f})",
+            + f"  (even {halves['even']:.3f}, odd {halves['odd']:.3f}"
+            + f" {_bounds(intervals['odd'])})",
             flush=True,
         )
     if (data / "certainty-pei2021.jsonl").exists():
@@ -179,7 +235,12 @@ def _certainty_parts(data: Path, rules: RuleSet) -> list[dict[str, Any]]:
     return rows
 
 
-def write(rows: list[dict[str, Any]], seconds: float, output: Path) -> None:
+def write(
+    rows: list[dict[str, Any]],
+    keyword: list[tuple[str, float, float]],
+    seconds: float,
+    output: Path,
+) -> None:
     names = [name for name, _ in VARIANTS]
     lines = [
         "# Benchmarks",
@@ -201,11 +262,16 @@ def write(rows: list[dict[str, Any]], seconds: float, output: Path) -> None:
     ]
     for row in rows:
         cells = [f"{row['figures'][n]:.3f}" if n in row["figures"] else "" for n in names]
+        bounds = row.get("intervals", {})
+        if "all" in bounds:
+            cells[-1] += f" {_bounds(bounds['all'])}"
         trivial = f"{row['trivial']:.2f}" if row["trivial"] is not None else ""
         floor = row["floor"] or ""
         halves = [
             f"{row['halves'][h]:.3f}" if h in row.get("halves", {}) else "" for h in ("even", "odd")
         ]
+        if "odd" in bounds:
+            halves[-1] += f" {_bounds(bounds['odd'])}"
         lines.append(
             f"| {row['task']} | `{row['file']}` | {row['metric']} | {trivial} | "
             f"{floor} | " + " | ".join(cells + halves) + f" | {row['best']} |"
@@ -225,11 +291,43 @@ def write(rows: list[dict[str, Any]], seconds: float, output: Path) -> None:
         "certainty weights Pei & Jurgens' train part (`benchmarks/fit_weights.py`), the",
         "article models the even half (`benchmarks/fit_article.py`).",
         "",
+        f"Brackets give 95% bootstrap intervals ({RESAMPLES} resamples of the items, percentile",
+        f"method, seed {SEED}) for the shipped packs on the whole file and on the odd half:",
+        "the range the figure would take on another sample of that size from the same source.",
+        "The private half is such a sample, as large as the whole dev file, so the interval of",
+        "the *+ weights* column is the spread to expect there by chance alone; a systematic gap,",
+        "such as the even half's lead over the odd half, comes on top of it.",
+        "",
+        "How hard each half is: a fixed keyword rule (`keyword_strength` in this script: a",
+        "modal before a causal word 2, a causal word 3, an association word 1, else 0), never",
+        "fitted to either half, scores the even half higher too; that part of the packs' gap",
+        "is the halves' own difficulty, not overfitting.",
+        "",
+        "| file | keyword rule, even half | odd half | gap | shipped packs' gap |",
+        "|---|---|---|---|---|",
+        *_keyword_lines(rows, keyword),
+        "",
         f"Run time of the whole script (three variants, all files, {os.cpu_count()} cores): "
         f"{seconds:.0f} s.",
         "",
     ]
     output.write_text("\n".join(lines) + kept_sections(output), encoding="utf-8")
+
+
+def _keyword_lines(
+    rows: list[dict[str, Any]], keyword: list[tuple[str, float, float]]
+) -> list[str]:
+    halves = {row["file"]: row["halves"] for row in rows if row.get("halves")}
+    lines = []
+    for file, even, odd in keyword:
+        packs = halves.get(file)
+        gap = f"{packs['even'] - packs['odd']:+.3f}" if packs else ""
+        lines.append(f"| `{file}` | {even:.3f} | {odd:.3f} | {even - odd:+.3f} | {gap} |")
+    return lines
+
+
+def _bounds(bounds: tuple[float, float]) -> str:
+    return f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
 
 
 def main() -> None:
@@ -246,7 +344,7 @@ def main() -> None:
     if not args.data.is_dir():
         raise SystemExit(f"no evaluation data at {args.data}")
     rows, seconds = run(args.data, args.jobs)
-    write(rows, seconds, args.output)
+    write(rows, keyword_halves(args.data), seconds, args.output)
     print(f"wrote {args.output} in {seconds:.0f} s")
 
 
