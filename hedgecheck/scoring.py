@@ -252,8 +252,8 @@ def _strength(item: SentenceCues) -> Strength:
     conditional hedge ("may", "could") reaching a causal verb, or standing on a predicate
     no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
     code 4); a predicate of use or need (value "none": "may be used to", "may require")
-    names no relation for it to hedge, and "seems"/"appears" alone, with no relation
-    named, judge a property ("seems safe") rather than hedge an effect. A sentence whose
+    names no relation for it to hedge, and "seems"/"appears"/"potentially" alone, with no
+    relation named, judge a property ("seems safe") rather than hedge an effect. A sentence whose
     subject is earlier work ("Previous research has linked ...") reports background and
     states no relation of its own (Yu et al. 2019 label the study's own finding). Nor does a
     yes/no question ("Could lithium slow down ageing?", "Does depression boost the risk of
@@ -273,11 +273,12 @@ def _strength(item: SentenceCues) -> Strength:
         # "may be used to monitor", "could be an alternative to": a hedged predicate of use
         # or suitability (value "none") states no relation, so the hedge has nothing to
         # make conditional; nor has a modal whose subject is research still to be done.
-        # An evidential verb with no relation ("seems to be a safe procedure", "appears
-        # important") judges a property of its subject rather than hedging an effect, so
-        # only a modal ("may help stratify") makes such a claim conditional.
+        # An evidential verb or adverb with no relation ("seems to be a safe procedure",
+        # "appears important", "potentially helpful supplements") judges a property of its
+        # subject rather than hedging an effect, so only a modal ("may help stratify")
+        # makes such a claim conditional.
         if not cues and any(
-            h.rule.kind != "epistemic-verb"
+            h.rule.kind not in ("epistemic-verb", "epistemic-adverb")
             and not _hedges_research(h, item)
             and not _in_recommendation(h, item)
             for h in conditional

@@ -194,6 +194,16 @@ def test_an_evidential_verb_without_a_relation_states_none() -> None:
     assert read("The marker may help stratify patients.", rules).strength == 2
 
 
+def test_potentially_before_a_causal_word_makes_it_conditional() -> None:
+    rules = default_rules()
+    assert read("The damage potentially caused by blows was studied.", rules).strength == 2
+    assert read("It is a potentially beneficial approach.", rules).strength == 2
+    # Forward only: a later "potentially" on a noun does not hedge the verb before it.
+    assert read("The pills reduce the risk of potentially fatal clots.", rules).strength == 3
+    # With no relation named, it judges a property ("potentially helpful supplements").
+    assert read("Use of potentially helpful supplements is indicated.", rules).strength == 0
+
+
 def test_a_participle_that_opens_the_sentence_is_no_causal_verb() -> None:
     rules = default_rules()
     assert read("Reduced salivary flow was found in the group.", rules).strength == 0
