@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SECTIONS = ("clutter", "speed")
+SECTIONS = ("articles", "clutter", "speed")
 
 
 def markers(name: str) -> tuple[str, str]:
