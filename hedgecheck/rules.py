@@ -185,8 +185,10 @@ DIRECTIONS = {"forward", "backward", "both", "sentence"}
 SCOPES = {"sentence", "document"}
 LABELS = ("speculative", "preliminary", "supported", "established")
 SEVERITIES = ("info", "warning", "error")
-_ID = regex.compile(r"^[A-Z]{2,5}[0-9]{3}$")
-_NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids and names are checked with fullmatch: "$" also matches before a final newline, and
+# "HYP001\n" passed as a new rule beside HYP001.
+_ID = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
+_NAME = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
 # "(a+)+", "(\w+\s?)*": a group opening with an unbounded repeat, itself repeated without
 # bound. The matcher's timeout catches what this cheap test misses.
@@ -1589,11 +1591,11 @@ def _parse_check(entry: Any, path: Path, pack: str) -> Check:
     for key in ("id", "name", "severity", "summary", "why", "source", "message", "examples"):
         if key not in entry:
             raise fail("required key is missing", key)
-    if not _ID.match(cid):
+    if not _ID.fullmatch(cid):
         raise fail("id must be 2-5 capital letters and 3 digits, e.g. EDT001", "id")
-    if entry["name"] not in CHECK_NAMES:
+    if not _one_of(entry["name"], CHECK_NAMES):
         raise fail(f"no such check (known: {', '.join(sorted(CHECK_NAMES))})", "name")
-    if entry["severity"] not in SEVERITIES:
+    if not _one_of(entry["severity"], SEVERITIES):
         raise fail(f"expected one of {', '.join(SEVERITIES)}", "severity")
     examples = entry["examples"]
     if not isinstance(examples, dict) or set(examples) != {"raise", "pass"}:
@@ -1633,10 +1635,10 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
     for key in _REQUIRED:
         if key not in entry:
             raise fail("required key is missing", key)
-    if not _ID.match(_expect(rid, str, path, rid_text, "id")):
+    if not _ID.fullmatch(_expect(rid, str, path, rid_text, "id")):
         raise fail("id must be 2-5 capital letters and 3 digits, e.g. HDG001", "id")
     name = _expect(entry["name"], str, path, rid_text, "name")
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise fail("name must be kebab-case", "name")
     category = _expect(entry["category"], str, path, rid_text, "category")
     if category not in CATEGORIES:
@@ -1648,14 +1650,14 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
         raise fail(f"category {category!r} needs a value", "value")
     patterns = _patterns(entry["patterns"], bool(entry.get("case_sensitive", False)), fail)
     direction = entry.get("direction", spec["direction"])
-    if direction not in DIRECTIONS:
+    if not _one_of(direction, DIRECTIONS):
         raise fail(f"expected one of {', '.join(sorted(DIRECTIONS))}", "direction")
     scope = entry.get("scope", "sentence")
-    if scope not in SCOPES:
+    if not _one_of(scope, SCOPES):
         raise fail("expected 'sentence' or 'document'", "scope")
     cap, floor = entry.get("cap"), entry.get("floor")
     for key, bound in (("cap", cap), ("floor", floor)):
-        if bound is not None and bound not in LABELS:
+        if bound is not None and not _one_of(bound, LABELS):
             raise fail(f"expected one of {', '.join(LABELS)}", key)
     rule = Rule(
         id=rid,
@@ -1698,6 +1700,12 @@ def _expect(value: Any, kind: type, path: Path, rule: str, key: str) -> Any:
     return value
 
 
+def _one_of(value: Any, allowed: Iterable[str]) -> bool:
+    """Whether ``value`` is one of the ``allowed`` strings: a list or table from the TOML is
+    no choice (and cannot be looked up in a set)."""
+    return isinstance(value, str) and value in allowed
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -1728,7 +1736,7 @@ def _severity(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> s
     value = entry.get("severity", spec.get("severity"))
     if value is None or value == "off":
         return None
-    if value not in SEVERITIES:
+    if not _one_of(value, SEVERITIES):
         raise fail(f"expected one of {', '.join(SEVERITIES)} or off", "severity")
     return value
 
@@ -1748,7 +1756,7 @@ def _optional_choice(
     value = entry[key]
     if allowed is None:
         raise fail(f"this category takes no {key}", key)
-    if value not in allowed:
+    if not _one_of(value, allowed):
         raise fail(f"expected one of {', '.join(sorted(allowed))}", key)
     return value
 

@@ -80,6 +80,89 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
         load_rules(path)
 
 
+# Ids and names that look right but are not: "$" matched before a final newline, so
+# "HYP001\n" loaded as a second HYP001. A TOML string can hold any of these.
+_NEAR_IDS = [
+    "HSE001\\n",  # trailing newline
+    "HYP001\\n",  # ... duplicating a default rule's id
+    "HYP001\\r\\n",
+    " HSE001",  # leading space
+    "HSE001 ",
+    "\\tHSE001",
+    "HSE001\\t",
+    "HSE\\u0660\\u0660\\u0661",  # Arabic-Indic digits
+    "HSE\\uff10\\uff10\\uff11",  # fullwidth digits
+    "\\uff28SE001",  # fullwidth capital H
+    "hse001",
+    "HSE0011",
+    "HSE001\\u200b",  # zero-width space
+    "HSE001\\u0000",
+]
+
+
+@pytest.mark.parametrize("rule_id", _NEAR_IDS)
+def test_an_id_must_be_exactly_capitals_and_digits(tmp_path: Path, rule_id: str) -> None:
+    path = _write(tmp_path, GOOD.replace('id = "HSE001"', f'id = "{rule_id}"'))
+    with pytest.raises(RuleError, match="id must be") as info:
+        load_rules(path, include_defaults=True)
+    assert str(path) in str(info.value)
+    assert info.value.path == str(path) and info.value.key == "id"
+    assert info.value.rule == rule_id.encode().decode("unicode_escape")
+
+
+@pytest.mark.parametrize("rule_id", ["EDT001\\n", " EDT101", "EDT\\u0661\\u0660\\u0661"])
+def test_a_check_id_must_be_exactly_capitals_and_digits(tmp_path: Path, rule_id: str) -> None:
+    check = f"""
+[[checks]]
+id = "{rule_id}"
+name = "question-headline"
+severity = "info"
+summary = "s"
+why = "w"
+source = "house"
+message = "m"
+examples.raise = ["Does coffee cure cancer?"]
+examples.pass = ["Coffee is a drink."]
+"""
+    path = _write(tmp_path, GOOD + check)
+    with pytest.raises(RuleError, match="id must be") as info:
+        load_rules(path)
+    assert (info.value.path, info.value.key) == (str(path), "id")
+
+
+@pytest.mark.parametrize(
+    "name", ["house-hedge\\n", "house-hedge ", " house-hedge", "house\\thedge"]
+)
+def test_a_name_must_be_exactly_kebab_case(tmp_path: Path, name: str) -> None:
+    path = _write(tmp_path, GOOD.replace('name = "house-hedge"', f'name = "{name}"'))
+    with pytest.raises(RuleError, match="kebab-case") as info:
+        load_rules(path)
+    assert (info.value.path, info.value.rule, info.value.key) == (str(path), "HSE001", "name")
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('kind = ["modal"]', "kind"),
+        ('kind = { a = "modal" }', "kind"),
+        ('direction = ["forward"]', "direction"),
+        ("scope = []", "scope"),
+        ('cap = ["speculative"]', "cap"),
+        ("severity = {}", "severity"),
+        ('direction = "forward\\n"', "direction"),
+        ('kind = "modal\\n"', "kind"),
+    ],
+)
+def test_a_choice_given_as_a_list_or_table_is_an_error_not_a_crash(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    text = GOOD.replace('kind = "modal"\n', "") + line + "\n"
+    path = _write(tmp_path, text)
+    with pytest.raises(RuleError, match="expected") as info:
+        load_rules(path)
+    assert (info.value.path, info.value.rule, info.value.key) == (str(path), "HSE001", key)
+
+
 def test_dangling_swallows_reference_is_rejected(tmp_path: Path) -> None:
     pseudo = GOOD.replace('category = "hedge"\nkind = "modal"', 'category = "pseudo"').replace(
         "weight = -1.0", "swallows = ['NOPE001']"
