@@ -1279,12 +1279,17 @@ def _swallows(pseudo: CueMatch, match: CueMatch) -> bool:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Validated rules from one or more packs, compiled once into a matcher."""
+    """Validated rules from one or more packs, compiled once into a matcher.
+
+    ``warnings`` are what loading found worth saying that is no error: a pack's pseudo rule
+    that swallows other packs' cues, a rule cache that was not used. The library says them
+    nowhere; the command line prints them on stderr."""
 
     rules: tuple[Rule, ...]
     scoring: Scoring = field(default_factory=Scoring)
     packs: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
     overlay: Matcher = field(init=False, repr=False, compare=False)
 
@@ -1381,7 +1386,58 @@ def _load_files(files: list[Path]) -> RuleSet:
         rules.extend(pack_rules)
         checks.extend(pack_checks)
     _check_ids(rules, checks)
-    return RuleSet(rules=tuple(rules), scoring=scoring, packs=tuple(packs), checks=tuple(checks))
+    return RuleSet(
+        rules=tuple(rules),
+        scoring=scoring,
+        packs=tuple(packs),
+        checks=tuple(checks),
+        warnings=_swallow_warnings(rules),
+    )
+
+
+def _swallow_warnings(rules: Sequence[Rule]) -> tuple[str, ...]:
+    """A warning for each pseudo rule from outside the shipped packs that swallows cues of
+    other packs (by category, by id, or all of them when it has no ``swallows`` list):
+    wherever it matches, their cues and findings leave the report without a trace, so a
+    house pack could quietly switch the built-in rules off. The shipped packs' own pseudo
+    rules are vetted with them and say nothing."""
+    shipped = default_rules_path()
+    # A first-pass pseudo-cue swallows first-pass cues only: the editorial overlay is
+    # matched apart from it.
+    swallowable = [
+        r for r in rules if r.category != "pseudo" and not CATEGORIES[r.category].get("overlay")
+    ]
+    found: list[str] = []
+    for rule in rules:
+        if rule.category != "pseudo" or Path(rule.file).parent == shipped:
+            continue
+        named = set(rule.swallows)
+        hit = [
+            other
+            for other in swallowable
+            if other.file != rule.file
+            and (not named or other.id in named or other.category in named)
+        ]
+        if hit:
+            found.append(_swallow_warning(rule, hit, shipped))
+    return tuple(found)
+
+
+def _swallow_warning(rule: Rule, hit: Sequence[Rule], shipped: Path) -> str:
+    named = set(rule.swallows)
+    categories = sorted({r.category for r in hit if not named or r.category in named})
+    ids = sorted({r.id for r in hit if r.id in named})
+    what = [f"categories {', '.join(categories)}"] if categories else []
+    what += [f"rules {', '.join(ids)}"] if ids else []
+    packs = sorted(
+        {f"{r.pack} (built in)" if Path(r.file).parent == shipped else r.pack for r in hit}
+    )
+    how = f"swallows = {list(rule.swallows)}" if named else "no swallows list"
+    return (
+        f"{rule.file}, rule {rule.id!r}: this pseudo rule ({how}) swallows the cues of other "
+        f"packs ({'; '.join(what)}; from {', '.join(packs)}): wherever it matches, their "
+        "cues and findings are dropped from the report"
+    )
 
 
 # -- the rule cache ---------------------------------------------------------------------
