@@ -613,9 +613,12 @@ def _output(output: str | None, *, color: bool = False) -> Iterator[Callable[[st
 
 def _load(rule_paths: tuple[str, ...]) -> RuleSet:
     try:
-        return load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+        rules = load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
     except HedgecheckError as exc:
         _fail(exc)
+    for warning in rules.warnings:
+        click.echo(f"hedgecheck: warning: {warning}", err=True)
+    return rules
 
 
 def _fail(exc: Exception) -> None:

@@ -9,20 +9,25 @@ rule and key.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import hmac
 import itertools
+import json
 import os
 import pickle
+import re
+import secrets
+import stat
 import string
 import sys
-import tempfile
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import regex
 
@@ -185,8 +190,10 @@ DIRECTIONS = {"forward", "backward", "both", "sentence"}
 SCOPES = {"sentence", "document"}
 LABELS = ("speculative", "preliminary", "supported", "established")
 SEVERITIES = ("info", "warning", "error")
-_ID = regex.compile(r"^[A-Z]{2,5}[0-9]{3}$")
-_NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids and names are checked with fullmatch: "$" also matches before a final newline, and
+# "HYP001\n" passed as a new rule beside HYP001.
+_ID = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
+_NAME = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
 # "(a+)+", "(\w+\s?)*": a group opening with an unbounded repeat, itself repeated without
 # bound. The matcher's timeout catches what this cheap test misses.
@@ -1277,12 +1284,17 @@ def _swallows(pseudo: CueMatch, match: CueMatch) -> bool:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Validated rules from one or more packs, compiled once into a matcher."""
+    """Validated rules from one or more packs, compiled once into a matcher.
+
+    ``warnings`` are what loading found worth saying that is no error: a pack's pseudo rule
+    that swallows other packs' cues, a rule cache that was not used. The library says them
+    nowhere; the command line prints them on stderr."""
 
     rules: tuple[Rule, ...]
     scoring: Scoring = field(default_factory=Scoring)
     packs: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
     overlay: Matcher = field(init=False, repr=False, compare=False)
 
@@ -1351,16 +1363,25 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
             files.append(target)
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
-    cache = _cache_file(files)
-    cached = _read_cache(cache)
-    if cached is not None:
-        return cached
-    ruleset = _load_files(files)
-    if cache is not None:
-        prose = ruleset.example_prose()
-        ruleset.matcher.compile_branches(prose)
-        ruleset.overlay.compile_branches(prose)
-    _write_cache(cache, ruleset)
+    notices: list[str] = []
+    cache = _RuleCache.open(files, notices)
+    try:
+        cached = cache.read(notices) if cache is not None else None
+        if cached is not None:
+            return cached
+        ruleset = _load_files(files)
+        if cache is not None:
+            prose = ruleset.example_prose()
+            ruleset.matcher.compile_branches(prose)
+            ruleset.overlay.compile_branches(prose)
+            cache.write(ruleset, notices)
+    finally:
+        if cache is not None:
+            cache.close()
+    if notices:
+        # What the cache notices is said of this load only, so it joins the rule set's
+        # warnings after the rule set went into the cache.
+        object.__setattr__(ruleset, "warnings", (*ruleset.warnings, *notices))
     return ruleset
 
 
@@ -1379,29 +1400,114 @@ def _load_files(files: list[Path]) -> RuleSet:
         rules.extend(pack_rules)
         checks.extend(pack_checks)
     _check_ids(rules, checks)
-    return RuleSet(rules=tuple(rules), scoring=scoring, packs=tuple(packs), checks=tuple(checks))
+    return RuleSet(
+        rules=tuple(rules),
+        scoring=scoring,
+        packs=tuple(packs),
+        checks=tuple(checks),
+        warnings=_swallow_warnings(rules),
+    )
+
+
+def _swallow_warnings(rules: Sequence[Rule]) -> tuple[str, ...]:
+    """A warning for each pseudo rule from outside the shipped packs that swallows cues of
+    other packs (by category, by id, or all of them when it has no ``swallows`` list):
+    wherever it matches, their cues and findings leave the report without a trace, so a
+    house pack could quietly switch the built-in rules off. The shipped packs' own pseudo
+    rules are vetted with them and say nothing."""
+    shipped = default_rules_path()
+    # A first-pass pseudo-cue swallows first-pass cues only: the editorial overlay is
+    # matched apart from it.
+    swallowable = [
+        r for r in rules if r.category != "pseudo" and not CATEGORIES[r.category].get("overlay")
+    ]
+    found: list[str] = []
+    for rule in rules:
+        if rule.category != "pseudo" or Path(rule.file).parent == shipped:
+            continue
+        named = set(rule.swallows)
+        hit = [
+            other
+            for other in swallowable
+            if other.file != rule.file
+            and (not named or other.id in named or other.category in named)
+        ]
+        if hit:
+            found.append(_swallow_warning(rule, hit, shipped))
+    return tuple(found)
+
+
+def _swallow_warning(rule: Rule, hit: Sequence[Rule], shipped: Path) -> str:
+    named = set(rule.swallows)
+    categories = sorted({r.category for r in hit if not named or r.category in named})
+    ids = sorted({r.id for r in hit if r.id in named})
+    what = [f"categories {', '.join(categories)}"] if categories else []
+    what += [f"rules {', '.join(ids)}"] if ids else []
+    packs = sorted(
+        {f"{r.pack} (built in)" if Path(r.file).parent == shipped else r.pack for r in hit}
+    )
+    how = f"swallows = {list(rule.swallows)}" if named else "no swallows list"
+    return (
+        f"{rule.file}, rule {rule.id!r}: this pseudo rule ({how}) swallows the cues of other "
+        f"packs ({'; '.join(what)}; from {', '.join(packs)}): wherever it matches, their "
+        "cues and findings are dropped from the report"
+    )
 
 
 # -- the rule cache ---------------------------------------------------------------------
 #
 # Validating the packs and working out which characters each of ~800 patterns can open with
-# takes most of a short run's time. The result (rules and opening tables, no compiled
-# patterns) is pickled in the user's cache folder, keyed by a hash of every pack file's path
+# takes most of a short run's time. The result (rules, opening tables, and each pattern
+# compiled) is pickled in the user's cache folder, keyed by a hash of every pack file's path
 # and bytes, this module's source, and the Python and regex versions; any change to those
 # makes a new key. HEDGECHECK_CACHE_DIR moves the folder, HEDGECHECK_NO_CACHE=1 turns the
 # cache off. Nothing is ever written beside the packs or the scanned files, and a cache that
-# cannot be read or written is ignored.
+# cannot be written is ignored.
+#
+# Unpickling runs whatever code the bytes name, so a cache is unpickled only once it is
+# known to be this user's own writing: the folder, the key file and the cache file belong
+# to the effective user; the folder and the cache are writable by no one else and the key
+# readable by no one else; neither file is a symbolic link (each is opened with O_NOFOLLOW
+# relative to the open folder, and checked by fstat on what was opened); and the cache's
+# bytes carry an HMAC-SHA256, under a random key of the user's, over the pack set's hash
+# and the bytes themselves. After unpickling, the rule set must hold every rule its header
+# lists (and the packs' id lines name). Whatever fails, the rules are built from the packs,
+# with a warning. A format without code was measured and not taken: the patterns would
+# have to be compiled again, about 0.6 s of a short run's patterns against 10 ms to
+# unpickle them (regex keeps no compiled form outside a pickle, and its compiled code
+# given from a file would need the same protection).
+
+_CACHE_MAGIC = b"hedgecheck rule cache 2\n"
+_TAG_BYTES = hashlib.sha256().digest_size
+_KEY_FILE = "cache-key"
+_KEY_BYTES = 32
+# Permission bits that make a folder or file of the cache untrustworthy: write by group or
+# others; for the key, any access by them.
+_SHARED_WRITE = stat.S_IWGRP | stat.S_IWOTH
+_SHARED_ANY = stat.S_IRWXG | stat.S_IRWXO
+# The checks need owners, O_NOFOLLOW and paths relative to an open folder: where those are
+# missing (Windows), there is no cache.
+_PRIVATE_FILES = (
+    hasattr(os, "geteuid")
+    and hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    and {os.open, os.stat, os.unlink, os.rename, os.link} <= os.supports_dir_fd
+    and os.listdir in os.supports_fd
+)
+# An id line of a pack as packs write them (id = "HDG001"), after a line feed: the ids a
+# cached rule set must hold, read off the pack bytes hashed for the key (an id in an inline
+# table is not seen). The standard re module finds them ten times faster than regex here.
+_ID_LINE = re.compile(rb"""\n[ \t]*id[ \t]*=[ \t]*["']([A-Z]{2,5}[0-9]{3})["']""")
+_REBUILT = "not used; the rules were built from the packs"
 
 
 def _cache_folder() -> Path | None:
-    if os.environ.get("HEDGECHECK_NO_CACHE"):
+    if os.environ.get("HEDGECHECK_NO_CACHE") or not _PRIVATE_FILES:
         return None
     chosen = os.environ.get("HEDGECHECK_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
-    )
+    base = os.environ.get("XDG_CACHE_HOME")
     if base:
         return Path(base) / "hedgecheck"
     try:
@@ -1410,71 +1516,285 @@ def _cache_folder() -> Path | None:
         return None
 
 
-def _cache_file(files: list[Path]) -> Path | None:
-    folder = _cache_folder()
-    if folder is None:
+class _Untrusted(Exception):
+    """A cache folder or file that someone other than this user could have written."""
+
+
+def _check_private(info: os.stat_result, shared: int) -> None:
+    """Raise ``_Untrusted`` unless the effective user owns the folder or file ``info``
+    describes and none of the ``shared`` permission bits is set."""
+    if info.st_uid != os.geteuid():
+        raise _Untrusted(f"belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()})")
+    if info.st_mode & shared:
+        raise _Untrusted(f"has mode {stat.S_IMODE(info.st_mode):04o}, open to group or others")
+
+
+class _RuleCache:
+    """The cache folder, open and checked private to this user, and the cache of one set of
+    pack files in it."""
+
+    def __init__(self, folder: Path, descriptor: int, digest: bytes, ids: frozenset[str]):
+        self.folder = folder
+        self.descriptor = descriptor  # every file is opened relative to it
+        self.digest = digest
+        self.name = f"rules-{digest.hex()[:32]}.pickle"
+        self.ids = ids
+        self._key: bytes | None = None
+        self._key_state = ""  # "", then "read", "missing" or "untrusted"
+
+    @classmethod
+    def open(cls, files: list[Path], notices: list[str]) -> _RuleCache | None:
+        """The cache for ``files``, its folder made (0700) if need be; None when the cache
+        is off, or its folder cannot be made or trusted (which ``notices`` tells)."""
+        folder = _cache_folder()
+        keyed = _pack_digest(files) if folder is not None else None
+        if folder is None or keyed is None:
+            return None
+        with contextlib.suppress(OSError):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return None  # no folder, and none can be made: no cache this time
+        try:
+            _check_private(os.fstat(descriptor), _SHARED_WRITE)
+        except _Untrusted as exc:
+            os.close(descriptor)
+            notices.append(
+                f"rule cache folder {folder} {exc}, so the rule cache is off (make it "
+                "private with chmod 700, or set HEDGECHECK_CACHE_DIR to a folder of your own)"
+            )
+            return None
+        return cls(folder, descriptor, *keyed)
+
+    def close(self) -> None:
+        os.close(self.descriptor)
+
+    def read(self, notices: list[str]) -> RuleSet | None:
+        """The cached rule set, or None when there is none yet or it cannot be trusted
+        (``notices`` says why)."""
+        where = self.folder / self.name
+        try:
+            with self._open(self.name, _SHARED_WRITE) as handle:
+                data = handle.read()
+                os.utime(handle.fileno())  # used now: pruning keeps the caches in use
+        except FileNotFoundError:
+            return None  # not cached yet
+        except _Untrusted as exc:
+            notices.append(f"rule cache {where} {exc}: {_REBUILT}")
+            return None
+        except OSError:
+            return None
+        key = self.key(notices, create=False)
+        if key is None:
+            if self._key_state == "missing":
+                notices.append(
+                    f"rule cache {where} cannot be checked, its key "
+                    f"{self.folder / _KEY_FILE} being gone: {_REBUILT}"
+                )
+            return None
+        ruleset, problem = _unsealed(data, key, self.digest, self.ids)
+        if problem:
+            notices.append(f"rule cache {where} {problem}: {_REBUILT}")
+        return ruleset
+
+    def write(self, ruleset: RuleSet, notices: list[str]) -> None:
+        """``ruleset`` sealed into the cache (written aside and renamed into place); a
+        cache that cannot be written only costs the next run its load time."""
+        key = self.key(notices, create=True)
+        if key is None:
+            return
+        temporary = f".rules-{secrets.token_hex(8)}"
+        try:
+            data = _sealed(ruleset, key, self.digest)
+            self._write_new(temporary, data)
+            os.replace(temporary, self.name, src_dir_fd=self.descriptor, dst_dir_fd=self.descriptor)
+        except (OSError, pickle.PicklingError, RecursionError):
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=self.descriptor)
+            return
+        self._prune()
+
+    def key(self, notices: list[str], *, create: bool) -> bytes | None:
+        """This user's cache key; with ``create``, a new one when there is none or the one
+        there is not to be trusted."""
+        if not self._key_state:
+            self._key = self._read_key(notices)
+        if self._key is None and create:
+            self._key = self._new_key()
+        return self._key
+
+    def _read_key(self, notices: list[str]) -> bytes | None:
+        where = self.folder / _KEY_FILE
+        self._key_state = "read"
+        try:
+            with self._open(_KEY_FILE, _SHARED_ANY) as handle:
+                key = handle.read(_KEY_BYTES + 1)
+            if len(key) != _KEY_BYTES:
+                raise _Untrusted(f"does not hold a {_KEY_BYTES}-byte key")
+            return key
+        except FileNotFoundError:
+            self._key_state = "missing"
+        except _Untrusted as exc:
+            self._key_state = "untrusted"
+            notices.append(
+                f"rule cache key {where} {exc}: the caches are {_REBUILT}, and a new key "
+                "replaces it"
+            )
+        except OSError:
+            self._key_state = "untrusted"
         return None
+
+    def _new_key(self) -> bytes | None:
+        """A new random key, linked into place so that of two processes making one at once
+        both use the first; the caches made with no key or an untrusted one are deleted."""
+        key = secrets.token_bytes(_KEY_BYTES)
+        temporary = f".key-{secrets.token_hex(8)}"
+        folder = self.descriptor
+        try:
+            self._write_new(temporary, key)
+            if self._key_state == "untrusted":
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(_KEY_FILE, dir_fd=folder)
+            os.link(temporary, _KEY_FILE, src_dir_fd=folder, dst_dir_fd=folder)
+        except FileExistsError:
+            self._key_state = ""
+            return self.key([], create=False)
+        except OSError:
+            return None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=folder)
+        self._prune(keep=0)
+        return key
+
+    def _open(self, name: str, shared: int) -> BinaryIO:
+        """``name`` in the folder opened for reading: never through a symbolic link, and
+        only a regular file of this user's (else ``_Untrusted``)."""
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+        try:
+            descriptor = os.open(name, flags, dir_fd=self.descriptor)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: O_NOFOLLOW on FreeBSD
+                raise _Untrusted("is a symbolic link") from exc
+            raise
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise _Untrusted("is not a regular file")
+            _check_private(info, shared)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        return os.fdopen(descriptor, "rb")
+
+    def _write_new(self, name: str, data: bytes) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        descriptor = os.open(name, flags, 0o600, dir_fd=self.descriptor)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+
+    def _prune(self, *, keep: int | None = None) -> None:
+        """Drop all but the ``_CACHES_KEPT`` most recently used rule caches, so the folder
+        does not grow with every set of packs ever loaded (each cache holds every pattern
+        compiled)."""
+        kept = _CACHES_KEPT if keep is None else keep
+        folder = self.descriptor
+        try:
+            names = [n for n in os.listdir(folder) if _CACHE_NAME.fullmatch(n)]
+            used = sorted(
+                names,
+                key=lambda n: os.stat(n, dir_fd=folder, follow_symlinks=False).st_mtime,
+                reverse=True,
+            )
+            for stale in used[kept:]:
+                os.unlink(stale, dir_fd=folder)
+        except OSError:
+            pass  # another process pruned first
+
+
+# Rule caches kept: one per set of pack files in use (the default packs, a house style,
+# the packs a test suite writes), the least recently used going first.
+_CACHES_KEPT = 16
+_CACHE_NAME = regex.compile(r"rules-[0-9a-f]{32}\.pickle")
+
+
+def _pack_digest(files: list[Path]) -> tuple[bytes, frozenset[str]] | None:
+    """The cache key of a set of pack files, and the ids their id lines name."""
     digest = hashlib.sha256()
+    ids: set[str] = set()
     try:
         digest.update(Path(__file__).read_bytes())
         for path in files:
             data = path.read_bytes()
             digest.update(f"\0{path}\0{len(data)}\0".encode())
             digest.update(data)
+            ids.update(m.decode() for m in _ID_LINE.findall(b"\n" + data))
     except OSError:
         return None  # the loader itself will say what is wrong
     digest.update(f"{sys.version}\0{regex.__version__}".encode())
-    return folder / f"rules-{digest.hexdigest()[:32]}.pickle"
+    return digest.digest(), frozenset(ids)
 
 
-def _read_cache(cache: Path | None) -> RuleSet | None:
-    if cache is None:
-        return None
-    try:
-        with open(cache, "rb") as handle:
-            ruleset = pickle.load(handle)
-    except Exception:  # missing, unreadable, truncated or from another layout: rebuild
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(cache)  # used now: pruning keeps the caches in use
-    return ruleset if isinstance(ruleset, RuleSet) else None
+def _sealed(ruleset: RuleSet, key: bytes, digest: bytes) -> bytes:
+    """The cache file's bytes: a mark, the tag, and the manifest (JSON) and pickle it
+    covers."""
+    manifest = json.dumps(_manifest(ruleset)).encode()
+    body = len(manifest).to_bytes(4, "big") + manifest
+    body += pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
+    return _CACHE_MAGIC + _tag(key, digest, body) + body
 
 
-def _write_cache(cache: Path | None, ruleset: RuleSet) -> None:
-    if cache is None:
-        return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".rules-")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, cache)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except (OSError, pickle.PicklingError, RecursionError):
-        return  # an unwritable cache only costs the next run its load time
-    _prune_cache(cache.parent)
+def _tag(key: bytes, digest: bytes, body: bytes | memoryview) -> bytes:
+    """HMAC-SHA256 over the format mark, the pack set's key (so a cache cannot pass for
+    another pack set's) and the body."""
+    mac = hmac.new(key, _CACHE_MAGIC, hashlib.sha256)
+    mac.update(digest)
+    mac.update(body)
+    return mac.digest()
 
 
-# Rule caches kept: one per set of pack files in use (the default packs, a house style,
-# the packs a test suite writes), the least recently used going first.
-_CACHES_KEPT = 16
-
-
-def _prune_cache(folder: Path) -> None:
-    """Drop all but the ``_CACHES_KEPT`` most recently used rule caches, so the folder
-    does not grow with every set of packs ever loaded (each cache holds every pattern
-    compiled)."""
-    try:
-        caches = sorted(
-            folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+def _unsealed(
+    data: bytes, key: bytes, digest: bytes, ids: frozenset[str]
+) -> tuple[RuleSet | None, str | None]:
+    """The rule set in a cache file's bytes, or None and what is wrong with them. Nothing
+    is unpickled before the tag is checked."""
+    head = len(_CACHE_MAGIC) + _TAG_BYTES
+    if not data.startswith(_CACHE_MAGIC) or len(data) < head + 4:
+        return None, "is not a rule cache of this version (or is cut short)"
+    view = memoryview(data)
+    body = view[head:]
+    if not hmac.compare_digest(view[len(_CACHE_MAGIC) : head], _tag(key, digest, body)):
+        return None, (
+            "fails its integrity check (changed, cut short, or not written by hedgecheck "
+            "with this user's key)"
         )
-        for stale in caches[_CACHES_KEPT:]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # another process pruned first, or the folder went away
+    size = int.from_bytes(body[:4], "big")
+    try:
+        manifest = json.loads(bytes(body[4 : 4 + size]))
+        ruleset = pickle.loads(body[4 + size :])
+    except Exception:  # a sealed cache that still cannot be read: rebuild
+        return None, "cannot be read"
+    if not isinstance(ruleset, RuleSet) or _manifest(ruleset) != manifest:
+        return None, "does not hold the rules it lists"
+    if set(manifest["matched"]) != set(manifest["rules"]):
+        return None, "does not match every rule it holds"
+    missing = ids - {r.id for r in ruleset.rules} - {c.id for c in ruleset.checks}
+    if missing:
+        return None, f"lacks rules its packs define ({', '.join(sorted(missing)[:5])})"
+    return ruleset, None
+
+
+def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
+    """What a cached rule set holds: its rules, checks and packs, and the rules its two
+    matchers match (each rule has a pattern, so every one of them)."""
+    matched = {r.id for m in (ruleset.matcher, ruleset.overlay) for r in m._by_group.values()}
+    return {
+        "rules": [r.id for r in ruleset.rules],
+        "checks": [c.id for c in ruleset.checks],
+        "packs": list(ruleset.packs),
+        "matched": sorted(matched),
+    }
 
 
 def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -> dict[str, Any]:
@@ -1589,11 +1909,11 @@ def _parse_check(entry: Any, path: Path, pack: str) -> Check:
     for key in ("id", "name", "severity", "summary", "why", "source", "message", "examples"):
         if key not in entry:
             raise fail("required key is missing", key)
-    if not _ID.match(cid):
+    if not _ID.fullmatch(cid):
         raise fail("id must be 2-5 capital letters and 3 digits, e.g. EDT001", "id")
-    if entry["name"] not in CHECK_NAMES:
+    if not _one_of(entry["name"], CHECK_NAMES):
         raise fail(f"no such check (known: {', '.join(sorted(CHECK_NAMES))})", "name")
-    if entry["severity"] not in SEVERITIES:
+    if not _one_of(entry["severity"], SEVERITIES):
         raise fail(f"expected one of {', '.join(SEVERITIES)}", "severity")
     examples = entry["examples"]
     if not isinstance(examples, dict) or set(examples) != {"raise", "pass"}:
@@ -1633,10 +1953,10 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
     for key in _REQUIRED:
         if key not in entry:
             raise fail("required key is missing", key)
-    if not _ID.match(_expect(rid, str, path, rid_text, "id")):
+    if not _ID.fullmatch(_expect(rid, str, path, rid_text, "id")):
         raise fail("id must be 2-5 capital letters and 3 digits, e.g. HDG001", "id")
     name = _expect(entry["name"], str, path, rid_text, "name")
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise fail("name must be kebab-case", "name")
     category = _expect(entry["category"], str, path, rid_text, "category")
     if category not in CATEGORIES:
@@ -1648,14 +1968,14 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
         raise fail(f"category {category!r} needs a value", "value")
     patterns = _patterns(entry["patterns"], bool(entry.get("case_sensitive", False)), fail)
     direction = entry.get("direction", spec["direction"])
-    if direction not in DIRECTIONS:
+    if not _one_of(direction, DIRECTIONS):
         raise fail(f"expected one of {', '.join(sorted(DIRECTIONS))}", "direction")
     scope = entry.get("scope", "sentence")
-    if scope not in SCOPES:
+    if not _one_of(scope, SCOPES):
         raise fail("expected 'sentence' or 'document'", "scope")
     cap, floor = entry.get("cap"), entry.get("floor")
     for key, bound in (("cap", cap), ("floor", floor)):
-        if bound is not None and bound not in LABELS:
+        if bound is not None and not _one_of(bound, LABELS):
             raise fail(f"expected one of {', '.join(LABELS)}", key)
     rule = Rule(
         id=rid,
@@ -1698,6 +2018,12 @@ def _expect(value: Any, kind: type, path: Path, rule: str, key: str) -> Any:
     return value
 
 
+def _one_of(value: Any, allowed: Iterable[str]) -> bool:
+    """Whether ``value`` is one of the ``allowed`` strings: a list or table from the TOML is
+    no choice (and cannot be looked up in a set)."""
+    return isinstance(value, str) and value in allowed
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -1728,7 +2054,7 @@ def _severity(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> s
     value = entry.get("severity", spec.get("severity"))
     if value is None or value == "off":
         return None
-    if value not in SEVERITIES:
+    if not _one_of(value, SEVERITIES):
         raise fail(f"expected one of {', '.join(SEVERITIES)} or off", "severity")
     return value
 
@@ -1748,7 +2074,7 @@ def _optional_choice(
     value = entry[key]
     if allowed is None:
         raise fail(f"this category takes no {key}", key)
-    if value not in allowed:
+    if not _one_of(value, allowed):
         raise fail(f"expected one of {', '.join(sorted(allowed))}", key)
     return value
 

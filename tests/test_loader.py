@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hedgecheck import RuleError, load_rules
+from hedgecheck import RuleError, default_rules, load_rules
 
 GOOD = """
 [pack]
@@ -78,6 +78,89 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD + GOOD.split('[pack]\nname = "house"\n', 1)[1])
     with pytest.raises(RuleError, match="duplicate id"):
         load_rules(path)
+
+
+# Ids and names that look right but are not: "$" matched before a final newline, so
+# "HYP001\n" loaded as a second HYP001. A TOML string can hold any of these.
+_NEAR_IDS = [
+    "HSE001\\n",  # trailing newline
+    "HYP001\\n",  # ... duplicating a default rule's id
+    "HYP001\\r\\n",
+    " HSE001",  # leading space
+    "HSE001 ",
+    "\\tHSE001",
+    "HSE001\\t",
+    "HSE\\u0660\\u0660\\u0661",  # Arabic-Indic digits
+    "HSE\\uff10\\uff10\\uff11",  # fullwidth digits
+    "\\uff28SE001",  # fullwidth capital H
+    "hse001",
+    "HSE0011",
+    "HSE001\\u200b",  # zero-width space
+    "HSE001\\u0000",
+]
+
+
+@pytest.mark.parametrize("rule_id", _NEAR_IDS)
+def test_an_id_must_be_exactly_capitals_and_digits(tmp_path: Path, rule_id: str) -> None:
+    path = _write(tmp_path, GOOD.replace('id = "HSE001"', f'id = "{rule_id}"'))
+    with pytest.raises(RuleError, match="id must be") as info:
+        load_rules(path, include_defaults=True)
+    assert str(path) in str(info.value)
+    assert info.value.path == str(path) and info.value.key == "id"
+    assert info.value.rule == rule_id.encode().decode("unicode_escape")
+
+
+@pytest.mark.parametrize("rule_id", ["EDT001\\n", " EDT101", "EDT\\u0661\\u0660\\u0661"])
+def test_a_check_id_must_be_exactly_capitals_and_digits(tmp_path: Path, rule_id: str) -> None:
+    check = f"""
+[[checks]]
+id = "{rule_id}"
+name = "question-headline"
+severity = "info"
+summary = "s"
+why = "w"
+source = "house"
+message = "m"
+examples.raise = ["Does coffee cure cancer?"]
+examples.pass = ["Coffee is a drink."]
+"""
+    path = _write(tmp_path, GOOD + check)
+    with pytest.raises(RuleError, match="id must be") as info:
+        load_rules(path)
+    assert (info.value.path, info.value.key) == (str(path), "id")
+
+
+@pytest.mark.parametrize(
+    "name", ["house-hedge\\n", "house-hedge ", " house-hedge", "house\\thedge"]
+)
+def test_a_name_must_be_exactly_kebab_case(tmp_path: Path, name: str) -> None:
+    path = _write(tmp_path, GOOD.replace('name = "house-hedge"', f'name = "{name}"'))
+    with pytest.raises(RuleError, match="kebab-case") as info:
+        load_rules(path)
+    assert (info.value.path, info.value.rule, info.value.key) == (str(path), "HSE001", "name")
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('kind = ["modal"]', "kind"),
+        ('kind = { a = "modal" }', "kind"),
+        ('direction = ["forward"]', "direction"),
+        ("scope = []", "scope"),
+        ('cap = ["speculative"]', "cap"),
+        ("severity = {}", "severity"),
+        ('direction = "forward\\n"', "direction"),
+        ('kind = "modal\\n"', "kind"),
+    ],
+)
+def test_a_choice_given_as_a_list_or_table_is_an_error_not_a_crash(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    text = GOOD.replace('kind = "modal"\n', "") + line + "\n"
+    path = _write(tmp_path, text)
+    with pytest.raises(RuleError, match="expected") as info:
+        load_rules(path)
+    assert (info.value.path, info.value.rule, info.value.key) == (str(path), "HSE001", key)
 
 
 def test_dangling_swallows_reference_is_rejected(tmp_path: Path) -> None:
@@ -196,3 +279,130 @@ def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
         load_rules()  # the default packs stay in use
     kept = list((tmp_path / "cache").glob("rules-*.pickle"))
     assert len(kept) == 3 and default in kept
+
+
+def _swallower(tmp_path: Path, swallows: str, *, name: str = "house.toml") -> Path:
+    """A house pack with a hype rule of its own and a pseudo rule that swallows
+    ``swallows`` (a TOML line, or "" for no list) wherever a sentence says "trust us"."""
+    text = f"""
+[pack]
+name = "{name.removesuffix(".toml")}"
+
+[[rules]]
+id = "HSE101"
+name = "house-hype"
+category = "hype"
+kind = "cure"
+patterns = ['wonder ?pills?']
+summary = "s"
+why = "w"
+source = "house"
+examples.match = ["A [[wonder pill]]."]
+examples.no_match = ["A pill."]
+
+[[rules]]
+id = "HSE102"
+name = "trust-us"
+category = "pseudo"
+patterns = ['trust us[^.]*']
+{swallows}
+summary = "s"
+why = "w"
+source = "house"
+examples.match = ["Well, [[trust us, it works]]."]
+examples.no_match = ["It works."]
+"""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HUSHED = "Trust us, this miracle drug may cure cancer and is a wonder pill."
+
+
+@pytest.mark.parametrize(
+    ("swallows", "said", "hushed"),
+    [
+        ('swallows = ["hype", "hedge", "booster"]', "categories booster, hedge, hype", "HYP001"),
+        ('swallows = ["hype"]', "categories hype;", "HYP001"),
+        ('swallows = ["hedge"]', "categories hedge;", "HDG001"),
+        ('swallows = ["HYP001"]', "rules HYP001;", "HYP001"),
+        (
+            'swallows = ["HSE101", "relation", "HDG001"]',
+            "categories relation; rules HDG001",
+            "HDG001",
+        ),
+        ("", "no swallows list", "HYP001"),
+    ],
+)
+def test_a_house_pseudo_rule_that_swallows_built_in_cues_is_said_at_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swallows: str, said: str, hushed: str
+) -> None:
+    monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = _swallower(tmp_path, swallows)
+    for _ in range(2):  # built, then read from the cache: said both times
+        rules = load_rules(path, include_defaults=True)
+        (warning,) = rules.warnings
+        assert warning.startswith(f"{path}, rule 'HSE102': this pseudo rule")
+        assert said in warning and "(built in)" in warning
+    assert hushed not in {m.rule.id for m in rules.find(HUSHED)[0]}  # what the warning says
+    assert hushed in {m.rule.id for m in default_rules().find(HUSHED)[0]}
+
+
+@pytest.mark.parametrize(
+    "swallows",
+    ["", 'swallows = ["hype"]', 'swallows = ["HSE101"]', 'swallows = ["hype", "HSE101"]'],
+)
+def test_a_house_pseudo_rule_that_swallows_only_its_own_pack_says_nothing(
+    tmp_path: Path, swallows: str
+) -> None:
+    alone = load_rules(_swallower(tmp_path, swallows))
+    assert alone.warnings == ()
+    assert [m.rule.id for m in alone.find("Trust us, a wonder pill.")[0]] == []
+
+
+@pytest.mark.parametrize(
+    "swallows", ['swallows = ["HSE101"]', 'swallows = ["advice", "authority"]']
+)
+def test_a_house_pseudo_rule_beside_the_defaults_that_cannot_reach_them_says_nothing(
+    tmp_path: Path, swallows: str
+) -> None:
+    # Its own rule by id; or editorial categories, matched apart from the first pass.
+    rules = load_rules(_swallower(tmp_path, swallows), include_defaults=True)
+    assert rules.warnings == ()
+    assert "HYP001" in {m.rule.id for m in rules.find(HUSHED)[0]}
+
+
+def test_the_default_packs_pseudo_rules_say_nothing() -> None:
+    assert default_rules().warnings == ()
+    assert any(r.category == "pseudo" and r.swallows for r in default_rules().rules)
+
+
+def test_a_pseudo_rule_swallowing_another_house_pack_names_that_pack(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    first = _swallower(other, "")
+    text = first.read_text().replace("HSE1", "OTH1").replace('name = "house"', 'name = "other"')
+    first.write_text(
+        text.replace('category = "pseudo"', 'category = "pseudo"\nswallows = ["hedge"]')
+    )
+    hype = _swallower(tmp_path, 'swallows = ["hype"]', name="mine.toml")
+    rules = load_rules(first, hype)
+    (warning,) = rules.warnings
+    assert warning.startswith(f"{hype}, rule 'HSE102'")
+    assert "categories hype; from other)" in warning
+
+
+def test_the_command_line_prints_load_warnings_on_stderr(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hedgecheck.cli import main
+
+    path = _swallower(tmp_path, 'swallows = ["hype", "hedge", "booster"]')
+    text = tmp_path / "hushed.txt"
+    text.write_text(HUSHED + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", "--rules", str(path), "--quiet", str(text)])
+    assert f"hedgecheck: warning: {path}, rule 'HSE102'" in result.stderr
+    assert "HYP001" not in result.stdout
+    plain = CliRunner().invoke(main, ["scan", str(text)])
+    assert "HYP001" in plain.stdout and "warning: " not in plain.stderr
