@@ -39,6 +39,7 @@ from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.formats import FORMATS, recorder
+from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
 from hedgecheck.model import Label, Report, Severity
 from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
 from hedgecheck.ruletest import (
@@ -199,10 +200,10 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     rules = _load((*map(str, config.rule_paths), *rule_paths))
     files, problems = discover(paths, config)
     for problem in problems:
-        click.echo(f"hedgecheck: error: {problem}", err=True)
+        _say(f"error: {problem}")
     quiet, verbose = options["quiet"], options["verbose"] and not options["quiet"]
     if verbose:
-        click.echo(f"hedgecheck: config: {config.path or 'none (defaults)'}", err=True)
+        _say(f"config: {config.path or 'none (defaults)'}")
     failed = bool(problems)
     use_color = _use_color(options["color"], options["output"])
     name = options["output_format"]
@@ -230,15 +231,15 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
             if part is None or part.index == part.count:
                 progress.update(1)
             if isinstance(outcome, InputError):
-                click.echo(f"hedgecheck: error: {outcome}", err=True)
+                _say(f"error: {outcome}")
                 failed = True
                 continue
             for warning in outcome.warnings:
-                click.echo(f"hedgecheck: warning: {warning}", err=True)
+                _say(f"warning: {warning}")
             for error in outcome.errors:
-                click.echo(f"hedgecheck: error: {error}", err=True)
+                _say(f"error: {error}")
             if outcome.errors and config.on_rule_timeout == "stop":
-                click.echo("hedgecheck: stopping (--on-rule-timeout stop)", err=True)
+                _say("stopping (--on-rule-timeout stop)")
                 sys.exit(EXIT_ERROR)
             failed = failed or bool(outcome.errors)
             if verbose:
@@ -257,7 +258,7 @@ def _say_checked(outcome: Report | Recorded) -> None:
     part = outcome.part
     where = f" (part {part.index} of {part.count})" if part else ""
     claims = outcome.claim_count if isinstance(outcome, Recorded) else len(outcome.claims)
-    click.echo(f"hedgecheck: checked {outcome.path}{where}: {claims} claim(s)", err=True)
+    _say(f"checked {outcome.path}{where}: {claims} claim(s)")
 
 
 def _scan_to_parquet(
@@ -281,7 +282,7 @@ def _scan_to_parquet(
             client.close()
         if cluster is not None:
             cluster.close()
-    click.echo(f"hedgecheck: wrote the claims to {folder}", err=True)
+    _say(f"wrote the claims to {folder}")
 
 
 @main.command(name="explain")
@@ -300,7 +301,8 @@ def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -
         if input_format != "auto"
         else ("text" if file == "-" else format_for_path(file))
     )
-    click.echo(explain(check(source, rules=rules, path=file, format=fmt), source, rules), nl=False)
+    report = check(source, rules=rules, path=file, format=fmt)
+    click.echo(guard(explain(report, source, rules), TEXT), nl=False)
 
 
 @main.command(name="evaluate")
@@ -322,12 +324,12 @@ def evaluate_command(
     except HedgecheckError as exc:
         _fail(exc)
     for problem in result.problems:
-        click.echo(f"hedgecheck: skipped: {problem}", err=True)
+        _say(f"skipped: {problem}")
     if predictions:
         with open(predictions, "w", encoding="utf-8") as handle:
             for row in result.predictions:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    click.echo(json.dumps(result.metrics, indent=2, sort_keys=True))
+                handle.write(guard(json.dumps(row, ensure_ascii=False), JSON) + "\n")
+    click.echo(guard(json.dumps(result.metrics, indent=2, sort_keys=True), JSON))
     sys.exit(EXIT_ERROR if result.problems else EXIT_OK)
 
 
@@ -352,11 +354,16 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
         for rule in rules.rules:
             severity = rule.severity or "-"
             click.echo(
-                f"{rule.id}  {rule.category:<11} {severity:<8} {rule.name:<28} {rule.summary}"
+                safe_line(
+                    f"{rule.id}  {rule.category:<11} {severity:<8} {rule.name:<28} {rule.summary}"
+                )
             )
         for check in rules.checks:
             click.echo(
-                f"{check.id}  {'check':<11} {check.severity:<8} {check.name:<28} {check.summary}"
+                safe_line(
+                    f"{check.id}  {'check':<11} {check.severity:<8} {check.name:<28} "
+                    f"{check.summary}"
+                )
             )
 
 
@@ -369,9 +376,9 @@ def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
     rule = rules.get(rule_id.upper())
     check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
     if rule is not None:
-        click.echo(_rule_doc(rule))
+        click.echo(guard(_rule_doc(rule), TEXT))
     elif check is not None:
-        click.echo(_check_doc(check))
+        click.echo(guard(_check_doc(check), TEXT))
     else:
         _fail(HedgecheckError(f"no rule {rule_id!r}; `hedgecheck rules` lists them"))
 
@@ -395,9 +402,11 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
         if not result.ok:
             marked = [result.example.text[s:e] for s, e in result.example.spans]
             click.echo(
-                f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: "
-                f"{result.example.text!r} (expected {marked or 'no match'}, "
-                f"found {list(result.found) or 'nothing'})"
+                safe_line(
+                    f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: "
+                    f"{result.example.text!r} (expected {marked or 'no match'}, "
+                    f"found {list(result.found) or 'nothing'})"
+                )
             )
     checks = [c for c in rules.checks if not chosen or _in_packs(c.file, chosen)]
     check_results = run_check_examples(rules, only=checks)
@@ -405,8 +414,10 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
         if not outcome.ok:
             expected = "raise" if outcome.expected else "not raise"
             click.echo(
-                f"{outcome.check.file}: {outcome.check.id} {_STATUS[outcome.status]}: "
-                f"{outcome.text!r} should {expected} it"
+                safe_line(
+                    f"{outcome.check.file}: {outcome.check.id} {_STATUS[outcome.status]}: "
+                    f"{outcome.text!r} should {expected} it"
+                )
             )
     statuses = [r.status for r in results] + [r.status for r in check_results]
     counts = {status: statuses.count(status) for status in _STATUS}
@@ -622,5 +633,11 @@ def _load(rule_paths: tuple[str, ...]) -> RuleSet:
 
 
 def _fail(exc: Exception) -> None:
-    click.echo(f"hedgecheck: error: {exc}", err=True)
+    _say(f"error: {exc}")
     sys.exit(EXIT_ERROR)
+
+
+def _say(message: str) -> None:
+    """One line on stderr. Messages quote file names and input, so every control and line
+    break in them is shown as an escape: none can reach the terminal or start a line."""
+    click.echo(safe_line(f"hedgecheck: {message}"), err=True)

@@ -24,6 +24,36 @@ IGNORED = "ignored"  # neither: a link to a folder is not followed
 
 PROSE = "The drug may reduce pain in mice, a small study suggests. It could cure cancer.\n"
 
+# Text a terminal or GitHub's Actions runner would act on if it were printed raw: workflow
+# commands at a line start (after white space) and the legacy ``##[`` form anywhere, escape
+# sequences (clear screen, colour, OSC 52 clipboard, OSC 8 link, 8-bit CSI and OSC), bidi
+# controls, and what a pull-request comment would turn into a mention or a link.
+INJECTION = (
+    "The drug may cure cancer ::error file=x.py,line=1::pwned, a study says.\n"
+    "::error file=setup.py,line=1::It may cure cancer.\n"
+    "   ::stop-commands::tok1 The drug may help.\n"
+    "\t::add-mask::secret It could cure ##[error]cancer, ##[stop-commands]tok2 they say.\r"
+    "::warning::after a lone CR the drug may cure cancer.\r\n"
+    "It may help \x1b[2J\x1b[H\x1b[31mred\x1b[0m and \x1b]52;c;aGVsbG8=\x07 clip.\n"
+    "The cure \x1b]8;;http://evil.example/\x1b\\may help\x1b]8;;\x1b\\ \x9b2J\x9d0;t\x9c.\n"
+    "Sleep may help \u202egnp.exe\u202c and \u2066isolated\u2069 \u200fmarks\u200e \x7f.\n"
+    "Ask @octocat or @org/team: www.evil.example and https://evil.example may cure #12.\n"
+    "See [a link](http://evil.example) ![img](http://evil.example/i.png) <img src=x> "
+    "GH-7 may help.\n"
+)
+# File names that would do the same, each with what the scan makes of it.
+HOSTILE_NAMES = (
+    "name\n::error file=x.py::pwned.txt",
+    "name\n  ::stop-commands::tok.txt",
+    "name\r::warning::cr.txt",
+    "name ##[error]legacy.txt",
+    "name\x1b[2J\x1b]52;c;aGk=\x07.txt",
+    "name\x1b]8;;https:evil.example\x07link\x1b]8;;\x07.txt",  # no "/" in a name
+    "name\x9b31m\x85c1.txt",
+    "name\u202egnp.txt",
+    "name @octocat www.evil.example #1.md",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Case:
@@ -101,6 +131,15 @@ def build(folder: str | os.PathLike[str], *, huge_bytes: int = 2 * 2**20) -> lis
     write("name with spaces.txt", text, REPORTED, claims=True)
     write("name\nwith newline.txt", text, REPORTED, claims=True)
     write(b"latin1-name-caf\xe9.txt", text, REPORTED, claims=True)
+    # Terminal escapes and workflow commands, in articles and in file names; a skipped and a
+    # warned file carry them into the messages on stderr.
+    write("inject.txt", INJECTION.encode(), REPORTED, claims=True)
+    write("inject.md", INJECTION.encode(), REPORTED, claims=True)
+    write("inject.html", b"<h1>" + INJECTION.encode() + b"</h1><p>" + text + b"</p>", REPORTED)
+    for name in HOSTILE_NAMES:
+        write(name, text + INJECTION.encode(), REPORTED, claims=True)
+    write("bin\n::stop-commands::tok\x1b[2J.txt", b"\x00" * 64, SKIPPED, "NUL bytes")
+    write("warn\n::error::x\u202e\x1b]52;c;aGk=\x07.txt", latin1.encode("latin-1"), WARNED, "UTF-8")
     # Links, a loop, a dangling link, a FIFO.
     (root / "loop").symlink_to(".", target_is_directory=True)
     cases.append(Case("loop", IGNORED))

@@ -12,12 +12,20 @@ it so that a scan of a large corpus never holds every report (JSON and JSON line
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
 records in order with ``add_record``, never receives the report itself.
+
+Every format is registered with its output kind (:data:`hedgecheck.formats._safe.KINDS`),
+and what it returns (the whole output, or each piece of a stream) goes through
+:func:`hedgecheck.formats._safe.guard` for that kind: no format, present or future, can print
+a terminal escape, a bidi control, a lone surrogate or a GitHub workflow command taken from
+outside text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from types import ModuleType
 from typing import Protocol
 
 from hedgecheck.formats import (
@@ -29,6 +37,7 @@ from hedgecheck.formats import (
     sarif_format,
     text_format,
 )
+from hedgecheck.formats._safe import COMMANDS, HTML, JSON, TEXT, guard
 from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
@@ -55,26 +64,76 @@ class Format:
     stream: Callable[..., Stream] | None = None
 
 
+class _GuardedStream:
+    """A format's stream whose every piece goes through :func:`guard`. ``add_record`` adds
+    only the format's separators to a record ``record`` has already guarded."""
+
+    def __init__(
+        self,
+        make: Callable[..., Stream],
+        kind: str,
+        *,
+        color: bool = False,
+        rules: RuleSet | None = None,
+    ) -> None:
+        self._stream = make(color=color, rules=rules)
+        self._kind = kind
+        self._color = color
+
+    def _guard(self, output: str) -> str:
+        return guard(output, self._kind, color=self._color)
+
+    def begin(self) -> str:
+        return self._guard(self._stream.begin())
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        return self._guard(self._stream.record(report))
+
+    def add_record(self, record: str) -> str:
+        return self._stream.add_record(record)
+
+    def end(self) -> str:
+        return self._guard(self._stream.end())
+
+
+def _guarded_render(
+    render: Callable[..., str],
+    kind: str,
+    reports: Sequence[Report],
+    *,
+    color: bool = False,
+    rules: RuleSet | None = None,
+) -> str:
+    return guard(render(reports, color=color, rules=rules), kind, color=color)
+
+
+def _format(name: str, description: str, module: ModuleType, kind: str) -> Format:
+    """Format ``name``, written by ``module`` (its ``render`` and, if it has one, its
+    ``Stream``), with every output guarded for ``kind``."""
+    stream = getattr(module, "Stream", None)
+    return Format(
+        name,
+        description,
+        partial(_guarded_render, module.render, kind),
+        partial(_GuardedStream, stream, kind) if stream else None,
+    )
+
+
 FORMATS: dict[str, Format] = {
     format.name: format
     for format in (
-        Format("text", "for people: path:line:col, label, cues and findings", text_format.render),
-        Format(
-            "json",
-            "one JSON document (schema_version 1)",
-            json_format.render,
-            stream=json_format.Stream,
+        _format("text", "for people: path:line:col, label, cues and findings", text_format, TEXT),
+        _format("json", "one JSON document (schema_version 1)", json_format, JSON),
+        _format("jsonl", "one compact JSON report per line, for corpora", jsonl_format, JSON),
+        _format("sarif", "SARIF 2.1.0, for code-scanning tools", sarif_format, JSON),
+        _format(
+            "github", "GitHub Actions workflow commands (annotations)", github_format, COMMANDS
         ),
-        Format(
-            "jsonl",
-            "one compact JSON report per line, for corpora",
-            jsonl_format.render,
-            stream=jsonl_format.Stream,
-        ),
-        Format("sarif", "SARIF 2.1.0, for code-scanning tools", sarif_format.render),
-        Format("github", "GitHub Actions workflow commands (annotations)", github_format.render),
-        Format("markdown", "a summary for a pull-request comment", markdown_format.render),
-        Format("html", "one self-contained page: claims tinted by label", html_format.render),
+        _format("markdown", "a summary for a pull-request comment", markdown_format, TEXT),
+        _format("html", "one self-contained page: claims tinted by label", html_format, HTML),
     )
 }
 

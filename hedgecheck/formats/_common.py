@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hedgecheck.formats._safe import visible
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.suppressions import UNUSED_CODE
@@ -128,7 +129,8 @@ def one_line(text: str) -> str:
 
 
 def display_path(report: Report) -> str:
-    return report.path or "<text>"
+    """The report's path as people may be shown it (controls and line breaks as escapes)."""
+    return visible(report.path) if report.path else "<text>"
 
 
 def report_title(report: Report) -> str:

@@ -3,7 +3,11 @@
 ``::warning file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=CODE name::message``, with
 ``error`` findings as ``::error``, ``warning`` as ``::warning`` and ``info`` as ``::notice``.
 Escaping follows the Actions toolkit: in the message ``%``, ``\\r`` and ``\\n`` become ``%25``,
-``%0D`` and ``%0A``; in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``.
+``%0D`` and ``%0A``; in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``
+(:func:`hedgecheck.formats._safe.github_data` and ``github_property``). Before that, other
+controls and bidi characters are shown as escapes (``\\x1b``), so no text from the article,
+its file name or a rule pack can end the line, start a command or reach a terminal raw. A
+file name with a line break keeps it (escaped), so its annotation still finds the file.
 GitHub draws columns only within one line, so a finding that spans lines gets ``line`` and
 ``endLine`` only. ``endColumn`` is exclusive, as in SARIF. A finding without a file (standard
 input, text without a path) or in a separately given title (line 0) carries no position.
@@ -20,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hedgecheck.formats._common import card_summary, end_position, one_line, tag_summary
+from hedgecheck.formats._safe import github_data, github_property
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.rules import RuleSet
 
@@ -41,12 +46,12 @@ def tag_notice(report: Report) -> str:
     if report.path and report.path != "-":
         properties.append(("file", report.path))
     properties.append(("title", TAG_TITLE))
-    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    rendered = ",".join(f"{key}={github_property(value)}" for key, value in properties)
     message = (
         f"Evidence tag: {tag_summary(report.evidence_tag)}. "
         f"Report card: {card_summary(report.report_card)}"
     )
-    return f"::notice {rendered}::{escape_data(message)}"
+    return f"::notice {rendered}::{github_data(message)}"
 
 
 def annotation(report: Report, finding: Finding) -> str:
@@ -63,16 +68,8 @@ def annotation(report: Report, finding: Finding) -> str:
             else:
                 properties.append(("endLine", end_line))
     properties.append(("title", f"{finding.code} {finding.name}"))
-    rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    rendered = ",".join(f"{key}={github_property(str(value))}" for key, value in properties)
     message = f"{finding.message} (“{one_line(finding.text)}”)"
     if finding.suggestion:
         message += f"\nSuggestion: {finding.suggestion}"
-    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return f"::{COMMANDS[finding.severity]} {rendered}::{github_data(message)}"

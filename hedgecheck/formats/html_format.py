@@ -3,7 +3,9 @@
 Per file: the article label, the evidence tag (peer review, study type, subjects and the text
 it rests on), the report card (a table of the ten criteria: status, note and the mentions each
 rests on, with their line:column), a legend, the reading text and the findings. The page has inline
-CSS and a little inline JavaScript and loads nothing. Everything from the report is escaped.
+CSS and a little inline JavaScript and loads nothing. Everything from the report goes through
+:func:`hedgecheck.formats._safe.html_text`: escaped, controls and bidi characters shown as
+escapes (``\\x1b``), line breaks as character references.
 
 The formatter does not have the source, so the reading text is rebuilt from the claims: each
 claim's text in order, claims that share a source line in one paragraph. Non-claim sentences
@@ -22,7 +24,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from itertools import groupby
 
 from hedgecheck.formats._common import (
@@ -37,6 +38,7 @@ from hedgecheck.formats._common import (
     ruleset,
     severity_counts,
 )
+from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Label, Mention, Report
 from hedgecheck.rules import RuleSet
 
@@ -184,11 +186,12 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     docs = {}
     for code in codes:
         doc = rule_doc(code, known)
+        # shown by the script as text, so controls are made visible here
         docs[code] = {
-            "name": doc.name,
-            "category": doc.category,
-            "summary": doc.summary,
-            "why": doc.why,
+            "name": visible(doc.name),
+            "category": visible(doc.category),
+            "summary": visible(doc.summary, layout=True),
+            "why": visible(doc.why, layout=True),
         }
     # "<" escaped so no "</script>" or "<!--" can end the data block early.
     data = json.dumps(docs, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
@@ -205,8 +208,8 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
         "<body>",
         "<header>",
         "<h1>hedgecheck report</h1>",
-        f"<p>{escape(files_summary(reports))}, {claims} claim(s), {len(findings)} finding(s) "
-        f"({escape(counts)}).</p>",
+        f"<p>{html_text(files_summary(reports))}, {claims} claim(s), {len(findings)} finding(s) "
+        f"({html_text(counts)}).</p>",
         '<p class="note">Only the sentences read as claims are shown, in order, one paragraph '
         "per source line. Hover over, focus or click an underlined cue for its rule.</p>",
         "</header>",
@@ -231,10 +234,10 @@ def _render_report(report: Report) -> str:
     )
     parts = [
         '<section class="file">',
-        f"<h2>{escape(report_title(report))}</h2>",
+        f"<h2>{html_text(report_title(report))}</h2>",
         f'<p class="article-label">Article: {badge} '
-        f'<span class="note">({len(report.claims)} claim(s), input {escape(report.input_format)})'
-        "</span></p>",
+        f'<span class="note">({len(report.claims)} claim(s), '
+        f"input {html_text(report.input_format)})</span></p>",
         _evidence_tag(report.evidence_tag),
         _report_card(report.report_card),
         _legend(),
@@ -266,7 +269,7 @@ def _evidence_tag(tag: EvidenceTag | None) -> str:
         ("Study type", tag.study_type or "not stated"),
         ("Subjects", tag.subjects or "not stated"),
     ]
-    items = "".join(f"<div><dt>{k}</dt><dd>{escape(v)}</dd></div>" for k, v in fields)
+    items = "".join(f"<div><dt>{k}</dt><dd>{html_text(v)}</dd></div>" for k, v in fields)
     basis = (
         f'<div><span class="note">from {_mentions_inline(tag.basis)}</span></div>'
         if tag.basis
@@ -279,7 +282,7 @@ def _evidence_tag(tag: EvidenceTag | None) -> str:
 
 
 def _mentions_inline(mentions: Sequence[Mention]) -> str:
-    return ", ".join(f"“{escape(m.text)}” ({m.line}:{m.column})" for m in mentions)
+    return ", ".join(f"“{html_text(m.text)}” ({m.line}:{m.column})" for m in mentions)
 
 
 def _report_card(card: Sequence[CardItem]) -> str:
@@ -288,7 +291,7 @@ def _report_card(card: Sequence[CardItem]) -> str:
     rows = "\n".join(_card_row(item) for item in card)
     return (
         '<table class="report-card">\n'
-        f"<caption>Report card: {escape(card_score(card))}</caption>\n"
+        f"<caption>Report card: {html_text(card_score(card))}</caption>\n"
         "<thead><tr><th>Criterion</th><th>Status</th><th>Note</th><th>Evidence</th></tr>"
         f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
     )
@@ -303,28 +306,28 @@ def _card_row(item: CardItem) -> str:
         evidence = (
             "<ul>"
             + "".join(
-                f'<li>“{escape(m.text)}” <span class="note">{m.line}:{m.column} '
-                f"{escape(m.rule)}</span></li>"
+                f'<li>“{html_text(m.text)}” <span class="note">{m.line}:{m.column} '
+                f"{html_text(m.rule)}</span></li>"
                 for m in item.evidence
             )
             + "</ul>"
         )
     return (
-        f'<tr data-criterion="{escape(item.criterion)}"><td>'
-        f"{escape(criterion_name(item.criterion))}</td>"
-        f'<td class="{escape(css)}">{symbol} {escape(status)}</td>'
-        f"<td>{escape(item.note)}</td><td>{evidence}</td></tr>"
+        f'<tr data-criterion="{html_text(item.criterion)}"><td>'
+        f"{html_text(criterion_name(item.criterion))}</td>"
+        f'<td class="{html_text(css)}">{symbol} {html_text(status)}</td>'
+        f"<td>{html_text(item.note)}</td><td>{evidence}</td></tr>"
     )
 
 
 def _legend() -> str:
     labels = " ".join(
         f'<span><span class="badge label-{label.value}">{label.value}</span> '
-        f"{escape(meaning)}</span>"
+        f"{html_text(meaning)}</span>"
         for label, meaning in _LABEL_MEANING.items()
     )
     cues = " ".join(
-        f'<span><span class="swatch cue-{group}">cue</span> {escape(meaning)}</span>'
+        f'<span><span class="swatch cue-{group}">cue</span> {html_text(meaning)}</span>'
         for group, meaning in _CUE_LEGEND.items()
     )
     return f'<div class="legend" role="note">{labels} {cues}</div>'
@@ -335,21 +338,21 @@ def _render_claim(claim: Claim) -> str:
     out: list[str] = []
     at = 0
     for item in placed:
-        out.append(escape(claim.text[at : item.start]))
-        out.append(_cue_span(item.cue, escape(claim.text[item.start : item.end])))
+        out.append(html_text(claim.text[at : item.start]))
+        out.append(_cue_span(item.cue, html_text(claim.text[item.start : item.end])))
         at = item.end
-    out.append(escape(claim.text[at:]))
+    out.append(html_text(claim.text[at:]))
     title = (
         f"{claim.label.value}; strength {claim.strength.value}; "
         f"certainty {claim.certainty:.2f}; confidence {claim.confidence:.2f}"
     )
     extra = ""
     if unplaced:
-        chips = ", ".join(_cue_span(cue, escape(cue.text)) for cue in unplaced)
+        chips = ", ".join(_cue_span(cue, html_text(cue.text)) for cue in unplaced)
         extra = f'<span class="more">[also: {chips}]</span>'
     return (
         f'<span class="claim label-{claim.label.value}" data-label="{claim.label.value}" '
-        f'title="{escape(title)}">{"".join(out)}</span>{extra}'
+        f'title="{html_text(title)}">{"".join(out)}</span>{extra}'
     )
 
 
@@ -359,23 +362,23 @@ def _cue_span(cue: Cue, inner: str) -> str:
     title = f"{cue.rule} {cue.name}: weight {cue.weight:+.2f}, scope {scope}"
     quoted = ' data-quoted="1"' if cue.quoted else ""
     return (
-        f'<span class="cue cue-{group}" tabindex="0" data-rule="{escape(cue.rule)}" '
+        f'<span class="cue cue-{group}" tabindex="0" data-rule="{html_text(cue.rule)}" '
         f'data-weight="{cue.weight:+.2f}" data-scope="{scope}"{quoted} '
-        f'title="{escape(title)}">{inner}</span>'
+        f'title="{html_text(title)}">{inner}</span>'
     )
 
 
 def _render_finding(finding: Finding) -> str:
     severity = finding.severity.value
     suggestion = (
-        f' <span class="note">Suggestion: {escape(finding.suggestion)}</span>'
+        f' <span class="note">Suggestion: {html_text(finding.suggestion)}</span>'
         if finding.suggestion
         else ""
     )
     return (
         f'<li><span class="sev sev-{severity}">{severity}</span> '
-        f"{finding.line}:{finding.column} <code>{escape(finding.code)}</code> "
-        f"{escape(finding.message)} (“{escape(one_line(finding.text))}”){suggestion}</li>"
+        f"{finding.line}:{finding.column} <code>{html_text(finding.code)}</code> "
+        f"{html_text(finding.message)} (“{html_text(one_line(finding.text))}”){suggestion}</li>"
     )
 
 

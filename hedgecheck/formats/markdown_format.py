@@ -5,14 +5,17 @@ file a heading, its evidence tag on one line, its report card as a table (criter
 note, evidence quotes) folded in a ``<details>`` block that names the score, and, if it has
 findings, a table of them (severity, line:col, code, text, message, suggestion). A run without
 findings keeps its one-line header and drops the files table, but still gives each file's
-evidence tag and report card. Cells escape Markdown punctuation (so a ``|`` or ``*`` in the
-text cannot break the table or start emphasis) and turn line breaks into ``<br>``. A card
-row quotes at most :data:`MAX_QUOTES` distinct evidence texts and counts the rest.
+evidence tag and report card. Every text from outside goes through
+:func:`hedgecheck.formats._safe.markdown_text`: Markdown punctuation is escaped (so a ``|`` or
+``*`` cannot break the table or start emphasis, and no link, image or HTML tag is made), a
+word joiner (U+2060, invisible) keeps ``@name``, ``http://``, ``www.``, ``#123`` and
+``GH-123`` from notifying anyone or linking anywhere, controls are shown as escapes and line
+breaks become ``<br>``. A card row quotes at most :data:`MAX_QUOTES` distinct evidence texts
+and counts the rest.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from hedgecheck.formats._common import (
@@ -25,10 +28,10 @@ from hedgecheck.formats._common import (
     severity_counts,
     tag_summary,
 )
+from hedgecheck.formats._safe import markdown_text
 from hedgecheck.model import CardItem, Finding, Mention, Report, Severity
 from hedgecheck.rules import RuleSet
 
-_PUNCTUATION = re.compile(r"([\\`*_\[\]{}<>|#~&!])")
 MAX_QUOTES = 3
 _SEVERITY_HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
 
@@ -61,8 +64,7 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
 
 def cell(text: str) -> str:
     """``text`` safe inside a table cell."""
-    escaped = _PUNCTUATION.sub(r"\\\1", text)
-    return re.sub(r"\r\n|\r|\n", "<br>", escaped)
+    return markdown_text(text)
 
 
 def _file_row(report: Report) -> list[str]:
@@ -80,7 +82,7 @@ def _finding_row(finding: Finding) -> list[str]:
     return [
         finding.severity.value,
         f"{finding.line}:{finding.column}",
-        finding.code,
+        cell(finding.code),
         f"“{cell(finding.text)}”",
         cell(finding.message),
         cell(finding.suggestion or ""),

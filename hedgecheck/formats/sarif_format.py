@@ -35,6 +35,7 @@ from hedgecheck.formats._common import (
     rule_doc,
     ruleset,
 )
+from hedgecheck.formats._safe import scalars
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.rules import RuleSet
 
@@ -149,6 +150,7 @@ def _artifact(path: str | None) -> dict[str, Any]:
     if path is None or path == "-":
         what = "standard input" if path == "-" else "text given without a path"
         return {"description": {"text": what}}
+    path = scalars(path)  # a URI is quoted from UTF-8, which has no surrogates
     if PurePath(path).is_absolute():
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(PurePath(path).as_posix(), safe="/"), "uriBaseId": SRCROOT}

@@ -1,6 +1,10 @@
 """Text output for people, per file: a header with the article label; the evidence tag and
 the report card, one line each; per claim its line:column, label, strength and cues; then
-findings."""
+findings.
+
+Every text from outside goes on one line with its controls shown
+(:mod:`hedgecheck.formats._safe`): a claim that spans lines reads with a space at each break.
+Colour, when on, comes only from the labels and severities the format paints itself."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from hedgecheck.formats._common import (
     severity_counts,
     tag_summary,
 )
+from hedgecheck.formats._safe import prose, visible
 from hedgecheck.model import Claim, Cue, Finding, Report
 from hedgecheck.rules import RuleSet
 
@@ -48,8 +53,8 @@ def _render_report(report: Report, color: bool) -> str:
     return "\n".join(
         [
             head,
-            f"  evidence: {tag_summary(report.evidence_tag)}",
-            f"  report card: {card_summary(report.report_card)}",
+            f"  evidence: {prose(tag_summary(report.evidence_tag))}",
+            f"  report card: {prose(card_summary(report.report_card))}",
             *(_render_claim(report, claim, color) for claim in report.claims),
             *(_render_finding(report, finding, color) for finding in report.findings),
             "",
@@ -60,7 +65,8 @@ def _render_report(report: Report, color: bool) -> str:
 def _render_claim(report: Report, claim: Claim, color: bool) -> str:
     where = f"{display_path(report)}:{claim.line}:{claim.column}"
     marker = " [headline]" if claim.headline else ""
-    text = claim.text if len(claim.text) <= _WIDTH else claim.text[: _WIDTH - 1] + "…"
+    flat = one_line(claim.text)
+    text = prose(flat if len(flat) <= _WIDTH else flat[: _WIDTH - 1] + "…")
     lines = [
         f"  {where}: {_paint(claim.label.value, color)}{marker} "
         f"(strength {claim.strength.value}, certainty {claim.certainty:.2f})",
@@ -74,7 +80,10 @@ def _render_claim(report: Report, claim: Claim, color: bool) -> str:
 def _render_cue(cue: Cue) -> str:
     scope = ", study-level" if cue.scope == "document" else ""
     quoted = ", quoted" if cue.quoted else ""
-    return f"{cue.category} “{cue.text}” {cue.rule} {cue.weight:+.2f}{scope}{quoted}"
+    return (
+        f"{visible(cue.category)} “{prose(cue.text)}” {visible(cue.rule)} "
+        f"{cue.weight:+.2f}{scope}{quoted}"
+    )
 
 
 def _render_finding(report: Report, finding: Finding, color: bool) -> str:
@@ -82,9 +91,12 @@ def _render_finding(report: Report, finding: Finding, color: bool) -> str:
     severity = finding.severity.value
     if color:
         severity = click.style(severity, fg=_SEVERITY_COLOURS[severity], bold=True)
-    line = f"  {where}: {severity} {finding.code} {finding.message} (“{one_line(finding.text)}”)"
+    line = (
+        f"  {where}: {severity} {visible(finding.code)} {prose(finding.message)} "
+        f"(“{prose(finding.text)}”)"
+    )
     if finding.suggestion:
-        line += f"\n    suggestion: {finding.suggestion}"
+        line += f"\n    suggestion: {prose(finding.suggestion)}"
     return line
 
 
