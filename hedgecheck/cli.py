@@ -628,7 +628,7 @@ def _load(rule_paths: tuple[str, ...]) -> RuleSet:
     except HedgecheckError as exc:
         _fail(exc)
     for warning in rules.warnings:
-        click.echo(f"hedgecheck: warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     return rules
 
 
