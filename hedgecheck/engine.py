@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from hedgecheck.documents import Block
-from hedgecheck.rules import CueMatch, Rule, RuleSet
+from hedgecheck.rules import GRADED_CATEGORIES, CueMatch, Rule, RuleSet
 from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
@@ -69,6 +69,18 @@ class SentenceCues:
         start, end = self.focus()
         return [c for c in self.cues if c.rule.direction == "sentence" or c.reaches(start, end)]
 
+    def denies(self, cue: ScopedCue) -> bool:
+        """Whether a negation reaches an evidence cue that would count for the claim ("no
+        clinical trials", "without a control group"): the evidence is absent."""
+        if cue.rule.axis != "evidence" or cue.rule.weight <= 0:
+            return False
+        return any(
+            n.rule.category == "negation"
+            and n.match.end <= cue.match.start
+            and n.reaches(cue.match.start, cue.match.end)
+            for n in self.cues
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
@@ -76,6 +88,9 @@ class Analysis:
 
     sentences: tuple[SentenceCues, ...]
     study_cues: tuple[ScopedCue, ...]
+    # Every evidence cue stated about the article's own study, whatever its scope: what a
+    # claim about that study (a headline) rests on, for its label's evidence ceiling.
+    study_evidence: tuple[ScopedCue, ...] = ()
 
 
 def analyse(
@@ -122,17 +137,28 @@ def analyse(
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)
-    return Analysis(sentences=tuple(analysed), study_cues=_study_cues(analysed))
+    return Analysis(
+        sentences=tuple(analysed),
+        study_cues=_study_cues(analysed),
+        study_evidence=_study_cues(analysed, evidence=True),
+    )
 
 
-def _study_cues(analysed: list[SentenceCues]) -> tuple[ScopedCue, ...]:
-    """Study-level cues stated in sentences about the article's own study, once per rule."""
+def _study_cues(analysed: list[SentenceCues], *, evidence: bool = False) -> tuple[ScopedCue, ...]:
+    """Study-level cues stated in sentences about the article's own study, once per rule;
+    with ``evidence``, every cue of a category that states evidence (a design named in the
+    lede, "the researchers"), whatever its scope."""
     found: dict[str, ScopedCue] = {}
     for item in analysed:
         if not item.primary or item.background:
             continue
         for cue in item.cues:
-            if cue.rule.scope == "document" and cue.rule.id not in found:
+            wanted = (
+                cue.rule.category in GRADED_CATEGORIES and not item.denies(cue)
+                if evidence
+                else cue.rule.scope == "document"
+            )
+            if wanted and cue.rule.id not in found:
                 found[cue.rule.id] = ScopedCue(
                     cue.match, cue.scope_start, cue.scope_end, document=True, quoted=cue.quoted
                 )

@@ -372,17 +372,40 @@ class Scoring:
     source: str = "built-in defaults"
     article: tuple[tuple[str, ArticleModel], ...] = ()
     article_source: str = ""
+    # (category, value, label) from the optional ``[grades]`` table: the highest label the
+    # evidence a cue of that category and value states can support. With no table (the
+    # built-in defaults) labels have no evidence ceiling.
+    grades: tuple[tuple[str, str, str], ...] = ()
+    grades_source: str = ""
 
     def label_rank(self, logit: float) -> int:
         """0..3: how many thresholds the confidence logit reaches."""
         return sum(1 for t in self.thresholds if logit >= t)
+
+    def grade(self, rule: Rule) -> str | None:
+        """The highest label the evidence a cue of ``rule`` states can support, or None when
+        its category and value state no graded evidence."""
+        for category, value, label in self.grades:
+            if category == rule.category and value == rule.value:
+                return label
+        return None
 
     def article_model(self, name: str) -> ArticleModel | None:
         """The fitted model for ``story`` or a criterion, when ``[article]`` gives one."""
         return next((model for key, model in self.article if key == name), None)
 
 
-_SCORING_KEYS = {f.name for f in fields(Scoring)} - {"article", "article_source"}
+_SCORING_KEYS = {f.name for f in fields(Scoring)} - {
+    "article",
+    "article_source",
+    "grades",
+    "grades_source",
+}
+# The categories whose values say what evidence a claim rests on, and so may be graded in
+# ``[grades]``: the design, subjects, sample and publication of a study, and the study pack's
+# reference to one ("a study found"). Certainty cues (hedges, boosters, hype) and relations
+# are rhetoric or content, not evidence: they can never raise a label's ceiling.
+GRADED_CATEGORIES = frozenset({"design", "subject", "sample", "publication", "study"})
 
 # The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
 # entry names one of them and gives it an id, a severity and its words.
@@ -1490,10 +1513,12 @@ def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
-    extra = set(data) - {"scoring", "article"}
+    extra = set(data) - {"scoring", "article", "grades"}
     if extra:
         raise RuleError(
-            "a scoring file holds only [scoring] and [article]", path=str(path), key=min(extra)
+            "a scoring file holds only [scoring], [grades] and [article]",
+            path=str(path),
+            key=min(extra),
         )
     table = data["scoring"]
     unknown = set(table) - _SCORING_KEYS
@@ -1520,7 +1545,46 @@ def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
             values[key] = float(raw)
     if "article" in data:
         values["article"], values["article_source"] = _parse_article(data["article"], path)
+    if "grades" in data:
+        values["grades"], values["grades_source"] = _parse_grades(data["grades"], path)
     return Scoring(**values)
+
+
+def _parse_grades(table: Any, path: Path) -> tuple[tuple[tuple[str, str, str], ...], str]:
+    """``[grades]``: a ``source`` string and one sub-table per graded category, each value
+    of the category keyed to the highest label that evidence can support
+    (``[grades.design]`` ``rct = "supported"``). Keyed by category and value, not by rule,
+    so that a house pack's design or publication rule takes part by its value alone."""
+    if not isinstance(table, dict):
+        raise RuleError("expected a table", path=str(path), key="grades")
+    if "source" not in table:
+        raise RuleError("missing key", path=str(path), key="grades.source")
+    source = _expect(table["source"], str, path, "", "grades.source")
+    grades: list[tuple[str, str, str]] = []
+    for category, entry in table.items():
+        if category == "source":
+            continue
+        where = f"grades.{category}"
+        if category not in GRADED_CATEGORIES:
+            graded = ", ".join(sorted(GRADED_CATEGORIES))
+            raise RuleError(
+                f"not a category that states evidence (one of {graded})", path=str(path), key=where
+            )
+        if not isinstance(entry, dict):
+            raise RuleError("expected a table", path=str(path), key=where)
+        for value, label in entry.items():
+            if value not in CATEGORIES[category]["values"]:
+                raise RuleError(
+                    f"not a value of category {category!r}", path=str(path), key=f"{where}.{value}"
+                )
+            if label not in LABELS:
+                raise RuleError(
+                    f"expected a label ({', '.join(LABELS)})",
+                    path=str(path),
+                    key=f"{where}.{value}",
+                )
+            grades.append((category, value, label))
+    return tuple(grades), source
 
 
 def _parse_article(table: Any, path: Path) -> tuple[tuple[tuple[str, ArticleModel], ...], str]:

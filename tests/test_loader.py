@@ -196,3 +196,55 @@ def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
         load_rules()  # the default packs stay in use
     kept = list((tmp_path / "cache").glob("rules-*.pickle"))
     assert len(kept) == 3 and default in kept
+
+
+GRADES = """[scoring]
+certainty_bias = 1.0
+
+[grades]
+source = "house evidence ladder"
+
+[grades.design]
+rct = "supported"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (('rct = "supported"', 'rct = "strong"'), "grades.design.rct", "expected a label"),
+        (('rct = "supported"', 'rcts = "supported"'), "grades.design.rcts", "not a value"),
+        (("[grades.design]", "[grades.booster]"), "grades.booster", "not a category that"),
+        (("[grades.design]", "[grades.relation]"), "grades.relation", "not a category that"),
+        (('source = "house evidence ladder"\n', ""), "grades.source", "missing key"),
+        (
+            ('[grades.design]\nrct = "supported"\n', 'design = "supported"\n'),
+            "grades.design",
+            "expected a table",
+        ),
+    ],
+)
+def test_a_bad_grade_table_names_file_and_key(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str
+) -> None:
+    old, new = change
+    assert old in GRADES
+    path = tmp_path / "scoring.toml"
+    path.write_text(GRADES.replace(old, new), encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    text = str(info.value)
+    assert str(path) in text and repr(key) in text and message in text
+
+
+def test_a_house_scoring_file_grades_a_house_design_rule(tmp_path: Path) -> None:
+    (tmp_path / "scoring.toml").write_text(GRADES, encoding="utf-8")
+    design = GOOD.replace(
+        'category = "hedge"\nkind = "modal"', 'category = "design"\nvalue = "rct"'
+    )
+    (tmp_path / "house.toml").write_text(design.replace("weight = -1.0", "weight = 0.0"))
+    rules = load_rules(tmp_path)
+    assert rules.scoring.grades == (("design", "rct", "supported"),)
+    assert rules.scoring.grade(rules.rules[0]) == "supported"
+    # Without a [grades] table the scoring grades nothing and labels have no ceiling.
+    assert load_rules(_write(tmp_path, GOOD)).scoring.grade(rules.rules[0]) is None
