@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 import regex
 
 from hedgecheck.documents import Block
-from hedgecheck.rules import GRADED_CATEGORIES, CueMatch, Rule, RuleSet
+from hedgecheck.rules import (
+    GRADED_CATEGORIES,
+    CueMatch,
+    Rule,
+    RuleSet,
+    pseudo_swallows,
+    stated_relation,
+)
 from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
@@ -112,12 +119,13 @@ def analyse(
     else:
         body = segment(text, find_headline=title is None)
     found, noted = rules.find(text, include_pseudo=True)
-    cues = _assign(found, body)
+    cues = _assign(_with_stated_relations(found), body)
     notes = _assign(noted, body)
     units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        units.insert(0, (title, heading, *rules.find(title, include_pseudo=True)))
+        in_title, title_notes = rules.find(title, include_pseudo=True)
+        units.insert(0, (title, heading, _with_stated_relations(in_title), title_notes))
     quotes = {id(text): _Quotes(text)}
     analysed = []
     lede_seen = False
@@ -142,6 +150,23 @@ def analyse(
         study_cues=_study_cues(analysed),
         study_evidence=_study_cues(analysed, evidence=True),
     )
+
+
+def _with_stated_relations(found: list[CueMatch]) -> list[CueMatch]:
+    """The matches, each hype word that states a relation ("cures", "is a cure for")
+    followed by that relation as a cue of its own over the same words, unless a pseudo-cue
+    that swallows relations covers it (a relation rule's match there would be gone too)."""
+    if not any(m.rule.relation for m in found):
+        return found
+    pseudo = [m for m in found if m.rule.category == "pseudo"]
+    result: list[CueMatch] = []
+    for match in found:
+        result.append(match)
+        if match.rule.relation and match.rule.category != "pseudo":
+            stated = CueMatch(stated_relation(match.rule), match.start, match.end, match.text)
+            if not any(pseudo_swallows(p, stated) for p in pseudo):
+                result.append(stated)
+    return result
 
 
 def _study_cues(analysed: list[SentenceCues], *, evidence: bool = False) -> tuple[ScopedCue, ...]:

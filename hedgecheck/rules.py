@@ -9,6 +9,7 @@ rule and key.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -19,7 +20,7 @@ import tempfile
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,7 @@ _RULE_KEYS = {
     "conditional",
     "claim",
     "swallows",
+    "relation",
     "severity",
     "suggestion",
     "summary",
@@ -255,6 +257,9 @@ class Rule:
     conditional: bool = False
     claim: bool = False
     swallows: tuple[str, ...] = ()
+    # A hype word that also states a relation ("cures", "wipes out"): each match counts as
+    # a relation cue of this value too (see stated_relation).
+    relation: str | None = None
     severity: str | None = None
     suggestion: str | None = None
     match_examples: tuple[Example, ...] = ()
@@ -278,6 +283,7 @@ class Rule:
             "weight": self.weight,
             "cap": self.cap,
             "floor": self.floor,
+            "relation": self.relation,
             "severity": self.severity,
             "suggestion": self.suggestion,
             "summary": self.summary,
@@ -1262,7 +1268,7 @@ def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[Cue
     def swallowed(match: CueMatch) -> bool:
         index = bisect_left(starts, match.end) - 1
         while index >= 0 and by_start[index].end > match.start:
-            if _swallows(by_start[index], match):
+            if pseudo_swallows(by_start[index], match):
                 return True
             index -= 1
         return False
@@ -1290,7 +1296,9 @@ def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
     return kept
 
 
-def _swallows(pseudo: CueMatch, match: CueMatch) -> bool:
+def pseudo_swallows(pseudo: CueMatch, match: CueMatch) -> bool:
+    """Whether a pseudo-cue swallows a cue it overlaps (one no longer than itself, of the
+    rules or categories its ``swallows`` names, or any)."""
     overlaps = pseudo.start < match.end and match.start < pseudo.end
     if not overlaps or match.end - match.start > pseudo.end - pseudo.start:
         return False
@@ -1743,6 +1751,7 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
         conditional=_flag(entry, "conditional", False, fail),
         claim=_flag(entry, "claim", spec["claim"], fail),
         swallows=_swallows_list(entry, category, fail),
+        relation=_relation(entry, category, fail),
         severity=_severity(entry, spec, fail),
         suggestion=_text(entry, "suggestion", fail) if "suggestion" in entry else None,
     )
@@ -1839,6 +1848,48 @@ def _patterns(raw: Any, case_sensitive: bool, fail: Any) -> tuple[str, ...]:
                 f"patterns[{index}]",
             )
     return tuple(raw)
+
+
+# The relations a hype word may state besides its hype: a relation of no kind ("none")
+# names nothing for the word to state.
+_STATED_RELATIONS = tuple(sorted(CATEGORIES["relation"]["values"] - {"none"}))
+
+
+def _relation(entry: Mapping[str, Any], category: str, fail: Any) -> str | None:
+    """``relation``: the relation a hype rule's words state as well ("cures" is causal)."""
+    if "relation" not in entry:
+        return None
+    if category != "hype":
+        raise fail("only hype rules state a relation besides their own category", "relation")
+    value = entry["relation"]
+    if value not in _STATED_RELATIONS:
+        raise fail(f"expected one of {', '.join(_STATED_RELATIONS)}", "relation")
+    return str(value)
+
+
+@functools.cache
+def stated_relation(rule: Rule) -> Rule:
+    """The relation cue a hype rule's match states as well: the same rule (id, name and
+    texts) in the relation category with the rule's ``relation`` as its value, weighing
+    nothing and raising no finding, so that strength, the claim's focus and the checks read
+    "X cures Y" as they read "X reduces Y"."""
+    return replace(
+        rule,
+        category="relation",
+        kind=None,
+        value=rule.relation,
+        direction="sentence",
+        max_scope=0,
+        scope="sentence",
+        weight=0.0,
+        cap=None,
+        floor=None,
+        conditional=False,
+        claim=True,
+        relation=None,
+        severity=None,
+        suggestion=None,
+    )
 
 
 def _swallows_list(entry: Mapping[str, Any], category: str, fail: Any) -> tuple[str, ...]:

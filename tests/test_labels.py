@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import hedgecheck
-from hedgecheck import Label
+from hedgecheck import Label, Strength
 
 ANCHORS = [
     (
@@ -93,18 +93,25 @@ def test_a_study_named_without_its_design_is_preliminary_evidence(text: str) -> 
     assert ceiling.source.startswith("STU") and "preliminary" in ceiling.note
 
 
-# Hype pages: firm, hyped claims with no evidence at all.
-@pytest.mark.parametrize(
-    "text",
-    [
-        "This revolutionary pill prevents cancer.",
-        "Lemon water clearly reverses ageing, and it is a miracle.",
-        "The breakthrough drink beats diabetes.",
-    ],
-)
-def test_hype_with_no_evidence_is_speculative(text: str) -> None:
+# Hype pages: the worst overclaims, with no evidence at all.
+HYPE = [
+    "This pill cures cancer.",
+    "Garlic is a miracle cure for colds.",
+    "This revolutionary tea banishes migraines for good.",
+    "Cinnamon is a game-changer that melts away belly fat.",
+    "Lemon water clearly wipes out toxins.",
+    "The juice can cure diabetes.",
+    "This revolutionary pill prevents cancer.",
+    "Lemon water clearly reverses ageing, and it is a miracle.",
+    "The breakthrough drink beats diabetes.",
+]
+
+
+@pytest.mark.parametrize("text", HYPE)
+def test_hype_with_no_evidence_is_a_speculative_causal_claim(text: str) -> None:
     (claim,) = hedgecheck.check(text).claims
     assert claim.label is Label.SPECULATIVE
+    assert claim.strength is Strength.CAUSAL
     assert claim.certainty > 0.8  # the hype still reads as firm: certainty is its own axis
     ceiling = next(s for s in claim.explanation if s.axis == "ceiling")
     assert (ceiling.source, ceiling.note) == (
@@ -206,3 +213,35 @@ def test_a_headline_rests_on_the_study_the_body_describes() -> None:
     report = hedgecheck.check("Daily aspirin cuts bowel cancer risk\n\n" + background)
     assert report.claims[0].label is Label.PRELIMINARY
     assert report.label is Label.PRELIMINARY
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Green tea is a miracle cure for dementia\n\nIn a study of 500 adults, green tea "
+            "drinkers were less likely to develop dementia, the researchers found.",
+            "EDT003",
+        ),
+        (
+            "Beet juice wipes out high blood pressure\n\nIn a survey of 800 adults, the "
+            "researchers found that juice drinkers had lower blood pressure.",
+            "EDT003",
+        ),
+        (
+            "Turmeric cures arthritis\n\nA small study suggests turmeric may ease joint pain in "
+            "some patients. The study has not been peer-reviewed.",
+            "EDT004",
+        ),
+        (
+            "Honey banishes coughs\n\nThe findings were presented at a conference and have not "
+            "been peer-reviewed.",
+            "EDT004",
+        ),
+    ],
+)
+def test_hype_verb_headlines_are_claims_the_overclaim_checks_read(text: str, code: str) -> None:
+    report = hedgecheck.check(text)
+    headline = report.claims[0]
+    assert headline.headline and headline.strength is Strength.CAUSAL
+    assert code in {f.code for f in report.findings if f.line == 1}
