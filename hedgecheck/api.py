@@ -82,7 +82,9 @@ class _Positions:
 def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, where: _Positions) -> Claim:
     sentence = item.sentence
     in_title = sentence.index < 0
-    result = assess(item, analysis.study_cues, rules.scoring)
+    result = assess(
+        item, analysis.study_cues, rules.scoring, study_evidence=analysis.study_evidence
+    )
     start, end, line, column = where.span(sentence.start, sentence.end, in_title=in_title)
     return Claim(
         text=sentence.text,

@@ -470,6 +470,8 @@ def _rule_doc(rule: Rule) -> str:
         settings += f" ({rule.max_scope} tokens)"
     if rule.cap:
         settings += f", caps the label at {rule.cap}"
+    if rule.relation:
+        settings += f", also states a {rule.relation} relation"
     return "\n".join(
         [
             f"{rule.id} {rule.name} ({rule.pack})",

@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 import regex
 
 from hedgecheck.documents import Block
-from hedgecheck.rules import CueMatch, Rule, RuleSet
+from hedgecheck.rules import (
+    GRADED_CATEGORIES,
+    CueMatch,
+    Rule,
+    RuleSet,
+    pseudo_swallows,
+    stated_relation,
+)
 from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
@@ -69,6 +76,18 @@ class SentenceCues:
         start, end = self.focus()
         return [c for c in self.cues if c.rule.direction == "sentence" or c.reaches(start, end)]
 
+    def denies(self, cue: ScopedCue) -> bool:
+        """Whether a negation reaches an evidence cue that would count for the claim ("no
+        clinical trials", "without a control group"): the evidence is absent."""
+        if cue.rule.axis != "evidence" or cue.rule.weight <= 0:
+            return False
+        return any(
+            n.rule.category == "negation"
+            and n.match.end <= cue.match.start
+            and n.reaches(cue.match.start, cue.match.end)
+            for n in self.cues
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
@@ -76,6 +95,9 @@ class Analysis:
 
     sentences: tuple[SentenceCues, ...]
     study_cues: tuple[ScopedCue, ...]
+    # Every evidence cue stated about the article's own study, whatever its scope: what a
+    # claim about that study (a headline) rests on, for its label's evidence ceiling.
+    study_evidence: tuple[ScopedCue, ...] = ()
 
 
 def analyse(
@@ -97,12 +119,13 @@ def analyse(
     else:
         body = segment(text, find_headline=title is None)
     found, noted = rules.find(text, include_pseudo=True)
-    cues = _assign(found, body)
+    cues = _assign(_with_stated_relations(found), body)
     notes = _assign(noted, body)
     units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        units.insert(0, (title, heading, *rules.find(title, include_pseudo=True)))
+        in_title, title_notes = rules.find(title, include_pseudo=True)
+        units.insert(0, (title, heading, _with_stated_relations(in_title), title_notes))
     quotes = {id(text): _Quotes(text)}
     analysed = []
     lede_seen = False
@@ -122,17 +145,45 @@ def analyse(
         if item.claim and sentence.role == "body":
             lede_seen = True
         analysed.append(item)
-    return Analysis(sentences=tuple(analysed), study_cues=_study_cues(analysed))
+    return Analysis(
+        sentences=tuple(analysed),
+        study_cues=_study_cues(analysed),
+        study_evidence=_study_cues(analysed, evidence=True),
+    )
 
 
-def _study_cues(analysed: list[SentenceCues]) -> tuple[ScopedCue, ...]:
-    """Study-level cues stated in sentences about the article's own study, once per rule."""
+def _with_stated_relations(found: list[CueMatch]) -> list[CueMatch]:
+    """The matches, each hype word that states a relation ("cures", "is a cure for")
+    followed by that relation as a cue of its own over the same words, unless a pseudo-cue
+    that swallows relations covers it (a relation rule's match there would be gone too)."""
+    if not any(m.rule.relation for m in found):
+        return found
+    pseudo = [m for m in found if m.rule.category == "pseudo"]
+    result: list[CueMatch] = []
+    for match in found:
+        result.append(match)
+        if match.rule.relation and match.rule.category != "pseudo":
+            stated = CueMatch(stated_relation(match.rule), match.start, match.end, match.text)
+            if not any(pseudo_swallows(p, stated) for p in pseudo):
+                result.append(stated)
+    return result
+
+
+def _study_cues(analysed: list[SentenceCues], *, evidence: bool = False) -> tuple[ScopedCue, ...]:
+    """Study-level cues stated in sentences about the article's own study, once per rule;
+    with ``evidence``, every cue of a category that states evidence (a design named in the
+    lede, "the researchers"), whatever its scope."""
     found: dict[str, ScopedCue] = {}
     for item in analysed:
         if not item.primary or item.background:
             continue
         for cue in item.cues:
-            if cue.rule.scope == "document" and cue.rule.id not in found:
+            wanted = (
+                cue.rule.category in GRADED_CATEGORIES and not item.denies(cue)
+                if evidence
+                else cue.rule.scope == "document"
+            )
+            if wanted and cue.rule.id not in found:
                 found[cue.rule.id] = ScopedCue(
                     cue.match, cue.scope_start, cue.scope_end, document=True, quoted=cue.quoted
                 )

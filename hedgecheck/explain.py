@@ -46,7 +46,9 @@ def _claim(report: Report, claim: Claim, source: str, thresholds: str) -> str:
         lines.append(f"    {step.axis:<10} {step.source:<8} {step.weight:+.3f}{note}")
     lines.append(
         f"  certainty {claim.certainty:.2f}, confidence {claim.confidence:+.2f} against "
-        f"thresholds {thresholds} → {claim.label.value}; strength {claim.strength.value}"
+        f"thresholds {thresholds} → {claim.label.value}"
+        + (f" (evidence grade {claim.evidence.grade})" if claim.evidence.grade else "")
+        + f"; strength {claim.strength.value}"
         + ("; negated" if claim.negated else "")
     )
     return "\n".join(lines)

@@ -94,6 +94,10 @@ class Evidence:
     sample: str | None = None
     publication: str | None = None
     limitations: tuple[str, ...] = ()
+    # The highest label this evidence lets the claim reach, however firmly it is worded: the
+    # best grade among it, held under any cap ("in mice"); "speculative" when none is
+    # stated; None when the scoring grades no evidence.
+    grade: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +106,7 @@ class Evidence:
             "sample": self.sample,
             "publication": self.publication,
             "limitations": list(self.limitations),
+            "grade": self.grade,
         }
 
 

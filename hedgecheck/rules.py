@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import hmac
 import itertools
@@ -24,7 +25,7 @@ import sys
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -218,6 +219,7 @@ _RULE_KEYS = {
     "conditional",
     "claim",
     "swallows",
+    "relation",
     "severity",
     "suggestion",
     "summary",
@@ -262,6 +264,9 @@ class Rule:
     conditional: bool = False
     claim: bool = False
     swallows: tuple[str, ...] = ()
+    # A hype word that also states a relation ("cures", "wipes out"): each match counts as
+    # a relation cue of this value too (see stated_relation).
+    relation: str | None = None
     severity: str | None = None
     suggestion: str | None = None
     match_examples: tuple[Example, ...] = ()
@@ -285,6 +290,7 @@ class Rule:
             "weight": self.weight,
             "cap": self.cap,
             "floor": self.floor,
+            "relation": self.relation,
             "severity": self.severity,
             "suggestion": self.suggestion,
             "summary": self.summary,
@@ -379,17 +385,40 @@ class Scoring:
     source: str = "built-in defaults"
     article: tuple[tuple[str, ArticleModel], ...] = ()
     article_source: str = ""
+    # (category, value, label) from the optional ``[grades]`` table: the highest label the
+    # evidence a cue of that category and value states can support. With no table (the
+    # built-in defaults) labels have no evidence ceiling.
+    grades: tuple[tuple[str, str, str], ...] = ()
+    grades_source: str = ""
 
     def label_rank(self, logit: float) -> int:
         """0..3: how many thresholds the confidence logit reaches."""
         return sum(1 for t in self.thresholds if logit >= t)
+
+    def grade(self, rule: Rule) -> str | None:
+        """The highest label the evidence a cue of ``rule`` states can support, or None when
+        its category and value state no graded evidence."""
+        for category, value, label in self.grades:
+            if category == rule.category and value == rule.value:
+                return label
+        return None
 
     def article_model(self, name: str) -> ArticleModel | None:
         """The fitted model for ``story`` or a criterion, when ``[article]`` gives one."""
         return next((model for key, model in self.article if key == name), None)
 
 
-_SCORING_KEYS = {f.name for f in fields(Scoring)} - {"article", "article_source"}
+_SCORING_KEYS = {f.name for f in fields(Scoring)} - {
+    "article",
+    "article_source",
+    "grades",
+    "grades_source",
+}
+# The categories whose values say what evidence a claim rests on, and so may be graded in
+# ``[grades]``: the design, subjects, sample and publication of a study, and the study pack's
+# reference to one ("a study found"). Certainty cues (hedges, boosters, hype) and relations
+# are rhetoric or content, not evidence: they can never raise a label's ceiling.
+GRADED_CATEGORIES = frozenset({"design", "subject", "sample", "publication", "study"})
 
 # The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
 # entry names one of them and gives it an id, a severity and its words.
@@ -1246,7 +1275,7 @@ def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[Cue
     def swallowed(match: CueMatch) -> bool:
         index = bisect_left(starts, match.end) - 1
         while index >= 0 and by_start[index].end > match.start:
-            if _swallows(by_start[index], match):
+            if pseudo_swallows(by_start[index], match):
                 return True
             index -= 1
         return False
@@ -1274,7 +1303,9 @@ def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
     return kept
 
 
-def _swallows(pseudo: CueMatch, match: CueMatch) -> bool:
+def pseudo_swallows(pseudo: CueMatch, match: CueMatch) -> bool:
+    """Whether a pseudo-cue swallows a cue it overlaps (one no longer than itself, of the
+    rules or categories its ``swallows`` names, or any)."""
     overlaps = pseudo.start < match.end and match.start < pseudo.end
     if not overlaps or match.end - match.start > pseudo.end - pseudo.start:
         return False
@@ -1810,10 +1841,12 @@ def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
-    extra = set(data) - {"scoring", "article"}
+    extra = set(data) - {"scoring", "article", "grades"}
     if extra:
         raise RuleError(
-            "a scoring file holds only [scoring] and [article]", path=str(path), key=min(extra)
+            "a scoring file holds only [scoring], [grades] and [article]",
+            path=str(path),
+            key=min(extra),
         )
     table = data["scoring"]
     unknown = set(table) - _SCORING_KEYS
@@ -1840,7 +1873,46 @@ def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
             values[key] = float(raw)
     if "article" in data:
         values["article"], values["article_source"] = _parse_article(data["article"], path)
+    if "grades" in data:
+        values["grades"], values["grades_source"] = _parse_grades(data["grades"], path)
     return Scoring(**values)
+
+
+def _parse_grades(table: Any, path: Path) -> tuple[tuple[tuple[str, str, str], ...], str]:
+    """``[grades]``: a ``source`` string and one sub-table per graded category, each value
+    of the category keyed to the highest label that evidence can support
+    (``[grades.design]`` ``rct = "supported"``). Keyed by category and value, not by rule,
+    so that a house pack's design or publication rule takes part by its value alone."""
+    if not isinstance(table, dict):
+        raise RuleError("expected a table", path=str(path), key="grades")
+    if "source" not in table:
+        raise RuleError("missing key", path=str(path), key="grades.source")
+    source = _expect(table["source"], str, path, "", "grades.source")
+    grades: list[tuple[str, str, str]] = []
+    for category, entry in table.items():
+        if category == "source":
+            continue
+        where = f"grades.{category}"
+        if category not in GRADED_CATEGORIES:
+            graded = ", ".join(sorted(GRADED_CATEGORIES))
+            raise RuleError(
+                f"not a category that states evidence (one of {graded})", path=str(path), key=where
+            )
+        if not isinstance(entry, dict):
+            raise RuleError("expected a table", path=str(path), key=where)
+        for value, label in entry.items():
+            if value not in CATEGORIES[category]["values"]:
+                raise RuleError(
+                    f"not a value of category {category!r}", path=str(path), key=f"{where}.{value}"
+                )
+            if label not in LABELS:
+                raise RuleError(
+                    f"expected a label ({', '.join(LABELS)})",
+                    path=str(path),
+                    key=f"{where}.{value}",
+                )
+            grades.append((category, value, label))
+    return tuple(grades), source
 
 
 def _parse_article(table: Any, path: Path) -> tuple[tuple[tuple[str, ArticleModel], ...], str]:
@@ -1999,6 +2071,7 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
         conditional=_flag(entry, "conditional", False, fail),
         claim=_flag(entry, "claim", spec["claim"], fail),
         swallows=_swallows_list(entry, category, fail),
+        relation=_relation(entry, category, fail),
         severity=_severity(entry, spec, fail),
         suggestion=_text(entry, "suggestion", fail) if "suggestion" in entry else None,
     )
@@ -2101,6 +2174,48 @@ def _patterns(raw: Any, case_sensitive: bool, fail: Any) -> tuple[str, ...]:
                 f"patterns[{index}]",
             )
     return tuple(raw)
+
+
+# The relations a hype word may state besides its hype: a relation of no kind ("none")
+# names nothing for the word to state.
+_STATED_RELATIONS = tuple(sorted(CATEGORIES["relation"]["values"] - {"none"}))
+
+
+def _relation(entry: Mapping[str, Any], category: str, fail: Any) -> str | None:
+    """``relation``: the relation a hype rule's words state as well ("cures" is causal)."""
+    if "relation" not in entry:
+        return None
+    if category != "hype":
+        raise fail("only hype rules state a relation besides their own category", "relation")
+    value = entry["relation"]
+    if value not in _STATED_RELATIONS:
+        raise fail(f"expected one of {', '.join(_STATED_RELATIONS)}", "relation")
+    return str(value)
+
+
+@functools.cache
+def stated_relation(rule: Rule) -> Rule:
+    """The relation cue a hype rule's match states as well: the same rule (id, name and
+    texts) in the relation category with the rule's ``relation`` as its value, weighing
+    nothing and raising no finding, so that strength, the claim's focus and the checks read
+    "X cures Y" as they read "X reduces Y"."""
+    return replace(
+        rule,
+        category="relation",
+        kind=None,
+        value=rule.relation,
+        direction="sentence",
+        max_scope=0,
+        scope="sentence",
+        weight=0.0,
+        cap=None,
+        floor=None,
+        conditional=False,
+        claim=True,
+        relation=None,
+        severity=None,
+        suggestion=None,
+    )
 
 
 def _swallows_list(entry: Mapping[str, Any], category: str, fail: Any) -> tuple[str, ...]:

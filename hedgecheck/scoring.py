@@ -111,9 +111,18 @@ class Assessment:
         return sigmoid(self.confidence_logit)
 
 
-def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring) -> Assessment:
-    """Score one sentence as a claim; study-level cues count only for primary claims."""
-    governing = [c for c in item.governing() if not _negated_evidence(c, item)]
+def assess(
+    item: SentenceCues,
+    study_cues: Sequence[ScopedCue],
+    scoring: Scoring,
+    *,
+    study_evidence: Sequence[ScopedCue] = (),
+) -> Assessment:
+    """Score one sentence as a claim; study-level cues count only for primary claims, and so
+    does ``study_evidence`` (the evidence stated about the article's own study anywhere),
+    which bounds the label's evidence ceiling only: a headline rests on the study the body
+    describes."""
+    governing = [c for c in item.governing() if not item.denies(c)]
     own_rules = {c.rule.id for c in item.cues}
     extra = [c for c in study_cues if c.rule.id not in own_rules]
     applied = [*governing, *(extra if item.primary else [])]
@@ -135,9 +144,9 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         inside=inside,
     )
     confidence = scoring.certainty_factor * certainty + evidence + scoring.confidence_bias
-    label, bound = _label(confidence, applied, scoring)
-    if bound is not None:
-        explanation.append(bound)
+    grade = _ceiling([*applied, *(study_evidence if item.primary else ())], scoring)
+    label, bounds = _label(confidence, applied, scoring, grade)
+    explanation.extend(bounds)
     return Assessment(
         cues=tuple(applied),
         strength=_strength(item),
@@ -146,7 +155,7 @@ def assess(item: SentenceCues, study_cues: Sequence[ScopedCue], scoring: Scoring
         evidence_logit=evidence,
         confidence_logit=confidence,
         label=label,
-        evidence=_evidence(applied),
+        evidence=_evidence(applied, grade),
         explanation=tuple(explanation),
         weights=weights,
     )
@@ -169,18 +178,6 @@ def certainty_cues(
         elif cue.rule.category == "negation" and cue.rule.kind == "determiner":
             result.append((cue, scoring.negation_certainty))
     return [(c, w) for c, w in result if w]
-
-
-def _negated_evidence(cue: ScopedCue, item: SentenceCues) -> bool:
-    """ "no clinical trials", "without a control group": evidence a negation reaches is absent."""
-    if cue.rule.axis != "evidence" or cue.rule.weight <= 0:
-        return False
-    return any(
-        n.rule.category == "negation"
-        and n.match.end <= cue.match.start
-        and n.reaches(cue.match.start, cue.match.end)
-        for n in item.cues
-    )
 
 
 def effective_weights(
@@ -224,24 +221,92 @@ def _add_up(
     return total
 
 
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A claim's evidence ceiling: the highest label its stated evidence can support, and
+    the cue that states that evidence (None when no evidence is stated)."""
+
+    label: str
+    cue: ScopedCue | None
+
+
+def _ceiling(cues: Sequence[ScopedCue], scoring: Scoring) -> Grade | None:
+    """The best grade among the evidence cues that apply to a claim: its own sentence's
+    before the study-level ones at the same grade, so the trail names the nearest evidence.
+    None when the scoring has no ``[grades]`` table (no ceiling at all)."""
+    if not scoring.grades:
+        return None
+    best = Grade(LABELS[0], None)
+    for cue in sorted(cues, key=lambda c: c.document):
+        label = scoring.grade(cue.rule)
+        if label is not None and (
+            best.cue is None or LABELS.index(label) > LABELS.index(best.label)
+        ):
+            best = Grade(label, cue)
+    return best
+
+
 def _label(
-    confidence: float, cues: Sequence[ScopedCue], scoring: Scoring
-) -> tuple[Label, Contribution | None]:
-    """The thresholds' label, raised to the highest floor ("a study reports it") and then
-    held under the lowest cap ("in mice"): a cap always wins over a floor."""
+    confidence: float, cues: Sequence[ScopedCue], scoring: Scoring, grade: Grade | None
+) -> tuple[Label, list[Contribution]]:
+    """The thresholds' label held under the evidence ceiling, raised to the highest floor
+    ("a study reports it") but never above the ceiling, and then held under the lowest cap
+    ("in mice"): a cap always wins over a floor. Certainty moves the thresholds' label only,
+    so hedges can lower a well-evidenced claim while boosters and hype can never lift a
+    claim above what its evidence supports."""
     rank = scoring.label_rank(confidence)
+    steps: list[Contribution] = []
+    ceiling = len(LABELS) - 1
+    if grade is not None:
+        ceiling = LABELS.index(grade.label)
+        steps.append(_ceiling_step(grade, held=rank > ceiling))
+        rank = min(rank, ceiling)
     bound = None
     floors = [c for c in cues if c.rule.floor is not None]
     highest = max(floors, key=lambda c: LABELS.index(c.rule.floor), default=None)
-    if highest is not None and LABELS.index(highest.rule.floor) > rank:
-        rank = LABELS.index(highest.rule.floor)
-        bound = Contribution(highest.rule.id, "floor", 0.0, f"label raised to {highest.rule.floor}")
-    caps = [c for c in cues if c.rule.cap is not None]
-    lowest = min(caps, key=lambda c: LABELS.index(c.rule.cap), default=None)
+    if highest is not None and min(LABELS.index(highest.rule.floor), ceiling) > rank:
+        rank = min(LABELS.index(highest.rule.floor), ceiling)
+        bound = Contribution(highest.rule.id, "floor", 0.0, f"label raised to {LABELS[rank]}")
+    lowest = _lowest_cap(cues)
     if lowest is not None and LABELS.index(lowest.rule.cap) < rank:
         rank = LABELS.index(lowest.rule.cap)
         bound = Contribution(lowest.rule.id, "cap", 0.0, f"label capped at {lowest.rule.cap}")
-    return Label.from_rank(rank), bound
+    if bound is not None:
+        steps.append(bound)
+    return Label.from_rank(rank), steps
+
+
+def _lowest_cap(cues: Sequence[ScopedCue]) -> ScopedCue | None:
+    caps = [c for c in cues if c.rule.cap is not None]
+    return min(caps, key=lambda c: LABELS.index(c.rule.cap), default=None)
+
+
+def _reachable(cues: Sequence[ScopedCue], grade: Grade | None) -> str | None:
+    """The highest label the claim's evidence lets it reach, however firmly it is worded:
+    the ceiling, held under any cap ("in mice" makes even a journal study preliminary)."""
+    if grade is None:
+        return None
+    lowest = _lowest_cap(cues)
+    if lowest is not None and LABELS.index(lowest.rule.cap) < LABELS.index(grade.label):
+        return lowest.rule.cap
+    return grade.label
+
+
+def _ceiling_step(grade: Grade, *, held: bool) -> Contribution:
+    """The trail's account of the ceiling: which evidence set it, and whether it held the
+    label below what the certainty and evidence weights reached."""
+    if grade.cue is None:
+        said = "no evidence stated"
+        source = "evidence"
+    else:
+        level = " (study-level)" if grade.cue.document else ""
+        said = f"the best evidence stated is “{grade.cue.match.text}”{level}"
+        source = grade.cue.rule.id
+    if held:
+        note = f"label held at {grade.label}: {said}"
+    else:
+        note = f"evidence supports up to {grade.label}: {said}"
+    return Contribution(source, "ceiling", 0.0, note)
 
 
 def _strength(item: SentenceCues) -> Strength:
@@ -418,7 +483,7 @@ def _opens_clause(cue: ScopedCue, item: SentenceCues) -> bool:
     return opener is not None and (opener.group(2) or "").lower() not in _RAISING
 
 
-def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
+def _evidence(cues: Sequence[ScopedCue], grade: Grade | None) -> Evidence:
     found: dict[str, ScopedCue] = {}
     for cue in cues:
         field = _EVIDENCE_FIELDS.get(cue.rule.category)
@@ -430,7 +495,7 @@ def _evidence(cues: Sequence[ScopedCue]) -> Evidence:
     values = {field: cue.rule.value for field, cue in found.items()}
     if "subjects" not in values and values.get("design") in _DESIGN_SUBJECTS:
         values["subjects"] = _DESIGN_SUBJECTS[values["design"]]
-    return Evidence(limitations=limitations, **values)
+    return Evidence(limitations=limitations, grade=_reachable(cues, grade), **values)
 
 
 # A background cue that names earlier work ("previous research", "several studies"), not a

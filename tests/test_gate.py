@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from hedgecheck import cli
 from hedgecheck.cli import main
 
-HYPE = "The pill is a miracle cure for pain.\n"
+# One hype cue (HYP002) and no claim: "is a miracle cure for pain" would be HYP001, whose
+# predicate noun states a causal relation.
+HYPE = "The pill is a miracle drug for pain.\n"
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hedgecheck import RuleError, default_rules, load_rules
+import hedgecheck
+from hedgecheck import RuleError, Strength, default_rules, load_rules
 
 GOOD = """
 [pack]
@@ -406,3 +407,123 @@ def test_the_command_line_prints_load_warnings_on_stderr(tmp_path: Path) -> None
     assert "HYP001" not in result.stdout
     plain = CliRunner().invoke(main, ["scan", str(text)])
     assert "HYP001" in plain.stdout and "warning: " not in plain.stderr
+
+
+GRADES = """[scoring]
+certainty_bias = 1.0
+
+[grades]
+source = "house evidence ladder"
+
+[grades.design]
+rct = "supported"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (('rct = "supported"', 'rct = "strong"'), "grades.design.rct", "expected a label"),
+        (('rct = "supported"', 'rcts = "supported"'), "grades.design.rcts", "not a value"),
+        (("[grades.design]", "[grades.booster]"), "grades.booster", "not a category that"),
+        (("[grades.design]", "[grades.relation]"), "grades.relation", "not a category that"),
+        (('source = "house evidence ladder"\n', ""), "grades.source", "missing key"),
+        (
+            ('[grades.design]\nrct = "supported"\n', 'design = "supported"\n'),
+            "grades.design",
+            "expected a table",
+        ),
+    ],
+)
+def test_a_bad_grade_table_names_file_and_key(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str
+) -> None:
+    old, new = change
+    assert old in GRADES
+    path = tmp_path / "scoring.toml"
+    path.write_text(GRADES.replace(old, new), encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    text = str(info.value)
+    assert str(path) in text and repr(key) in text and message in text
+
+
+def test_a_house_scoring_file_grades_a_house_design_rule(tmp_path: Path) -> None:
+    (tmp_path / "scoring.toml").write_text(GRADES, encoding="utf-8")
+    design = GOOD.replace(
+        'category = "hedge"\nkind = "modal"', 'category = "design"\nvalue = "rct"'
+    )
+    (tmp_path / "house.toml").write_text(design.replace("weight = -1.0", "weight = 0.0"))
+    rules = load_rules(tmp_path)
+    assert rules.scoring.grades == (("design", "rct", "supported"),)
+    assert rules.scoring.grade(rules.rules[0]) == "supported"
+    # Without a [grades] table the scoring grades nothing and labels have no ceiling.
+    assert load_rules(_write(tmp_path, GOOD)).scoring.grade(rules.rules[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('kind = "modal"', 'kind = "modal"\nrelation = "causal"'), "only hype rules"),
+        (
+            (
+                'category = "hedge"\nkind = "modal"',
+                'category = "hype"\nkind = "cure"\nrelation = "none"',
+            ),
+            "expected one of causal, correlational",
+        ),
+    ],
+)
+def test_a_stated_relation_is_checked(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    old, new = change
+    with pytest.raises(RuleError) as info:
+        load_rules(_write(tmp_path, GOOD.replace(old, new)))
+    assert "'relation'" in str(info.value) and message in str(info.value)
+
+
+HYPE_VERB = """
+[pack]
+name = "house"
+
+[[rules]]
+id = "HSE001"
+name = "zorb"
+category = "hype"
+kind = "cure"
+relation = "causal"
+patterns = ['zorbs']
+weight = 0.8
+summary = "s"
+why = "w"
+source = "house style guide"
+examples.match = ["It [[zorbs]] pain."]
+examples.no_match = ["It works."]
+
+[[rules]]
+id = "HSE002"
+name = "as-it-zorbs"
+category = "pseudo"
+patterns = ['as it zorbs']
+swallows = ["relation"]
+summary = "s"
+why = "w"
+source = "house style guide"
+examples.match = ["Pain fades [[as it zorbs]]."]
+examples.no_match = ["It works."]
+"""
+
+
+def test_a_hype_word_states_its_relation_unless_a_pseudo_cue_swallows_it(tmp_path: Path) -> None:
+    rules = load_rules(_write(tmp_path, HYPE_VERB))
+    (claim,) = hedgecheck.check("It zorbs pain.", rules=rules).claims
+    assert claim.strength is Strength.CAUSAL
+    assert [(c.rule, c.category) for c in claim.cues] == [
+        ("HSE001", "hype"),
+        ("HSE001", "relation"),
+    ]
+    assert [f.code for f in hedgecheck.check("It zorbs pain.", rules=rules).findings] == ["HSE001"]
+    report = hedgecheck.check("Pain fades as it zorbs.", rules=rules)
+    assert not report.claims  # the hype stays, but states no relation here
+    assert [f.code for f in report.findings] == ["HSE001"]

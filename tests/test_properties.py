@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hedgecheck
+from hedgecheck import Label
 
 WORDS = st.sampled_from(
     [
@@ -196,3 +197,53 @@ def test_html_positions_locate_every_cue_in_the_source(blocks: list, gap: str) -
     parts = [shape.format(p) for shape, paragraphs in blocks for p in paragraphs]
     source = "<html><body>" + gap + gap.join(parts) + "</body></html>"
     _assert_positions(source, hedgecheck.check(source, format="html"))
+
+
+RHETORIC = st.sampled_from(
+    [
+        ("Clearly, {s}", "booster"),
+        ("Studies prove that {s}", "booster"),
+        ("It is well known that {s}", "booster"),
+        ("{s}, experts agree", "booster"),
+        ("In a breakthrough, {s}", "hype"),
+        ("{s}, a miracle for patients", "hype"),
+        ("In a revolutionary, game-changing finding, {s}", "hype"),
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(CONTEXT, SUBJECTS, VERBS, OBJECTS, RHETORIC)
+def test_boosters_and_hype_never_raise_the_evidence_ceiling(
+    context: str, subject: str, verb: tuple[str, str], obj: str, rhetoric: tuple[str, str]
+) -> None:
+    lead = subject if not context else subject[0].lower() + subject[1:]
+    plain = f"{context}{lead} {verb[0]} {obj}"
+    template, _ = rhetoric
+    boosted = template.format(s=plain[0].lower() + plain[1:] if template[0] != "{" else plain)
+    before = hedgecheck.check(plain + ".").claims
+    (after,) = hedgecheck.check(boosted[0].upper() + boosted[1:] + ".").claims
+    grade = Label(after.evidence.grade)
+    assert grade.rank <= (Label(before[0].evidence.grade).rank if before else 0)
+    assert after.label.rank <= grade.rank
+    if not context:
+        assert after.label is Label.SPECULATIVE  # rhetoric alone is no evidence
+
+
+@settings(max_examples=150, deadline=None)
+@given(ANY_TEXT)
+def test_no_label_is_above_its_evidence_ceiling(text: str) -> None:
+    rules = hedgecheck.default_rules()
+    for claim in hedgecheck.check(text).claims:
+        reachable = Label(claim.evidence.grade)
+        assert claim.label.rank <= reachable.rank
+        (ceiling,) = [s for s in claim.explanation if s.axis == "ceiling"]
+        if ceiling.source == "evidence":
+            assert "no evidence stated" in ceiling.note and reachable is Label.SPECULATIVE
+            continue
+        rule = rules.get(ceiling.source)
+        assert rule is not None
+        grade = Label(rules.scoring.grade(rule))
+        # The ceiling's own grade, held under the lowest cap ("in mice") of the claim's cues.
+        caps = [rules.get(c.rule).cap for c in claim.cues if rules.get(c.rule).cap]
+        assert reachable.rank == min([grade.rank, *(Label(cap).rank for cap in caps)])
