@@ -1099,7 +1099,8 @@ def _alternation(branches: list[str]) -> regex.Pattern[str]:
     return regex.compile("(?p)(?:" + "|".join(branches) + ")")
 
 
-_FIRST_CHARACTERS = string.ascii_lowercase + string.digits + string.punctuation + "“”‘’–—•"
+# Currency signs beyond "$" are here so that a cue may open with one ("£30", "€20 a dose").
+_FIRST_CHARACTERS = string.ascii_lowercase + string.digits + string.punctuation + "“”‘’–—•£€"
 _SECOND_CHARACTERS = _FIRST_CHARACTERS + " "
 
 

@@ -1,4 +1,5 @@
-"""Risk statements: relative changes without absolute numbers (EDT006).
+"""Risk statements: relative changes without absolute numbers (EDT006), and the report card's
+reading of risk and weight words (a lower risk is a benefit, a lost pound is no cost).
 
 Every text here is written for these tests; each class is tried in several wordings.
 """
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hedgecheck
+from hedgecheck.model import CardItem
 
 HEADLINE = "Tea and heart health\n\n"
 STUDY = "The researchers followed 4,000 adults for eight years."
@@ -121,3 +123,68 @@ def test_an_absolute_sentence_after_a_relative_one_never_adds_edt006(
     assert Counter(f.text for f in answered) <= Counter(f.text for f in plain)
     start = len(HEADLINE + " ".join([*before, ""]))
     assert not [f for f in answered if start <= f.start < start + len(relative)]
+
+
+def _card(text: str) -> dict[str, CardItem]:
+    return {item.criterion: item for item in hedgecheck.check(text).report_card}
+
+
+@pytest.mark.parametrize(
+    "benefit",
+    [
+        "Coffee drinkers had a lower risk of death.",
+        "The pill reduced the risk of dying from heart disease.",
+        "Walkers saw fewer heart attacks and reduced mortality.",
+        "In the treated group the risk of stroke fell sharply.",
+        "The vaccine brought a reduction in the risk of infection.",
+        "The trial enrolled adults at high risk of stroke.",
+    ],
+)
+def test_a_smaller_risk_is_no_harm_on_the_report_card(benefit: str) -> None:
+    harms = _card(HEADLINE + f"{STUDY} {benefit}")["harms"]
+    assert harms.status == "not satisfied", harms.evidence
+
+
+@pytest.mark.parametrize(
+    "harm",
+    [
+        "The pill raised the risk of bleeding.",
+        "Doctors weighed the risks of surgery against the benefits.",
+        "The most common side effects were nausea and dizziness.",
+        "Two serious adverse events were reported.",
+    ],
+)
+def test_a_harm_of_the_intervention_is_still_a_harm(harm: str) -> None:
+    assert _card(HEADLINE + f"{STUDY} {harm}")["harms"].status == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "weight",
+    [
+        "She lost 30 pounds in a year on the diet.",
+        "Volunteers who shed 10 kilograms slept better.",
+        "Men on the drug gained an average of 4 pounds.",
+        "By the end he was 20 pounds lighter.",
+        "Patients were told to lose weight before surgery.",
+        "Most had dropped about 12 pounds of fat by spring.",
+    ],
+)
+def test_a_body_weight_is_no_cost(weight: str) -> None:
+    costs = _card(HEADLINE + f"{STUDY} {weight}")["costs"]
+    assert costs.status == "not satisfied", costs.evidence
+
+
+@pytest.mark.parametrize(
+    ("price", "text"),
+    [
+        ("A month of the cream costs 30 pounds.", "30 pounds"),
+        ("The home kit, at £30, is sold online.", "£30"),
+        ("The $20 test is sold in pharmacies.", "$20"),
+        ("A dose is priced at €45 a dose in Spain.", "€45 a dose"),
+        ("Each scan is billed at 2,000 pounds by private clinics.", "2,000 pounds"),
+    ],
+)
+def test_money_is_a_cost(price: str, text: str) -> None:
+    costs = _card(HEADLINE + f"{STUDY} {price}")["costs"]
+    assert costs.status == "satisfied"
+    assert [m.text for m in costs.evidence] == [text]
