@@ -366,10 +366,33 @@ def unnamed_authority(article: Article) -> Iterator[Hit]:
 
 
 def relative_risk_without_absolute(article: Article) -> Iterator[Hit]:
-    absolute_in = {s.item.sentence.paragraph for s, _ in article.notes("risk", "absolute")}
-    for sentence, note in article.notes("risk", "relative"):
-        if sentence.item.sentence.paragraph not in absolute_in:
-            yield _note_hit(article, sentence, note, cue=note.match.text)
+    """A relative change in risk with no absolute figure near it.
+
+    Near means in the same sentence, the sentence before or the sentence after (furniture
+    and headings skipped): that is where news gives the baseline of a result ("cut the risk
+    by a third. Strokes fell from 3 in 100 to 2 in 100."), and a paragraph is no measure,
+    as scraped pages put every sentence in one or all in one. A headline's relative figure
+    is answered by an absolute one anywhere in the article, since the body is where a
+    headline's numbers are explained. Absolute figures are the risk cues of kind
+    "absolute": a baseline ("from 12% to 8%", "from 2 in 100 to 1 in 100"), both groups'
+    rates ("1.9% vs 2.4%"), a count in a group ("12 of 1,000 women"), percentage points,
+    the number needed to treat, or the words "absolute risk"."""
+    prose = list(article.prose())
+    absolute = [_states(s, "absolute") for s in prose]
+    for index, sentence in enumerate(prose):
+        if sentence.item.sentence.role == "headline" or sentence.in_title:
+            near = absolute
+        else:
+            near = absolute[max(index - 1, 0) : index + 2]
+        if any(near):
+            continue
+        for note in sentence.item.notes:
+            if note.rule.category == "risk" and note.rule.kind == "relative":
+                yield _note_hit(article, sentence, note, cue=note.match.text)
+
+
+def _states(sentence: Sentence, kind: str) -> bool:
+    return any(n.rule.category == "risk" and n.rule.kind == kind for n in sentence.item.notes)
 
 
 def advice_from_single_study(article: Article) -> Iterator[Hit]:

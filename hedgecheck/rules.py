@@ -1,6 +1,7 @@
 """Load and validate rule packs (TOML), and compile them into one matcher.
 
-A pack is a TOML file with a ``[pack]`` table and ``[[rules]]``; ``scoring.toml`` holds the
+A pack is a TOML file with a ``[pack]`` table and ``[[rules]]`` (and optionally
+``[fragments]``, named sub-patterns its rules use as ``{{name}}``); ``scoring.toml`` holds the
 ``[scoring]`` parameters instead. Everything is checked before any text is read: unknown keys,
 bad patterns, duplicate ids and dangling references raise :class:`RuleError` naming file,
 rule and key.
@@ -1134,7 +1135,8 @@ def _alternation(branches: list[str]) -> regex.Pattern[str]:
     return regex.compile("(?p)(?:" + "|".join(branches) + ")")
 
 
-_FIRST_CHARACTERS = string.ascii_lowercase + string.digits + string.punctuation + "“”‘’–—•"
+# Currency signs beyond "$" are here so that a cue may open with one ("£30", "€20 a dose").
+_FIRST_CHARACTERS = string.ascii_lowercase + string.digits + string.punctuation + "“”‘’–—•£€"
 _SECOND_CHARACTERS = _FIRST_CHARACTERS + " "
 
 
@@ -1945,7 +1947,7 @@ def _parse_article(table: Any, path: Path) -> tuple[tuple[tuple[str, ArticleMode
 
 
 def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], list[Check]]:
-    extra = set(data) - {"pack", "rules", "checks"}
+    extra = set(data) - {"pack", "fragments", "rules", "checks"}
     if extra:
         raise RuleError("unknown top-level key", path=str(path), key=min(extra))
     pack = data.get("pack")
@@ -1960,11 +1962,69 @@ def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], l
     checks = data.get("checks", [])
     if not isinstance(checks, list):
         raise RuleError("expected an array of tables [[checks]]", path=str(path), key="checks")
+    fragments = _parse_fragments(data.get("fragments", {}), path)
     return (
         pack["name"],
-        [_parse_rule(entry, path, pack["name"]) for entry in entries],
+        [_parse_rule(entry, path, pack["name"], fragments) for entry in entries],
         [_parse_check(entry, path, pack["name"]) for entry in checks],
     )
+
+
+# "{{amount}}" in a pattern stands for the pack's fragment "amount": a grammar (a risk
+# statement is an amount, a direction and a measure) is written once and shared by the rules
+# that need it, instead of copied into each. No regex construct uses double braces.
+_FRAGMENT_REF = regex.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
+_FRAGMENT_NAME = regex.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _parse_fragments(raw: Any, path: Path) -> dict[str, str]:
+    """The pack's named sub-patterns, each with its own references expanded."""
+    if not isinstance(raw, dict):
+        raise RuleError("expected a table of named sub-patterns", path=str(path), key="fragments")
+    expanded: dict[str, str] = {}
+
+    def expand(name: str, trail: tuple[str, ...]) -> str:
+        if name in expanded:
+            return expanded[name]
+        key = f"fragments.{name}"
+        if name in trail:
+            cycle = " -> ".join((*trail[trail.index(name) :], name))
+            raise RuleError(f"fragment refers to itself ({cycle})", path=str(path), key=key)
+        body = raw[name]
+        if not _FRAGMENT_NAME.match(name):
+            raise RuleError(
+                "fragment names are lower case letters, digits and _", path=str(path), key=key
+            )
+        if not isinstance(body, str) or not body:
+            raise RuleError("expected a non-empty regex pattern", path=str(path), key=key)
+
+        def fail(message: str, _: str) -> RuleError:
+            return RuleError(message, path=str(path), key=key)
+
+        text = _substitute(body, raw, fail, lambda ref: expand(ref, (*trail, name)))
+        try:
+            regex.compile(text)
+        except regex.error as exc:
+            raise RuleError(f"bad pattern {body!r}: {exc}", path=str(path), key=key) from exc
+        expanded[name] = text
+        return text
+
+    for name in raw:
+        expand(name, ())
+    return expanded
+
+
+def _substitute(pattern: str, known: Mapping[str, Any], fail: Any, body: Any) -> str:
+    """``pattern`` with each ``{{name}}`` replaced by its fragment, as a group of its own."""
+
+    def replace(ref: regex.Match[str]) -> str:
+        name = ref.group(1)
+        if name not in known:
+            defined = ", ".join(sorted(known)) or "none"
+            raise fail(f"no fragment {{{{{name}}}}} in this pack (defined: {defined})", "")
+        return f"(?:{body(name)})"
+
+    return _FRAGMENT_REF.sub(replace, pattern)
 
 
 def _parse_check(entry: Any, path: Path, pack: str) -> Check:
@@ -2010,7 +2070,9 @@ def _parse_check(entry: Any, path: Path, pack: str) -> Check:
     )
 
 
-def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
+def _parse_rule(
+    entry: Any, path: Path, pack: str, fragments: Mapping[str, str] | None = None
+) -> Rule:
     if not isinstance(entry, dict):
         raise RuleError("each [[rules]] entry must be a table", path=str(path))
     rid = entry.get("id", "")
@@ -2038,7 +2100,8 @@ def _parse_rule(entry: Any, path: Path, pack: str) -> Rule:
     value = _optional_choice(entry, "value", spec.get("values"), fail)
     if "values" in spec and value is None:
         raise fail(f"category {category!r} needs a value", "value")
-    patterns = _patterns(entry["patterns"], bool(entry.get("case_sensitive", False)), fail)
+    raw = _expand_fragments(entry["patterns"], fragments or {}, fail)
+    patterns = _patterns(raw, bool(entry.get("case_sensitive", False)), fail)
     direction = entry.get("direction", spec["direction"])
     if not _one_of(direction, DIRECTIONS):
         raise fail(f"expected one of {', '.join(sorted(DIRECTIONS))}", "direction")
@@ -2150,6 +2213,23 @@ def _optional_choice(
     if not _one_of(value, allowed):
         raise fail(f"expected one of {', '.join(sorted(allowed))}", key)
     return value
+
+
+def _expand_fragments(raw: Any, fragments: Mapping[str, str], fail: Any) -> Any:
+    """The rule's patterns with the pack's fragments written out (what is matched and
+    listed); anything not a list of strings is left for ``_patterns`` to reject."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        return raw
+    expanded = []
+    for index, pattern in enumerate(raw):
+
+        def at(message: str, _: str, index: int = index) -> RuleError:
+            return fail(message, f"patterns[{index}]")
+
+        expanded.append(_substitute(pattern, fragments, at, fragments.__getitem__))
+    return expanded
 
 
 def _patterns(raw: Any, case_sensitive: bool, fail: Any) -> tuple[str, ...]:

@@ -418,6 +418,19 @@ source = "house evidence ladder"
 [grades.design]
 rct = "supported"
 """
+FRAGMENTS = GOOD.replace(
+    "[[rules]]",
+    "[fragments]\nsoft = 'perchance|mayhap'\nsofter = '(?:{{soft}})\\s+so'\n\n[[rules]]",
+)
+
+
+def test_fragments_are_written_into_the_patterns_that_name_them(tmp_path: Path) -> None:
+    pack = FRAGMENTS.replace("patterns = ['perchance']", "patterns = ['{{softer}}', 'x{{soft}}']")
+    rules = load_rules(_write(tmp_path, pack))
+    rule = rules.rules[0]
+    assert rule.patterns == ("(?:(?:(?:perchance|mayhap))\\s+so)", "x(?:perchance|mayhap)")
+    found = [m.text for m in rules.matcher.find("It mayhap so works, xperchance.")]
+    assert found == ["mayhap so", "xperchance"]
 
 
 @pytest.mark.parametrize(
@@ -442,6 +455,28 @@ def test_a_bad_grade_table_names_file_and_key(
     assert old in GRADES
     path = tmp_path / "scoring.toml"
     path.write_text(GRADES.replace(old, new), encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    text = str(info.value)
+    assert str(path) in text and repr(key) in text and message in text
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (("patterns = ['perchance']", "patterns = ['{{nowhere}}']"), "patterns[0]", "no fragment"),
+        (("soft = 'perchance|mayhap'", "soft = '{{softer}}'"), "fragments.soft", "itself"),
+        (("soft = 'perchance|mayhap'", "soft = '(perchance'"), "fragments.soft", "bad pattern"),
+        (("soft = 'perchance|mayhap'", "Soft = 'perchance'"), "fragments.Soft", "lower case"),
+        (("soft = 'perchance|mayhap'", "soft = 3"), "fragments.soft", "non-empty"),
+    ],
+)
+def test_fragment_errors_name_file_and_key(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str
+) -> None:
+    old, new = change
+    assert old in FRAGMENTS
+    path = _write(tmp_path, FRAGMENTS.replace(old, new))
     with pytest.raises(RuleError) as info:
         load_rules(path)
     text = str(info.value)
