@@ -45,8 +45,17 @@ _NOT_REVIEWED = {
     "conference": "a conference presentation",
     "unpublished": "unpublished",
 }
-_WEAK_LIMITS = {"novelty": "the first of its kind", "control": "without a control group"}
+_WEAK_LIMITS = {"novelty": "the first of its kind"}
 _NON_HUMAN = {"animals", "cells"}
+_PRECLINICAL = {"animal", "in_vitro"}
+_EXPERIMENTS = {"rct", "clinical_trial", *_STRONG_DESIGNS}
+_GUIDANCE = {"systematic_review", "meta_analysis", "guideline", "regulatory"}
+_IN_ANIMALS = "in animals"
+_IN_CELLS = "in cells"
+_SUBJECT_WEAKNESS = {_IN_ANIMALS, _IN_CELLS}
+# Cues by which a sentence speaks of the study itself rather than repeating a headline.
+_STUDY_WORDS = {"study", "design", "sample", "publication", "subject"}
+_SUFFIXES = ("ingly", "ing", "edly", "ed", "ly", "s")
 _STOPWORDS = frozenset(
     {
         *("the", "a", "an", "this", "that", "these", "those", "it", "its", "their", "they"),
@@ -204,25 +213,114 @@ def _boosted(claim: Claim) -> bool:
 
 
 def headline_stronger_than_body(article: Article) -> Iterator[Hit]:
-    headline, body = article.headline, article.main
-    if headline is None or not body or _hedged(headline):
+    headline = article.headline
+    if headline is None or _hedged(headline):
         return
     # A label headline ("Tea", "Sleep and memory") states nothing to overclaim: it needs a
     # relation, a booster or hype of its own.
     hype = any(c.category == "hype" for c in headline.cues)
     if headline.strength is Strength.NONE and not _boosted(headline) and not hype:
         return
+    # A standfirst that says the headline again is the headline's voice, not the study's: it
+    # cannot be the body's support for the claim.
+    body = [s.claim for s in _main_sentences(article) if not _echoes(s, headline)]
+    if not body:
+        # Nothing left that names the study: its findings are then the claims in the writer's
+        # voice on the headline's topic ("Researchers found that ...").
+        body = [
+            s.claim
+            for s in _about_the_study(article)
+            if s.claim is not None and not s.claim.headline and not _echoes(s, headline)
+        ]
+    said = _body_says(headline, body) if body else None
+    if said is None:
+        said = _evidence_says(article, headline)
+    if said is not None:
+        says = "unhedged" + (" and causal" if headline.strength is Strength.CAUSAL else "")
+        yield _claim_hit(headline, headline_says=says, body_says=said)
+
+
+def _body_says(headline: Claim, body: list[Claim]) -> str | None:
+    """What the body's own claims say when they are weaker than the headline: its hedges, or
+    the weaker link it states. Sentences that state no link ("the team fed mice the
+    extract") describe the study, which the evidence is then read from instead."""
     strongest = max(c.strength.level for c in body)
-    causal_over_weaker = headline.strength is Strength.CAUSAL and strongest < Strength.CAUSAL.level
+    if strongest == Strength.NONE.level:
+        return None
+    # "X does not prevent Y" over "X was not linked to Y" says no more than the body does.
+    causal_over_weaker = (
+        headline.strength is Strength.CAUSAL
+        and not headline.negated
+        and strongest < Strength.CAUSAL.level
+    )
     hedged_body = [c for c in body if _hedged(c)]
     firmer = bool(hedged_body) and headline.certainty - median(c.certainty for c in body) >= 0.3
     if not (causal_over_weaker or firmer):
-        return
+        return None
     hedges = list(dict.fromkeys(h.lower() for c in hedged_body for h in _hedges(c)))[:3]
-    says = "unhedged" + (" and causal" if headline.strength is Strength.CAUSAL else "")
     weaker = list(Strength)[strongest].value
-    body_says = ", ".join(f"“{h}”" for h in hedges) if hedges else f"only a {weaker} link"
-    yield _claim_hit(headline, headline_says=says, body_says=body_says)
+    return ", ".join(f"“{h}”" for h in hedges) if hedges else f"only a {weaker} link"
+
+
+def _evidence_says(article: Article, headline: Claim) -> str | None:
+    """The study the body describes, when it cannot carry a causal or settled headline: work
+    in animals or cells the headline does not name, an observational design, or results not
+    yet reviewed or from a pilot."""
+    settled = headline.strength is Strength.CAUSAL or _settles(article, headline)
+    if not settled or headline.negated:
+        return None
+    subjects = article.subjects()
+    design = article.design()
+    if (subjects in _NON_HUMAN or design in _PRECLINICAL) and not _states_subject(headline):
+        return "the study was " + (
+            "in cells or tissue in the lab"
+            if subjects == "cells" or design == "in_vitro"
+            else "in animals"
+        )
+    if design in _OBSERVATIONAL and headline.strength is Strength.CAUSAL:
+        return f"the study was {_STUDY_TYPES[design]} and shows an association"
+    preliminary = _status_weaknesses(article)
+    if preliminary:
+        return "the study is " + " and ".join(preliminary)
+    return None
+
+
+def _main_sentences(article: Article) -> list[Sentence]:
+    """The sentences of the body's claims about the article's own study."""
+    return [
+        s
+        for s in article.sentences
+        if s.claim is not None and s.claim.primary and not s.claim.headline
+    ]
+
+
+def _echoes(sentence: Sentence, headline: Claim) -> bool:
+    """Whether a body claim repeats the headline's claim (at least as strong, mostly the same
+    words) without any word of its own on the study: a standfirst saying the headline again."""
+    claim = sentence.claim
+    if claim is None or _hedged(claim) or claim.strength.level < headline.strength.level:
+        return False
+    # Words on the study (its design, size, subjects) or an attribution to its team ("U.S.
+    # researchers said") make the sentence the study's report, however close to the headline.
+    if any(c.rule.category in _STUDY_WORDS for c in sentence.item.cues) or any(
+        n.rule.category == "authority" and n.rule.kind != "unnamed" for n in sentence.item.notes
+    ):
+        return False
+    said = _stems(headline.text)
+    return len(said) >= 2 and len(said & _stems(claim.text)) * 2 >= len(said)
+
+
+def _stems(text: str) -> set[str]:
+    """Topic words cut to a rough stem, so that "helps" meets "help", "lives" "live" and
+    "reduced" "reduces"."""
+    stems = set()
+    for word in _topic_words(text):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+        stems.add(word.removesuffix("e") if len(word) > 3 else word)
+    return stems
 
 
 def animal_result_as_human(article: Article) -> Iterator[Hit]:
@@ -302,13 +400,14 @@ def causal_language_on_correlation(article: Article) -> Iterator[Hit]:
         )
         and any(c.strength is Strength.CORRELATIONAL for c in body)
     )
-    for claim in [c for c in (article.headline, *body) if c is not None]:
-        if claim.strength is not Strength.CAUSAL:
+    for sentence in _about_the_study(article):
+        claim = sentence.claim
+        if claim is None or claim.strength is not Strength.CAUSAL or _disclaims_cause(claim):
             continue
         own = claim.evidence.design or design
         if own in _OBSERVATIONAL:
-            described = f"{_STUDY_TYPES[own]} ({own.replace('_', '-')})"
-        elif claim.headline and correlational_body:
+            described = _STUDY_TYPES[own] + ("" if own == "observational" else f" ({own})")
+        elif claim.headline and correlational_body and own not in _EXPERIMENTS:
             described = "described in the body as an association"
         else:
             continue
@@ -316,18 +415,67 @@ def causal_language_on_correlation(article: Article) -> Iterator[Hit]:
         yield _claim_hit(claim, cue=cue.text if cue else claim.text[:40], design=described)
 
 
+def _about_the_study(article: Article) -> Iterator[Sentence]:
+    """The headline, the claims about the article's own study, and the other claims in the
+    writer's voice on the same topic ("Three cups a day can cut the risk of death" after a
+    study of coffee drinkers), but not those about earlier work."""
+    headline = article.headline
+    topic = _stems(headline.text) if headline is not None else set()
+    for claim in article.main:
+        topic |= _stems(claim.text)
+    for sentence in article.prose():
+        claim = sentence.claim
+        if claim is None:
+            continue
+        on_topic = (
+            not sentence.item.background
+            and not _quoted_relation(claim)
+            and len(_stems(claim.text) & topic) >= 2
+        )
+        if claim.headline or claim.primary or on_topic:
+            yield sentence
+
+
+def _quoted_relation(claim: Claim) -> bool:
+    return any(c.category == "relation" and c.quoted for c in claim.cues)
+
+
+def _disclaims_cause(claim: Claim) -> bool:
+    """A sentence that denies or doubts the causal link it names ("cannot prove that coffee
+    is the reason", "this does not mean tea prevents colds")."""
+    relation = next((c.start for c in claim.cues if c.category == "relation"), claim.end)
+    return claim.negated or any(
+        c.scope == "sentence"
+        and (
+            (c.category == "limitation" and c.kind == "caveat")
+            or (c.category == "negation" and c.start < relation)
+        )
+        for c in claim.cues
+    )
+
+
 def certain_claim_on_weak_evidence(article: Article) -> Iterator[Hit]:
-    weaknesses = _weaknesses(article)
-    if not weaknesses:
+    status = _status_weaknesses(article)
+    unsettled = _unsettled_weaknesses(article)
+    if not status and not unsettled:
         return
     for claim in [c for c in (article.headline, *article.main) if c is not None]:
-        if _hedged(claim) or (claim.strength is Strength.NONE and not _boosted(claim)):
+        if _hedged(claim) or _describes_study(claim):
             continue
-        if _describes_study(claim):
+        weaknesses = list(status)
+        # A first, single or animal study still carries a firm report of what it found; it
+        # cannot carry a claim that the question is settled ("confirms", "now we know").
+        if _settles(article, claim):
+            weaknesses += [
+                w for w in unsettled if not (w in _SUBJECT_WEAKNESS and _states_subject(claim))
+            ]
+        if not weaknesses:
+            continue
+        if claim.strength is Strength.NONE and not _boosted(claim):
             continue
         if claim.certainty < 0.6 and not _boosted(claim):
             continue
-        yield _claim_hit(claim, weakness=" and ".join(weaknesses))
+        yield _claim_hit(claim, weakness=" and ".join(dict.fromkeys(weaknesses)))
 
 
 def _describes_study(claim: Claim) -> bool:
@@ -343,26 +491,83 @@ def _describes_study(claim: Claim) -> bool:
     return about_study and status
 
 
-def _weaknesses(article: Article) -> list[str]:
-    found: list[str] = []
+def _status_weaknesses(article: Article) -> list[str]:
+    """What makes the study too weak for any firm claim: not reviewed (a journal publication
+    outranks a conference talk of the same results), small, uncontrolled, a pilot or a case."""
+    found = [_NOT_REVIEWED[c.rule.value] for c in _unreviewed(article)]
     for cue in article.study_cues:
         rule = cue.rule
-        if rule.category == "publication" and rule.value in _NOT_REVIEWED:
-            found.append(_NOT_REVIEWED[rule.value])
-        elif rule.category == "sample" and rule.value == "small":
+        if rule.category == "sample" and rule.value == "small":
             found.append("small")
-        elif rule.category == "limitation" and rule.kind in _WEAK_LIMITS:
-            found.append(_WEAK_LIMITS[rule.kind])
-    if article.design() in ("pilot", "anecdote", "case_report"):
-        found.append(_STUDY_TYPES[article.design() or ""])
+        elif rule.category == "limitation" and rule.kind == "control":
+            found.append("without a control group")
+    design = article.design()
+    if design in ("pilot", "anecdote", "case_report"):
+        found.append("a " + _STUDY_TYPES[design])
     return list(dict.fromkeys(found))
 
 
+def _unreviewed(article: Article) -> list[ScopedCue]:
+    """The study-level cues that say the work is not peer-reviewed. "Published in the Lancet
+    and presented at a meeting" is reviewed: a stated journal publication outweighs a
+    conference, though not an explicit "not yet peer-reviewed" or "preprint"."""
+    cues = [c for c in article.publication() if c.rule.value in _NOT_REVIEWED]
+    # The journal may be named in a sentence of its own ("Results were published today in
+    # the Lancet"), which says nothing else about the study; earlier work's journals do not
+    # count.
+    journal = any(c.rule.value == "peer_reviewed" for c in article.publication()) or any(
+        cue.rule.category == "publication" and cue.rule.value == "peer_reviewed"
+        for sentence in article.prose()
+        if not sentence.item.background
+        for cue in sentence.item.cues
+    )
+    if journal:
+        cues = [c for c in cues if c.rule.value != "conference"]
+    return cues
+
+
+def _unsettled_weaknesses(article: Article) -> list[str]:
+    """What leaves a question open however firmly the result is reported: a first result,
+    work in animals or cells, one study of a kind that settles nothing alone."""
+    found = []
+    if any(
+        c.rule.category == "limitation" and c.rule.kind == "novelty" for c in article.study_cues
+    ):
+        found.append(_WEAK_LIMITS["novelty"])
+    subjects, design = article.subjects(), article.design()
+    if design in _PRECLINICAL or subjects in _NON_HUMAN:
+        found.append(_IN_ANIMALS if subjects != "cells" and design != "in_vitro" else _IN_CELLS)
+    if design not in _STRONG_DESIGNS:
+        found.append("a single study")
+    return found
+
+
+def _settles(article: Article, claim: Claim) -> bool:
+    """Whether the claim's sentence states its finding as settled, in the writer's voice."""
+    for sentence in article.sentences:
+        if sentence.claim is claim:
+            return any(n.rule.category == "settled" and not n.quoted for n in sentence.item.notes)
+    return False
+
+
 def unnamed_authority(article: Article) -> Iterator[Hit]:
-    for sentence, note in article.notes("authority", "unnamed"):
-        named = any(n.rule.kind == "named" for n in sentence.item.notes)
-        if not named and not note.quoted:
-            yield _note_hit(article, sentence, note, cue=note.match.text)
+    study_named = _names_a_source(article)
+    for sentence, note in article.notes("authority"):
+        if note.rule.kind not in ("unnamed", "team") or note.quoted:
+            continue
+        if any(n.rule.kind == "named" for n in sentence.item.notes):
+            continue
+        # "The researchers said" is the study's team, checkable once the article names the
+        # study, its journal or its authors; "experts say" and "studies show" stay unnamed.
+        if note.rule.kind == "team" and study_named:
+            continue
+        yield _note_hit(article, sentence, note, cue=note.match.text)
+
+
+def _names_a_source(article: Article) -> bool:
+    return next(article.notes("authority", "named"), None) is not None or any(
+        c.rule.value == "peer_reviewed" for c in article.publication()
+    )
 
 
 def relative_risk_without_absolute(article: Article) -> Iterator[Hit]:
@@ -396,12 +601,20 @@ def _states(sentence: Sentence, kind: str) -> bool:
 
 
 def advice_from_single_study(article: Article) -> Iterator[Hit]:
-    if article.design() in ("systematic_review", "meta_analysis", "guideline", "regulatory"):
+    if article.design() in _GUIDANCE:
         return
-    if not article.main and not article.study_cues:
+    # Advice needs a study to be drawn from: a sentence about the article's own study ("a
+    # new study found ..."), whether or not it states a finding the claim reader took up.
+    if not article.main and not any(
+        s.item.primary and s.item.sentence.role != "headline" for s in article.prose()
+    ):
         return
     for sentence, note in article.notes("advice"):
-        if not note.quoted:
+        # Advice a guideline or regulator gives ("current guidelines advise ...") is theirs.
+        guidance = any(
+            c.rule.category == "design" and c.rule.value in _GUIDANCE for c in sentence.item.cues
+        )
+        if not note.quoted and not guidance:
             yield _note_hit(article, sentence, note, cue=note.match.text)
 
 

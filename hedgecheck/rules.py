@@ -170,7 +170,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
             **({"kinds": kinds} if kinds else {}),
         }
         for name, kinds in {
-            "authority": {"unnamed", "named"},
+            "authority": {"unnamed", "team", "named"},
             "risk": {"relative", "absolute"},
             "advice": {"personal", "professional"},
             "quantity": None,
@@ -181,6 +181,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
             "conflict": {"funding", "disclosure", "none-declared"},
             "independent": None,
             "disease-mongering": None,
+            "settled": None,
         }.items()
     },
     "terminator": {"axis": "scope", "direction": "sentence", "max_scope": 0, "claim": False},

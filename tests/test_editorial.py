@@ -188,3 +188,355 @@ def test_the_article_table_is_strict(tmp_path: Path, body: str, key: str) -> Non
     scoring.write_text("[scoring]\ncertainty_bias = 1.0\n" + body)
     with pytest.raises(RuleError, match=f"key '{key}'"):
         load_rules(scoring)
+
+
+# --- issue 17: the overclaim checks on the classic cases, and two word senses ------------------
+
+
+def _codes_on(text: str, code: str) -> list[str]:
+    """The texts of the findings of ``code`` on ``text``."""
+    return [f.text for f in hedgecheck.check(text).findings if f.code == code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The standfirst says the headline again; the study itself hedges or only links.
+        "Walking keeps the brain young\n\nA daily walk keeps the brain young. A study of 200 "
+        "retirees suggests that walkers may score slightly better on memory tests.",
+        "Olive oil protects the heart\n\nOlive oil protects your heart. Researchers found that "
+        "people who used olive oil were less likely to have heart disease.",
+        "Saunas prevent dementia\n\nRegular saunas prevent dementia. The researchers said men "
+        "who used saunas often might have a lower risk, though the data were limited.",
+    ],
+)
+def test_a_standfirst_repeating_the_headline_is_not_the_bodys_support(text: str) -> None:
+    headline = text.split("\n")[0]
+    assert _codes_on(text, "EDT001") == [headline]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "Blueberries prevent memory loss\n\nBlueberries can prevent memory loss in old age. "
+            "The researchers fed blueberry extract to mice and found they remembered mazes "
+            "better.",
+            "in animals",
+        ),
+        (
+            "Red grapes help you live longer - and now we know why\n\nRed grapes help you live "
+            "longer, and now we know why. The researchers gave mice a grape compound and found "
+            "it switched on a gene.",
+            "in animals",
+        ),
+        (
+            "Coffee cuts the risk of early death\n\nIn an observational study of 90,000 nurses, "
+            "the researchers found coffee drinkers lived longer.",
+            "correlational",
+        ),
+        (
+            "Fasting reverses diabetes\n\nFasting reverses type 2 diabetes, according to results "
+            "presented at a conference this week. The findings have not been peer-reviewed.",
+            "conference",
+        ),
+        (
+            "Chocolate reduces blood pressure\n\nEating dark chocolate reduces blood pressure, a "
+            "pilot study of 12 adults found.",
+            "pilot",
+        ),
+    ],
+)
+def test_a_causal_headline_over_weak_evidence_is_stronger_than_the_body(
+    text: str, said: str
+) -> None:
+    report = hedgecheck.check(text)
+    overclaim = [f for f in report.findings if f.code == "EDT001"]
+    assert [f.text for f in overclaim] == [text.split("\n")[0]]
+    assert said in overclaim[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fasting reverses diabetes in mice\n\nFasting reverses type 2 diabetes in mice. The "
+        "researchers fed mice on alternate days and tracked their blood sugar.",
+        "Statins cut heart attacks\n\nStatins cut heart attacks. A randomised trial of 8,000 "
+        "adults found that statins cut heart attacks by a third.",
+        "Tea linked to fewer strokes\n\nDrinking tea every day is linked to fewer strokes. An "
+        "observational study of 20,000 adults found tea drinkers had fewer strokes.",
+        "Saunas may prevent dementia\n\nSaunas may prevent dementia. The researchers said men "
+        "who used saunas often might have a lower risk.",
+        # A null result: the negated headline says no more than the body.
+        "Zinc does not prevent colds\n\nZinc does not prevent colds. In a trial of 5,000 "
+        "adults, zinc was not linked to fewer colds.",
+        # An echo that states its own evidence is the study speaking.
+        "Drug prevents strokes\n\nIn a randomised trial of 5,000 adults, the drug prevented "
+        "strokes. Patients on the drug were also less likely to have heart attacks.",
+    ],
+)
+def test_a_headline_the_body_and_its_evidence_carry_is_not_flagged(text: str) -> None:
+    assert _codes_on(text, "EDT001") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        (
+            "Nuts and heart health\n\nIn a cohort study of 60,000 women followed for 20 years, "
+            "those who ate nuts had fewer heart attacks. Eating nuts reduces the risk of heart "
+            "attack, the authors said.",
+            "Eating nuts reduces the risk of heart attack, the authors said.",
+        ),
+        (
+            "Nuts and heart health\n\nIn a cohort study of 60,000 women followed for 20 years, "
+            "those who ate nuts had fewer heart attacks. The risk of a heart attack can be "
+            "reduced by eating a handful of nuts a day.",
+            "The risk of a heart attack can be reduced by eating a handful of nuts a day.",
+        ),
+        (
+            "Nuts and heart health\n\nAn observational study of 60,000 women found that those "
+            "who ate nuts had fewer heart attacks. Nuts prevent heart attacks in women, the team "
+            "concluded.",
+            "Nuts prevent heart attacks in women, the team concluded.",
+        ),
+        (
+            "Nuts cut heart attacks\n\nWomen who ate nuts were less likely to have heart attacks, "
+            "according to a survey of 60,000 women.",
+            "Nuts cut heart attacks",
+        ),
+    ],
+)
+def test_causal_words_on_an_observational_design_are_flagged(text: str, flagged: str) -> None:
+    assert _codes_on(text, "EDT003") == [flagged]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nuts and heart health\n\nAn observational study of 60,000 women found that those who "
+        "ate nuts had fewer heart attacks. The study cannot prove that nuts prevent heart "
+        "attacks.",
+        "Nuts and heart health\n\nAn observational study of 60,000 women found that those who "
+        "ate nuts had fewer heart attacks. This does not mean that nuts prevent heart attacks, "
+        "the authors said.",
+        "Nuts and heart health\n\nIn a randomised trial of 6,000 women, those given nuts had "
+        "fewer heart attacks. Eating nuts reduces the risk of heart attack, the authors said.",
+        "Nuts and heart health\n\nAn observational study of 60,000 women found that those who "
+        "ate nuts had fewer heart attacks. Earlier randomised trials showed that statins "
+        "prevent heart attacks.",
+    ],
+)
+def test_disclaimed_randomised_or_other_work_causal_words_are_not_flagged(text: str) -> None:
+    assert _codes_on(text, "EDT003") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "weakness"),
+    [
+        (
+            "Beetroot and stamina\n\nA new study confirms that beetroot juice boosts stamina. "
+            "The researchers gave the juice to mice and timed them on a wheel.",
+            "in animals",
+        ),
+        (
+            "Beetroot and stamina\n\nScientists have established that beetroot juice boosts "
+            "stamina, in the first study of its kind. Forty cyclists drank the juice for a week.",
+            "the first of its kind",
+        ),
+        (
+            "Beetroot and stamina\n\nBeetroot juice boosts stamina, and now we know why. In a "
+            "study of 40 cyclists, the juice widened blood vessels.",
+            "a single study",
+        ),
+        (
+            "Beetroot and stamina\n\nThe study proves that beetroot juice boosts stamina. The "
+            "preprint, posted online this week, followed 40 cyclists.",
+            "a preprint",
+        ),
+    ],
+)
+def test_a_settled_claim_on_a_first_single_animal_or_unreviewed_study_is_flagged(
+    text: str, weakness: str
+) -> None:
+    report = hedgecheck.check(text)
+    flagged = [f for f in report.findings if f.code == "EDT004"]
+    assert len(flagged) == 1 and weakness in flagged[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A journal publication outranks a conference talk of the same results.
+        "Beetroot and stamina\n\nFor the first time, a drink has been shown to boost stamina, "
+        "in a randomised trial of 4,000 adults published today in the Lancet and presented at "
+        "a sports medicine conference.",
+        "Beetroot and stamina\n\nBeetroot juice boosts stamina, according to a trial published "
+        "today in the Lancet. The results were also presented at a conference in Rome.",
+        # A first study reported firmly but not as settled.
+        "Beetroot and stamina\n\nIn the first study of its kind, beetroot juice boosted stamina "
+        "in 400 cyclists, the researchers found.",
+        "Beetroot and stamina\n\nA new study found that beetroot juice boosted stamina in 40 "
+        "cyclists. The researchers fed the juice to the riders for a week.",
+        "Beetroot and stamina\n\nA meta-analysis of 40 trials confirms that beetroot juice "
+        "boosts stamina.",
+    ],
+)
+def test_a_reviewed_or_modestly_reported_study_is_not_weak_evidence(text: str) -> None:
+    assert _codes_on(text, "EDT004") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        (
+            "Sleep and memory\n\nStudies have linked short sleep to poor memory. A night of rest "
+            "helps, experts say.",
+            ["Studies have linked", "experts say"],
+        ),
+        (
+            "Sleep and memory\n\nPeople who slept longer remembered more words. It is a real "
+            "advance, said one expert.",
+            ["said one expert"],
+        ),
+        (
+            "Sleep and memory\n\nExperts hailed the finding as a turning point for sleep research.",
+            ["Experts hailed"],
+        ),
+        (
+            "Sleep and memory\n\nPeople who slept longer remembered more words, the researchers "
+            "said.",
+            ["the researchers said"],
+        ),
+        (
+            # A named team does not name the doctors who warn.
+            "Sleep and memory\n\nDr Ines Moreau and her team tested 200 students. Doctors warn "
+            "that short sleep harms memory.",
+            ["Doctors warn"],
+        ),
+    ],
+)
+def test_unnamed_experts_and_studies_are_flagged(text: str, cues: list[str]) -> None:
+    assert _codes_on(text, "EDT005") == cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sleep and memory\n\nPeople who slept longer remembered more words, according to a study "
+        "published in the journal Sleep. The effect was strong, the researchers said.",
+        "Sleep and memory\n\nPeople who slept longer remembered more words, said lead author "
+        "Hana Kovac. The researchers said the effect was strong.",
+        "Sleep and memory\n\nDr Ines Moreau and her team tested 200 students. Scientists "
+        "believe sleep clears the brain.",
+        "Sleep and memory\n\nTomas Berg of the Oslo sleep clinic led the work. The effect lasted "
+        "a month, according to the authors.",
+    ],
+)
+def test_the_team_of_a_named_study_is_not_an_unnamed_authority(text: str) -> None:
+    assert _codes_on(text, "EDT005") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (
+            "Coffee and the liver\n\nA new study of 3,000 adults found that coffee drinkers had "
+            "healthier livers. So don't stop at one cup.",
+            "don't stop at",
+        ),
+        (
+            "Coffee and the liver\n\nA new study of 3,000 adults found that coffee drinkers had "
+            "healthier livers. We should all make coffee part of our daily menu.",
+            "make coffee part of our daily menu",
+        ),
+        (
+            "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study "
+            "found. Add a handful of lentils to your lunch.",
+            "Add a handful of lentils to your lunch",
+        ),
+        (
+            "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study "
+            "found. Swap rice for lentils at dinner.",
+            "Swap",
+        ),
+        (
+            "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study "
+            "found. It's worth adding lentils to soups and stews.",
+            "It's worth adding",
+        ),
+        (
+            "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study "
+            "found. There's no reason not to eat more of them.",
+            "There's no reason not to",
+        ),
+        (
+            "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study "
+            "found. The chance of diabetes can be reduced by eating lentils twice a week.",
+            "can be reduced by eating",
+        ),
+        (
+            "Aspirin and cancer\n\nA new trial found aspirin lowered the risk of bowel cancer. "
+            "Patients can easily take a low dose and be prescribed it by their GP.",
+            "can easily take",
+        ),
+    ],
+)
+def test_advice_in_its_many_forms_is_flagged(text: str, cue: str) -> None:
+    assert _codes_on(text, "EDT007") == [cue]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study found. "
+        "The volunteers who swap rice for lentils ate less.",
+        "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study found. "
+        "“Add lentils to your diet,” said Dr Rhea Patel.",
+        "Salt guidelines\n\nNew national guidelines advise adults to eat less salt. You should "
+        "cut salt to 6 grams a day, the guideline says.",
+        "Lentils and blood sugar\n\nLentil eaters had steadier blood sugar, a new study found. "
+        "They say there is no need to change your diet just yet.",
+        # No study to draw the advice from.
+        "Kitchen tips\n\nSwap rice for lentils at dinner. Add herbs to your plate.",
+    ],
+)
+def test_descriptions_quotes_guidelines_and_caution_are_not_advice(text: str) -> None:
+    assert _codes_on(text, "EDT007") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Volunteers who ate soup from a can every day had more BPA in their urine.",
+        "The can's lining released more of the chemical when heated.",
+        "Each 12-ounce can of soda held 40 grams of sugar, the team reported.",
+        "The trial tested galcanezumab (gal-can-EZ-oo-mab) in 900 adults with migraine.",
+        "Readings sent over the pump's CAN bus showed the dose was delivered.",
+    ],
+)
+def test_can_as_a_tin_or_a_syllable_is_no_booster(sentence: str) -> None:
+    report = hedgecheck.check(sentence)
+    assert all(cue.rule != "BST040" for claim in report.claims for cue in claim.cues)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "May saw a rise in flu cases, and the new vaccine cut infections by half.",
+        "MAY 3, 2021 -- The new vaccine cut infections by half, the health agency said.",
+        "May's figures show the new vaccine cut infections by half.",
+        "In April, May and June the new vaccine cut infections by half.",
+    ],
+)
+def test_the_month_may_is_no_hedge(sentence: str) -> None:
+    report = hedgecheck.check(sentence)
+    cues = [cue for claim in report.claims for cue in claim.cues]
+    assert cues and all(cue.rule != "HDG001" for cue in cues)
+    assert all(claim.strength.value != "conditional" for claim in report.claims)
+
+
+def test_the_modal_can_and_may_are_still_read_beside_the_noun_and_the_month() -> None:
+    report = hedgecheck.check("In May, a can of beans a day may cut cholesterol. Beans can help.")
+    rules = [cue.rule for claim in report.claims for cue in claim.cues]
+    assert rules.count("HDG001") == 1 and rules.count("BST040") == 1
