@@ -19,6 +19,7 @@ import tempfile
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,29 @@ from typing import Any
 import regex
 
 from hedgecheck.errors import ConfigError, RuleError
+
+# The study designs a design cue, or a description of a study's method, may name.
+DESIGNS = frozenset(
+    {
+        "anecdote",
+        "case_report",
+        "in_vitro",
+        "animal",
+        "modelling",
+        "pilot",
+        "cross_sectional",
+        "observational",
+        "cohort",
+        "case_control",
+        "clinical_trial",
+        "rct",
+        "narrative_review",
+        "systematic_review",
+        "meta_analysis",
+        "regulatory",
+        "guideline",
+    }
+)
 
 # Each category: the score axis it feeds, the values its rules may carry, and its defaults.
 CATEGORIES: dict[str, dict[str, Any]] = {
@@ -83,25 +107,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     },
     "design": {
         "axis": "evidence",
-        "values": {
-            "anecdote",
-            "case_report",
-            "in_vitro",
-            "animal",
-            "modelling",
-            "pilot",
-            "cross_sectional",
-            "observational",
-            "cohort",
-            "case_control",
-            "clinical_trial",
-            "rct",
-            "narrative_review",
-            "systematic_review",
-            "meta_analysis",
-            "regulatory",
-            "guideline",
-        },
+        "values": DESIGNS,
         "direction": "sentence",
         "max_scope": 0,
         "claim": False,
@@ -150,6 +156,18 @@ CATEGORIES: dict[str, dict[str, Any]] = {
         "direction": "sentence",
         "max_scope": 0,
         "claim": False,
+    },
+    # How a study was done, described rather than named ("followed 400,000 adults for 13
+    # years", "given the drug or a dummy pill"): notes read by the evidence tag, weighing no
+    # claim, matched by a layer of their own (RuleSet.methods).
+    "method": {
+        "axis": "role",
+        "values": DESIGNS,
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
+        "overlay": True,
+        "layer": "methods",
     },
     # Editorial cues feed the article checks and the report card, never a label. They are
     # matched by a second, small matcher so they cannot hide or split a first-pass cue.
@@ -1285,12 +1303,23 @@ class RuleSet:
     checks: tuple[Check, ...] = ()
     matcher: Matcher = field(init=False, repr=False, compare=False)
     overlay: Matcher = field(init=False, repr=False, compare=False)
+    # Descriptions of a study's method ("followed 400,000 adults for 13 years") run over the
+    # words of cues and notes alike ("treated", "compared with placebo"): matched apart, so
+    # that they neither hide nor are hidden by either.
+    methods: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        first = [r for r in self.rules if not CATEGORIES[r.category].get("overlay")]
-        second = [r for r in self.rules if CATEGORIES[r.category].get("overlay")]
-        object.__setattr__(self, "matcher", Matcher(first))
-        object.__setattr__(self, "overlay", Matcher(second))
+        layers: dict[str, list[Rule]] = {"first": [], "overlay": [], "methods": []}
+        for rule in self.rules:
+            layers[_layer(rule)].append(rule)
+        object.__setattr__(self, "matcher", Matcher(layers["first"]))
+        object.__setattr__(self, "overlay", Matcher(layers["overlay"]))
+        object.__setattr__(self, "methods", Matcher(layers["methods"]))
+
+    @property
+    def matchers(self) -> tuple[Matcher, Matcher, Matcher]:
+        """The first pass, the editorial overlay and the method descriptions."""
+        return self.matcher, self.overlay, self.methods
 
     def example_prose(self) -> str:
         """The rules' and checks' example sentences: a sample of the prose they read."""
@@ -1307,19 +1336,29 @@ class RuleSet:
     def find(
         self, text: str, *, include_pseudo: bool = False
     ) -> tuple[list[CueMatch], list[CueMatch]]:
-        """The first pass's cues and the editorial overlay's notes in ``text``, in one scan;
-        with ``include_pseudo`` the pseudo-cues that swallowed others are kept among them."""
-        cues, notes = find_together(
-            (self.matcher, self.overlay), text, include_pseudo=include_pseudo
-        )
+        """The first pass's cues, and the editorial overlay's and the method descriptions'
+        notes, in ``text``, in one scan; with ``include_pseudo`` the pseudo-cues that
+        swallowed others are kept among them."""
+        cues, notes, described = find_together(self.matchers, text, include_pseudo=include_pseudo)
+        if described:
+            notes = sorted([*notes, *described], key=lambda m: (m.start, m.end))
         return cues, notes
 
     def matcher_for(self, rule: Rule) -> Matcher:
-        """The matcher that holds ``rule``: the first pass, or the editorial overlay."""
-        return self.overlay if CATEGORIES[rule.category].get("overlay") else self.matcher
+        """The matcher that holds ``rule``: the first pass, the editorial overlay or the
+        method descriptions."""
+        return {"first": self.matcher, "overlay": self.overlay, "methods": self.methods}[
+            _layer(rule)
+        ]
 
     def check(self, name: str) -> Check | None:
         return next((check for check in self.checks if check.name == name), None)
+
+
+def _layer(rule: Rule) -> str:
+    """Which matcher a rule's category is matched by: "first", "overlay" or "methods"."""
+    spec = CATEGORIES[rule.category]
+    return spec.get("layer") or ("overlay" if spec.get("overlay") else "first")
 
 
 def default_rules_path() -> Path:
@@ -1358,8 +1397,8 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
     ruleset = _load_files(files)
     if cache is not None:
         prose = ruleset.example_prose()
-        ruleset.matcher.compile_branches(prose)
-        ruleset.overlay.compile_branches(prose)
+        for matcher in ruleset.matchers:
+            matcher.compile_branches(prose)
     _write_cache(cache, ruleset)
     return ruleset
 
@@ -1741,7 +1780,7 @@ def _max_scope(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> 
 
 
 def _optional_choice(
-    entry: Mapping[str, Any], key: str, allowed: set[str] | None, fail: Any
+    entry: Mapping[str, Any], key: str, allowed: AbstractSet[str] | None, fail: Any
 ) -> str | None:
     if key not in entry:
         return None
