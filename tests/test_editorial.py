@@ -449,6 +449,23 @@ def test_preclinical_as_a_disease_stage_is_not_animal_research(text: str, animal
     assert (_tag(text).study_type == "animal") == animal
 
 
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Novartis, the drug's maker, sponsored the study.", True),
+        ("The company paid for the trial.", True),
+        ("It was an industry-funded trial.", True),
+        ("The work was supported by a grant from a public health charity.", True),
+        ("The claim is supported by the evidence.", False),
+        ("The team sponsored a local football club.", False),
+    ],
+)
+def test_the_conflicts_criterion_reads_who_paid_for_the_study(sentence: str, named: bool) -> None:
+    text = f"Drug lowers heart risk\n\nA new drug lowered heart risk in a trial. {sentence}"
+    card = {item.criterion: item.status for item in hedgecheck.check(text).report_card}
+    assert (card["conflicts"] == "satisfied") == named
+
+
 def test_the_tag_vocabulary_is_the_schema_and_each_design_has_a_study_type() -> None:
     import json
 
