@@ -34,10 +34,14 @@ def check(
     grades the findings; inline ``hedgecheck:`` directives in ``text`` suppress them.
     """
     ruleset = rules if rules is not None else default_rules()
-    seen = len(ruleset.matcher.problems) + len(ruleset.overlay.problems)
+    seen = [len(matcher.problems) for matcher in ruleset.matchers]
     document = read_document(text, format=format)
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
-    errors = (*ruleset.matcher.problems, *ruleset.overlay.problems)[seen:]
+    errors = tuple(
+        problem
+        for matcher, count in zip(ruleset.matchers, seen, strict=True)
+        for problem in matcher.problems[count:]
+    )
     where = _Positions(document, LineIndex(document.source))
     claims = tuple(
         _claim(item, analysis, ruleset, where) for item in analysis.sentences if item.claim

@@ -9,10 +9,11 @@ costs, harms…), so they explain themselves by the same cues.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from statistics import median
+
+import regex
 
 from hedgecheck.engine import ScopedCue, SentenceCues
 from hedgecheck.model import CardItem, Claim, EvidenceTag, Finding, Mention, Severity, Strength
@@ -23,11 +24,14 @@ Locate = Callable[[int, int, bool], tuple[int, int, int, int]]
 
 _OBSERVATIONAL = {"observational", "cohort", "case_control", "cross_sectional"}
 _STRONG_DESIGNS = {"meta_analysis", "systematic_review", "rct", "guideline", "regulatory"}
+# The evidence tag's study types: the coarse kinds of the AMS / Science Media Centre labels.
+# A randomised trial is a clinical trial there; the finer design is the tag's `design`.
 _STUDY_TYPES = {
     **dict.fromkeys(_OBSERVATIONAL, "observational"),
-    "rct": "randomised trial",
+    "rct": "clinical trial",
     "clinical_trial": "clinical trial",
-    "pilot": "pilot study",
+    # Pilot, feasibility, single-arm and proof-of-concept studies test an intervention.
+    "pilot": "clinical trial",
     "narrative_review": "review / meta-analysis",
     "systematic_review": "review / meta-analysis",
     "meta_analysis": "review / meta-analysis",
@@ -39,6 +43,56 @@ _STUDY_TYPES = {
     "guideline": "guideline",
     "regulatory": "regulatory decision",
 }
+# Each design as a reader would name it: the tag's `design` and the checks' messages.
+_DESIGN_NAMES = {
+    "observational": "observational study",
+    "cohort": "cohort study",
+    "case_control": "case-control study",
+    "cross_sectional": "cross-sectional study",
+    "rct": "randomised trial",
+    "clinical_trial": "clinical trial",
+    "pilot": "pilot study",
+    "narrative_review": "narrative review",
+    "systematic_review": "systematic review",
+    "meta_analysis": "meta-analysis",
+    "case_report": "case report",
+    "anecdote": "anecdote",
+    "modelling": "modelling study",
+    "in_vitro": "in vitro study",
+    "animal": "animal study",
+    "guideline": "guideline",
+    "regulatory": "regulatory decision",
+}
+# Designs that name their subjects, and designs done only in people: a trial, an
+# epidemiological study, a case report, and a regulator's or guideline panel's decision on
+# a treatment for people.
+_DESIGN_SUBJECTS = {
+    "animal": "animals",
+    "in_vitro": "cells",
+    **dict.fromkeys(
+        (*_OBSERVATIONAL, "rct", "clinical_trial", "pilot", "case_report", "anecdote"), "people"
+    ),
+    **dict.fromkeys(("regulatory", "guideline"), "people"),
+}
+_SUBJECT_DESIGNS = {"animals": "animal", "cells": "in_vitro"}
+# How much a cue counts towards the article's own study: in a sentence about that study
+# (the headline, the lede, a study marker, a study-level description or a description of
+# its method) three times as much as in the rest of its opening.
+_OWN, _OPENING = 3.0, 1.0
+# A design named in the plural ("animal studies suggest", "clinical trials have shown")
+# names a body of work, not the one study an article reports; "a meta-analysis of 40
+# trials" names one study of many.
+_BODY_OF_WORK = regex.compile(
+    r"^(?!.*\bof\b).*(?:studies|trials|analyses|reviews|experiments|surveys|models)$",
+    regex.IGNORECASE,
+)
+# A review's material is earlier work: a sentence that describes pooling or reviewing
+# studies is about the review itself, though it names "19 earlier trials".
+_REVIEWS = frozenset({"narrative_review", "systematic_review", "meta_analysis"})
+# A study marker that calls the study a trial ("the trial enrolled 400 patients") names a
+# clinical trial, less surely than a placebo arm or a random assignment does.
+_TRIAL_MARKER = regex.compile(r"trial$", regex.IGNORECASE)
+_TRIAL_MARKER_WEIGHT = 0.5
 _NOT_REVIEWED = {
     "not_peer_reviewed": "not peer-reviewed",
     "preprint": "a preprint",
@@ -112,37 +166,203 @@ class Article:
         return Mention(cue.rule.id, cue.match.text, start, end, line, column)
 
     def design(self) -> str | None:
-        """The design of the article's own study: as its main claims state it, or else as a
-        sentence about the study, or the lede, names one."""
-        designs = [c.evidence.design for c in self._main_or_all() if c.evidence.design]
-        if designs:
-            return Counter(designs).most_common(1)[0][0]
-        lede = next((s for s in self.prose() if s.item.sentence.role == "body"), None)
-        for sentence in self.prose():
-            about_study = sentence.item.primary or (
-                lede is not None
-                and sentence.item.sentence.paragraph == lede.item.sentence.paragraph
-            )
-            if not about_study or sentence.item.background:
-                continue
-            for cue in sentence.item.cues:
-                if cue.rule.category == "design":
-                    return cue.rule.value
-        return None
+        """The design of the article's own study (see ``study``)."""
+        return self.study().design
 
     def subjects(self) -> str | None:
-        for cue in self.study_cues:
-            if cue.rule.category == "subject":
-                return cue.rule.value
-        found = [c.evidence.subjects for c in self._main_or_all() if c.evidence.subjects]
-        return Counter(found).most_common(1)[0][0] if found else None
+        """Who the article's own study was done in (see ``study``)."""
+        return self.study().subjects
+
+    def study(self) -> StudyReading:
+        """The article's own study as the text describes it.
+
+        The rule: a design or subject counts by where it is said, three times in a sentence
+        about the article's own study (the headline, the lede, a study marker such as "the
+        researchers", a study-level description such as "a small study", or a description
+        of its method such as "followed 400,000 adults for 13 years") against once in any
+        other sentence of the article's opening (up to its first subheading), and never in a
+        sentence about earlier work; the most weighed wins. Subjects come first: the study
+        type must fit them (a study in people is not an animal study, and one in animals
+        is an animal study whatever its design), and when no subject is named, a design
+        done only in people (a trial, a cohort) says people.
+        """
+        described = list(self._described())
+        subject_votes = _Votes()
+        for rank, (weight, sentence, cue) in enumerate(described):
+            value = _subject_of(cue)
+            if value is not None:
+                subject_votes.add(value, weight, rank, sentence, cue)
+        subjects = subject_votes.best()
+        design, basis = _design_for(described, subjects)
+        if subjects is None and design is not None:
+            subjects = _DESIGN_SUBJECTS.get(design)
+        return StudyReading(
+            design=design,
+            subjects=subjects,
+            design_basis=tuple(basis[:3]),
+            subject_basis=tuple(subject_votes.basis(subjects)[:3]),
+        )
+
+    def _described(self) -> Iterator[tuple[float, Sentence, ScopedCue]]:
+        """Each design, method and subject cue that may describe the article's own study,
+        with how much it counts (see ``study``)."""
+        opening = True
+        body_seen = False
+        for sentence in self.sentences:
+            role = sentence.item.sentence.role
+            if role == "heading" and body_seen:
+                opening = False
+            if role in ("furniture", "heading"):
+                continue
+            body_seen = body_seen or role == "body"
+            cues = sorted(
+                (
+                    c
+                    for c in (*sentence.item.cues, *sentence.item.notes)
+                    if c.rule.category in ("design", "method", "subject") or _names_trial(c)
+                ),
+                key=lambda c: c.match.start,
+            )
+            methods = [c for c in cues if c.rule.category == "method"]
+            if sentence.item.background and not any(c.rule.value in _REVIEWS for c in methods):
+                continue
+            own = sentence.item.primary or bool(methods)
+            if not own and not opening:
+                continue
+            for cue in cues:
+                if cue.rule.category == "design" and _BODY_OF_WORK.search(cue.match.text):
+                    continue
+                yield (_OWN if own else _OPENING), sentence, cue
+
+    def review_status(self) -> tuple[str, list[ScopedCue]]:
+        """Peer review as the text states it, with the cues it rests on: an explicit "not
+        peer-reviewed", preprint or "not yet published" says no; else a journal
+        publication says yes (a talk at a meeting as well does not undo it); else a
+        conference presentation alone says no; else it is not stated."""
+        cues = self.publication()
+        unreviewed = [c for c in cues if c.rule.value in _NOT_REVIEWED]
+        if any(c.rule.value != "conference" for c in unreviewed):
+            return "no", unreviewed
+        # The journal may be named in a sentence of its own ("Results were published today
+        # in the Lancet") that says nothing else about the study; earlier work's do not count.
+        journal = [c for c in cues if c.rule.value == "peer_reviewed"] or [
+            cue
+            for sentence in self.prose()
+            if not sentence.item.background
+            for cue in sentence.item.cues
+            if cue.rule.category == "publication" and cue.rule.value == "peer_reviewed"
+        ]
+        if journal:
+            return "yes", journal
+        return ("no", unreviewed) if unreviewed else ("not stated", [])
 
     def publication(self) -> list[ScopedCue]:
         return [c for c in self.study_cues if c.rule.category == "publication"]
 
-    def _main_or_all(self) -> list[Claim]:
-        headline = self.headline
-        return self.main + ([headline] if headline else []) or self.claims
+
+@dataclass(frozen=True, slots=True)
+class StudyReading:
+    """The article's own study: its design and subjects, and the cues they rest on."""
+
+    design: str | None
+    subjects: str | None
+    design_basis: tuple[tuple[Sentence, ScopedCue], ...] = ()
+    subject_basis: tuple[tuple[Sentence, ScopedCue], ...] = ()
+
+
+class _Votes:
+    """Weighed mentions of values (designs or subjects), each with its rank in the text."""
+
+    def __init__(self) -> None:
+        self.weights: dict[str, float] = {}
+        self.order: dict[str, int] = {}
+        self.cues: list[tuple[str, float, Sentence, ScopedCue]] = []
+
+    def add(self, value: str, weight: float, rank: int, sentence: Sentence, cue: ScopedCue) -> None:
+        self.weights[value] = self.weights.get(value, 0.0) + weight
+        self.order.setdefault(value, rank)
+        self.cues.append((value, weight, sentence, cue))
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    @property
+    def first(self) -> int:
+        return min(self.order.values(), default=0)
+
+    def best(self) -> str | None:
+        """The most weighed value; on a tie, the one named first."""
+        if not self.weights:
+            return None
+        return max(self.weights, key=lambda v: (self.weights[v], -self.order[v]))
+
+    def basis(self, value: str | None) -> list[tuple[Sentence, ScopedCue]]:
+        """The mentions of ``value`` (any value when None), the most weighed first."""
+        chosen = [c for c in self.cues if value is None or c[0] == value]
+        chosen.sort(key=lambda c: -c[1])
+        return [(sentence, cue) for _, _, sentence, cue in chosen]
+
+
+def _design_for(
+    described: list[tuple[float, Sentence, ScopedCue]], subjects: str | None
+) -> tuple[str | None, list[tuple[Sentence, ScopedCue]]]:
+    """The design of a study in ``subjects`` and the mentions it rests on: designs are
+    weighed by study type (a cohort and an observational mention add up), and the most
+    weighed type's most weighed design wins; a study in animals or cells is an animal or
+    in vitro study whatever else is said of it."""
+    by_type: dict[str, _Votes] = {}
+    for rank, (weight, sentence, cue) in enumerate(described):
+        value = _design_of(cue)
+        if value is None or not _fits(value, subjects):
+            continue
+        votes = by_type.setdefault(_STUDY_TYPES[value], _Votes())
+        votes.add(value, weight * _surety(cue), rank, sentence, cue)
+    if subjects in _SUBJECT_DESIGNS:
+        design = _SUBJECT_DESIGNS[subjects]
+        votes = by_type.get(_STUDY_TYPES[design])
+        return design, votes.basis(None) if votes else []
+    if not by_type:
+        return None, []
+    kind = max(by_type, key=lambda k: (by_type[k].total, -by_type[k].first))
+    return by_type[kind].best(), by_type[kind].basis(None)
+
+
+def _surety(cue: ScopedCue) -> float:
+    """How surely a mention names its design: a design cue fully, a method description by
+    its rule's weight, a study marker calling the study a trial by half."""
+    if cue.rule.category == "method":
+        return cue.rule.weight
+    return _TRIAL_MARKER_WEIGHT if cue.rule.category == "study" else 1.0
+
+
+def _subject_of(cue: ScopedCue) -> str | None:
+    rule = cue.rule
+    if rule.category == "subject":
+        return rule.value
+    if rule.category in ("design", "method") and rule.value in _SUBJECT_DESIGNS.values():
+        return _DESIGN_SUBJECTS[rule.value or ""]
+    return None
+
+
+def _design_of(cue: ScopedCue) -> str | None:
+    if _names_trial(cue):
+        return "clinical_trial"
+    return cue.rule.value if cue.rule.category in ("design", "method") else None
+
+
+def _names_trial(cue: ScopedCue) -> bool:
+    return (
+        cue.rule.category == "study"
+        and cue.rule.value == "primary"
+        and _TRIAL_MARKER.search(cue.match.text) is not None
+    )
+
+
+def _fits(design: str, subjects: str | None) -> bool:
+    """Whether a design can be that of a study in ``subjects``: work in people is not an
+    animal or a cell study."""
+    return subjects != "people" or design not in _SUBJECT_DESIGNS.values()
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,7 +714,8 @@ def _describes_study(claim: Claim) -> bool:
 def _status_weaknesses(article: Article) -> list[str]:
     """What makes the study too weak for any firm claim: not reviewed (a journal publication
     outranks a conference talk of the same results), small, uncontrolled, a pilot or a case."""
-    found = [_NOT_REVIEWED[c.rule.value] for c in _unreviewed(article)]
+    reviewed, published = article.review_status()
+    found = [_NOT_REVIEWED[c.rule.value or ""] for c in published if reviewed == "no"]
     for cue in article.study_cues:
         rule = cue.rule
         if rule.category == "sample" and rule.value == "small":
@@ -503,27 +724,9 @@ def _status_weaknesses(article: Article) -> list[str]:
             found.append("without a control group")
     design = article.design()
     if design in ("pilot", "anecdote", "case_report"):
-        found.append("a " + _STUDY_TYPES[design])
+        name = _DESIGN_NAMES[design]
+        found.append(("an " if name[0] in "aeiou" else "a ") + name)
     return list(dict.fromkeys(found))
-
-
-def _unreviewed(article: Article) -> list[ScopedCue]:
-    """The study-level cues that say the work is not peer-reviewed. "Published in the Lancet
-    and presented at a meeting" is reviewed: a stated journal publication outweighs a
-    conference, though not an explicit "not yet peer-reviewed" or "preprint"."""
-    cues = [c for c in article.publication() if c.rule.value in _NOT_REVIEWED]
-    # The journal may be named in a sentence of its own ("Results were published today in
-    # the Lancet"), which says nothing else about the study; earlier work's journals do not
-    # count.
-    journal = any(c.rule.value == "peer_reviewed" for c in article.publication()) or any(
-        cue.rule.category == "publication" and cue.rule.value == "peer_reviewed"
-        for sentence in article.prose()
-        if not sentence.item.background
-        for cue in sentence.item.cues
-    )
-    if journal:
-        cues = [c for c in cues if c.rule.value != "conference"]
-    return cues
 
 
 def _unsettled_weaknesses(article: Article) -> list[str]:
@@ -628,7 +831,7 @@ def under_claim(article: Article) -> Iterator[Hit]:
     for claim in article.claims:
         design = claim.evidence.design
         if design in _STRONG_DESIGNS and len(_hedges(claim)) >= 2 and claim.certainty < 0.35:
-            yield _claim_hit(claim, design=_STUDY_TYPES.get(design, design))
+            yield _claim_hit(claim, design=_DESIGN_NAMES.get(design, design))
 
 
 CHECKS: dict[str, Callable[[Article], Iterator[Hit]]] = {
@@ -648,21 +851,22 @@ CHECKS: dict[str, Callable[[Article], Iterator[Hit]]] = {
 
 
 def evidence_tag(article: Article) -> EvidenceTag | None:
+    """The AMS / Science Media Centre label of the article's own study, with the spans each
+    field rests on: the publication cues, then the design's and the subjects' strongest."""
     if next(article.prose(), None) is None:
         return None
-    basis: list[Mention] = []
-    reviewed = "not stated"
-    for cue in article.publication():
-        reviewed = "no" if cue.rule.value in _NOT_REVIEWED else "yes"
-        basis.append(_study_mention(article, cue))
-        if reviewed == "no":
-            break
-    design = article.design()
-    subjects = article.subjects()
+    reviewed, published = article.review_status()
+    study = article.study()
+    basis = [_study_mention(article, cue) for cue in published]
+    for sentence, cue in (*study.design_basis, *study.subject_basis):
+        mention = article.mention(cue, sentence)
+        if mention not in basis:
+            basis.append(mention)
     return EvidenceTag(
         peer_reviewed=reviewed,
-        study_type=_STUDY_TYPES.get(design or "") if design else None,
-        subjects=subjects,
+        study_type=_STUDY_TYPES.get(study.design or ""),
+        design=_DESIGN_NAMES.get(study.design or ""),
+        subjects=study.subjects,
         basis=tuple(basis),
     )
 

@@ -242,14 +242,16 @@ class EvidenceTag:
     """The AMS / Science Media Centre label, filled from what the text states."""
 
     peer_reviewed: str  # "yes", "no" (preprint and conference count as no) or "not stated"
-    study_type: str | None
+    study_type: str | None  # the labels' coarse kind: "clinical trial", "observational"...
     subjects: str | None
     basis: tuple[Mention, ...] = ()
+    design: str | None = None  # the finer design: "randomised trial", "cohort study"...
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "peer_reviewed": self.peer_reviewed,
             "study_type": self.study_type,
+            "design": self.design,
             "subjects": self.subjects,
             "basis": [m.to_dict() for m in self.basis],
         }

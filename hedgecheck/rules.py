@@ -26,6 +26,7 @@ import sys
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,29 @@ from typing import Any, BinaryIO
 import regex
 
 from hedgecheck.errors import ConfigError, RuleError
+
+# The study designs a design cue, or a description of a study's method, may name.
+DESIGNS = frozenset(
+    {
+        "anecdote",
+        "case_report",
+        "in_vitro",
+        "animal",
+        "modelling",
+        "pilot",
+        "cross_sectional",
+        "observational",
+        "cohort",
+        "case_control",
+        "clinical_trial",
+        "rct",
+        "narrative_review",
+        "systematic_review",
+        "meta_analysis",
+        "regulatory",
+        "guideline",
+    }
+)
 
 # Each category: the score axis it feeds, the values its rules may carry, and its defaults.
 CATEGORIES: dict[str, dict[str, Any]] = {
@@ -90,25 +114,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     },
     "design": {
         "axis": "evidence",
-        "values": {
-            "anecdote",
-            "case_report",
-            "in_vitro",
-            "animal",
-            "modelling",
-            "pilot",
-            "cross_sectional",
-            "observational",
-            "cohort",
-            "case_control",
-            "clinical_trial",
-            "rct",
-            "narrative_review",
-            "systematic_review",
-            "meta_analysis",
-            "regulatory",
-            "guideline",
-        },
+        "values": DESIGNS,
         "direction": "sentence",
         "max_scope": 0,
         "claim": False,
@@ -157,6 +163,18 @@ CATEGORIES: dict[str, dict[str, Any]] = {
         "direction": "sentence",
         "max_scope": 0,
         "claim": False,
+    },
+    # How a study was done, described rather than named ("followed 400,000 adults for 13
+    # years", "given the drug or a dummy pill"): notes read by the evidence tag, weighing no
+    # claim, matched by a layer of their own (RuleSet.methods).
+    "method": {
+        "axis": "role",
+        "values": DESIGNS,
+        "direction": "sentence",
+        "max_scope": 0,
+        "claim": False,
+        "overlay": True,
+        "layer": "methods",
     },
     # Editorial cues feed the article checks and the report card, never a label. They are
     # matched by a second, small matcher so they cannot hide or split a first-pass cue.
@@ -1331,12 +1349,23 @@ class RuleSet:
     warnings: tuple[str, ...] = field(default=(), compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
     overlay: Matcher = field(init=False, repr=False, compare=False)
+    # Descriptions of a study's method ("followed 400,000 adults for 13 years") run over the
+    # words of cues and notes alike ("treated", "compared with placebo"): matched apart, so
+    # that they neither hide nor are hidden by either.
+    methods: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        first = [r for r in self.rules if not CATEGORIES[r.category].get("overlay")]
-        second = [r for r in self.rules if CATEGORIES[r.category].get("overlay")]
-        object.__setattr__(self, "matcher", Matcher(first))
-        object.__setattr__(self, "overlay", Matcher(second))
+        layers: dict[str, list[Rule]] = {"first": [], "overlay": [], "methods": []}
+        for rule in self.rules:
+            layers[_layer(rule)].append(rule)
+        object.__setattr__(self, "matcher", Matcher(layers["first"]))
+        object.__setattr__(self, "overlay", Matcher(layers["overlay"]))
+        object.__setattr__(self, "methods", Matcher(layers["methods"]))
+
+    @property
+    def matchers(self) -> tuple[Matcher, Matcher, Matcher]:
+        """The first pass, the editorial overlay and the method descriptions."""
+        return self.matcher, self.overlay, self.methods
 
     def example_prose(self) -> str:
         """The rules' and checks' example sentences: a sample of the prose they read."""
@@ -1353,19 +1382,29 @@ class RuleSet:
     def find(
         self, text: str, *, include_pseudo: bool = False
     ) -> tuple[list[CueMatch], list[CueMatch]]:
-        """The first pass's cues and the editorial overlay's notes in ``text``, in one scan;
-        with ``include_pseudo`` the pseudo-cues that swallowed others are kept among them."""
-        cues, notes = find_together(
-            (self.matcher, self.overlay), text, include_pseudo=include_pseudo
-        )
+        """The first pass's cues, and the editorial overlay's and the method descriptions'
+        notes, in ``text``, in one scan; with ``include_pseudo`` the pseudo-cues that
+        swallowed others are kept among them."""
+        cues, notes, described = find_together(self.matchers, text, include_pseudo=include_pseudo)
+        if described:
+            notes = sorted([*notes, *described], key=lambda m: (m.start, m.end))
         return cues, notes
 
     def matcher_for(self, rule: Rule) -> Matcher:
-        """The matcher that holds ``rule``: the first pass, or the editorial overlay."""
-        return self.overlay if CATEGORIES[rule.category].get("overlay") else self.matcher
+        """The matcher that holds ``rule``: the first pass, the editorial overlay or the
+        method descriptions."""
+        return {"first": self.matcher, "overlay": self.overlay, "methods": self.methods}[
+            _layer(rule)
+        ]
 
     def check(self, name: str) -> Check | None:
         return next((check for check in self.checks if check.name == name), None)
+
+
+def _layer(rule: Rule) -> str:
+    """Which matcher a rule's category is matched by: "first", "overlay" or "methods"."""
+    spec = CATEGORIES[rule.category]
+    return spec.get("layer") or ("overlay" if spec.get("overlay") else "first")
 
 
 def default_rules_path() -> Path:
@@ -1406,8 +1445,8 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
         ruleset = _load_files(files)
         if cache is not None:
             prose = ruleset.example_prose()
-            ruleset.matcher.compile_branches(prose)
-            ruleset.overlay.compile_branches(prose)
+            for matcher in ruleset.matchers:
+                matcher.compile_branches(prose)
             cache.write(ruleset, notices)
     finally:
         if cache is not None:
@@ -1450,11 +1489,9 @@ def _swallow_warnings(rules: Sequence[Rule]) -> tuple[str, ...]:
     house pack could quietly switch the built-in rules off. The shipped packs' own pseudo
     rules are vetted with them and say nothing."""
     shipped = default_rules_path()
-    # A first-pass pseudo-cue swallows first-pass cues only: the editorial overlay is
-    # matched apart from it.
-    swallowable = [
-        r for r in rules if r.category != "pseudo" and not CATEGORIES[r.category].get("overlay")
-    ]
+    # A first-pass pseudo-cue swallows first-pass cues only: the editorial overlay and the
+    # method descriptions are matched apart from it.
+    swallowable = [r for r in rules if r.category != "pseudo" and _layer(r) == "first"]
     found: list[str] = []
     for rule in rules:
         if rule.category != "pseudo" or Path(rule.file).parent == shipped:
@@ -1820,9 +1857,9 @@ def _unsealed(
 
 
 def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
-    """What a cached rule set holds: its rules, checks and packs, and the rules its two
+    """What a cached rule set holds: its rules, checks and packs, and the rules its
     matchers match (each rule has a pattern, so every one of them)."""
-    matched = {r.id for m in (ruleset.matcher, ruleset.overlay) for r in m._by_group.values()}
+    matched = {r.id for m in ruleset.matchers for r in m._by_group.values()}
     return {
         "rules": [r.id for r in ruleset.rules],
         "checks": [c.id for c in ruleset.checks],
@@ -2204,7 +2241,7 @@ def _max_scope(entry: Mapping[str, Any], spec: Mapping[str, Any], fail: Any) -> 
 
 
 def _optional_choice(
-    entry: Mapping[str, Any], key: str, allowed: set[str] | None, fail: Any
+    entry: Mapping[str, Any], key: str, allowed: AbstractSet[str] | None, fail: Any
 ) -> str | None:
     if key not in entry:
         return None

@@ -180,6 +180,26 @@ def test_text_marks_unstated_fields_inapplicable_criteria_and_files_without_pros
     ]
 
 
+@pytest.mark.parametrize(
+    ("study_type", "design", "shown"),
+    [
+        ("clinical trial", "randomised trial", "clinical trial (randomised trial)"),
+        ("observational", "cohort study", "observational (cohort study)"),
+        ("clinical trial", "clinical trial", "clinical trial"),
+        ("guideline", None, "guideline"),
+        (None, None, "not stated"),
+    ],
+)
+def test_the_evidence_tag_shows_the_finer_design_beside_the_study_type(
+    study_type: str | None, design: str | None, shown: str
+) -> None:
+    tag = EvidenceTag("yes", study_type, "people", design=design)
+    report = Report(label=None, headline=None, claims=(), path="t.txt", evidence_tag=tag)
+    assert f"study type {shown} · " in render("text", [report]).splitlines()[1]
+    assert f"<dt>Study type</dt><dd>{shown}</dd>" in render("html", [report])
+    assert tag.to_dict()["design"] == design
+
+
 # -- JSON and JSON lines ------------------------------------------------------------------
 
 

@@ -46,7 +46,7 @@ def _fresh(matcher: Matcher, *, ahead: bool = False) -> Matcher:
 
 def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ruleset = default_rules()
-    for matcher in (ruleset.matcher, ruleset.overlay):
+    for matcher in ruleset.matchers:
         fresh = _fresh(matcher)
         monkeypatch.setattr(rules_module, "_OFTEN", 10**9)
         one_by_one = _cues(fresh, text)
@@ -115,7 +115,7 @@ def _every_branch_alone(matcher: Matcher, text: str) -> list[tuple[str, int, int
 @example("Theresa May said 2-fold more patients in exit polls. Results require further work.")
 def test_the_matcher_finds_what_every_branch_alone_finds(text: str) -> None:
     ruleset = default_rules()
-    for matcher in (ruleset.matcher, ruleset.overlay):
+    for matcher in ruleset.matchers:
         assert _cues(matcher, text) == _every_branch_alone(matcher, text)
 
 
@@ -139,10 +139,10 @@ def test_pieces_and_slow_scans_find_the_same_cues(
     text = REFERENCE.read_text(encoding="utf-8")[:6000]
     text += "\nSmith et al. found LPS-induced changes; write to a@b.org. It requires further study."
     ruleset = default_rules()
-    expected = [_cues(m, text) for m in (ruleset.matcher, ruleset.overlay)]
+    expected = [_cues(m, text) for m in ruleset.matchers]
     monkeypatch.setattr(rules_module, "_PIECE", piece)
     monkeypatch.setattr(rules_module, "_PIECE_SECONDS", seconds)
-    for matcher, cues in zip((ruleset.matcher, ruleset.overlay), expected, strict=True):
+    for matcher, cues in zip(ruleset.matchers, expected, strict=True):
         assert _cues(_fresh(matcher), text) == cues
     assert {"CLT006", "REL032", "EDC002"} <= {rule for cues in expected for rule, _, _ in cues}
 

@@ -166,9 +166,19 @@ def tag_summary(tag: EvidenceTag | None) -> str:
     if tag is None:
         return "not assessed (no prose)"
     return (
-        f"peer-reviewed {tag.peer_reviewed} · study type {tag.study_type or 'not stated'} · "
+        f"peer-reviewed {tag.peer_reviewed} · study type {study_type(tag)} · "
         f"subjects {tag.subjects or 'not stated'}"
     )
+
+
+def study_type(tag: EvidenceTag) -> str:
+    """``clinical trial (randomised trial)``: the tag's study type, with the finer design
+    when it says more; ``not stated`` when there is none."""
+    if tag.study_type is None:
+        return "not stated"
+    if tag.design and tag.design != tag.study_type:
+        return f"{tag.study_type} ({tag.design})"
+    return tag.study_type
 
 
 def card_score(card: Sequence[CardItem]) -> str:

@@ -37,6 +37,7 @@ from hedgecheck.formats._common import (
     rule_doc,
     ruleset,
     severity_counts,
+    study_type,
 )
 from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Label, Mention, Report
@@ -266,7 +267,7 @@ def _evidence_tag(tag: EvidenceTag | None) -> str:
         return '<div class="evidence-tag" role="note">Evidence tag: not assessed (no prose)</div>'
     fields = [
         ("Peer-reviewed", tag.peer_reviewed),
-        ("Study type", tag.study_type or "not stated"),
+        ("Study type", study_type(tag)),
         ("Subjects", tag.subjects or "not stated"),
     ]
     items = "".join(f"<div><dt>{k}</dt><dd>{html_text(v)}</dd></div>" for k, v in fields)
