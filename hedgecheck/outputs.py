@@ -197,7 +197,7 @@ def _take_place(temporary: str, target: str, info: os.stat_result | None) -> Non
     if info is None:
         os.chmod(temporary, 0o666 & ~_umask())
     else:
-        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
             with contextlib.suppress(PermissionError):  # only root may give a file away
                 os.chown(temporary, info.st_uid, info.st_gid)
         os.chmod(temporary, stat.S_IMODE(info.st_mode))

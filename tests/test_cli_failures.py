@@ -63,7 +63,7 @@ def test_a_size_option_that_is_no_number_is_clicks_usage_error(option: str, valu
 @pytest.mark.parametrize("value", ["1", "2.5", "50000", "100000"])
 def test_a_size_option_in_range_is_taken(value: str) -> None:
     result = _invoke("scan", "--max-file-size", value, "--part-size", value, str(KETAMINE))
-    assert result.exit_code in (0, 1), result.stderr
+    assert result.exit_code == 0, result.stderr
 
 
 def test_a_tiny_size_limit_skips_the_file_with_a_message() -> None:
@@ -159,7 +159,7 @@ def test_a_big_size_limit_runs_in_little_memory() -> None:
         text=True,
         timeout=120,
     )
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode == 0, result.stderr
 
 
 # -- standard output that fails -------------------------------------------------------------
@@ -211,18 +211,22 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path, fmt: str, jo
 # -- Dask ------------------------------------------------------------------------------------
 
 
+@needs_cli
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "garbage", "tcp://[::1"])
-def test_an_unreachable_dask_scheduler_is_named_fast(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
-) -> None:
+def test_an_unreachable_dask_scheduler_is_named_fast(tmp_path: Path, address: str) -> None:
     pytest.importorskip("distributed")
-    monkeypatch.setattr(cli, "DASK_CONNECT_TIMEOUT", 1)
     started = time.monotonic()
-    result = _invoke(
-        "scan", "--output-parquet", str(tmp_path / "claims"), "--dask", address, str(KETAMINE)
+    assert HEDGECHECK is not None
+    target = str(tmp_path / "claims")
+    result = subprocess.run(
+        [HEDGECHECK, "scan", "--output-parquet", target, "--dask", address, str(KETAMINE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     _one_error_line(result, f"cannot reach the Dask scheduler {address!r}")
-    assert time.monotonic() - started < 25
+    # distributed's own default would wait 30 s; start-up on a loaded machine takes a few
+    assert time.monotonic() - started < cli.DASK_CONNECT_TIMEOUT + 20
     assert list(tmp_path.iterdir()) == []
 
 

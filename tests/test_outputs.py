@@ -152,7 +152,7 @@ def test_an_output_inside_a_scanned_folder_needs_to_be_allowed(
     assert err.startswith("hedgecheck: error: --output") and "--allow-output-in-input" in err
     assert not output.exists()
     code, _, err = _scan("--allow-output-in-input", "-o", str(output), str(corpus))
-    assert code in (0, 1), err
+    assert code == 0, err
     assert "art.txt" in output.read_text()
 
 
@@ -208,7 +208,7 @@ def test_a_null_device_is_written_in_place_and_stays_a_device(
         target = tmp_path / "link"
         target.symlink_to(null)
     code, out, err = _scan("--format", "json", "-o", str(target), str(article))
-    assert code in (0, 1), err
+    assert code == 0, err
     assert out == ""
     assert stat.S_ISCHR(null.lstat().st_mode)
     assert target.is_symlink() == via_link
@@ -241,6 +241,7 @@ def test_a_block_device_is_refused_without_being_opened(tmp_path: Path, article:
     assert stat.S_ISBLK(disk.lstat().st_mode)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_fifo_is_written_in_place(tmp_path: Path, article: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -249,7 +250,7 @@ def test_a_fifo_is_written_in_place(tmp_path: Path, article: Path) -> None:
     reader.start()
     code, _, err = _scan("--format", "json", "-o", str(fifo), str(article))
     reader.join(timeout=60)
-    assert code in (0, 1), err
+    assert code == 0, err
     assert json.loads(received[0])["files"][0]["path"] == str(article)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
@@ -267,7 +268,7 @@ def test_standard_output_named_as_a_file_is_written_in_place(
     log.write_text("an earlier line\n")
     with open(log, mode) as stdout:  # "> log" truncates, ">> log" appends
         result = _run("scan", "-o", spelling, str(article), stdout=stdout)
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode == 0, result.stderr
     text = log.read_text()
     assert text.startswith("an earlier line\n") == (mode == "a")
     assert f"{article}: article" in text
@@ -278,7 +279,7 @@ def test_standard_output_named_as_a_file_is_written_in_place(
 @needs_cli
 def test_standard_output_named_as_a_file_reaches_a_pipe(article: Path) -> None:
     result = _run("scan", "--format", "json", "-o", "/dev/stdout", str(article))
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["files"][0]["path"] == str(article)
 
 
@@ -287,7 +288,7 @@ def test_dash_is_standard_output_not_a_file_named_dash(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, _ = _scan("--format", "json", "-o", "-", str(article))
-    assert code in (0, 1)
+    assert code == 0
     assert json.loads(out)["files"][0]["path"] == str(article)
     assert not (tmp_path / "-").exists()
 
@@ -301,7 +302,7 @@ def test_a_replaced_report_keeps_its_mode(tmp_path: Path, article: Path, mode: i
     report.write_text("old")
     report.chmod(mode)
     code, _, err = _scan("--format", "json", "-o", str(report), str(article))
-    assert code in (0, 1), err
+    assert code == 0, err
     assert stat.S_IMODE(report.stat().st_mode) == mode
     assert json.loads(report.read_text())["files"]
     assert _temporaries(tmp_path) == []
@@ -313,7 +314,7 @@ def test_a_replaced_report_keeps_its_owner(tmp_path: Path, article: Path) -> Non
     report.write_text("old")
     os.chown(report, 4321, 8765)
     code, _, err = _scan("--format", "json", "-o", str(report), str(article))
-    assert code in (0, 1), err
+    assert code == 0, err
     assert (report.stat().st_uid, report.stat().st_gid) == (4321, 8765)
 
 
@@ -323,7 +324,7 @@ def test_a_new_report_gets_the_mode_the_umask_allows(tmp_path: Path, article: Pa
         code, _, _ = _scan("-o", str(tmp_path / "new.txt"), str(article))
     finally:
         os.umask(old)
-    assert code in (0, 1)
+    assert code == 0
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
 
 
@@ -336,7 +337,7 @@ def test_a_symbolic_link_to_a_report_is_kept_and_its_file_replaced(
     link = tmp_path / "report.json"
     link.symlink_to(real)
     code, _, _ = _scan("--format", "json", "-o", str(link), str(article))
-    assert code in (0, 1)
+    assert code == 0
     assert link.is_symlink() and json.loads(real.read_text())["files"]
     assert _temporaries(tmp_path) == [] and _temporaries(real.parent) == []
 
@@ -365,7 +366,7 @@ def test_a_failed_write_leaves_the_old_report_and_no_temporary_file(
 def test_a_report_too_big_for_the_disk_quota_is_named_and_the_old_one_kept(
     tmp_path: Path, article: Path, fmt: str
 ) -> None:
-    import resource
+    resource = pytest.importorskip("resource")
     import signal
 
     report = tmp_path / "report.out"
