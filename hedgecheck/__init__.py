@@ -7,7 +7,7 @@
 """
 
 from hedgecheck.api import check
-from hedgecheck.errors import HedgecheckError, InputError, RuleError, UsageError
+from hedgecheck.errors import HedgecheckError, InputError, OutputError, RuleError, UsageError
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import (
     Claim,
@@ -36,6 +36,7 @@ __all__ = [
     "HedgecheckError",
     "InputError",
     "Label",
+    "OutputError",
     "Part",
     "Report",
     "Rule",

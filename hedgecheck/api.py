@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hedgecheck.arguments import path_text, require, require_text
 from hedgecheck.documents import Document, read_document
 from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
@@ -32,7 +33,9 @@ def check(
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
     ``line`` is 0); otherwise the document's own headline is used. ``policy`` selects and
     grades the findings; inline ``hedgecheck:`` directives in ``text`` suppress them.
+    An argument of the wrong type or an unknown ``format`` is a :class:`UsageError`.
     """
+    path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
     ruleset = rules if rules is not None else default_rules()
     seen = [len(matcher.problems) for matcher in ruleset.matchers]
     document = read_document(text, format=format)
@@ -64,6 +67,26 @@ def check(
         input_format=document.format,
         errors=tuple(errors),
     )
+
+
+def check_arguments(
+    text: object,
+    *,
+    title: object = None,
+    rules: object = None,
+    path: object = None,
+    format: object = "text",
+    policy: object = None,
+    function: str = "check",
+) -> str | None:
+    """Refuse what ``check`` cannot read (the document reader names an unknown format);
+    the path as str."""
+    require_text(text, argument=f"{function}(): text")
+    require(title, (str, type(None)), argument=f"{function}(): title")
+    require(rules, (RuleSet, type(None)), argument=f"{function}(): rules")
+    require(format, str, argument=f"{function}(): format")
+    require(policy, (FindingPolicy, type(None)), argument=f"{function}(): policy")
+    return None if path is None else path_text(path, argument=f"{function}(): path")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,24 +2,28 @@
 
 Exit codes: 0 success (nothing crossed the gate's thresholds); 1 a finding at or above
 ``--fail-on`` or an article label at or below ``--fail-on-label``; 2 usage, configuration,
-rule-pack or input error (the rest of the files are still checked and reported first).
+rule-pack, input or output error (the rest of the files are still checked and reported
+first), or an unexpected internal error; 130 interrupted (Ctrl-C); 141 standard output was
+closed early (``| head``). A failure never exits 1, the gate's code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
+import select
 import signal
 import sys
-import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -28,19 +32,28 @@ from hedgecheck.api import check
 from hedgecheck.config import (
     FAIL_ON,
     FAIL_ON_LABEL,
+    MAX_MEGABYTES,
     ON_RULE_TIMEOUT,
     Config,
     find_config,
     load_config,
+    megabytes,
 )
 from hedgecheck.documents import INPUT_FORMATS, format_for_path
-from hedgecheck.errors import HedgecheckError, InputError
+from hedgecheck.errors import HedgecheckError, InputError, OutputError, UsageError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.formats import FORMATS, recorder
 from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
 from hedgecheck.model import Label, Report, Severity
+from hedgecheck.outputs import (
+    STDIO,
+    refuse_dataset_target,
+    refuse_inputs,
+    text_writer,
+    write_dataset,
+)
 from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
 from hedgecheck.ruletest import (
     FALSE_POSITIVE,
@@ -63,9 +76,35 @@ EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_CLOSED_PIPE = 141  # as a program killed by SIGPIPE
+MAX_JOBS = 1024
+# Seconds to reach a --dask scheduler: a wrong address fails fast instead of after distributed's
+# default 30 s.
+DASK_CONNECT_TIMEOUT = 5
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """Every failure ends in a one-line ``hedgecheck: error:`` and exit 2, never a traceback
+    and exit 1 (which CI would read as findings); a closed output pipe ends quietly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own usage errors, exits and aborts, reported as click does
+        except HedgecheckError as exc:
+            _fail(exc)
+        except OSError as exc:
+            _os_failure(exc)
+        except Exception as exc:  # a bug: its traceback is what a report of it needs
+            # A traceback quotes input (file names, text): each line made safe like any other.
+            for line in traceback.format_exc().splitlines():
+                with contextlib.suppress(OSError):
+                    click.echo(safe_line(line), err=True)
+            _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hedgecheck")
 def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
@@ -95,8 +134,16 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE (atomically) instead of standard output.",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Write the report to FILE instead of standard output (-): a file is replaced "
+    "atomically, keeping its mode; a device or pipe is written in place. FILE may not be an "
+    "input.",
+)
+@click.option(
+    "--allow-output-in-input",
+    is_flag=True,
+    help="Allow --output FILE or --output-parquet DIR inside a scanned folder (it may be "
+    "read as an input by a later run). An output that is itself an input is always refused.",
 )
 @click.option(
     "--color/--no-color", default=None, help="Colour the text format (NO_COLOR is respected)."
@@ -140,30 +187,39 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_JOBS),
     default=1,
     show_default=True,
-    help="Files checked in parallel processes; 0 uses every core. Output is identical.",
+    help=f"Files checked in parallel processes; 0 uses every core (at most {MAX_JOBS}). "
+    "Output is identical.",
 )
 @click.option(
     "--max-file-size",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
     default=None,
-    help="Skip files larger than this many megabytes (default 100), with a message.",
+    help=f"Skip files larger than this many megabytes (default 100, at most {MAX_MEGABYTES:,}), "
+    "with a message.",
 )
 @click.option(
     "--part-size",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
     default=None,
     help="Check a text or Markdown file longer than this many million characters in parts "
-    "that end at paragraph breaks, one report each (default 1).",
+    f"that end at paragraph breaks, one report each (default 1, at most {MAX_MEGABYTES:,}).",
 )
 @click.option(
     "--output-parquet",
     type=click.Path(file_okay=False),
     default=None,
     help="Write one row per claim as a Parquet dataset in DIR instead of a report "
-    "(needs hedgecheck[dask]).",
+    "(needs hedgecheck[dask]). The dataset is written beside DIR and renamed into place; "
+    "an existing non-empty DIR is refused unless --replace-parquet.",
+)
+@click.option(
+    "--replace-parquet",
+    is_flag=True,
+    help="With --output-parquet: replace the dataset already in DIR (a folder holding "
+    "anything but Parquet files is never replaced).",
 )
 @click.option(
     "--dask",
@@ -187,18 +243,27 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     """Label every claim in PATHS (files, folders, or - for standard input).
 
     Exit codes: 0 nothing at or above the --fail-on / --fail-on-label thresholds; 1 something
-    is; 2 usage, configuration or input error (the other files are still checked).
+    is; 2 usage, configuration, input or output error (the other files are still checked);
+    130 interrupted; 141 standard output closed early.
     """
     config = _config(paths, options)
     if options["dask_scheduler"] and not options["output_parquet"]:
         _fail(click.UsageError("--dask needs --output-parquet DIR"))
+    if options["replace_parquet"] and not options["output_parquet"]:
+        _fail(click.UsageError("--replace-parquet needs --output-parquet DIR"))
+    if options["output"] and options["output_parquet"]:
+        _fail(click.UsageError("--output and --output-parquet cannot be used together"))
     if options["output_parquet"]:
         extra = (*map(str, config.rule_paths), *rule_paths)
-        _scan_to_parquet(paths, extra, options["output_parquet"], options["dask_scheduler"])
+        _refuse_inputs(options["output_parquet"], paths, extra, config, options, "--output-parquet")
+        _scan_to_parquet(paths, extra, options)
         sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
     rules = _load((*map(str, config.rule_paths), *rule_paths))
     files, problems = discover(paths, config)
+    if options["output"] and options["output"] != STDIO:
+        extra = (*map(str, config.rule_paths), *rule_paths)
+        _refuse_inputs(options["output"], (*paths, *files), extra, config, options, "--output")
     for problem in problems:
         _say(f"error: {problem}")
     quiet, verbose = options["quiet"], options["verbose"] and not options["quiet"]
@@ -261,28 +326,72 @@ def _say_checked(outcome: Report | Recorded) -> None:
     _say(f"checked {outcome.path}{where}: {claims} claim(s)")
 
 
+def _refuse_inputs(
+    output: str,
+    inputs: tuple[str, ...],
+    rule_paths: tuple[str, ...],
+    config: Config,
+    options: dict[str, Any],
+    option: str,
+) -> None:
+    """No output may be an input (a scanned file, standard input, a rule pack, the config),
+    nor, unless --allow-output-in-input, lie in a scanned folder or a folder of packs."""
+    read = (*inputs, *rule_paths, *([str(config.path)] if config.path else []))
+    refuse_inputs(
+        output,
+        files=read,
+        folders=[p for p in read if p != STDIO and Path(p).is_dir()],
+        option=option,
+        allow_in_folders=options["allow_output_in_input"],
+    )
+
+
 def _scan_to_parquet(
-    paths: tuple[str, ...], rule_paths: tuple[str, ...], folder: str, scheduler: str | None
+    paths: tuple[str, ...], rule_paths: tuple[str, ...], options: dict[str, Any]
 ) -> None:
     """The claim table of ``hedgecheck.dask.scan`` written as Parquet, on a Dask cluster."""
     try:
-        from distributed import Client, LocalCluster
+        import distributed  # noqa: F401  (needed by --dask; named here if missing)
 
         import hedgecheck.dask as hedgecheck_dask
     except ImportError as exc:
         _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
     _load(rule_paths)  # a bad pack is reported before any cluster starts
-    cluster = LocalCluster(processes=True) if scheduler == "local" else None
-    client = Client(cluster if cluster is not None else scheduler) if scheduler else None
-    try:
+    folder = options["output_parquet"]
+    refuse_dataset_target(folder, replace=options["replace_parquet"])  # before any cluster
+    with _dask_client(options["dask_scheduler"]):
         frame = hedgecheck_dask.scan(list(paths), rules=rule_paths)
-        frame.to_parquet(folder, write_index=False)
-    finally:
-        if client is not None:
-            client.close()
+        write_dataset(
+            folder,
+            lambda into: frame.to_parquet(into, write_index=False),
+            replace=options["replace_parquet"],
+        )
+    _say(f"wrote the claims to {folder}")
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None) -> Iterator[None]:
+    """A client of ``scheduler`` ("local": a cluster of this machine's cores) while the
+    block runs; a scheduler that cannot be reached is an error naming it."""
+    if not scheduler:
+        yield
+        return
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(processes=True) if scheduler == "local" else None
+    try:
+        client = Client(cluster if cluster is not None else scheduler, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
         if cluster is not None:
             cluster.close()
-    _say(f"wrote the claims to {folder}")
+        reason = str(exc) or f"no answer in {DASK_CONNECT_TIMEOUT} s"
+        raise HedgecheckError(f"cannot reach the Dask scheduler {scheduler!r}: {reason}") from None
+    try:
+        yield
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @main.command(name="explain")
@@ -318,6 +427,8 @@ def evaluate_command(
     task: str, file: str, predictions: str | None, rule_paths: tuple[str, ...]
 ) -> None:
     """Score TASK predictions on a labelled JSON-lines FILE and print the metrics as JSON."""
+    if predictions:
+        refuse_inputs(predictions, files=(file, *rule_paths), option="--predictions")
     rules = _load(rule_paths)
     try:
         result = evaluate(task, file, rules=rules)
@@ -326,9 +437,9 @@ def evaluate_command(
     for problem in result.problems:
         _say(f"skipped: {problem}")
     if predictions:
-        with open(predictions, "w", encoding="utf-8") as handle:
+        with text_writer(predictions) as write:
             for row in result.predictions:
-                handle.write(guard(json.dumps(row, ensure_ascii=False), JSON) + "\n")
+                write(guard(json.dumps(row, ensure_ascii=False), JSON) + "\n")
     click.echo(guard(json.dumps(result.metrics, indent=2, sort_keys=True), JSON))
     sys.exit(EXIT_ERROR if result.problems else EXIT_OK)
 
@@ -517,6 +628,8 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
             config = load_config(found) if found else Config()
     except HedgecheckError as exc:
         _fail(exc)
+    max_bytes = _megabytes(options, "max_file_size", "megabytes") or config.max_bytes
+    part_chars = _megabytes(options, "part_size", "million characters") or config.part_chars
     cli_policy = FindingPolicy.build(
         select=options["select"],
         ignore=options["ignore"],
@@ -529,14 +642,21 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         fail_on_label=options["fail_on_label"] or config.fail_on_label,
         include=config.include + options["include"],
         exclude=config.exclude + options["exclude"],
-        max_bytes=int(options["max_file_size"] * 2**20)
-        if options["max_file_size"]
-        else config.max_bytes,
+        max_bytes=max_bytes,
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
-        part_chars=max(1, int(options["part_size"] * 2**20))
-        if options.get("part_size")
-        else config.part_chars,
+        part_chars=part_chars,
     )
+
+
+def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
+    """A size option in bytes (or characters), or None when it was not given."""
+    value = options.get(key)
+    if value is None:
+        return None
+    try:
+        return megabytes(value, unit=unit)
+    except ValueError as exc:
+        _fail(UsageError(f"--{key.replace('_', '-')}: {exc}"))
 
 
 class GateTally:
@@ -585,12 +705,6 @@ def gate(reports: list[Report], config: Config) -> int:
     return tally.exit_code(config)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _progress(total: int, *, enabled: bool) -> Any:
     """A progress bar on a terminal's stderr for multi-file scans; silent otherwise."""
     show = enabled and total > 1 and sys.stderr.isatty()
@@ -602,26 +716,46 @@ def _progress(total: int, *, enabled: bool) -> Any:
 def _use_color(flag: bool | None, output: str | None) -> bool:
     if flag is not None:
         return flag
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    to_stdout = output is None or output == STDIO
+    return to_stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 @contextlib.contextmanager
 def _output(output: str | None, *, color: bool = False) -> Iterator[Callable[[str], object]]:
-    """A writer to standard output, or to a file replaced atomically when the block ends
-    without an exception, so no half-written report is left."""
-    if not output:
-        yield lambda chunk: click.echo(chunk, nl=False, color=color) if chunk else None
+    """A writer to standard output (no FILE, or -), or to FILE as ``hedgecheck.outputs``
+    writes it: a file is replaced atomically when the block ends without an exception, so
+    no half-written report is left."""
+    if not output or output == STDIO:
+        stdout = _WholeWrites()
+        yield lambda chunk: click.echo(chunk, nl=False, color=color, file=stdout) if chunk else None
         return
-    target = Path(output)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            yield handle.write
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with text_writer(output) as write:
+        yield write
+
+
+class _WholeWrites:
+    """Standard output that writes the whole of every chunk. An unbuffered one
+    (PYTHONUNBUFFERED=1, common in CI images) silently drops the rest of a chunk the system
+    took only part of, as when the reader of a pipe goes away: the run would end 0 with half
+    a report instead of with the closed pipe's error."""
+
+    def write(self, text: str) -> int:
+        stream = sys.stdout
+        raw = getattr(stream, "buffer", None)
+        if not isinstance(raw, io.RawIOBase):
+            return stream.write(text)  # a buffered stream writes everything or raises
+        stream.flush()
+        view = memoryview(text.encode(stream.encoding, stream.errors or "strict"))
+        while view:
+            written = raw.write(view)
+            if written is None:  # a non-blocking descriptor that is full for now
+                select.select([], [raw], [])
+                continue
+            view = view[written:]
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
 def _load(rule_paths: tuple[str, ...]) -> RuleSet:
@@ -634,9 +768,31 @@ def _load(rule_paths: tuple[str, ...]) -> RuleSet:
     return rules
 
 
-def _fail(exc: Exception) -> None:
-    _say(f"error: {exc}")
+def _fail(exc: Exception) -> NoReturn:
+    with contextlib.suppress(OSError):  # a closed or full stderr cannot be told either
+        _say(f"error: {exc}")
     sys.exit(EXIT_ERROR)
+
+
+def _os_failure(exc: OSError) -> NoReturn:
+    """An OSError that reached the top. Files are read and written by code that names
+    them, so one without a file name came from writing standard output: closed early by
+    its reader (quiet), or full or failing (named)."""
+    if exc.filename is not None:
+        _fail(HedgecheckError(f"{exc.filename}: {exc.strerror or exc}"))
+    _silence_stdout()
+    if exc.errno == errno.EPIPE:
+        sys.exit(EXIT_CLOSED_PIPE)
+    _fail(OutputError(f"cannot write: {exc.strerror or exc}", path="standard output"))
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the text still waiting in its
+    buffer does not fail again, with a traceback and exit 120, in Python's last flush."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # not a real file
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _say(message: str) -> None:

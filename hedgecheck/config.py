@@ -24,6 +24,9 @@ FAIL_ON_LABEL = ("speculative", "preliminary")
 # A rule pattern that runs past the match timeout: go on without it, or stop the run.
 ON_RULE_TIMEOUT = ("skip", "stop")
 CONFIG_FILE = ".hedgecheck.toml"
+# Ceiling of max-file-size and part-size: far above any article, low enough that a typo or
+# "inf" is named instead of being taken as "no limit" (nothing is allocated to fit it).
+MAX_MEGABYTES = 100_000
 _KEYS = {
     "select",
     "ignore",
@@ -168,18 +171,33 @@ def _overrides(raw: Any, fail: Any) -> tuple[Override, ...]:
 
 def _megabytes(table: Mapping[str, Any], fail: Any) -> int:
     """``max-file-size`` in megabytes (MiB); files larger than it are skipped with a message."""
-    value = table.get("max-file-size", DEFAULT_MAX_BYTES / 2**20)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise fail("expected a positive number of megabytes", "max-file-size")
-    return int(value * 2**20)
+    try:
+        return megabytes(table.get("max-file-size", DEFAULT_MAX_BYTES / 2**20))
+    except ValueError as exc:
+        raise fail(str(exc), "max-file-size") from None
 
 
 def _part_size(table: Mapping[str, Any], fail: Any) -> int:
     """``part-size`` in millions of characters (MiB of ASCII text): a bigger text or
     Markdown file is checked in parts of about this size, each an article of its own."""
-    value = table.get("part-size", DEFAULT_PART_CHARS / 2**20)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise fail("expected a positive number of megabytes", "part-size")
+    try:
+        return megabytes(
+            table.get("part-size", DEFAULT_PART_CHARS / 2**20), unit="million characters"
+        )
+    except ValueError as exc:
+        raise fail(str(exc), "part-size") from None
+
+
+def megabytes(value: object, *, unit: str = "megabytes") -> int:
+    """A size given in megabytes (MiB; or millions of characters, counted the same way), as
+    a whole number of units (at least one); anything but a finite number above zero and at
+    most ``MAX_MEGABYTES`` is a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number of {unit}, not {value!r}")
+    if not (0 < value <= MAX_MEGABYTES):  # False for NaN too
+        raise ValueError(
+            f"expected a number of {unit} above 0 and at most {MAX_MEGABYTES:,}, not {value}"
+        )
     return max(1, int(value * 2**20))
 
 

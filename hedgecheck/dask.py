@@ -17,6 +17,7 @@ document. Rows are the same, in the same order, as checking every file in one pr
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from hedgecheck.api import check
+from hedgecheck.arguments import path_text, require, require_count
 from hedgecheck.config import Config
 from hedgecheck.errors import InputError
 from hedgecheck.model import Report
@@ -65,18 +67,29 @@ def scan(
     worker. Columns: ``document`` (path or id), ``claim`` (its index in the document),
     ``text``, ``start``/``end`` (character offsets), ``line``/``column``, ``label``,
     ``certainty``, ``strength``, ``cue_rules`` (the ids of its cues, space-separated).
-    Files that cannot be read give no rows.
+    Files that cannot be read give no rows. A single path counts as a list of one; an
+    argument of the wrong type is a UsageError.
     """
-    packs = tuple(str(p) for p in rules or ())
+    packs = _paths(rules or (), "rules")
+    require_count(partition_size, argument="hedgecheck.dask.scan(): partition_size")
     if isinstance(paths_or_bag, db.Bag):
         bag = paths_or_bag
     else:
-        files, _ = discover([str(p) for p in paths_or_bag], Config())
+        files, _ = discover(list(_paths(paths_or_bag, "paths_or_bag")), Config())
         if not files:
             return dd.from_pandas(_empty(), npartitions=1)
         bag = db.from_sequence(files, npartitions=max(1, -(-len(files) // partition_size)))
     meta = _empty()
     return bag.map_partitions(_partition, packs).to_dataframe(meta=meta)
+
+
+def _paths(value: object, name: str) -> tuple[str, ...]:
+    argument = f"hedgecheck.dask.scan(): {name}"
+    if isinstance(value, str | os.PathLike):
+        value = [value]
+    hint = " (paths, or a dask.bag)" if name == "paths_or_bag" else " (paths)"
+    require(value, Iterable, argument=argument, hint=hint)
+    return tuple(path_text(p, argument=f"{argument} items") for p in value)  # type: ignore[attr-defined]
 
 
 def claim_rows(document: str, report: Report) -> list[dict[str, Any]]:

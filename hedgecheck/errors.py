@@ -39,7 +39,18 @@ class InputError(HedgecheckError):
 
 
 class UsageError(HedgecheckError):
-    """The caller asked for something that does not exist (unknown task, format…)."""
+    """The caller asked for something that does not exist (unknown task, format…), passed an
+    argument of the wrong type or out of range, or named an output that would destroy an
+    input."""
+
+
+class OutputError(HedgecheckError):
+    """A report or dataset could not be written where asked (no such folder, disk full, I/O
+    error): names the file and the reason. Nothing half-written is left behind."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
 
 
 class ConfigError(HedgecheckError):

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from hedgecheck.arguments import require
+from hedgecheck.errors import UsageError
 from hedgecheck.model import Finding, Severity
 
 
@@ -33,10 +35,17 @@ class FindingPolicy:
         severity: Mapping[str, str] | None = None,
         report_unused_suppressions: bool = False,
     ) -> FindingPolicy:
+        """A policy from selectors (a single string counts as one); a wrong type or an
+        unknown severity is a UsageError."""
+        require(
+            report_unused_suppressions,
+            bool,
+            argument="FindingPolicy.build(): report_unused_suppressions",
+        )
         return cls(
-            select=tuple(select),
-            ignore=tuple(ignore),
-            severity=tuple((key, Severity(value)) for key, value in (severity or {}).items()),
+            select=_selectors(select, "select"),
+            ignore=_selectors(ignore, "ignore"),
+            severity=_severities(severity),
             report_unused_suppressions=report_unused_suppressions,
         )
 
@@ -66,6 +75,32 @@ class FindingPolicy:
         if best is None or best[1] is finding.severity:
             return finding
         return _with_severity(finding, best[1])
+
+
+_SEVERITIES = tuple(level.value for level in Severity)
+
+
+def _selectors(value: object, name: str) -> tuple[str, ...]:
+    argument = f"FindingPolicy.build(): {name}"
+    if isinstance(value, str):
+        return (value,)
+    require(value, Iterable, argument=argument)
+    selectors = tuple(value)  # type: ignore[call-overload]
+    for selector in selectors:
+        require(selector, str, argument=f"{argument} items")
+    return selectors
+
+
+def _severities(value: object) -> tuple[tuple[str, Severity], ...]:
+    argument = "FindingPolicy.build(): severity"
+    require(value, (Mapping, type(None)), argument=argument)
+    pairs = []
+    for key, level in (value or {}).items():  # type: ignore[attr-defined]
+        require(key, str, argument=f"{argument} keys")
+        if not isinstance(level, str) or level not in _SEVERITIES:
+            raise UsageError(f"{argument}[{key!r}] must be one of {', '.join(_SEVERITIES)}")
+        pairs.append((key, Severity(level)))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True, slots=True)

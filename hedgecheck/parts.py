@@ -19,7 +19,8 @@ from typing import TypeVar
 
 import regex
 
-from hedgecheck.api import check
+from hedgecheck.api import check, check_arguments
+from hedgecheck.arguments import require_count
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
@@ -112,7 +113,24 @@ def check_parts(
     policy: FindingPolicy | None = None,
 ) -> Iterator[Report]:
     """``check`` on ``text`` part by part, one report per part (a single report, without
-    ``part``, when the text fits in one). HTML is always checked in one piece."""
+    ``part``, when the text fits in one). HTML is always checked in one piece. The arguments
+    are checked at the call, before any report is asked for: a wrong one is a UsageError."""
+    path = check_arguments(
+        text, rules=rules, path=path, format=format, policy=policy, function="check_parts"
+    )
+    require_count(size, argument="check_parts(): size")
+    return _reports_of_parts(text, size=size, rules=rules, path=path, format=format, policy=policy)
+
+
+def _reports_of_parts(
+    text: str,
+    *,
+    size: int,
+    rules: RuleSet | None,
+    path: str | None,
+    format: str,
+    policy: FindingPolicy | None,
+) -> Iterator[Report]:
     spans = (
         [(0, len(text))]
         if format == "html"

@@ -15,6 +15,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from hedgecheck.errors import InputError
 from hedgecheck.text import LINE_BREAK
@@ -67,7 +68,7 @@ def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         if not stat.S_ISREG(mode):
             return InputError(f"not a regular file ({_kind(mode)}), skipped", path=shown)
         with open(name, "rb") as handle:  # read-only: nothing is ever written to inputs
-            data = handle.read(max_bytes + 1)
+            data = read_at_most(handle, max_bytes, expected=os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
         return InputError("no such file", path=shown)
     except IsADirectoryError:
@@ -87,12 +88,30 @@ def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
     stream = sys.stdin
     if stream is None or stream.closed:
         return InputError("standard input is closed", path="-")
-    data = stream.buffer.read(max_bytes + 1) if hasattr(stream, "buffer") else stream.read()
+    data = read_at_most(stream.buffer, max_bytes) if hasattr(stream, "buffer") else stream.read()
     if isinstance(data, str):
         return Source(data.removeprefix("\ufeff"))
     if len(data) > max_bytes:
         return InputError(f"larger than the limit of {max_bytes:,} bytes, skipped", path="-")
     return decode(data, name="-")
+
+
+def read_at_most(handle: BinaryIO, limit: int, *, expected: int = 0) -> bytes:
+    """Up to ``limit`` + 1 bytes (one more than allowed tells the caller it was too big).
+    ``read(n)`` allocates n bytes before it reads any, so the limit is never passed to it
+    whole: the first read is sized to what the file says it holds, and the rest (a file
+    that grew, a pipe) comes in chunks."""
+    first = handle.read(min(limit, expected) + 1)
+    if len(first) <= expected or len(first) > limit:
+        return first
+    chunks, total = [first], len(first)
+    while total <= limit:
+        chunk = handle.read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, *, name: str = "") -> Source | InputError:

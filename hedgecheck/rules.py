@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 
 import regex
 
+from hedgecheck.arguments import path_text, require
 from hedgecheck.errors import ConfigError, RuleError
 
 # The study designs a design cue, or a description of a study's method, may name.
@@ -1425,7 +1426,8 @@ def default_rules() -> RuleSet:
 
 def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
     """Load packs from files or folders (``*.toml``); no paths means the default packs."""
-    targets = [Path(p) for p in paths]
+    require(include_defaults, bool, argument="load_rules(): include_defaults")
+    targets = [Path(path_text(p, argument="load_rules(): each path")) for p in paths]
     if not targets or include_defaults:
         targets.insert(0, default_rules_path())
     files: list[Path] = []

@@ -171,18 +171,21 @@ def test_closed_stdin_and_a_closed_output_pipe_exit_quietly(tmp_path: Path) -> N
 
 @pytest.mark.skipif(HEDGECHECK is None, reason="needs the installed console script")
 def test_ctrl_c_exits_130_without_a_traceback_or_a_half_written_report(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    out.mkdir()
     for i in range(600):  # long enough a run that the interrupt lands in the middle of it
-        shutil.copy(KETAMINE, tmp_path / f"k{i}.txt")
-    target = tmp_path / "report.json"
+        shutil.copy(KETAMINE, corpus / f"k{i}.txt")
+    target = out / "report.json"
     process = subprocess.Popen(
-        [HEDGECHECK, "scan", "--format", "json", "-o", str(target), str(tmp_path)],
+        [HEDGECHECK, "scan", "--format", "json", "-o", str(target), str(corpus)],
         stderr=subprocess.PIPE,
         text=True,
     )
     # Interrupt once the scan is writing (its temporary report exists): a fixed sleep could
     # land in Python's start-up on a loaded machine, before any handler is in place.
     waited = time.monotonic()
-    while not any(p.name.startswith(".report") for p in tmp_path.iterdir()):
+    while not any(p.name.startswith(".report") for p in out.iterdir()):
         assert time.monotonic() - waited < 60, "the scan never started writing"
         assert process.poll() is None, "the scan ended before it started writing"
         time.sleep(0.05)
@@ -193,7 +196,7 @@ def test_ctrl_c_exits_130_without_a_traceback_or_a_half_written_report(tmp_path:
     assert process.returncode == 130
     assert "Traceback" not in err
     assert not target.exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".report")] == []
 
 
 def test_one_rule_set_from_many_threads_gives_the_same_reports() -> None:
