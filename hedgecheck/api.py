@@ -46,8 +46,11 @@ def check(
         for problem in matcher.problems[count:]
     )
     where = _Positions(document, LineIndex(document.source))
+    described = _described_study(analysis)
     claims = tuple(
-        _claim(item, analysis, ruleset, where) for item in analysis.sentences if item.claim
+        _claim(item, analysis, ruleset, where, described)
+        for item in analysis.sentences
+        if item.claim
     )
     headline = next((c.text for c in claims if c.headline), None)
     article = _article(analysis, claims, where)
@@ -106,11 +109,37 @@ class _Positions:
         return first, last, line, column
 
 
-def _claim(item: SentenceCues, analysis: Analysis, rules: RuleSet, where: _Positions) -> Claim:
+def _described_study(analysis: Analysis) -> tuple[ScopedCue, ...]:
+    """The mentions that the evidence tag's study design rests on ("followed 400,000 adults
+    for 13 years", "the FDA has approved"), as evidence stated about the article's own study:
+    a headline rests on the study the body describes, however the body describes it. The
+    tag's reading needs the sentences' cues only, so it is made before any claim is scored."""
+    reading = Article(
+        tuple(EditorialSentence(item, None) for item in analysis.sentences),
+        analysis.study_cues,
+        lambda start, end, in_title: (start, end, 0, 0),
+    ).study()
+    return tuple(
+        ScopedCue(cue.match, cue.scope_start, cue.scope_end, document=True, quoted=cue.quoted)
+        for _, cue in reading.design_basis
+        if not cue.quoted
+    )
+
+
+def _claim(
+    item: SentenceCues,
+    analysis: Analysis,
+    rules: RuleSet,
+    where: _Positions,
+    described: tuple[ScopedCue, ...] = (),
+) -> Claim:
     sentence = item.sentence
     in_title = sentence.index < 0
     result = assess(
-        item, analysis.study_cues, rules.scoring, study_evidence=analysis.study_evidence
+        item,
+        analysis.study_cues,
+        rules.scoring,
+        study_evidence=(*analysis.study_evidence, *described),
     )
     start, end, line, column = where.span(sentence.start, sentence.end, in_title=in_title)
     return Claim(

@@ -245,3 +245,67 @@ def test_hype_verb_headlines_are_claims_the_overclaim_checks_read(text: str, cod
     headline = report.claims[0]
     assert headline.headline and headline.strength is Strength.CAUSAL
     assert code in {f.code for f in report.findings if f.line == 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "rule"),
+    [
+        # A regulator's decision described, never named as a design noun.
+        (
+            "Agency clears new migraine pill\n\nThe European Medicines Agency has approved a "
+            "daily pill for chronic migraine, the first of its class.",
+            Label.ESTABLISHED,
+            "MTH010",
+        ),
+        # A trial described by its placebo arm.
+        (
+            "Fish oil lowers triglycerides\n\nIn a new study, 800 adults took fish oil or a "
+            "placebo pill for a year, and triglycerides fell.",
+            Label.SUPPORTED,
+            "MTH003",
+        ),
+        # A cohort described by its follow-up: preliminary, whatever the headline says.
+        (
+            "Walking adds years to life\n\nThe researchers followed 60,000 retirees for 12 "
+            "years and recorded how far they walked each week.",
+            Label.PRELIMINARY,
+            None,
+        ),
+    ],
+)
+def test_a_headline_rests_on_the_design_the_evidence_tag_reads(
+    text: str, grade: Label, rule: str | None
+) -> None:
+    # The design is only described ("has approved", "a placebo pill", "followed for 12
+    # years"); the evidence tag reads it, and the headline's ceiling rests on that reading.
+    report = hedgecheck.check(text)
+    headline = report.claims[0]
+    assert headline.headline and headline.evidence.grade == grade.value
+    assert headline.label.rank <= grade.rank
+    ceiling = [step.source for step in headline.explanation if step.axis == "ceiling"]
+    assert ceiling and (rule is None or rule in ceiling)
+    # Without the description the headline stands on nothing it states.
+    assert hedgecheck.check(text.split("\n\n")[0]).claims[0].label is Label.SPECULATIVE
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "took nineteen healthy women",
+        "enrolled twelve older men",
+        "gave 14 volunteers",
+        "a small trial of 200 adults",
+        "recruited just 20 patients",
+    ],
+)
+def test_a_small_sample_holds_a_published_study_at_preliminary(sample: str) -> None:
+    text = (
+        "Cocoa sharpens memory\n\nThe study, published in the journal Neurology, "
+        f"{sample} and tested their memory after a month of cocoa."
+    )
+    report = hedgecheck.check(text)
+    assert report.claims[0].label is Label.PRELIMINARY
+    assert report.label is Label.PRELIMINARY
+    # The same published study of a large sample is not held there.
+    large = text.replace(sample, "gave 2,000 adults")
+    assert hedgecheck.check(large).claims[0].label is Label.SUPPORTED
