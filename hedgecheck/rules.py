@@ -439,9 +439,7 @@ _SCORING_KEYS = {f.name for f in fields(Scoring)} - {
 # ``[grades]``: the design, subjects, sample and publication of a study, and the study pack's
 # reference to one ("a study found"). Certainty cues (hedges, boosters, hype) and relations
 # are rhetoric or content, not evidence: they can never raise a label's ceiling.
-GRADED_CATEGORIES = frozenset(
-    {"design", "method", "subject", "sample", "publication", "study"}
-)
+GRADED_CATEGORIES = frozenset({"design", "method", "subject", "sample", "publication", "study"})
 
 # The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
 # entry names one of them and gives it an id, a severity and its words.
