@@ -13,12 +13,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hedgecheck
 from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS, read_document
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position, rule_doc
-from hedgecheck.formats._safe import html_text
+from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.formats.html_format import locate_cues
 from hedgecheck.model import CardItem, EvidenceTag, Label, Mention, Report, Severity, Strength
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
@@ -944,6 +946,47 @@ def test_html_shows_each_part_of_a_big_file_with_its_own_text() -> None:
     for i in range(40):
         assert f"Story {i}. Coffee may cut" in shown
     assert len(re.findall(r"Story 7\.", shown)) == 1
+
+
+_PIECES = st.sampled_from(
+    [
+        "may",
+        "cure",
+        "in mice",
+        "a small study",
+        "suggests",
+        "the drug",
+        "reduces pain",
+        "miracle",
+        "Experts say",
+        "not peer-reviewed",
+        "&amp;",
+        "<em>clearly</em>",
+        "**boldly**",
+        "x\u202ey",
+        "bell\x07",
+        "\n",
+    ]
+)
+_ARTICLES = st.lists(st.lists(_PIECES, min_size=1, max_size=10).map(" ".join), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(INPUT_FORMATS), _ARTICLES)
+def test_html_page_shows_any_article_with_each_claim_and_finding_once(
+    input_format: str, paragraphs: list[str]
+) -> None:
+    if input_format == "html":
+        text = "".join(f"<p>{p}.</p>\n" for p in paragraphs)
+    else:
+        text = "\n\n".join(f"{p}." for p in paragraphs)
+    report = hedgecheck.check(text, format=input_format, path="any")
+    page = render("html", [report])
+    parser = _parse(page)
+    assert parser.claims == [visible(c.text, layout=True) for c in report.claims]
+    for number in range(1, len(report.findings) + 1):
+        assert page.count(f'id="f1-finding-{number}"') == 1
+        assert page.count(f'href="#f1-finding-{number}"') == 1
 
 
 def _browser() -> str | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -462,7 +462,9 @@ def _prose(report: Report) -> _Article | None:
     return _Article(document.text, base, starts)
 
 
-def _spans(article: _Article, items: Sequence[Claim | Cue], keep: object) -> list[_Span]:
+def _spans(
+    article: _Article, items: Sequence[Claim | Cue], keep: Callable[[_Span], bool]
+) -> list[_Span]:
     """Items placed in the prose, in order, none empty and none overlapping one kept before
     (and each one ``keep`` accepts)."""
     placed: list[_Span] = []
@@ -470,7 +472,7 @@ def _spans(article: _Article, items: Sequence[Claim | Cue], keep: object) -> lis
         span = _Span(article.at(item.start), article.at(item.end), item)
         if span.end <= span.start or (placed and span.start < placed[-1].end):
             continue
-        if callable(keep) and keep(span):
+        if keep(span):
             placed.append(span)
     return placed
 
