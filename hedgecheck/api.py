@@ -69,6 +69,7 @@ def check(
         path=path,
         input_format=document.format,
         errors=tuple(errors),
+        source=text,
     )
 
 

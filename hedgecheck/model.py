@@ -312,6 +312,9 @@ class Report:
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
     part: Part | None = None
+    # The text the offsets point into (for a part, from ``part.start``), kept so a page can
+    # show the whole article; not in ``to_dict`` (the JSON schema is unchanged) nor compared.
+    source: str | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = {

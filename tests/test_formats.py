@@ -6,17 +6,21 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hedgecheck
-from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS
+from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS, read_document
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position, rule_doc
+from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.formats.html_format import locate_cues
 from hedgecheck.model import CardItem, EvidenceTag, Label, Mention, Report, Severity, Strength
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
@@ -761,7 +765,8 @@ def test_html_shows_the_evidence_tag_and_report_card_near_the_label(
         for mention in item.evidence:
             assert f"“{mention.text}” {mention.line}:{mention.column} {mention.rule}" in row[3]
     satisfied = sum(item.status == "satisfied" for item in ketamine[0].report_card)
-    assert f"<caption>Report card: {satisfied}/10 satisfied</caption>" in page
+    # folded: the card is one line until opened, so the article starts near the top
+    assert f'<details class="card"><summary>Report card: {satisfied}/10 satisfied</summary>' in page
 
 
 def test_html_escapes_the_evidence_tag_and_report_card() -> None:
@@ -793,7 +798,8 @@ def test_html_escapes_report_text(tiny: Report) -> None:
 
 def test_html_cues_carry_their_rule_weight_and_scope(tiny: Report) -> None:
     parser = _parse(render("html", [tiny]))
-    cues = [c for report in [tiny] for claim in report.claims for c in claim.cues]
+    # each place is underlined once, however many claims share its cue
+    cues = {(c.rule, c.start, c.end) for claim in tiny.claims for c in claim.cues}
     assert len(parser.cues) >= len(cues)
     first = tiny.claims[0].cues[0]
     assert {"data-rule": first.rule, "data-weight": f"{first.weight:+.2f}"}.items() <= {
@@ -817,6 +823,172 @@ def test_html_underlines_every_sentence_cue_at_its_text(name: str) -> None:
     assert placed_total >= 40
 
 
+class _ArticleText(HTMLParser):
+    """The text of a page's articles, without the finding notes set in them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self._depth = 0  # open elements inside the article (0: outside)
+        self._note = 0  # open elements inside a note (0: outside)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._note:
+            self._note += 1
+        elif self._depth and "finding" in classes:
+            self._note = 1
+            self.text.append(" ")  # a note is a block: it stands for the space it ends
+        if self._depth:
+            self._depth += 1
+        elif "article" in classes:
+            self._depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self._note = max(self._note - 1, 0)
+        self._depth = max(self._depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self._depth and not self._note:
+            self.text.append(data)
+
+
+def _page_text(page: str) -> str:
+    """The words of a page's articles, with every run of white space as one space."""
+    parser = _ArticleText()
+    parser.feed(page)
+    return " ".join("".join(parser.text).split())
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_html_shows_the_whole_article_without_its_markup(name: str) -> None:
+    report = _ketamine(name)
+    page = render("html", [report])
+    shown = _page_text(page)
+    prose = read_document(report.source or "", format=SOURCES[name]).text
+    for paragraph in re.split(r"\n\s*\n", prose):
+        words = " ".join(paragraph.split())
+        if words:
+            assert words in shown, words
+    # the markup of the Markdown and HTML files is read, not shown
+    assert "<p>" not in shown and "](" not in shown and "**" not in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Miracle cure! Breakthrough drug proves it cures cancer. Experts say everyone should "
+        "take it.",
+        "This superfood is a game changer that wipes out belly fat, experts agree.",
+        "A revolutionary pill definitely reverses ageing.\n\nIt is a breakthrough for everyone.",
+    ],
+)
+def test_html_tints_each_claim_by_its_label_not_its_certainty(text: str) -> None:
+    report = hedgecheck.check(text, path="hype.txt")
+    page = render("html", [report])
+    parser = _parse(page)
+    tints = re.findall(r'<span class="claim label-(\w+)" data-label="(\w+)"', page)
+    assert tints == [(c.label.value, c.label.value) for c in report.claims]
+    assert parser.claims == [c.text for c in report.claims]
+    # hype with no evidence behind it is speculative however firmly it is put
+    hyped = [c for c in report.claims if any(q.category == "hype" for q in c.cues)]
+    assert hyped and all(c.label is Label.SPECULATIVE for c in hyped)
+    assert max(c.certainty for c in hyped) >= 0.5
+
+
+def test_html_shows_each_finding_after_its_sentence_linked_from_the_summary(
+    ketamine: list[Report], tiny: Report
+) -> None:
+    for report in [*ketamine, tiny]:
+        page = render("html", [report])
+        assert report.findings
+        for index, finding in enumerate(report.findings, 1):
+            anchor = f"f1-finding-{index}"
+            assert f'<li id="{anchor}-index" value="{index}"><a href="#{anchor}">' in page
+            note = re.search(rf'<span class="finding [^"]*" id="{anchor}" role="note">', page)
+            assert note, anchor
+            assert page.count(f'id="{anchor}"') == 1
+            assert f'<a class="back" href="#{anchor}-index"' in page[note.end() :][:200]
+            # the note follows its sentence: the flagged words come just before it
+            before = " ".join(unescape(re.sub(r"<[^>]+>", " ", page[: note.start()])).split())
+            flagged = " ".join(finding.text.split())
+            assert flagged in before[-600:], (finding.code, flagged)
+            assert html_text(finding.message) in page[note.end() :][:2000]
+            if finding.suggestion:
+                after = page[note.end() :][:3000]
+                assert f"Suggestion: {html_text(finding.suggestion)}" in after
+        # the summary lists them most severe first
+        listed = [int(n) for n in re.findall(r'<li id="f1-finding-(\d+)-index"', page)]
+        ranks = [report.findings[n - 1].severity.rank for n in listed]
+        assert sorted(listed) == list(range(1, len(report.findings) + 1))
+        assert ranks == sorted(ranks, reverse=True)
+        summary = page.index('class="summary"')
+        assert summary < page.index('class="finding-index"') < page.index('class="article"')
+
+
+def test_html_falls_back_to_the_claims_without_the_source(tiny: Report) -> None:
+    bare = replace(tiny, source=None)
+    parser = _parse(render("html", [bare]))
+    assert parser.claims == [c.text for c in tiny.claims]
+    assert "only its claims are shown" in render("html", [bare])
+    assert "source" not in tiny.to_dict()  # the JSON report is unchanged
+
+
+def test_html_shows_each_part_of_a_big_file_with_its_own_text() -> None:
+    paragraph = "Coffee may cut the risk of stroke, a small study suggests. It was a trial.\n\n"
+    text = "".join(f"Story {i}. " + paragraph for i in range(40))
+    reports = list(hedgecheck.check_parts(text, size=400, path="big.txt"))
+    assert len(reports) > 3
+    page = render("html", reports)
+    parser = _parse(page)
+    assert parser.claims == [c.text for r in reports for c in r.claims]
+    shown = _page_text(page)
+    for i in range(40):
+        assert f"Story {i}. Coffee may cut" in shown
+    assert len(re.findall(r"Story 7\.", shown)) == 1
+
+
+_PIECES = st.sampled_from(
+    [
+        "may",
+        "cure",
+        "in mice",
+        "a small study",
+        "suggests",
+        "the drug",
+        "reduces pain",
+        "miracle",
+        "Experts say",
+        "not peer-reviewed",
+        "&amp;",
+        "<em>clearly</em>",
+        "**boldly**",
+        "x\u202ey",
+        "bell\x07",
+        "\n",
+    ]
+)
+_ARTICLES = st.lists(st.lists(_PIECES, min_size=1, max_size=10).map(" ".join), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(INPUT_FORMATS), _ARTICLES)
+def test_html_page_shows_any_article_with_each_claim_and_finding_once(
+    input_format: str, paragraphs: list[str]
+) -> None:
+    if input_format == "html":
+        text = "".join(f"<p>{p}.</p>\n" for p in paragraphs)
+    else:
+        text = "\n\n".join(f"{p}." for p in paragraphs)
+    report = hedgecheck.check(text, format=input_format, path="any")
+    page = render("html", [report])
+    parser = _parse(page)
+    assert parser.claims == [visible(c.text, layout=True) for c in report.claims]
+    for number in range(1, len(report.findings) + 1):
+        assert page.count(f'id="f1-finding-{number}"') == 1
+        assert page.count(f'href="#f1-finding-{number}"') == 1
+
+
 def _browser() -> str | None:
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
@@ -825,10 +997,51 @@ def _browser() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-@pytest.mark.skipif(_browser() is None, reason="no chromium on PATH or at /usr/bin/chromium")
-def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Report]) -> None:
-    page = tmp_path / "report.html"
-    page.write_text(render("html", [ketamine[0]]), encoding="utf-8")
+# Run inside the report (framed at the width under test): where its parts are, sent to the
+# frame's parent, which writes it into its own DOM for --dump-dom.
+_LAYOUT_PROBE = """
+window.addEventListener("load", function () {
+  function box(e) {
+    if (!e) { return null; }
+    var r = e.getBoundingClientRect();
+    return [r.left, r.top + window.scrollY, r.right, r.bottom + window.scrollY];
+  }
+  var root = document.documentElement, width = root.clientWidth;
+  var wide = Array.prototype.filter.call(document.querySelectorAll("body *"), function (e) {
+    var r = e.getBoundingClientRect();
+    return r.width > 0 && (r.right > width + 0.5 || r.left < -0.5) && !e.closest(".scroll");
+  }).map(function (e) { return e.tagName + "." + e.className; });
+  var files = Array.prototype.map.call(document.querySelectorAll("section.file"), function (s) {
+    var article = s.querySelector(".article");
+    var links = s.querySelectorAll(".finding-index a");
+    return {
+      summary: box(s.querySelector(".summary")), article: box(article),
+      verdict: s.querySelector(".verdict").textContent,
+      legend: box(s.querySelector(".legend")), tag: box(s.querySelector(".evidence-tag")),
+      card: box(s.querySelector("details.card summary")),
+      headline: (article.querySelector(".headline") || {}).textContent || null,
+      findings: Array.prototype.map.call(links, function (a) {
+        var note = document.getElementById(a.getAttribute("href").slice(1));
+        var prev = note.previousElementSibling;
+        return {
+          index: box(a), note: box(note), inArticle: article.contains(note),
+          text: note.textContent, back: note.querySelector("a.back").getAttribute("href"),
+          target: a.parentElement.id,
+          previous: prev ? box(prev) : null, previousText: prev ? prev.textContent : null
+        };
+      })
+    };
+  });
+  parent.postMessage(JSON.stringify({
+    width: width, scrollWidth: root.scrollWidth, wide: wide,
+    title: document.querySelector("h1").textContent, files: files
+  }), "*");
+});
+"""
+
+
+def _chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
     command = [
         str(_browser()),
         "--headless",
@@ -839,18 +1052,101 @@ def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Rep
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--dump-dom",
-        page.as_uri(),
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *arguments,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    dom = done.stdout
     assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def _layout(tmp_path: Path, page: Path, width: int) -> dict:
+    """The report's layout at ``width`` CSS pixels: framed at that width (a headless
+    window is at least 500 px wide), measured in the frame."""
+    probed = page.with_name(f"probed-{width}.html")
+    probe = f"<script>{_LAYOUT_PROBE}</script></body>"
+    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", probe), "utf-8")
+    frame = page.with_name(f"frame-{width}.html")
+    frame.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe src="{probed.name}" style="width:{width}px;height:60000px;border:0"></iframe>'
+        "<script>addEventListener('message', function (e) {"
+        " document.body.setAttribute('data-layout', e.data); });</script></body></html>",
+        encoding="utf-8",
+    )
+    done = _chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", frame.as_uri())
+    found = re.search(r'data-layout="([^"]*)"', done.stdout)
+    assert found, done.stdout[:500]
+    return json.loads(unescape(found.group(1)))
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.skipif(_browser() is None, reason="no chromium on PATH or at /usr/bin/chromium")
+def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Report]) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(render("html", [ketamine[0]]), encoding="utf-8")
+    done = _chromium(tmp_path, "--dump-dom", page.as_uri())
+    dom = done.stdout
     assert re.search(r'<body[^>]*data-ready="1"', dom), dom[:500]
     text = unescape(re.sub(r"<[^>]+>", "", dom))
     for claim in ketamine[0].claims:
         assert claim.text in text
     assert 'class="report-card"' in dom and "Report card: " in text and "Evidence tag" in text
+
+
+def _no_overlap(a: list[float], b: list[float]) -> bool:
+    return a[3] <= b[1] or b[3] <= a[1] or a[2] <= b[0] or b[2] <= a[0]
+
+
+@pytest.mark.skipif(_browser() is None, reason="no chromium on PATH or at /usr/bin/chromium")
+@pytest.mark.parametrize("width", [1280, 400])
+def test_html_layout_in_a_headless_browser(
+    tmp_path: Path, ketamine: list[Report], tiny: Report, width: int
+) -> None:
+    reports = [*ketamine, tiny]
+    page = tmp_path / "report.html"
+    page.write_text(render("html", reports), encoding="utf-8")
+    layout = _layout(tmp_path, page, width)
+    assert layout["title"] == "hedgecheck report"
+    # readable at this width: nothing runs off the side (wide tables scroll in their box)
+    assert layout["width"] == width and layout["scrollWidth"] <= width, layout["wide"]
+    assert layout["wide"] == []
+    assert len(layout["files"]) == len(reports)
+    for shown, report in zip(layout["files"], reports, strict=True):
+        summary, article = shown["summary"], shown["article"]
+        # the summary comes first and never covers the article
+        assert summary[3] <= article[1] and _no_overlap(summary, article)
+        assert report.label and f"Article: {report.label.value}" in " ".join(
+            shown["verdict"].split()
+        )
+        for part in ("legend", "tag", "card"):
+            box = shown[part]
+            assert box and box[2] > box[0] and box[3] > box[1], part
+            assert summary[1] <= box[1] and box[3] <= summary[3], part
+        if report.headline:
+            assert shown["headline"] and report.headline in " ".join(shown["headline"].split())
+        assert len(shown["findings"]) == len(report.findings)
+        for place in shown["findings"]:
+            finding = report.findings[int(place["target"].split("-")[2]) - 1]
+            note = place["note"]
+            assert place["inArticle"] and place["back"] == "#" + place["target"]
+            assert article[1] <= note[1] and note[3] <= article[3]
+            assert finding.message in place["text"] and finding.code in place["text"]
+            previous = place["previous"]
+            if previous is not None and finding.text in " ".join(
+                (place["previousText"] or "").split()
+            ):
+                # right under its sentence: the note starts within a line of its end
+                assert 0 <= note[1] - previous[3] + 2 <= 40, (finding.code, previous, note)
+    shot = tmp_path / f"report-{width}.png"
+    _chromium(tmp_path, f"--window-size={width},2000", f"--screenshot={shot}", page.as_uri())
+    assert _png_size(shot) == (width, 2000)
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])

@@ -1,19 +1,22 @@
-"""One self-contained HTML page per run: the claims tinted by label, their cues explained.
+"""One self-contained HTML page per run: the whole article, its claims tinted by label.
 
-Per file: the article label, the evidence tag (peer review, study type, subjects and the text
-it rests on), the report card (a table of the ten criteria: status, note and the mentions each
-rests on, with their line:column), a legend, the reading text and the findings. The page has inline
-CSS and a little inline JavaScript and loads nothing. Everything from the report goes through
-:func:`hedgecheck.formats._safe.html_text`: escaped, controls and bidi characters shown as
-escapes (``\\x1b``), line breaks as character references.
+Per file, a summary comes first: the verdict (the article label, what it means, the findings
+counted by severity), the evidence tag, the findings as a list of links to where they sit,
+the report card folded in a ``<details>`` and a legend. Then the article itself, every word
+of it: each claim tinted by its label (``claim.label``, never its certainty), each cue
+underlined (its ``title`` gives rule id, category, weight and scope), and each finding shown
+where it was raised, right after its sentence, with its message and suggestion, linked back
+to the summary. The page has inline CSS and a little inline JavaScript and loads nothing.
+Everything from the report goes through :func:`hedgecheck.formats._safe.html_text`: escaped,
+controls and bidi characters shown as escapes (``\\x1b``), line breaks as character
+references.
 
-The formatter does not have the source, so the reading text is rebuilt from the claims: each
-claim's text in order, claims that share a source line in one paragraph. Non-claim sentences
-are not shown. Cues are underlined inside their claim: a cue's ``start - claim.start`` is its
-place in the claim text only when that text equals the source slice (plain text); for
-Markdown and HTML the claim text is prose, so the cue's text is looked for at that place
-first, then at the occurrence nearest to it. A cue that lies outside its claim (a study-level
-cue applied to the study's claims) or cannot be found is listed after the claim instead.
+The article is the report's ``source`` (the text its offsets point into). Plain text is
+shown as it is; Markdown and HTML are read again into their prose, and each offset in the
+report is carried into the prose through the reader's source map, so no markup is shown.
+A report without its source (made by hand, or read back from JSON) falls back to the
+claims alone, in order, one paragraph per source line; there a cue is placed in its claim
+by :func:`locate_cues`.
 
 Hovering, focusing or clicking a cue shows its rule id, name and why (from the rule set),
 weight and scope; without JavaScript the cue's ``title`` gives the short form.
@@ -22,10 +25,14 @@ weight and scope; without JavaScript the cue's ``title`` gives the short form.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+import regex
+
+from hedgecheck.documents import read_document
 from hedgecheck.formats._common import (
     CARD_SYMBOLS,
     all_findings,
@@ -66,25 +73,59 @@ _CUE_LEGEND = {
 }
 _LABEL_MEANING = {
     Label.ESTABLISHED: "strong evidence, firmly stated",
-    Label.SUPPORTED: "good evidence, stated without heavy hedging",
-    Label.PRELIMINARY: "early evidence: small, unreviewed, animal or cell study, or hedged",
-    Label.SPECULATIVE: "hedged, with little or no evidence",
+    Label.SUPPORTED: "good evidence behind it, stated without heavy hedging",
+    Label.PRELIMINARY: "early evidence, or a hedged claim on good evidence",
+    Label.SPECULATIVE: "no evidence stated, or only rhetoric (hype, boosters), or heavy hedging",
 }
+_SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
+# A paragraph of the article: text between blank lines.
+_PARAGRAPH_BREAK = regex.compile(r"\n[ \t\f\v\r]*\n\s*")
+# What a note (a block) already stands for: the line break or the spaces after it.
+_AFTER_NOTE = regex.compile(r"\n|[ \t]+(?=\S)")
+# Where a sentence ends: the place a finding outside any claim is shown after.
+_SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)")
 
 _CSS = """
-:root { color-scheme: light; --est: #c8ecd0; --sup: #cde7f7; --pre: #fbeec1; --spe: #f8d3d0; }
-body { font: 16px/1.6 system-ui, sans-serif; margin: 0 auto; max-width: 52rem; padding: 1rem;
-  color: #1d1d1f; background: #fff; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2.5rem;
-  border-top: 1px solid #ccc; padding-top: 1rem; word-break: break-all; }
+:root { color-scheme: light; --est: #c8ecd0; --sup: #cde7f7; --pre: #fbeec1; --spe: #f8d3d0;
+  --error: #c0221a; --warning: #a8660a; --info: #4a5a6a; }
+* { box-sizing: border-box; }
+body { font: 16px/1.6 system-ui, sans-serif; margin: 0 auto; max-width: 50rem; padding: 1rem;
+  color: #1d1d1f; background: #fff; overflow-wrap: anywhere; }
+h1 { font-size: 1.3rem; margin: .2rem 0; } header p { margin: .2rem 0; }
+h2 { font-size: 1.1rem; margin: 2rem 0 .5rem; border-top: 1px solid #ccc; padding-top: 1rem; }
 .badge { display: inline-block; padding: 0 .5em; border-radius: .3em; font-weight: 600; }
 .label-established { background: var(--est); } .label-supported { background: var(--sup); }
 .label-preliminary { background: var(--pre); } .label-speculative { background: var(--spe); }
-.legend { font-size: .85rem; display: flex; flex-wrap: wrap; gap: .4rem 1rem;
-  padding: .5rem; border: 1px solid #ddd; border-radius: .3rem; }
-.legend span { white-space: nowrap; }
-.reading p { margin: .6rem 0; } .reading .headline { font-size: 1.15rem; font-weight: 600; }
-.claim { padding: .1em .15em; border-radius: .2em; box-decoration-break: clone;
+.summary { border: 1px solid #ccc; border-radius: .4rem; padding: .6rem .8rem;
+  background: #fafafa; font-size: .92rem; }
+.summary > * { margin: .4rem 0; }
+.verdict { font-size: 1.05rem; }
+.finding-index { margin: .3rem 0; padding-left: 1.6rem; }
+.finding-index li { margin: .15rem 0; }
+.finding-index a { color: inherit; }
+.sev { font-weight: 600; text-transform: uppercase; font-size: .72rem; padding: 0 .4em;
+  border-radius: .2em; color: #fff; white-space: nowrap; }
+.sev-error { background: var(--error); } .sev-warning { background: var(--warning); }
+.sev-info { background: var(--info); }
+.note { color: #555; font-size: .85rem; }
+.evidence-tag { display: flex; flex-wrap: wrap; gap: .1rem 1.2rem; padding: .3rem .6rem;
+  border-left: 4px solid #7d3cbd; background: #f6f2fa; border-radius: .2rem; }
+.evidence-tag dl { display: contents; }
+.evidence-tag dt { display: inline; font-weight: 600; } .evidence-tag dd { display: inline;
+  margin: 0 0 0 .3em; }
+details.card summary { cursor: pointer; font-weight: 600; }
+.scroll { overflow-x: auto; }
+.report-card { border-collapse: collapse; font-size: .82rem; margin: .4rem 0; width: 100%; }
+.report-card th, .report-card td { border: 1px solid #ddd; padding: .2rem .4rem;
+  text-align: left; vertical-align: top; }
+.report-card ul { margin: 0; padding-left: 1rem; }
+.status-satisfied { background: #e3f4e7; } .status-not-satisfied { background: #fbe3e1; }
+.status-not-applicable { background: #eee; }
+.legend { font-size: .8rem; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
+.article { margin-top: 1rem; }
+.article p { margin: .8rem 0; white-space: pre-wrap; }
+.article .headline { font-size: 1.25rem; font-weight: 700; line-height: 1.35; }
+.claim { padding: .1em .1em; border-radius: .2em; box-decoration-break: clone;
   -webkit-box-decoration-break: clone; }
 .where { color: #666; font-size: .75rem; margin-right: .3em; }
 .cue, .swatch { text-decoration: underline 2px; text-underline-offset: 3px; }
@@ -97,28 +138,16 @@ h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2.5rem;
 .cue-negation { text-decoration-color: #444; text-decoration-style: dotted; }
 .cue-other { text-decoration-color: #999; text-decoration-style: dotted; }
 .more { font-size: .8rem; color: #444; margin-left: .3em; }
-.findings { padding-left: 1.2rem; } .findings li { margin: .3rem 0; }
-.sev { font-weight: 600; text-transform: uppercase; font-size: .75rem; padding: 0 .4em;
-  border-radius: .2em; color: #fff; }
-.sev-error { background: #c0221a; } .sev-warning { background: #a8660a; }
-.sev-info { background: #4a5a6a; }
-.note { color: #555; font-size: .85rem; }
-.evidence-tag { display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; margin: .5rem 0;
-  padding: .5rem .7rem; border: 1px solid #bbb; border-left: 4px solid #7d3cbd;
-  border-radius: .3rem; background: #faf8fc; }
-.evidence-tag dl { display: contents; } .evidence-tag div { white-space: nowrap; }
-.evidence-tag dt { display: inline; font-weight: 600; } .evidence-tag dd { display: inline;
-  margin: 0 0 0 .3em; }
-.report-card { border-collapse: collapse; font-size: .85rem; margin: .5rem 0 1rem;
-  width: 100%; }
-.report-card caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
-.report-card th, .report-card td { border: 1px solid #ddd; padding: .2rem .4rem;
-  text-align: left; vertical-align: top; }
-.report-card ul { margin: 0; padding-left: 1rem; }
-.status-satisfied { background: #e3f4e7; } .status-not-satisfied { background: #fbe3e1; }
-.status-not-applicable { background: #eee; }
-#hc-help { position: absolute; z-index: 10; max-width: 26rem; background: #222; color: #fff;
-  padding: .6rem .8rem; border-radius: .4rem; font-size: .85rem; line-height: 1.4;
+.finding { display: block; white-space: normal; margin: .35rem 0 .5rem; padding: .3rem .6rem;
+  border-left: 4px solid var(--info); background: #f3f5f7; border-radius: .2rem;
+  font-size: .88rem; line-height: 1.45; font-weight: 400; }
+.finding.finding-error { border-color: var(--error); background: #fdf0ef; }
+.finding.finding-warning { border-color: var(--warning); background: #fdf6ea; }
+.finding:target { outline: 2px solid #1f6feb; }
+.finding .back { text-decoration: none; font-weight: 700; margin-right: .3em; }
+.finding .suggestion { display: block; color: #333; }
+#hc-help { position: absolute; z-index: 10; max-width: min(26rem, 90vw); background: #222;
+  color: #fff; padding: .6rem .8rem; border-radius: .4rem; font-size: .85rem; line-height: 1.4;
   box-shadow: 0 2px 8px rgba(0,0,0,.3); }
 #hc-help p { margin: .3rem 0 0; } #hc-help .id { font-family: monospace; }
 """
@@ -142,9 +171,11 @@ _JS = """
       line(rule.why || rule.summary || "")
     );
     var box = cue.getBoundingClientRect();
-    help.style.left = (window.scrollX + box.left) + "px";
-    help.style.top = (window.scrollY + box.bottom + 6) + "px";
     help.hidden = false;
+    // kept inside the window, so a narrow screen never scrolls sideways
+    var left = Math.min(box.left, document.documentElement.clientWidth - help.offsetWidth - 4);
+    help.style.left = (window.scrollX + Math.max(left, 4)) + "px";
+    help.style.top = (window.scrollY + box.bottom + 6) + "px";
     current = cue;
   }
   function hide() { help.hidden = true; current = null; }
@@ -175,11 +206,35 @@ class _Placed:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Article:
+    """The article as shown: its prose, and where each source offset of the report falls in
+    it (``starts[i]`` is the source offset of prose character ``i``; None when the prose is
+    the source)."""
+
+    text: str
+    base: int
+    starts: list[int] | None
+
+    def at(self, offset: int) -> int:
+        """Where source offset ``offset`` (of the whole file) falls in the prose."""
+        local = offset - self.base
+        if self.starts is None:
+            return min(max(local, 0), len(self.text))
+        return bisect_left(self.starts, local)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    item: Claim | Cue
+
+
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
     known = ruleset(rules)
     findings = all_findings(reports)
     claims = sum(len(r.claims) for r in reports)
-    counts = ", ".join(f"{n} {s.value}" for s, n in severity_counts(findings).items())
     codes = sorted(
         {cue.rule for r in reports for c in r.claims for cue in c.cues}
         | {cue.rule for r in reports for cue in r.study_cues}
@@ -209,13 +264,12 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
         "<body>",
         "<header>",
         "<h1>hedgecheck report</h1>",
-        f"<p>{html_text(files_summary(reports))}, {claims} claim(s), {len(findings)} finding(s) "
-        f"({html_text(counts)}).</p>",
-        '<p class="note">Only the sentences read as claims are shown, in order, one paragraph '
-        "per source line. Hover over, focus or click an underlined cue for its rule.</p>",
+        f'<p class="note">{html_text(files_summary(reports))}, {claims} claim(s), '
+        f"{html_text(_counted(findings))}. Hover over, focus or click an underlined cue for "
+        "its rule.</p>",
         "</header>",
         "<main>",
-        *(_render_report(report) for report in reports),
+        *(_render_report(report, number) for number, report in enumerate(reports, 1)),
         "</main>",
         '<div id="hc-help" role="tooltip" hidden></div>',
         f'<script type="application/json" id="hc-rules">{data}</script>',
@@ -226,40 +280,62 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     return "\n".join(parts) + "\n"
 
 
-def _render_report(report: Report) -> str:
+def _counted(findings: Sequence[Finding]) -> str:
+    """``3 finding(s): 1 warning, 2 info`` (only the severities present)."""
+    counts = [f"{n} {s.value}" for s, n in severity_counts(findings).items() if n]
+    return f"{len(findings)} finding(s)" + (": " + ", ".join(counts) if counts else "")
+
+
+def _render_report(report: Report, number: int) -> str:
+    ref = f"f{number}"
+    return "\n".join(
+        [
+            f'<section class="file" id="{ref}">',
+            f"<h2>{html_text(report_title(report))}</h2>",
+            _summary(report, ref),
+            _article(report, ref),
+            "</section>",
+        ]
+    )
+
+
+def _summary(report: Report, ref: str) -> str:
     label = report.label
-    badge = (
-        f'<span class="badge label-{label.value}">{label.value}</span>'
+    verdict = (
+        f'<span class="badge label-{label.value}">{label.value}</span> '
+        f"{html_text(_LABEL_MEANING[label])}"
         if label
         else '<span class="badge">no claims</span>'
     )
     parts = [
-        '<section class="file">',
-        f"<h2>{html_text(report_title(report))}</h2>",
-        f'<p class="article-label">Article: {badge} '
-        f'<span class="note">({len(report.claims)} claim(s), '
-        f"input {html_text(report.input_format)})</span></p>",
+        f'<div class="summary" id="{ref}-summary">',
+        f'<p class="verdict article-label"><strong>Article:</strong> {verdict}. '
+        f'<span class="note">{len(report.claims)} claim(s), '
+        f"{html_text(_counted(report.findings))}; input {html_text(report.input_format)}"
+        "</span></p>",
         _evidence_tag(report.evidence_tag),
-        _report_card(report.report_card),
-        _legend(),
-        '<div class="reading">',
     ]
-    for line, group in groupby(report.claims, key=lambda c: c.line):
-        claims = list(group)
-        css = ' class="headline"' if any(c.headline for c in claims) else ""
-        where = f'<span class="where">{line}</span>' if line else ""
-        body = " ".join(_render_claim(claim) for claim in claims)
-        parts.append(f'<p data-line="{line}"{css}>{where}{body}</p>')
-    parts.append("</div>")
-    parts.append("<h3>Findings</h3>")
     if report.findings:
-        parts.append('<ul class="findings">')
-        parts += [_render_finding(f) for f in report.findings]
-        parts.append("</ul>")
-    else:
-        parts.append('<p class="note">No findings.</p>')
-    parts.append("</section>")
+        parts.append('<ol class="finding-index">')
+        # most severe first; each keeps the number its note has in the article
+        ranked = sorted(
+            enumerate(report.findings, 1), key=lambda item: (-item[1].severity.rank, item[0])
+        )
+        parts += [_index_entry(finding, f"{ref}-finding-{n}", n) for n, finding in ranked]
+        parts.append("</ol>")
+    parts += [_report_card(report.report_card), _legend(), "</div>"]
     return "\n".join(parts)
+
+
+def _index_entry(finding: Finding, anchor: str, number: int) -> str:
+    severity = finding.severity.value
+    return (
+        f'<li id="{anchor}-index" value="{number}"><a href="#{anchor}">'
+        f'<span class="sev sev-{severity}">'
+        f"{severity}</span> <code>{html_text(finding.code)}</code> "
+        f"{html_text(finding.message)}</a> "
+        f'<span class="note">line {finding.line}</span></li>'
+    )
 
 
 def _evidence_tag(tag: EvidenceTag | None) -> str:
@@ -291,10 +367,10 @@ def _report_card(card: Sequence[CardItem]) -> str:
         return '<p class="note">Report card: not assessed (no prose).</p>'
     rows = "\n".join(_card_row(item) for item in card)
     return (
-        '<table class="report-card">\n'
-        f"<caption>Report card: {html_text(card_score(card))}</caption>\n"
+        f'<details class="card"><summary>Report card: {html_text(card_score(card))}</summary>\n'
+        '<div class="scroll"><table class="report-card">\n'
         "<thead><tr><th>Criterion</th><th>Status</th><th>Note</th><th>Evidence</th></tr>"
-        f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+        f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table></div></details>"
     )
 
 
@@ -331,7 +407,234 @@ def _legend() -> str:
         f'<span><span class="swatch cue-{group}">cue</span> {html_text(meaning)}</span>'
         for group, meaning in _CUE_LEGEND.items()
     )
-    return f'<div class="legend" role="note">{labels} {cues}</div>'
+    return (
+        '<div class="legend" role="note" aria-label="legend"><strong>Claims:</strong> '
+        f"{labels} <strong>Cues:</strong> {cues}</div>"
+    )
+
+
+# -- the article ------------------------------------------------------------------------------
+
+
+def _article(report: Report, ref: str) -> str:
+    """The whole article with claims, cues and findings in place; only the claims when the
+    report does not carry its source."""
+    article = _prose(report)
+    if article is None:
+        return _claims_only(report, ref)
+    titled = [c for c in report.claims if c.line == 0]  # a separate title: not in the source
+    inside = [c for c in report.claims if c.line != 0]
+    claims = _spans(article, inside, lambda span: True)
+
+    def free(span: _Span) -> bool:  # a cue lies within one claim or outside every claim
+        return all(
+            span.end <= c.start or span.start >= c.end or c.start <= span.start < span.end <= c.end
+            for c in claims
+        )
+
+    cues = _unique_cues(report)
+    underlined = _spans(article, [c for c in cues if c.line != 0], free)
+    notes = _notes(report, article, claims, ref)
+    parts = ['<div class="article">']
+    if titled:
+        body = " ".join(_render_claim(claim) for claim in titled)
+        parts.append(f'<p class="headline">{body}</p>')
+    for start, end in _paragraphs(article.text):
+        parts.append(_paragraph(article.text, start, end, claims, underlined, notes))
+    leftover = [note for position in sorted(notes) for note in notes[position]]
+    if leftover:  # findings that point past the prose (none expected): shown at the end
+        parts.append("<p>" + "".join(leftover) + "</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _prose(report: Report) -> _Article | None:
+    if report.source is None:
+        return None
+    base = report.part.start if report.part else 0
+    if report.input_format == "text":
+        return _Article(report.source, base, None)
+    document = read_document(report.source, format=report.input_format)
+    source_map = document.source_map
+    if source_map.identity:
+        return _Article(document.text, base, None)
+    starts = [source_map.start(i) for i in range(len(document.text))]
+    return _Article(document.text, base, starts)
+
+
+def _spans(
+    article: _Article, items: Sequence[Claim | Cue], keep: Callable[[_Span], bool]
+) -> list[_Span]:
+    """Items placed in the prose, in order, none empty and none overlapping one kept before
+    (and each one ``keep`` accepts)."""
+    placed: list[_Span] = []
+    for item in sorted(items, key=lambda i: (i.start, -i.end)):
+        span = _Span(article.at(item.start), article.at(item.end), item)
+        if span.end <= span.start or (placed and span.start < placed[-1].end):
+            continue
+        if keep(span):
+            placed.append(span)
+    return placed
+
+
+def _unique_cues(report: Report) -> list[Cue]:
+    seen: dict[tuple[str, int, int], Cue] = {}
+    for cue in (*report.study_cues, *(c for claim in report.claims for c in claim.cues)):
+        seen.setdefault((cue.rule, cue.start, cue.end), cue)
+    return list(seen.values())
+
+
+def _notes(
+    report: Report, article: _Article, claims: list[_Span], ref: str
+) -> dict[int, list[str]]:
+    """Each finding's note, keyed by the prose offset it is shown after: the end of the claim
+    it lies in, else the end of its sentence."""
+    notes: dict[int, list[str]] = {}
+    for number, finding in enumerate(report.findings, 1):
+        start = article.at(finding.start) if finding.line != 0 else 0
+        end = max(article.at(finding.end), start) if finding.line != 0 else 0
+        home = next((c for c in claims if c.start <= start < c.end), None)
+        if home is not None:
+            place = home.end
+        else:
+            stop = _SENTENCE_END.search(article.text, end)
+            place = stop.end() if stop else len(article.text)
+            place = min([place, *(c.start for c in claims if c.start >= end)])
+            if "\n\n" in article.text[end:place]:
+                place = end + article.text[end:place].index("\n\n")
+        notes.setdefault(place, []).append(_note(finding, f"{ref}-finding-{number}", number))
+    return notes
+
+
+def _note(finding: Finding, anchor: str, number: int) -> str:
+    severity = finding.severity.value
+    suggestion = (
+        f'<span class="suggestion">Suggestion: {html_text(finding.suggestion)}</span>'
+        if finding.suggestion
+        else ""
+    )
+    return (
+        f'<span class="finding finding-{severity}" id="{anchor}" role="note">'
+        f'<a class="back" href="#{anchor}-index" title="back to the summary">'
+        f"{_SEVERITY_MARK.get(severity, '!')} {number}</a>"
+        f'<span class="sev sev-{severity}">{severity}</span> '
+        f"<code>{html_text(finding.code)}</code> {html_text(finding.message)} "
+        f'<span class="note">({finding.line}:{finding.column}, '
+        f"“{html_text(one_line(finding.text))}”)</span>{suggestion}</span>"
+    )
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: text between blank lines, leading and trailing
+    white space left out."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for gap in (*_PARAGRAPH_BREAK.finditer(text), None):
+        end = gap.start() if gap else len(text)
+        chunk = text[at:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip("\n"))
+            spans.append((at + lead, at + len(chunk.rstrip())))
+        at = gap.end() if gap else len(text)
+    return spans
+
+
+def _paragraph(
+    text: str,
+    start: int,
+    end: int,
+    claims: list[_Span],
+    cues: list[_Span],
+    notes: dict[int, list[str]],
+) -> str:
+    out: list[str] = []
+    at = start
+    headline = False
+    for span in claims:
+        if span.end <= start or span.start >= end:
+            continue
+        claim = span.item
+        assert isinstance(claim, Claim)
+        headline = headline or claim.headline
+        s, e = max(span.start, start), min(span.end, end)
+        out.append(_run(text, at, s, cues, notes))
+        out.append(_claim_open(claim) + _run(text, s, e, cues, {}) + "</span>")
+        at = _after_notes(text, e, notes.pop(e, []), out)
+    out.append(_run(text, at, end, cues, notes))
+    for position in [p for p in notes if start <= p <= end]:
+        out.extend(notes.pop(position))
+    css = ' class="headline"' if headline else ""
+    return f"<p{css}>{''.join(out)}</p>"
+
+
+def _run(text: str, start: int, end: int, cues: list[_Span], notes: dict[int, list[str]]) -> str:
+    """``text[start:end]`` with its cues underlined and the notes shown after theirs."""
+    out: list[str] = []
+    at = start
+    for span in cues:
+        if span.start < start or span.end > end:
+            continue
+        out.append(_plain(text, at, span.start, notes))
+        cue = span.item
+        assert isinstance(cue, Cue)
+        out.append(_cue_span(cue, html_text(text[span.start : span.end])))
+        for position in [p for p in notes if span.start < p <= span.end]:
+            out.extend(notes.pop(position))
+        at = span.end
+    out.append(_plain(text, at, end, notes))
+    return "".join(out)
+
+
+def _plain(text: str, start: int, end: int, notes: dict[int, list[str]]) -> str:
+    out: list[str] = []
+    at = start
+    for position in sorted(p for p in notes if start < p <= end):
+        out.append(html_text(text[at:position]))
+        at = min(_after_notes(text, position, notes.pop(position), out), end)
+    out.append(html_text(text[at:end]))
+    return "".join(out)
+
+
+def _after_notes(text: str, at: int, shown: list[str], out: list[str]) -> int:
+    """Adds the notes ``shown`` at ``at`` to ``out``; where the text goes on after them:
+    past the line break or the spaces that follow, since a note is a block and already
+    ends its line."""
+    out.extend(shown)
+    gap = _AFTER_NOTE.match(text, at) if shown else None
+    return gap.end() if gap else at
+
+
+def _claim_open(claim: Claim) -> str:
+    title = (
+        f"{claim.label.value}; strength {claim.strength.value}; "
+        f"certainty {claim.certainty:.2f}; confidence {claim.confidence:.2f}"
+    )
+    return (
+        f'<span class="claim label-{claim.label.value}" data-label="{claim.label.value}" '
+        f'title="{html_text(title)}">'
+    )
+
+
+def _claims_only(report: Report, ref: str) -> str:
+    parts = [
+        '<div class="article">',
+        '<p class="note">The text of this report is not at hand: only its claims are shown, '
+        "one paragraph per source line.</p>",
+    ]
+    for line, group in groupby(report.claims, key=lambda c: c.line):
+        claims = list(group)
+        css = ' class="headline"' if any(c.headline for c in claims) else ""
+        where = f'<span class="where">{line}</span>' if line else ""
+        body = " ".join(_render_claim(claim) for claim in claims)
+        parts.append(f"<p{css}>{where}{body}</p>")
+    notes = [
+        _note(finding, f"{ref}-finding-{number}", number)
+        for number, finding in enumerate(report.findings, 1)
+    ]
+    if notes:
+        parts.append("<p>" + "".join(notes) + "</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
 
 
 def _render_claim(claim: Claim) -> str:
@@ -343,43 +646,22 @@ def _render_claim(claim: Claim) -> str:
         out.append(_cue_span(item.cue, html_text(claim.text[item.start : item.end])))
         at = item.end
     out.append(html_text(claim.text[at:]))
-    title = (
-        f"{claim.label.value}; strength {claim.strength.value}; "
-        f"certainty {claim.certainty:.2f}; confidence {claim.confidence:.2f}"
-    )
     extra = ""
     if unplaced:
         chips = ", ".join(_cue_span(cue, html_text(cue.text)) for cue in unplaced)
         extra = f'<span class="more">[also: {chips}]</span>'
-    return (
-        f'<span class="claim label-{claim.label.value}" data-label="{claim.label.value}" '
-        f'title="{html_text(title)}">{"".join(out)}</span>{extra}'
-    )
+    return f"{_claim_open(claim)}{''.join(out)}</span>{extra}"
 
 
 def _cue_span(cue: Cue, inner: str) -> str:
     group = _CUE_GROUPS.get(cue.category, "other")
     scope = "study-level" if cue.scope == "document" else "sentence"
-    title = f"{cue.rule} {cue.name}: weight {cue.weight:+.2f}, scope {scope}"
+    title = f"{cue.rule} {cue.name} ({cue.category}): weight {cue.weight:+.2f}, scope {scope}"
     quoted = ' data-quoted="1"' if cue.quoted else ""
     return (
         f'<span class="cue cue-{group}" tabindex="0" data-rule="{html_text(cue.rule)}" '
         f'data-weight="{cue.weight:+.2f}" data-scope="{scope}"{quoted} '
         f'title="{html_text(title)}">{inner}</span>'
-    )
-
-
-def _render_finding(finding: Finding) -> str:
-    severity = finding.severity.value
-    suggestion = (
-        f' <span class="note">Suggestion: {html_text(finding.suggestion)}</span>'
-        if finding.suggestion
-        else ""
-    )
-    return (
-        f'<li><span class="sev sev-{severity}">{severity}</span> '
-        f"{finding.line}:{finding.column} <code>{html_text(finding.code)}</code> "
-        f"{html_text(finding.message)} (“{html_text(one_line(finding.text))}”){suggestion}</li>"
     )
 
 
