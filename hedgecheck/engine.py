@@ -282,7 +282,8 @@ def _classify(sentence: Sentence, cues: tuple[ScopedCue, ...], *, lede: bool) ->
     about_study = "primary" in values or any(
         c.rule.scope == "document" and c.rule.category in _STUDY_DESCRIPTIONS for c in cues
     )
-    primary = headline or (claim and lede) or about_study
+    # The standfirst sums the story up under its headline, so it speaks of the same study.
+    primary = headline or sentence.role == "standfirst" or (claim and lede) or about_study
     if furniture and not headline:
         claim = primary = False
     return SentenceCues(sentence, cues, claim, primary and not background, background)

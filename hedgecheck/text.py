@@ -1,11 +1,17 @@
 """Plain text into paragraphs, lines and sentences, with character offsets.
 
 Scraped pages mix prose with furniture, so each line is classified before sentences are cut:
-a date line, a breadcrumb glued from link texts, an all-capitals label or a short line
-without end punctuation is not prose; nor is a byline, a caption that ends in its photo
-credit, a link behind a label ("MORE: ..."), or the line under a box heading ("More
-information", "Corrections"). The first title-like line that is not repeated as the start
-of a longer one is the headline.
+a date or time stamp ("Updated 9:05 AM ET, Tue July 8", "3 hours ago", "4 min read"), a
+breadcrumb, the page's controls ("Skip to main content", "Sign in"), a cookie notice, an
+all-capitals label or a short line without end punctuation is not prose; nor is a byline, a
+caption that ends in its photo credit, a link behind a label ("MORE: ..."), or the line
+under a box heading ("More information", "Corrections").
+
+The headline is the first title line (a quoted word may open it: "'Miracle' pill ...")
+before the prose starts that is not repeated as the start of a longer one, or a question
+standing on its own line there; failing both, a short line opening the text. Furniture and
+kickers (a section's name over the title: "HEALTH", "Science news") are never the
+headline; a title line right under the headline is its standfirst, read as prose.
 """
 
 from __future__ import annotations
@@ -31,11 +37,139 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
-_DATE_LINE = regex.compile(
-    rf"^\s*(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
-    rf"(?:\s*(?:at\s+)?\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?)?\s*$",
+# A date/time stamp: a line made only of dates, times, zones, "3 hours ago" or "4 min read",
+# behind an optional label ("Updated", "Last modified on", "Published:"), in segments split
+# by "|" or "·" (a byline may be one of them), with a number or a relative time somewhere.
+# (No two runs of white space meet in these patterns, so a long run costs linear time.)
+_STAMP_LABEL = regex.compile(
+    r"(?:(?:last|first|originally|date)\s+)?(?:updated|modified|published|posted|edited"
+    r"|reviewed|created|released|dated?|embargoed(?:\s+(?:for\s+release|until))?)"
+    r"(?:\s+(?:on|at|until))?[\s:]*",
     regex.IGNORECASE,
+)
+_CLOCK = r"\d{1,2}(?:[:.]\d{2}){1,2}(?:\s*[ap]\.?\s?m\b\.?)?|\d{1,2}\s*[ap]\.?m\b\.?"
+_ZONE = (
+    r"\(?(?-i:(?:GMT|UTC|BST|[ECMP][SD]T|[ECMP]T|CES?T|IST|AE[SD]T|JST|HKT|SGT)"
+    r"(?:[+-]\d{1,2}(?::?\d{2})?)?)\)?"
+)
+_CALENDAR = (
+    rf"{_WEEKDAY}\.?|{_MONTH}\.?|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+Z?)?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,4}(?:st|nd|rd|th)?|of|at|on"
+)
+_AGO = (
+    r"(?:about\s+|over\s+)?(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?)\s+ago"
+    r"|just\s+now|yesterday|today"
+)
+_READ_TIME = (
+    r"\d+[\s\-]*min(?:ute)?s?\.?(?:\s+(?:read|reading(?:\s+time)?|watch|listen))?"
+    r"|(?:reading|read)\s+time[\s:]*\d+[\s\-]*min(?:ute)?s?\.?"
+)
+_STAMP_PART = rf"(?:{_AGO}|{_ZONE}|{_CLOCK}|{_CALENDAR})"
+_STAMP = regex.compile(
+    rf"{_STAMP_PART}(?:(?:\s*,\s*|\s+){_STAMP_PART})*,?|{_READ_TIME}", regex.IGNORECASE
+)
+_STAMP_DATED = regex.compile(rf"\d|{_AGO}", regex.IGNORECASE)
+# Separators are found as single characters (the parts are stripped after): white space
+# around them in the pattern would be tried from every space of a long run of spaces.
+_STAMP_SEPARATOR = regex.compile(r"[|·•]|(?<=\s)[-–—](?=\s)")
+# "This article is more than 2 years old": the page's note of the story's age.
+_AGE_NOTE = regex.compile(
+    r"this\s+(?:article|story|page|post)\s+is\s+(?:more\s+than\s+|over\s+)?\S+\s+"
+    r"(?:years?|months?|weeks?|days?)\s+old\.?",
+    regex.IGNORECASE,
+)
+# "BOSTON, May 3, 2016 /Wire/ --" alone on its line: a release's dateline cut from its text.
+_DATELINE = regex.compile(r"\p{Lu}{2}[\p{Lu}\s.'’\-]*,[^!?]{0,80}?\d[^!?]{0,40}?\s(?:--|—|–)")
+# The controls of the page around a story: a line made only of them ("Skip to main content",
+# "Menu", "Sign in | Subscribe", "Share this article") is no part of the story.
+_CHROME_ITEM = (
+    r"advertisements?|advertising|ad|sponsored(?:\s+content)?"
+    r"|skip\s+(?:to\s+)?(?:(?:the\s+)?main\s+)?(?:content|navigation|menu|search|footer)"
+    r"|jump\s+to\s+(?:(?:the\s+)?main\s+)?content|(?:main|open|close|toggle)\s+(?:menu|navigation)"
+    r"|menu|navigation|search(?:\s+(?:this|the)\s+site)?|sign\s+(?:in|up|out)|log\s*(?:in|out)"
+    r"|register|subscribe(?:\s+(?:now|today|here))?|(?:my\s+)?account|home(?:page)?"
+    r"|(?:go\s+)?back(?:\s+to\s+(?:the\s+)?(?:top|previous\s+page|home(?:page)?))?|close"
+    r"|share(?:\s+(?:this|on))?(?:\s+(?:article|story|page|post))?"
+    r"|tweet|e-?mail|print|save|(?:\d+\s+)?comments?|listen(?:\s+to\s+(?:this\s+)?(?:article|story))?"
+    r"|follow(?:\s+us)?|donate|newsletters?|accept(?:\s+all)?(?:\s+cookies)?|reject(?:\s+all)?"
+    r"|manage\s+(?:cookies|preferences|settings)|cookie\s+(?:settings|preferences)|got\s+it"
+    r"|continue\s+reading|read\s+more|more|next|previous|loading"
+)
+_CHROME = regex.compile(
+    rf"(?:{_CHROME_ITEM})(?:(?:\s*[|·•/,])?\s*(?:{_CHROME_ITEM}))*[.…]*", regex.IGNORECASE
+)
+# A cookie notice, in whatever words the site chose around these.
+_COOKIE_NOTICE = regex.compile(
+    r"\b(?:we|(?:this|our)\s+(?:web)?site|(?:this|our)\s+(?:page|service))\s+"
+    r"(?:uses?|is\s+using|are\s+using)\s+cookies\b"
+    r"|\bby\s+(?:continuing|using|clicking|browsing|scrolling)\b.{0,80}?"
+    r"\byou\s+(?:agree|accept|consent)"
+    r"|\bcookie\s+(?:policy|settings|preferences|consent|notice|statement)\b"
+    r"|\b(?:accept|reject|allow|manage)\s+(?:all\s+)?cookies\b",
+    regex.IGNORECASE,
+)
+# "Home > Health > Nutrition", "Science | Health": link texts in a row, each a word or three.
+_CRUMB_SEPARATOR = regex.compile(r"[›»]|(?<=\s)[>|/](?=\s)")
+# A section label set above a headline ("Health", "EXCLUSIVE", "Science & Tech News").
+_SECTION_WORDS = frozenset(
+    [
+        "news",
+        "health",
+        "science",
+        "medicine",
+        "medical",
+        "wellness",
+        "wellbeing",
+        "well-being",
+        "lifestyle",
+        "living",
+        "life",
+        "style",
+        "fitness",
+        "nutrition",
+        "diet",
+        "food",
+        "tech",
+        "technology",
+        "environment",
+        "climate",
+        "world",
+        "us",
+        "uk",
+        "national",
+        "local",
+        "business",
+        "opinion",
+        "analysis",
+        "exclusive",
+        "breaking",
+        "latest",
+        "live",
+        "feature",
+        "features",
+        "research",
+        "mental",
+        "family",
+        "parenting",
+        "politics",
+        "policy",
+        "home",
+        "video",
+        "podcast",
+        "sport",
+        "sports",
+        "culture",
+        "education",
+        "space",
+        "nature",
+        "society",
+        "top",
+        "stories",
+        "story",
+        "update",
+        "updates",
+    ]
 )
 # "HomeNewsHealth": link texts glued together when a breadcrumb loses its separators, seen
 # as two places in one word where a lower-case letter runs into a capital. (The characters
@@ -138,6 +272,10 @@ _ABBREVIATIONS = frozenset(
         "max",
     ]
 )
+_QUOTE_MARKS = "\"'“”‘’«»„‚"
+# A quote mark that closes a quotation rather than one inside a word ("I'll").
+_CLOSING_QUOTE = regex.compile(r"""(?<=\S)["'”’»“‘](?!\p{L})""")
+_INNER_PUNCTUATION = regex.compile(r"[,.!?;:]")
 _SMALL_WORDS = frozenset(
     [
         "a",
@@ -210,19 +348,22 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
 
 
 def segment(text: str, *, find_headline: bool = True) -> list[Sentence]:
-    """Split ``text`` into sentences with roles (headline, body, heading, furniture)."""
+    """Split ``text`` into sentences with roles (headline, standfirst, body, heading,
+    furniture). The standfirst is prose but not the story's lede."""
     lines = _classify_lines(text)
     headline = _pick_headline(text, lines) if find_headline else None
+    if headline is not None:
+        lines = _around_headline(text, lines, headline)
     sentences: list[Sentence] = []
     for group in _line_runs(text, lines):
         first = group[0]
         if first is headline:
             role = "headline"
-        elif first.kind in ("heading", "furniture", "title"):
+        elif first.kind in ("heading", "furniture", "title", "standfirst"):
             role = "heading" if first.kind == "title" else first.kind
         else:
             role = "body"
-        if role == "body":
+        if role in ("body", "standfirst"):
             spans = _split_sentences(text, first.content_start, group[-1].end)
         else:
             spans = [(first.content_start, group[-1].end)]
@@ -294,7 +435,7 @@ def _line_kind(body: str) -> str:
     words = _WORD.findall(stripped)
     if not words:
         return "furniture"
-    if _DATE_LINE.match(stripped) or _DASH_LABEL.match(stripped):
+    if _DASH_LABEL.match(stripped) or _page_furniture(stripped, len(words)):
         return "furniture"
     if _GLUED.search(stripped):
         return "furniture"
@@ -310,9 +451,56 @@ def _line_kind(body: str) -> str:
         return "heading"
     if _COLON_CAPITAL.search(stripped) and _title_case_ratio(words) >= 0.5:
         return "heading"
-    if stripped[0].isupper() and len(words) <= 30:
+    if _starts_capital(stripped) and len(words) <= 30:
         return "title"
     return "prose"
+
+
+def _page_furniture(line: str, words: int) -> bool:
+    """A date stamp, the page's controls, a cookie notice or a breadcrumb trail."""
+    # Every cookie notice names cookies: looking for the word first spares most lines the
+    # notice's search, which costs more than all the other tests here together.
+    if ("ookie" in line or "OOKIE" in line) and _COOKIE_NOTICE.search(line):
+        return True
+    if words > 24:
+        return False
+    if _AGE_NOTE.fullmatch(line) or _DATELINE.fullmatch(line) or _CHROME.fullmatch(line):
+        return True
+    return _stamp_line(line) or _crumbs(line)
+
+
+def _stamp_line(line: str) -> bool:
+    segments = [part.strip() for part in _STAMP_SEPARATOR.split(line) if part.strip()]
+    dated = False
+    for part in segments:
+        label = _STAMP_LABEL.match(part)
+        if _STAMP.fullmatch(part, label.end() if label else 0):
+            dated = dated or bool(_STAMP_DATED.search(part))
+        elif not (len(segments) > 1 and _BYLINE.match(part)):
+            return False
+    return dated
+
+
+def _crumbs(line: str) -> bool:
+    items = _CRUMB_SEPARATOR.split(line)
+    return len(items) >= 2 and all(1 <= len(_WORD.findall(item)) <= 3 for item in items)
+
+
+def _starts_capital(line: str) -> bool:
+    """Whether the line starts with a capital, or with a capitalised word or short phrase in
+    quote marks that the line goes on from: "'Miracle' pill ..." and "“Game changer” jab
+    ..." are titles; a quotation ("‘It was hard,’ she said", "“It was hard to watch")
+    is not."""
+    body = line.lstrip(_QUOTE_MARKS)
+    if not body[:1].isupper():
+        return False
+    if len(body) == len(line):
+        return True
+    close = _CLOSING_QUOTE.search(body)
+    if close is None or not body[close.end() :].strip():
+        return False
+    quoted = body[: close.start()]
+    return len(_WORD.findall(quoted)) <= 4 and not _INNER_PUNCTUATION.search(quoted)
 
 
 def _credit_tail(line: str) -> bool:
@@ -324,44 +512,133 @@ def _title_case_ratio(words: list[str]) -> float:
     return sum(1 for w in content if w[0].isupper()) / len(content) if content else 0.0
 
 
+# A headline stands near the top of a page: only its first lines are read for one, so that a
+# text of many short lines costs no more than another.
+_HEAD_LINES = 40
+
+
 def _pick_headline(text: str, lines: list[Line]) -> Line | None:
-    """The first title line before the prose starts that no later title line extends."""
-    titles: list[Line] = []
-    for line in lines:
-        if line.kind == "prose" and len(_WORD.findall(text[line.content_start : line.end])) >= 8:
+    """The first title line before the prose starts that no later title line extends, or a
+    question or exclamation standing on its own line there; failing both, a short line
+    opening the text. Furniture (dates, bylines, the page's controls) and kickers are never
+    the headline."""
+    candidates: list[Line] = []
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        if _standing_question(text, lines, i):
+            candidates.append(line)
+            continue
+        if line.kind == "prose" and len(_words(text, line)) >= 8:
             break
-        if line.kind == "title":
-            titles.append(line)
-    for line in titles:
-        own = _normalise(text[line.content_start : line.end])
-        repeated = any(
-            other is not line
-            and _normalise(text[other.content_start : other.end]).startswith(own)
-            and len(_normalise(text[other.content_start : other.end])) > len(own)
-            for other in titles
-        )
-        if not repeated:
+        if line.kind == "title" and not _kicker(text, line):
+            candidates.append(line)
+    normalised = [_normalise(_content(text, line)) for line in candidates]
+    for line, own in zip(candidates, normalised, strict=True):
+        if not any(other != own and other.startswith(own) for other in normalised):
             return line
     return _opening_heading(text, lines)
 
 
+def _standing_question(text: str, lines: list[Line], i: int) -> bool:
+    """A question or exclamation ("Can tea help?", "Tea cures all!") alone on its line,
+    with more to come under it."""
+    line = lines[i]
+    body = _content(text, line).rstrip("\"'”’)] ")
+    if line.kind != "prose" or not body.endswith(("?", "!")) or _INNER_END.search(body):
+        return False
+    return 2 <= len(_words(text, line)) <= 20 and _stands_alone(lines, i)
+
+
+def _stands_alone(lines: list[Line], i: int) -> bool:
+    """Whether no prose runs on from the line in its paragraph, and text follows it."""
+    if not any(lines[j].kind != "furniture" for j in range(i + 1, len(lines))):
+        return False
+    after = lines[i + 1]
+    return after.paragraph != lines[i].paragraph or after.kind != "prose"
+
+
+def _kicker(text: str, line: Line) -> bool:
+    """A section label over the headline: a word or two ("Health", "Science news"), an
+    all-capitals label, or section names only ("Health and Science News")."""
+    if line.kind not in ("heading", "title"):
+        return False
+    body = _content(text, line).strip()
+    if body.endswith(":"):
+        return False  # a label of what follows it ("MEDIA CONTACT:"), not of the story
+    if _section_label(text, line):
+        return True
+    return line.kind == "heading" and (len(_WORD.findall(body)) <= 2 or body.isupper())
+
+
+def _section_label(text: str, line: Line) -> bool:
+    words = [w.lower() for w in _words(text, line)]
+    return 1 <= len(words) <= 5 and all(w in _SECTION_WORDS or w in _SMALL_WORDS for w in words)
+
+
 def _opening_heading(text: str, lines: list[Line]) -> Line | None:
-    """A text that opens with a short line of its own ("Drug eases pain", "Can tea help?")
-    above its prose is headed by it, though too short or too questioning to look like a
-    title line elsewhere in a page."""
-    opening = next((line for line in lines if line.kind != "furniture"), None)
-    if opening is None or opening is lines[-1]:
+    """A text that opens with a short line of its own ("Drug eases pain") above its prose
+    is headed by it, though too short to look like a title line elsewhere in a page; under
+    a kicker, so is a short sentence."""
+    head = lines[:_HEAD_LINES]
+    index = next(
+        (i for i, line in enumerate(head) if line.kind != "furniture" and not _kicker(text, line)),
+        None,
+    )
+    if index is None or not _stands_alone(lines, index):
         return None
-    after = lines[lines.index(opening) + 1]
-    body = text[opening.content_start : opening.end].strip()
-    words = _WORD.findall(body)
-    if after.paragraph == opening.paragraph or not 2 <= len(words) <= 20:
-        return None
+    opening = lines[index]
+    body = _content(text, opening).strip()
+    words = [w for w in _WORD.findall(body) if w[0].isalpha()]
     # Two-word labels at the top of scraped pages ("En Español", "HealthDay Reporter") are
     # furniture; a headline says something about something, in three words or more.
-    if opening.kind == "heading" and len(words) >= 3 and not body.isupper():
-        return opening if not body.endswith(":") else None
-    return opening if opening.kind == "prose" and body.endswith("?") else None
+    if opening.kind == "heading" and 3 <= len(words) <= 20 and not body.endswith(":"):
+        return opening
+    # Under a section's name, a short sentence alone on its line is the headline, full stop
+    # and all. (Not under any short line: names and outlets stand above a story's lede.)
+    above = [line for line in lines[:index] if not _stamp_line(_content(text, line).strip())]
+    if (
+        above
+        and (_section_label(text, above[-1]) or _crumbs(_content(text, above[-1])))
+        and opening.kind == "prose"
+        and 3 <= len(words) <= 15
+    ):
+        return opening if not _INNER_END.search(body) else None
+    return None
+
+
+def _around_headline(text: str, lines: list[Line], headline: Line) -> list[Line]:
+    """Kickers above the headline are furniture; a title line right under it (only
+    furniture between) is its standfirst, read as prose: it sums the story up."""
+    index = lines.index(headline)
+    result = list(lines)
+    for i in range(index):
+        if _kicker(text, lines[i]):
+            result[i] = _rekind(lines[i], "furniture")
+    under = next((i for i in range(index + 1, len(lines)) if lines[i].kind != "furniture"), None)
+    if under is not None and _standfirst(text, lines[under]):
+        result[under] = _rekind(lines[under], "standfirst")
+    return result
+
+
+def _standfirst(text: str, line: Line) -> bool:
+    """A sentence under the headline that sums up the story: not a label ("Read more:
+    ..."), a caption, a capitalised deck or another kicker."""
+    body = _content(text, line).strip()
+    words = _WORD.findall(body)
+    if line.kind != "title" or len(words) < 5 or ": " in body or _CREDIT_CLUE.search(body):
+        return False
+    return _title_case_ratio(words) <= 0.5 and not _kicker(text, line)
+
+
+def _rekind(line: Line, kind: str) -> Line:
+    return Line(line.start, line.end, line.content_start, line.paragraph, kind)
+
+
+def _content(text: str, line: Line) -> str:
+    return text[line.content_start : line.end]
+
+
+def _words(text: str, line: Line) -> list[str]:
+    return _WORD.findall(_content(text, line))
 
 
 def _normalise(text: str) -> str:
