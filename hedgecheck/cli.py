@@ -163,7 +163,8 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     "--fail-on",
     type=click.Choice(FAIL_ON),
     default=None,
-    help="Exit 1 when a finding is at or above this severity (default: error).",
+    help="Exit 1 when a finding is at or above this severity (default: warning, or the "
+    "config's fail-on).",
 )
 @click.option(
     "--fail-on-label",

@@ -38,7 +38,8 @@ def hype(tmp_path: Path) -> Path:
 
 
 def test_fail_on_decides_the_exit_code_never_the_count(hype: Path) -> None:
-    assert _scan(str(hype))[0] == 0  # hype is a warning; the default gate is error
+    assert _scan(str(hype))[0] == 1  # hype is a warning; the default gate is warning
+    assert _scan("--fail-on", "error", str(hype))[0] == 0
     assert _scan("--fail-on", "warning", str(hype))[0] == 1
     assert _scan("--fail-on", "info", str(hype))[0] == 1
     assert _scan("--fail-on", "never", str(hype))[0] == 0
@@ -46,7 +47,7 @@ def test_fail_on_decides_the_exit_code_never_the_count(hype: Path) -> None:
 
 def test_fail_on_label(tmp_path: Path) -> None:
     assert _scan("--fail-on-label", "preliminary", str(KETAMINE))[0] == 1
-    assert _scan("--fail-on-label", "speculative", str(KETAMINE))[0] == 0
+    assert _scan("--fail-on", "error", "--fail-on-label", "speculative", str(KETAMINE))[0] == 0
 
 
 def test_config_is_found_walking_up_and_overrides_severity(tmp_path: Path, hype: Path) -> None:
@@ -60,9 +61,9 @@ def test_config_is_found_walking_up_and_overrides_severity(tmp_path: Path, hype:
 
 
 def test_pyproject_tool_table_and_cli_flags_win(tmp_path: Path, hype: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.hedgecheck]\nfail-on = "warning"\n')
-    assert _scan(str(hype))[0] == 1
-    assert _scan("--fail-on", "error", str(hype))[0] == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.hedgecheck]\nfail-on = "error"\n')
+    assert _scan(str(hype))[0] == 0
+    assert _scan("--fail-on", "warning", str(hype))[0] == 1
 
 
 def test_unknown_config_key_is_exit_2_naming_file_and_key(tmp_path: Path, hype: Path) -> None:
@@ -94,7 +95,7 @@ def test_select_ignore_and_per_glob_overrides(tmp_path: Path) -> None:
         'ignore = ["HYP001"]\n[[overrides]]\nfiles = ["quotes.*"]\nignore = ["hype"]\n'
     )
     code, out, _ = _scan("--format", "json", str(tmp_path))
-    assert code == 0
+    assert code == 1  # news.txt keeps its HYP002 warning
     by_file = {
         Path(f["path"]).name: [x["code"] for x in f["findings"]] for f in json.loads(out)["files"]
     }
@@ -190,8 +191,11 @@ def test_jobs_give_identical_output(tmp_path: Path, output_format: str) -> None:
     (tmp_path / "hype.txt").write_text(HYPE)
     one = _scan("--format", output_format, str(tmp_path))
     two = _scan("--format", output_format, "--jobs", "2", str(tmp_path))
-    assert one[0] == two[0] == 0
+    assert one[0] == two[0] == 1  # the hype file's warning fails the default gate
     assert one[1] == two[1]
+    one = _scan("--format", output_format, "--fail-on", "error", str(tmp_path))
+    two = _scan("--format", output_format, "--fail-on", "error", "--jobs", "2", str(tmp_path))
+    assert one[0] == two[0] == 0
     # The gate reads the same from records made in workers as from whole reports.
     for gate in (["--fail-on", "info"], ["--fail-on-label", "preliminary"]):
         one = _scan("--format", output_format, *gate, "-v", str(tmp_path))
@@ -212,7 +216,7 @@ def test_quiet_verbose_and_no_progress_when_not_a_terminal(tmp_path: Path, hype:
 def test_output_file_is_written_whole(tmp_path: Path, hype: Path) -> None:
     target = tmp_path / "report.json"
     code, out, _ = _scan("--format", "json", "--output", str(target), str(hype))
-    assert code == 0 and out == ""
+    assert code == 1 and out == ""
     assert json.loads(target.read_text())["files"][0]["findings"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
 
@@ -266,3 +270,64 @@ def test_the_installed_entry_point_runs(tmp_path: Path, hype: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert _findings(done.stdout)[0]["code"] == "HYP002"
+
+
+# -- the default gate: warnings fail, so an overclaim is blocked out of the box -------------
+
+OVERCLAIMS = [
+    # hype (HYP001-HYP003), a firm claim on a preprint (EDT004), advice (EDT007)
+    "Miracle cure! Breakthrough drug proves it cures cancer in mice, a single tiny preprint "
+    "shows. Experts say everyone should take it.",
+    # a headline that drops "in mice" (EDT002) and states a settled result (EDT004)
+    "Scientists prove coffee prevents dementia.\n\nA study of mice found that caffeine was "
+    "linked to better memory.",
+    # hype verb on a preprint
+    "Green tea wipes out cancer cells, a preprint shows.",
+    # hype without a claim
+    "This revolutionary pill is a game-changer for arthritis, a study found.",
+    # causal wording on an observational study (EDT003)
+    "Coffee drinkers live longer. The observational study followed 10,000 adults; coffee "
+    "causes longer life.",
+]
+CAREFUL = [
+    "A small study in 40 adults suggests the drug may ease back pain, though the results "
+    "have not yet been peer-reviewed.",
+    "In a randomised trial of 1,200 adults published in The Lancet, the vaccine reduced "
+    "infections by 40%, from 5 in 100 to 3 in 100.",
+    "Researchers found that mice given the compound lived longer; whether it works in "
+    "people is unknown.",
+    # hype in quoted speech is the source's word: info, below the default gate
+    '"It is a miracle," said Dr Jane Smith, who led the trial of 300 patients published in '
+    "the BMJ.",
+    'The patient called it "a breakthrough" but the researchers said the trial of 200 '
+    "adults was small.",
+]
+
+
+@pytest.mark.parametrize("text", OVERCLAIMS)
+def test_the_default_gate_fails_on_an_overclaim(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    code, out, _ = _scan("--format", "json", str(path))
+    assert code == 1
+    assert any(f["severity"] == "warning" for f in _findings(out))
+    assert _scan("--fail-on", "error", str(path))[0] == 0
+    (tmp_path / ".hedgecheck.toml").write_text('fail-on = "error"\n')
+    assert _scan(str(path))[0] == 0  # the config relaxes it
+    assert _scan("--fail-on", "warning", str(path))[0] == 1  # and the command line wins
+
+
+@pytest.mark.parametrize("text", CAREFUL)
+def test_the_default_gate_passes_a_careful_text(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(text + "\n", encoding="utf-8")
+    code, out, _ = _scan("--format", "json", str(path))
+    assert code == 0, out
+    assert all(f["severity"] == "info" for f in _findings(out))
+
+
+def test_the_reference_article_fails_the_default_gate_on_its_warnings() -> None:
+    code, out, _ = _scan("--format", "json", str(KETAMINE))
+    assert code == 1
+    assert {f["code"] for f in _findings(out) if f["severity"] == "warning"} == {"EDT002"}
+    assert _scan("--fail-on", "error", str(KETAMINE))[0] == 0
