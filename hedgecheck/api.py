@@ -10,6 +10,7 @@ from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.findings import FindingPolicy, quoted_severity
+from hedgecheck.gate import label_gate_findings, main_claims
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.scoring import assess
@@ -32,7 +33,9 @@ def check(
     column in the report points into ``text`` as given, whatever markup it holds.
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
     ``line`` is 0); otherwise the document's own headline is used. ``policy`` selects and
-    grades the findings; inline ``hedgecheck:`` directives in ``text`` suppress them.
+    grades the findings, and its label gate makes each main claim at or below the gate an
+    LBL001 finding (``hedgecheck.gate``); inline ``hedgecheck:`` directives in ``text``
+    suppress them.
     An argument of the wrong type or an unknown ``format`` is a :class:`UsageError`.
     """
     path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
@@ -55,9 +58,12 @@ def check(
     headline = next((c.text for c in claims if c.headline), None)
     article = _article(analysis, claims, where)
     raised = _cue_findings(analysis, where) + run_checks(article, ruleset)
-    findings = _select(raised, text, policy or FindingPolicy())
+    policy = policy or FindingPolicy()
+    label = _article_label(claims)
+    gated = label_gate_findings(claims, label, policy.label_gate)
+    findings = _select(raised + gated, text, policy)
     return Report(
-        label=_article_label(claims),
+        label=label,
         headline=headline,
         claims=claims,
         findings=findings,
@@ -251,7 +257,7 @@ def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Findin
 
 def _article_label(claims: tuple[Claim, ...]) -> Label | None:
     """The lower median label of the main claims (headline and the study's own claims)."""
-    main = [c for c in claims if c.headline or c.primary] or list(claims)
+    main = main_claims(claims)
     if not main:
         return None
     ranks = sorted(c.label.rank for c in main)

@@ -1,7 +1,8 @@
 """The command line: a thin click layer over the library.
 
 Exit codes: 0 success (nothing crossed the gate's thresholds); 1 a finding at or above
-``--fail-on`` or an article label at or below ``--fail-on-label``; 2 usage, configuration,
+``--fail-on`` (warning by default), or an article label at or below ``--fail-on-label``, whose
+main claims at or below it are then reported as LBL001 findings; 2 usage, configuration,
 rule-pack, input or output error (the rest of the files are still checked and reported
 first), or an unexpected internal error; 130 interrupted (Ctrl-C); 141 standard output was
 closed early (``| head``). A failure never exits 1, the gate's code.
@@ -46,7 +47,8 @@ from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.formats import FORMATS, recorder
 from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
-from hedgecheck.model import Label, Report, Severity
+from hedgecheck.gate import BUILTIN, Builtin
+from hedgecheck.model import Report, Severity
 from hedgecheck.outputs import (
     STDIO,
     refuse_dataset_target,
@@ -311,7 +313,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
             if verbose:
                 _say_checked(outcome)
             if isinstance(outcome, Recorded):
-                tally.add_ranks(outcome.worst_severity, outcome.label_rank)
+                tally.add_ranks(outcome.worst_severity, outcome.label_gate)
                 write(stream.add_record(outcome.record))  # type: ignore[union-attr]
             else:
                 tally.add(outcome)
@@ -477,6 +479,13 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
                     f"{check.summary}"
                 )
             )
+        for own in BUILTIN.values():
+            click.echo(
+                safe_line(
+                    f"{own.id}  {own.category:<11} {own.severity.value:<8} {own.name:<28} "
+                    f"{own.summary}"
+                )
+            )
 
 
 @rules_command.command(name="show", hidden=True)
@@ -491,6 +500,8 @@ def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
         click.echo(guard(_rule_doc(rule), TEXT))
     elif check is not None:
         click.echo(guard(_check_doc(check), TEXT))
+    elif rule_id.upper() in BUILTIN:
+        click.echo(guard(_builtin_doc(BUILTIN[rule_id.upper()]), TEXT))
     else:
         _fail(HedgecheckError(f"no rule {rule_id!r}; `hedgecheck rules` lists them"))
 
@@ -570,6 +581,26 @@ def _check_doc(check: Check) -> str:
             "",
             "## Source",
             check.source,
+        ]
+    )
+
+
+def _builtin_doc(own: Builtin) -> str:
+    return "\n".join(
+        [
+            f"{own.id} {own.name} (hedgecheck, {own.category}, {own.severity.value})",
+            "",
+            "## What it does",
+            own.summary,
+            "",
+            "## Why",
+            own.why,
+            "",
+            "## Suggestion",
+            own.suggestion,
+            "",
+            "## Source",
+            own.source,
         ]
     )
 
@@ -662,40 +693,36 @@ def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
 
 class GateTally:
     """What the gate needs from the reports seen so far: the highest finding severity and
-    the lowest article label. A scan adds each report as it goes and keeps none of them."""
+    whether a label-gate finding was reported. A scan adds each report as it goes and keeps
+    none of them."""
 
     def __init__(self) -> None:
         self.worst_severity: int | None = None
-        self.lowest_label: int | None = None
+        self.label_gate = False
 
     def add(self, report: Report) -> None:
         self.add_ranks(*gate_ranks(report))
 
-    def add_ranks(self, worst_severity: int | None, label_rank: int | None) -> None:
-        """A report's most severe finding and its article label, as ranks."""
+    def add_ranks(self, worst_severity: int | None, label_gate: bool) -> None:
+        """A report's most severe finding, as a rank, and whether the label gate failed it."""
         if worst_severity is not None and (
             self.worst_severity is None or worst_severity > self.worst_severity
         ):
             self.worst_severity = worst_severity
-        if label_rank is not None and (self.lowest_label is None or label_rank < self.lowest_label):
-            self.lowest_label = label_rank
+        self.label_gate = self.label_gate or label_gate
 
     def exit_code(self, config: Config) -> int:
-        """1 when a finding or an article label crosses the configured threshold, else 0."""
-        worst, lowest = self.worst_severity, self.lowest_label
+        """1 when a finding crosses --fail-on or the label gate reported a claim, else 0.
+        The label gate was asked for by name, so its findings fail the run whatever
+        --fail-on says; suppressing or ignoring them is how to let a claim through."""
+        worst = self.worst_severity
         if (
             config.fail_on != "never"
             and worst is not None
             and worst >= Severity(config.fail_on).rank
         ):
             return EXIT_GATE
-        if (
-            config.fail_on_label is not None
-            and lowest is not None
-            and lowest <= Label(config.fail_on_label).rank
-        ):
-            return EXIT_GATE
-        return EXIT_OK
+        return EXIT_GATE if self.label_gate else EXIT_OK
 
 
 def gate(reports: list[Report], config: Config) -> int:

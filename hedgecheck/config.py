@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
 from hedgecheck.findings import FindingPolicy
+from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
 from hedgecheck.rules import SEVERITIES, read_toml
 
@@ -79,8 +80,11 @@ class Config:
         return self.path.parent if self.path else Path.cwd()
 
     def policy_for(self, file: str) -> FindingPolicy:
-        """The policy for one scanned file, with the overrides whose globs match it."""
+        """The policy for one scanned file, with the overrides whose globs match it and the
+        label gate."""
         policy = self.policy
+        if self.fail_on_label is not None:
+            policy = replace(policy, label_gate=Label(self.fail_on_label))
         relative = _relative(Path(file), self.root)
         for override in self.overrides:
             if any(_glob_match(relative, pattern) for pattern in override.files):

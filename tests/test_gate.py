@@ -48,6 +48,8 @@ def test_fail_on_decides_the_exit_code_never_the_count(hype: Path) -> None:
 def test_fail_on_label(tmp_path: Path) -> None:
     assert _scan("--fail-on-label", "preliminary", str(KETAMINE))[0] == 1
     assert _scan("--fail-on", "error", "--fail-on-label", "speculative", str(KETAMINE))[0] == 0
+    # the label gate was asked for by name: it fails whatever --fail-on says
+    assert _scan("--fail-on", "never", "--fail-on-label", "preliminary", str(KETAMINE))[0] == 1
 
 
 def test_config_is_found_walking_up_and_overrides_severity(tmp_path: Path, hype: Path) -> None:
@@ -184,7 +186,7 @@ def test_discovery_order_extensions_globs_and_gitignore(tmp_path: Path) -> None:
     assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["skip.py"]
 
 
-@pytest.mark.parametrize("output_format", ["json", "jsonl", "text"])
+@pytest.mark.parametrize("output_format", ["json", "jsonl", "text", "github"])
 def test_jobs_give_identical_output(tmp_path: Path, output_format: str) -> None:
     for i in range(6):
         shutil.copy(KETAMINE, tmp_path / f"k{i}.txt")
@@ -331,3 +333,189 @@ def test_the_reference_article_fails_the_default_gate_on_its_warnings() -> None:
     assert code == 1
     assert {f["code"] for f in _findings(out) if f["severity"] == "warning"} == {"EDT002"}
     assert _scan("--fail-on", "error", str(KETAMINE))[0] == 0
+
+
+# -- the label gate's failures are findings (LBL001) ----------------------------------------
+
+# An article whose main claims are preliminary (the headline and the study's own claim) and
+# a side claim that is speculative but not the article's own.
+PRELIMINARY = (
+    "# Garlic cures colds, experts agree\n\n"
+    "Garlic may ease colds, a small study in 40 adults found.\n\n"
+    "Reportedly, onions cure flu as well.\n"
+)
+# A supported article with the same speculative side claim.
+SUPPORTED = (
+    "# Garlic cures colds, experts agree\n\n"
+    "Garlic eased colds in a randomised trial of 400 adults published in the BMJ.\n\n"
+    "Onions prevent flu, experts agree.\n"
+)
+SPECULATIVE = "Turmeric cures inflammation, studies prove.\n"
+
+
+def _gated(path: Path, *args: str, gate: str = "preliminary") -> tuple[int, list[dict]]:
+    code, out, _ = _scan(
+        "--format", "json", "--fail-on", "never", "--fail-on-label", gate, *args, str(path)
+    )
+    return code, [f for f in _findings(out) if f["code"] == "LBL001"]
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "story.md"
+    path.write_text(PRELIMINARY, encoding="utf-8")
+    return path
+
+
+def test_each_main_claim_at_or_below_the_gate_is_a_finding(article: Path) -> None:
+    code, found = _gated(article)
+    assert code == 1
+    assert [(f["line"], f["column"], f["severity"]) for f in found] == [
+        (1, 3, "error"),
+        (3, 1, "error"),
+    ]  # the side claim on line 5 sets no article label: not reported
+    assert found[1]["text"] == "Garlic may ease colds, a small study in 40 adults found."
+    assert found[1]["message"] == (
+        "claim labelled preliminary, at the label gate (preliminary); "
+        "the article is labelled preliminary"
+    )
+    assert _gated(article, gate="speculative") == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "gate", "relation"),
+    [(SPECULATIVE, "preliminary", "below"), (SPECULATIVE, "speculative", "at")],
+)
+def test_below_and_at_the_gate_are_told_apart(
+    tmp_path: Path, text: str, gate: str, relation: str
+) -> None:
+    path = tmp_path / "claim.txt"
+    path.write_text(text, encoding="utf-8")
+    code, (finding,) = _gated(path, gate=gate)
+    assert code == 1
+    assert finding["message"].startswith(f"claim labelled speculative, {relation} the label gate")
+    assert (finding["start"], finding["end"]) == (0, len(text.strip()))
+
+
+def test_an_article_above_the_gate_raises_none_even_with_a_weak_side_claim(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(SUPPORTED, encoding="utf-8")
+    assert _gated(path) == (0, [])
+
+
+def test_no_gate_no_label_findings(article: Path) -> None:
+    _, out, _ = _scan("--format", "json", str(article))
+    assert "LBL001" not in out
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "jsonl", "sarif", "github", "markdown"])
+def test_every_format_shows_the_label_gate_finding(article: Path, output_format: str) -> None:
+    code, out, _ = _scan(
+        "--format",
+        output_format,
+        "--fail-on",
+        "never",
+        "--fail-on-label",
+        "preliminary",
+        str(article),
+    )
+    assert code == 1
+    if output_format == "sarif":
+        results = json.loads(out)["runs"][0]["results"]
+        gated = [r for r in results if r["ruleId"] == "LBL001"]
+        assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in gated] == [
+            1,
+            3,
+        ]
+        assert {r["level"] for r in gated} == {"error"}
+        rules = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+        assert any(r["id"] == "LBL001" and r["name"] == "label-gate" for r in rules)
+    elif output_format == "github":
+        lines = [x for x in out.splitlines() if "title=LBL001" in x]
+        assert [x.split(",")[1] for x in lines] == ["line=1", "line=3"]
+        assert all(x.startswith("::error file=") for x in lines)
+    elif output_format == "jsonl":
+        (record,) = [json.loads(x) for x in out.splitlines()]
+        assert [f["line"] for f in record["findings"] if f["code"] == "LBL001"] == [1, 3]
+    elif output_format == "json":
+        assert [f["line"] for f in _findings(out) if f["code"] == "LBL001"] == [1, 3]
+    else:
+        assert out.count("LBL001") == 2
+        assert "the label gate (preliminary)" in out
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        "<!-- hedgecheck: ignore[LBL001] -->",
+        "<!-- hedgecheck: ignore[label-gate] -->",
+        "<!-- hedgecheck: ignore[label] -->",
+        "<!-- hedgecheck: ignore -->",
+    ],
+)
+def test_a_label_gate_finding_is_suppressed_inline(tmp_path: Path, directive: str) -> None:
+    path = tmp_path / "story.md"
+    head, body, side = PRELIMINARY.split("\n\n")
+    path.write_text(f"{head}\n\n{directive}\n{body}\n\n{side}", encoding="utf-8")
+    code, found = _gated(path)
+    assert code == 1 and [f["line"] for f in found] == [1]  # the headline is still reported
+    path.write_text(f"{directive}\n{head}\n\n{directive}\n{body}\n\n{side}", encoding="utf-8")
+    assert _gated(path) == (0, [])  # nothing left: the gate passes
+
+
+def test_the_label_gate_is_ignored_by_config_but_kept_by_select(
+    tmp_path: Path, article: Path
+) -> None:
+    code, found = _gated(article, "--select", "HYP")
+    assert code == 1 and len(found) == 2  # the gate asked for its findings by name
+    assert _gated(article, "--ignore", "LBL001") == (0, [])
+    (tmp_path / ".hedgecheck.toml").write_text('fail-on-label = "preliminary"\n')
+    code, out, _ = _scan("--format", "json", "--fail-on", "never", str(article))
+    assert code == 1 and [f["line"] for f in _findings(out) if f["code"] == "LBL001"] == [1, 3]
+    (tmp_path / ".hedgecheck.toml").write_text(
+        'fail-on-label = "preliminary"\nignore = ["label-gate"]\n'
+    )
+    assert _scan("--fail-on", "never", str(article))[0] == 0
+
+
+def test_the_label_gate_in_the_library() -> None:
+    import hedgecheck
+    from hedgecheck.errors import UsageError
+    from hedgecheck.findings import FindingPolicy
+
+    policy = FindingPolicy.build(fail_on_label="preliminary")
+    report = hedgecheck.check(PRELIMINARY, format="markdown", policy=policy)
+    assert [f.line for f in report.findings if f.code == "LBL001"] == [1, 3]
+    assert not [f for f in hedgecheck.check(PRELIMINARY).findings if f.code == "LBL001"]
+    for bad in ("weak", 3):
+        with pytest.raises(UsageError, match="fail_on_label"):
+            FindingPolicy.build(fail_on_label=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("code", ["LBL001", "lbl001", "HCS001"])
+def test_the_builtin_findings_are_documented(code: str) -> None:
+    listing = CliRunner().invoke(main, ["rules"])
+    assert any(x.startswith(code.upper() + " ") for x in listing.output.splitlines())
+    shown = CliRunner().invoke(main, ["rules", code])
+    assert shown.exit_code == 0
+    assert shown.output.startswith(code.upper()) and "## Why" in shown.output
+
+
+@pytest.mark.parametrize("code", ["LBL001", "HCS001"])
+def test_no_pack_may_take_a_builtin_code(tmp_path: Path, code: str) -> None:
+    from hedgecheck.gate import BUILTIN
+    from hedgecheck.rules import RESERVED_IDS
+
+    assert set(BUILTIN) == RESERVED_IDS
+    pack = tmp_path / "house.toml"
+    pack.write_text(
+        f'[pack]\nname = "house"\n[[rules]]\nid = "{code}"\nname = "very"\ncategory = "hype"\n'
+        'kind = "superlative"\npatterns = ["very good"]\nsummary = "s"\nwhy = "w"\n'
+        'source = "house style"\nexamples.match = ["It is [[very good]]."]\n'
+        'examples.no_match = ["It is good."]\n'
+    )
+    result = CliRunner().invoke(main, ["rules", "--rules", str(pack)])
+    assert result.exit_code == 2
+    assert code in result.stderr and "reserved" in result.stderr
