@@ -14,7 +14,8 @@ from hedgecheck.gate import label_gate_findings, main_claims
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.scoring import assess
-from hedgecheck.suppressions import find_directives, suppress, unused_finding
+from hedgecheck.selectors import Vocabulary
+from hedgecheck.suppressions import Directive, find_directives, suppress, unused_finding
 from hedgecheck.text import LineIndex
 
 
@@ -61,7 +62,9 @@ def check(
     policy = policy or FindingPolicy()
     label = _article_label(claims)
     gated = label_gate_findings(claims, label, policy.label_gate)
-    findings = _select(raised + gated, text, policy)
+    directives = find_directives(text)
+    findings = _select(raised + gated, directives, policy)
+    errors += _unknown_codes(directives, ruleset, path)
     return Report(
         label=label,
         headline=headline,
@@ -74,7 +77,7 @@ def check(
         ),
         path=path,
         input_format=document.format,
-        errors=tuple(errors),
+        errors=errors,
     )
 
 
@@ -221,7 +224,7 @@ def _cue_findings(analysis: Analysis, where: _Positions) -> list[tuple[Finding, 
 
 
 def _select(
-    raised: list[tuple[Finding, str]], source: str, policy: FindingPolicy
+    raised: list[tuple[Finding, str]], directives: list[Directive], policy: FindingPolicy
 ) -> tuple[Finding, ...]:
     """The findings the policy wants, at its severities, less the suppressed ones."""
     wanted = [
@@ -229,11 +232,29 @@ def _select(
         for f, category in raised
         if policy.wants(f, category)
     ]
-    kept, unused = suppress(wanted, find_directives(source))
+    kept, unused = suppress(wanted, directives)
     findings = [f for f, _ in kept]
     if policy.report_unused_suppressions:
         findings.extend(unused_finding(d) for d in unused)
     return tuple(sorted(findings, key=lambda f: (f.start, f.end, f.code)))
+
+
+def _unknown_codes(
+    directives: list[Directive], rules: RuleSet, path: str | None
+) -> tuple[str, ...]:
+    """An error for each code in a directive that names no rule, check or category: a typo
+    there (``ignore[HYP999]``) would silently suppress nothing."""
+    if not any(d.codes for d in directives):
+        return ()
+    vocabulary = Vocabulary.of(rules)
+    # No line: in a big file checked in parts it would count from the part, not the file.
+    where = f"{path}: " if path else ""
+    return tuple(
+        f"{where}hedgecheck: {d.verb}[{', '.join(d.codes)}]: {code!r} names no rule id, id "
+        "prefix, rule name or category"
+        for d in directives
+        for code in vocabulary.unknown(d.codes)
+    )
 
 
 def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Finding:

@@ -41,7 +41,7 @@ from hedgecheck.config import (
     megabytes,
 )
 from hedgecheck.documents import INPUT_FORMATS, format_for_path
-from hedgecheck.errors import HedgecheckError, InputError, OutputError, UsageError
+from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
@@ -73,6 +73,7 @@ from hedgecheck.scanning import (
     scan_files,
     scan_records,
 )
+from hedgecheck.selectors import Vocabulary
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -263,6 +264,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
         sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
     rules = _load((*map(str, config.rule_paths), *rule_paths))
+    _refuse_unknown_selectors(config, options, rules)
     files, problems = discover(paths, config)
     if options["output"] and options["output"] != STDIO:
         extra = (*map(str, config.rule_paths), *rule_paths)
@@ -678,6 +680,40 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
         part_chars=part_chars,
     )
+
+
+def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: RuleSet) -> None:
+    """A selector in --select / --ignore or in the config's select, ignore, [severity] or
+    overrides that names no rule, check or category is an error naming it: a typo would
+    otherwise silently select or ignore nothing."""
+    vocabulary = Vocabulary.of(rules)
+    for option in ("select", "ignore"):
+        for selector in vocabulary.unknown(options[option]):
+            _fail(UsageError(f"--{option} {selector!r}: {_NAMES_NOTHING}"))
+    # The command line's selectors are known by now, so any left came from the config file.
+    keyed = [
+        *((key, s) for key in ("select", "ignore") for s in getattr(config.policy, key)),
+        *((f"severity.{s}", s) for s, _ in config.policy.severity),
+        *(
+            (f"overrides[{n}].{key}", s)
+            for n, override in enumerate(config.overrides)
+            for key in ("select", "ignore")
+            for s in getattr(override.policy, key)
+        ),
+        *(
+            (f"overrides[{n}].severity.{s}", s)
+            for n, override in enumerate(config.overrides)
+            for s, _ in override.policy.severity
+        ),
+    ]
+    prefix = "tool.hedgecheck." if config.path and config.path.name == "pyproject.toml" else ""
+    for key, selector in keyed:
+        if not vocabulary.names(selector):
+            where = str(config.path) if config.path else ""
+            _fail(ConfigError(f"{selector!r}: {_NAMES_NOTHING}", path=where, key=prefix + key))
+
+
+_NAMES_NOTHING = "names no rule id, id prefix, rule name or category (see hedgecheck rules)"
 
 
 def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
-from hedgecheck.findings import FindingPolicy
+from hedgecheck.findings import OFF, FindingPolicy
 from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
 from hedgecheck.rules import SEVERITIES, read_toml
@@ -144,8 +144,8 @@ def _policy(table: Mapping[str, Any], fail: Any, *, unused: bool = False) -> Fin
     if not isinstance(severity, dict):
         raise fail("expected a table of rule = severity", "severity")
     for selector, level in severity.items():
-        if level not in SEVERITIES:
-            raise fail(f"expected one of {', '.join(SEVERITIES)}", f"severity.{selector}")
+        if level not in (*SEVERITIES, OFF):
+            raise fail(f"expected one of {', '.join(SEVERITIES)} or off", f"severity.{selector}")
     return FindingPolicy.build(
         select=_strings(table, "select", fail),
         ignore=_strings(table, "ignore", fail),

@@ -24,7 +24,8 @@ class FindingPolicy:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
+    # Selector and level; None is "off": no finding, as a pack's severity = "off" says.
+    severity: tuple[tuple[str, Severity | None], ...] = ()
     report_unused_suppressions: bool = False
     # The label gate: each main claim at or below it, in an article at or below it, is an
     # LBL001 finding.
@@ -72,21 +73,31 @@ class FindingPolicy:
         selected = category == GATE_CATEGORY or any(_matches(s, keys) for s in self.select)
         if self.select and not selected:
             return False
-        return not any(_matches(i, keys) for i in self.ignore)
+        if any(_matches(i, keys) for i in self.ignore):
+            return False
+        best = self._override(keys)
+        return best is None or best[0] is not None
 
     def graded(self, finding: Finding, category: str) -> Finding:
         """``finding`` at the severity the most specific override gives it."""
-        keys = _keys(finding, category)
-        best: tuple[int, Severity] | None = None
+        best = self._override(_keys(finding, category))
+        if best is None or best[0] is None or best[0] is finding.severity:
+            return finding
+        return _with_severity(finding, best[0])
+
+    def _override(self, keys: _Keys) -> tuple[Severity | None] | None:
+        """The level of the most specific severity override that matches (a later one of
+        the same length wins), or None when none does."""
+        best: tuple[int, Severity | None] | None = None
         for selector, level in self.severity:
             if _matches(selector, keys) and (best is None or len(selector) >= best[0]):
                 best = (len(selector), level)
-        if best is None or best[1] is finding.severity:
-            return finding
-        return _with_severity(finding, best[1])
+        return None if best is None else (best[1],)
 
 
 _SEVERITIES = tuple(level.value for level in Severity)
+# A severity override that turns findings off, as a pack's ``severity = "off"`` does.
+OFF = "off"
 # The category of the label gate's findings (hedgecheck.gate, which imports this module).
 GATE_CATEGORY = "label"
 
@@ -113,15 +124,17 @@ def _label(value: object) -> Label | None:
     return Label(value)
 
 
-def _severities(value: object) -> tuple[tuple[str, Severity], ...]:
+def _severities(value: object) -> tuple[tuple[str, Severity | None], ...]:
     argument = "FindingPolicy.build(): severity"
     require(value, (Mapping, type(None)), argument=argument)
     pairs = []
     for key, level in (value or {}).items():  # type: ignore[attr-defined]
         require(key, str, argument=f"{argument} keys")
-        if not isinstance(level, str) or level not in _SEVERITIES:
-            raise UsageError(f"{argument}[{key!r}] must be one of {', '.join(_SEVERITIES)}")
-        pairs.append((key, Severity(level)))
+        if not isinstance(level, str) or level not in (*_SEVERITIES, OFF):
+            raise UsageError(
+                f"{argument}[{key!r}] must be one of {', '.join(_SEVERITIES)} or {OFF}"
+            )
+        pairs.append((key, None if level == OFF else Severity(level)))
     return tuple(pairs)
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -351,6 +352,10 @@ SUPPORTED = (
     "Onions prevent flu, experts agree.\n"
 )
 SPECULATIVE = "Turmeric cures inflammation, studies prove.\n"
+SCHEMAS = {
+    "json": KETAMINE.parents[2] / "schema" / "hedgecheck-report.schema.json",
+    "sarif": KETAMINE.parents[2] / "tests" / "data" / "sarif-schema-2.1.0.json",
+}
 
 
 def _gated(path: Path, *args: str, gate: str = "preliminary") -> tuple[int, list[dict]]:
@@ -422,6 +427,8 @@ def test_every_format_shows_the_label_gate_finding(article: Path, output_format:
         str(article),
     )
     assert code == 1
+    if output_format in SCHEMAS:
+        jsonschema.validate(json.loads(out), json.loads(SCHEMAS[output_format].read_text()))
     if output_format == "sarif":
         results = json.loads(out)["runs"][0]["results"]
         gated = [r for r in results if r["ruleId"] == "LBL001"]
@@ -519,3 +526,115 @@ def test_no_pack_may_take_a_builtin_code(tmp_path: Path, code: str) -> None:
     result = CliRunner().invoke(main, ["rules", "--rules", str(pack)])
     assert result.exit_code == 2
     assert code in result.stderr and "reserved" in result.stderr
+
+
+# -- severities as in packs ("off" included); selectors that name nothing are errors -------
+
+
+@pytest.mark.parametrize(
+    ("severity", "left"),
+    [
+        ('hype = "off"', []),
+        ('HYP = "off"', []),
+        ('HYP002 = "off"', []),
+        ('hype = "off"\nHYP002 = "warning"', ["HYP002"]),  # the most specific wins
+        ('miracle = "off"\nall = "error"', []),
+    ],
+)
+def test_severity_off_in_the_config_drops_the_finding(
+    tmp_path: Path, hype: Path, severity: str, left: list[str]
+) -> None:
+    (tmp_path / ".hedgecheck.toml").write_text(f"[severity]\n{severity}\n")
+    code, out, _ = _scan("--format", "json", str(hype))
+    assert [f["code"] for f in _findings(out)] == left
+    assert code == (1 if left else 0)
+
+
+def test_severity_off_in_an_override_and_in_pyproject(tmp_path: Path, hype: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.hedgecheck]\n[[tool.hedgecheck.overrides]]\nfiles = ["hype.*"]\n'
+        '[tool.hedgecheck.overrides.severity]\nHYP002 = "off"\n'
+    )
+    code, out, _ = _scan("--format", "json", str(hype))
+    assert code == 0 and _findings(out) == []
+
+
+def test_severity_off_in_the_library() -> None:
+    import hedgecheck
+    from hedgecheck.errors import UsageError
+    from hedgecheck.findings import FindingPolicy
+
+    report = hedgecheck.check(HYPE, policy=FindingPolicy.build(severity={"HYP002": "off"}))
+    assert report.findings == ()
+    with pytest.raises(UsageError, match="or off"):
+        FindingPolicy.build(severity={"HYP002": "of"})
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "selector"),
+    [
+        ('ignore = ["HYP999"]', "ignore", "HYP999"),
+        ('select = ["hype", "hpye"]', "select", "hpye"),
+        ('[severity]\nEDT099 = "error"', "severity.EDT099", "EDT099"),
+        (
+            '[[overrides]]\nfiles = ["*.txt"]\nignore = ["miracles"]',
+            "overrides[0].ignore",
+            "miracles",
+        ),
+        (
+            '[[overrides]]\nfiles = ["*"]\n[overrides.severity]\nXYZ = "off"',
+            "overrides[0].severity.XYZ",
+            "XYZ",
+        ),
+    ],
+)
+def test_an_unknown_selector_in_the_config_is_an_error_naming_it(
+    tmp_path: Path, hype: Path, body: str, key: str, selector: str
+) -> None:
+    (tmp_path / ".hedgecheck.toml").write_text(body + "\n")
+    code, out, err = _scan(str(hype))
+    assert code == 2 and out == ""
+    assert ".hedgecheck.toml" in err and f"key '{key}'" in err and repr(selector) in err
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+@pytest.mark.parametrize("selector", ["HYP999", "hyp-002", "ZZZ", " "])
+def test_an_unknown_selector_on_the_command_line_is_an_error(
+    hype: Path, option: str, selector: str
+) -> None:
+    code, _, err = _scan(option, selector, str(hype))
+    assert code == 2 and f"{option} {selector!r}" in err
+
+
+@pytest.mark.parametrize(
+    "selector",
+    ["HYP", "hyp002", "miracle", "hype", "editorial", "EDT", "LBL001", "label-gate", "ALL"],
+)
+def test_known_selectors_are_taken(tmp_path: Path, hype: Path, selector: str) -> None:
+    assert _scan("--ignore", selector, "--fail-on", "never", str(hype))[0] == 0
+    (tmp_path / ".hedgecheck.toml").write_text(f'[severity]\n"{selector}" = "info"\n')
+    assert _scan(str(hype))[0] in (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("directive", "unknown"),
+    [
+        ("hedgecheck: ignore[HYP999]", "HYP999"),
+        ("<!-- hedgecheck: ignore[miracle, hpye] -->", "hpye"),
+        ("<!-- hedgecheck: disable[XYZ001] -->", "XYZ001"),
+    ],
+)
+def test_an_unknown_code_in_a_directive_is_an_error_naming_it(
+    tmp_path: Path, directive: str, unknown: str
+) -> None:
+    bad = tmp_path / "a.md"
+    bad.write_text(f"A miracle cure. {directive}\n")
+    good = tmp_path / "b.md"
+    good.write_text("The drug may help, a small study suggests.\n")
+    code, out, err = _scan("--format", "json", str(bad), str(good))
+    assert code == 2
+    assert f"{bad}: hedgecheck:" in err and repr(unknown) in err
+    assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["a.md", "b.md"]
+    known = directive.replace(unknown, "HYP002")
+    bad.write_text(f"A miracle cure. {known}\n")
+    assert _scan(str(bad))[0] == 0
