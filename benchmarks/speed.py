@@ -138,7 +138,7 @@ def measure(argv: list[str], timeout: float) -> Cost:
     if done.returncode != 0:
         raise SystemExit(f"measuring {argv} failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    if result["code"] not in (0, 1):  # 1 is the gate: a finding at error severity
+    if result["code"] not in (0, 1):  # 1 is the gate: a finding at or above --fail-on
         raise SystemExit(f"{argv} exited {result['code']}")
     return Cost(result["wall"], result["cpu"], result["rss_kb"] / 1024)
 

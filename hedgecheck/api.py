@@ -10,10 +10,12 @@ from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.findings import FindingPolicy, quoted_severity
+from hedgecheck.gate import label_gate_findings, main_claims
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.scoring import assess
-from hedgecheck.suppressions import find_directives, suppress, unused_finding
+from hedgecheck.selectors import Vocabulary
+from hedgecheck.suppressions import Directive, find_directives, suppress, unused_finding
 from hedgecheck.text import LineIndex
 
 
@@ -32,7 +34,9 @@ def check(
     column in the report points into ``text`` as given, whatever markup it holds.
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
     ``line`` is 0); otherwise the document's own headline is used. ``policy`` selects and
-    grades the findings; inline ``hedgecheck:`` directives in ``text`` suppress them.
+    grades the findings, and its label gate makes each main claim at or below the gate an
+    LBL001 finding (``hedgecheck.gate``); inline ``hedgecheck:`` directives in ``text``
+    suppress them.
     An argument of the wrong type or an unknown ``format`` is a :class:`UsageError`.
     """
     path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
@@ -55,9 +59,14 @@ def check(
     headline = next((c.text for c in claims if c.headline), None)
     article = _article(analysis, claims, where)
     raised = _cue_findings(analysis, where) + run_checks(article, ruleset)
-    findings = _select(raised, text, policy or FindingPolicy())
+    policy = policy or FindingPolicy()
+    label = _article_label(claims)
+    gated = label_gate_findings(claims, label, policy.label_gate)
+    directives = find_directives(text)
+    findings = _select(raised + gated, directives, policy)
+    errors += _unknown_codes(directives, ruleset, path)
     return Report(
-        label=_article_label(claims),
+        label=label,
         headline=headline,
         claims=claims,
         findings=findings,
@@ -68,7 +77,7 @@ def check(
         ),
         path=path,
         input_format=document.format,
-        errors=tuple(errors),
+        errors=errors,
         source=text,
     )
 
@@ -216,7 +225,7 @@ def _cue_findings(analysis: Analysis, where: _Positions) -> list[tuple[Finding, 
 
 
 def _select(
-    raised: list[tuple[Finding, str]], source: str, policy: FindingPolicy
+    raised: list[tuple[Finding, str]], directives: list[Directive], policy: FindingPolicy
 ) -> tuple[Finding, ...]:
     """The findings the policy wants, at its severities, less the suppressed ones."""
     wanted = [
@@ -224,11 +233,29 @@ def _select(
         for f, category in raised
         if policy.wants(f, category)
     ]
-    kept, unused = suppress(wanted, find_directives(source))
+    kept, unused = suppress(wanted, directives)
     findings = [f for f, _ in kept]
     if policy.report_unused_suppressions:
         findings.extend(unused_finding(d) for d in unused)
     return tuple(sorted(findings, key=lambda f: (f.start, f.end, f.code)))
+
+
+def _unknown_codes(
+    directives: list[Directive], rules: RuleSet, path: str | None
+) -> tuple[str, ...]:
+    """An error for each code in a directive that names no rule, check or category: a typo
+    there (``ignore[HYP999]``) would silently suppress nothing."""
+    if not any(d.codes for d in directives):
+        return ()
+    vocabulary = Vocabulary.of(rules)
+    # No line: in a big file checked in parts it would count from the part, not the file.
+    where = f"{path}: " if path else ""
+    return tuple(
+        f"{where}hedgecheck: {d.verb}[{', '.join(d.codes)}]: {code!r} names no rule id, id "
+        "prefix, rule name or category"
+        for d in directives
+        for code in vocabulary.unknown(d.codes)
+    )
 
 
 def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Finding:
@@ -252,7 +279,7 @@ def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Findin
 
 def _article_label(claims: tuple[Claim, ...]) -> Label | None:
     """The lower median label of the main claims (headline and the study's own claims)."""
-    main = [c for c in claims if c.headline or c.primary] or list(claims)
+    main = main_claims(claims)
     if not main:
         return None
     ranks = sorted(c.label.rank for c in main)

@@ -1,7 +1,8 @@
 """The command line: a thin click layer over the library.
 
 Exit codes: 0 success (nothing crossed the gate's thresholds); 1 a finding at or above
-``--fail-on`` or an article label at or below ``--fail-on-label``; 2 usage, configuration,
+``--fail-on`` (warning by default), or an article label at or below ``--fail-on-label``, whose
+main claims at or below it are then reported as LBL001 findings; 2 usage, configuration,
 rule-pack, input or output error (the rest of the files are still checked and reported
 first), or an unexpected internal error; 130 interrupted (Ctrl-C); 141 standard output was
 closed early (``| head``). A failure never exits 1, the gate's code.
@@ -40,13 +41,14 @@ from hedgecheck.config import (
     megabytes,
 )
 from hedgecheck.documents import INPUT_FORMATS, format_for_path
-from hedgecheck.errors import HedgecheckError, InputError, OutputError, UsageError
+from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
 from hedgecheck.evaluate import TASKS, evaluate
 from hedgecheck.explain import explain
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.formats import FORMATS, recorder
 from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
-from hedgecheck.model import Label, Report, Severity
+from hedgecheck.gate import BUILTIN, Builtin
+from hedgecheck.model import Report, Severity
 from hedgecheck.outputs import (
     STDIO,
     refuse_dataset_target,
@@ -71,6 +73,7 @@ from hedgecheck.scanning import (
     scan_files,
     scan_records,
 )
+from hedgecheck.selectors import Vocabulary
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -163,7 +166,8 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     "--fail-on",
     type=click.Choice(FAIL_ON),
     default=None,
-    help="Exit 1 when a finding is at or above this severity (default: error).",
+    help="Exit 1 when a finding is at or above this severity (default: warning, or the "
+    "config's fail-on).",
 )
 @click.option(
     "--fail-on-label",
@@ -260,6 +264,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
         sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
     rules = _load((*map(str, config.rule_paths), *rule_paths))
+    _refuse_unknown_selectors(config, options, rules)
     files, problems = discover(paths, config)
     if options["output"] and options["output"] != STDIO:
         extra = (*map(str, config.rule_paths), *rule_paths)
@@ -310,7 +315,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
             if verbose:
                 _say_checked(outcome)
             if isinstance(outcome, Recorded):
-                tally.add_ranks(outcome.worst_severity, outcome.label_rank)
+                tally.add_ranks(outcome.worst_severity, outcome.label_gate)
                 write(stream.add_record(outcome.record))  # type: ignore[union-attr]
             else:
                 tally.add(outcome)
@@ -476,6 +481,13 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
                     f"{check.summary}"
                 )
             )
+        for own in BUILTIN.values():
+            click.echo(
+                safe_line(
+                    f"{own.id}  {own.category:<11} {own.severity.value:<8} {own.name:<28} "
+                    f"{own.summary}"
+                )
+            )
 
 
 @rules_command.command(name="show", hidden=True)
@@ -490,6 +502,8 @@ def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
         click.echo(guard(_rule_doc(rule), TEXT))
     elif check is not None:
         click.echo(guard(_check_doc(check), TEXT))
+    elif rule_id.upper() in BUILTIN:
+        click.echo(guard(_builtin_doc(BUILTIN[rule_id.upper()]), TEXT))
     else:
         _fail(HedgecheckError(f"no rule {rule_id!r}; `hedgecheck rules` lists them"))
 
@@ -573,6 +587,26 @@ def _check_doc(check: Check) -> str:
     )
 
 
+def _builtin_doc(own: Builtin) -> str:
+    return "\n".join(
+        [
+            f"{own.id} {own.name} (hedgecheck, {own.category}, {own.severity.value})",
+            "",
+            "## What it does",
+            own.summary,
+            "",
+            "## Why",
+            own.why,
+            "",
+            "## Suggestion",
+            own.suggestion,
+            "",
+            "## Source",
+            own.source,
+        ]
+    )
+
+
 def _rule_doc(rule: Rule) -> str:
     examples = [f"  + {e.text}" for e in rule.match_examples]
     examples += [f"  - {e.text}" for e in rule.no_match_examples]
@@ -648,6 +682,40 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
     )
 
 
+def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: RuleSet) -> None:
+    """A selector in --select / --ignore or in the config's select, ignore, [severity] or
+    overrides that names no rule, check or category is an error naming it: a typo would
+    otherwise silently select or ignore nothing."""
+    vocabulary = Vocabulary.of(rules)
+    for option in ("select", "ignore"):
+        for selector in vocabulary.unknown(options[option]):
+            _fail(UsageError(f"--{option} {selector!r}: {_NAMES_NOTHING}"))
+    # The command line's selectors are known by now, so any left came from the config file.
+    keyed = [
+        *((key, s) for key in ("select", "ignore") for s in getattr(config.policy, key)),
+        *((f"severity.{s}", s) for s, _ in config.policy.severity),
+        *(
+            (f"overrides[{n}].{key}", s)
+            for n, override in enumerate(config.overrides)
+            for key in ("select", "ignore")
+            for s in getattr(override.policy, key)
+        ),
+        *(
+            (f"overrides[{n}].severity.{s}", s)
+            for n, override in enumerate(config.overrides)
+            for s, _ in override.policy.severity
+        ),
+    ]
+    prefix = "tool.hedgecheck." if config.path and config.path.name == "pyproject.toml" else ""
+    for key, selector in keyed:
+        if not vocabulary.names(selector):
+            where = str(config.path) if config.path else ""
+            _fail(ConfigError(f"{selector!r}: {_NAMES_NOTHING}", path=where, key=prefix + key))
+
+
+_NAMES_NOTHING = "names no rule id, id prefix, rule name or category (see hedgecheck rules)"
+
+
 def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
     """A size option in bytes (or characters), or None when it was not given."""
     value = options.get(key)
@@ -661,40 +729,36 @@ def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
 
 class GateTally:
     """What the gate needs from the reports seen so far: the highest finding severity and
-    the lowest article label. A scan adds each report as it goes and keeps none of them."""
+    whether a label-gate finding was reported. A scan adds each report as it goes and keeps
+    none of them."""
 
     def __init__(self) -> None:
         self.worst_severity: int | None = None
-        self.lowest_label: int | None = None
+        self.label_gate = False
 
     def add(self, report: Report) -> None:
         self.add_ranks(*gate_ranks(report))
 
-    def add_ranks(self, worst_severity: int | None, label_rank: int | None) -> None:
-        """A report's most severe finding and its article label, as ranks."""
+    def add_ranks(self, worst_severity: int | None, label_gate: bool) -> None:
+        """A report's most severe finding, as a rank, and whether the label gate failed it."""
         if worst_severity is not None and (
             self.worst_severity is None or worst_severity > self.worst_severity
         ):
             self.worst_severity = worst_severity
-        if label_rank is not None and (self.lowest_label is None or label_rank < self.lowest_label):
-            self.lowest_label = label_rank
+        self.label_gate = self.label_gate or label_gate
 
     def exit_code(self, config: Config) -> int:
-        """1 when a finding or an article label crosses the configured threshold, else 0."""
-        worst, lowest = self.worst_severity, self.lowest_label
+        """1 when a finding crosses --fail-on or the label gate reported a claim, else 0.
+        The label gate was asked for by name, so its findings fail the run whatever
+        --fail-on says; suppressing or ignoring them is how to let a claim through."""
+        worst = self.worst_severity
         if (
             config.fail_on != "never"
             and worst is not None
             and worst >= Severity(config.fail_on).rank
         ):
             return EXIT_GATE
-        if (
-            config.fail_on_label is not None
-            and lowest is not None
-            and lowest <= Label(config.fail_on_label).rank
-        ):
-            return EXIT_GATE
-        return EXIT_OK
+        return EXIT_GATE if self.label_gate else EXIT_OK
 
 
 def gate(reports: list[Report], config: Config) -> int:

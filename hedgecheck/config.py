@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
-from hedgecheck.findings import FindingPolicy
+from hedgecheck.findings import OFF, FindingPolicy
+from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
 from hedgecheck.rules import SEVERITIES, read_toml
 
@@ -61,7 +62,9 @@ class Config:
     path: Path | None = None
     policy: FindingPolicy = field(default_factory=FindingPolicy)
     rule_paths: tuple[Path, ...] = ()
-    fail_on: str = "error"
+    # The default gate fails on warnings: overclaims (EDT001-EDT004, EDT006, EDT007) and
+    # unquoted hype, so a scan out of the box blocks what an editor would send back.
+    fail_on: str = "warning"
     fail_on_label: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -77,8 +80,11 @@ class Config:
         return self.path.parent if self.path else Path.cwd()
 
     def policy_for(self, file: str) -> FindingPolicy:
-        """The policy for one scanned file, with the overrides whose globs match it."""
+        """The policy for one scanned file, with the overrides whose globs match it and the
+        label gate."""
         policy = self.policy
+        if self.fail_on_label is not None:
+            policy = replace(policy, label_gate=Label(self.fail_on_label))
         relative = _relative(Path(file), self.root)
         for override in self.overrides:
             if any(_glob_match(relative, pattern) for pattern in override.files):
@@ -114,14 +120,14 @@ def _parse(table: Mapping[str, Any], path: Path, prefix: str) -> Config:
     unknown = set(table) - _KEYS
     if unknown:
         raise fail(f"unknown key (allowed: {', '.join(sorted(_KEYS))})", min(unknown))
-    fail_on = _choice(table, "fail-on", FAIL_ON, "error", fail)
+    fail_on = _choice(table, "fail-on", FAIL_ON, "warning", fail)
     fail_on_label = _choice(table, "fail-on-label", FAIL_ON_LABEL, None, fail)
     input_format = _choice(table, "input-format", ("auto", *INPUT_FORMATS), "auto", fail)
     return Config(
         path=path,
         policy=_policy(table, fail, unused=_flag(table, "report-unused-suppressions", fail)),
         rule_paths=tuple(path.parent / p for p in _strings(table, "rules", fail)),
-        fail_on=fail_on or "error",
+        fail_on=fail_on or "warning",
         fail_on_label=fail_on_label,
         include=_strings(table, "include", fail),
         exclude=_strings(table, "exclude", fail),
@@ -138,8 +144,8 @@ def _policy(table: Mapping[str, Any], fail: Any, *, unused: bool = False) -> Fin
     if not isinstance(severity, dict):
         raise fail("expected a table of rule = severity", "severity")
     for selector, level in severity.items():
-        if level not in SEVERITIES:
-            raise fail(f"expected one of {', '.join(SEVERITIES)}", f"severity.{selector}")
+        if level not in (*SEVERITIES, OFF):
+            raise fail(f"expected one of {', '.join(SEVERITIES)} or off", f"severity.{selector}")
     return FindingPolicy.build(
         select=_strings(table, "select", fail),
         ignore=_strings(table, "ignore", fail),

@@ -3,8 +3,9 @@
 A rule with a ``severity`` raises a finding wherever it fires in prose (a hype word, say);
 cues in quoted speech are the source's words, not the writer's, so they drop to ``info``.
 A :class:`FindingPolicy` (from the command line or a config file) selects, ignores and
-re-grades findings by rule id, id prefix, rule name or category. Labels never depend on it:
-they always use every loaded rule.
+re-grades findings by rule id, id prefix, rule name or category, and may set the label gate,
+whose failures are findings too (``hedgecheck.gate``). Labels never depend on it: they always
+use every loaded rule.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from hedgecheck.arguments import require
 from hedgecheck.errors import UsageError
-from hedgecheck.model import Finding, Severity
+from hedgecheck.model import Finding, Label, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +24,12 @@ class FindingPolicy:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
+    # Selector and level; None is "off": no finding, as a pack's severity = "off" says.
+    severity: tuple[tuple[str, Severity | None], ...] = ()
     report_unused_suppressions: bool = False
+    # The label gate: each main claim at or below it, in an article at or below it, is an
+    # LBL001 finding.
+    label_gate: Label | None = None
 
     @classmethod
     def build(
@@ -34,9 +39,10 @@ class FindingPolicy:
         ignore: Iterable[str] = (),
         severity: Mapping[str, str] | None = None,
         report_unused_suppressions: bool = False,
+        fail_on_label: str | None = None,
     ) -> FindingPolicy:
-        """A policy from selectors (a single string counts as one); a wrong type or an
-        unknown severity is a UsageError."""
+        """A policy from selectors (a single string counts as one); a wrong type, an
+        unknown severity or an unknown label is a UsageError."""
         require(
             report_unused_suppressions,
             bool,
@@ -47,6 +53,7 @@ class FindingPolicy:
             ignore=_selectors(ignore, "ignore"),
             severity=_severities(severity),
             report_unused_suppressions=report_unused_suppressions,
+            label_gate=_label(fail_on_label),
         )
 
     def merged(self, other: FindingPolicy) -> FindingPolicy:
@@ -57,27 +64,42 @@ class FindingPolicy:
             severity=self.severity + other.severity,
             report_unused_suppressions=self.report_unused_suppressions
             or other.report_unused_suppressions,
+            label_gate=other.label_gate or self.label_gate,
         )
 
     def wants(self, finding: Finding, category: str) -> bool:
         keys = _keys(finding, category)
-        if self.select and not any(_matches(s, keys) for s in self.select):
+        # The label gate asked for its findings by name: a selection of rules keeps them.
+        selected = category == GATE_CATEGORY or any(_matches(s, keys) for s in self.select)
+        if self.select and not selected:
             return False
-        return not any(_matches(i, keys) for i in self.ignore)
+        if any(_matches(i, keys) for i in self.ignore):
+            return False
+        best = self._override(keys)
+        return best is None or best[0] is not None
 
     def graded(self, finding: Finding, category: str) -> Finding:
         """``finding`` at the severity the most specific override gives it."""
-        keys = _keys(finding, category)
-        best: tuple[int, Severity] | None = None
+        best = self._override(_keys(finding, category))
+        if best is None or best[0] is None or best[0] is finding.severity:
+            return finding
+        return _with_severity(finding, best[0])
+
+    def _override(self, keys: _Keys) -> tuple[Severity | None] | None:
+        """The level of the most specific severity override that matches (a later one of
+        the same length wins), or None when none does."""
+        best: tuple[int, Severity | None] | None = None
         for selector, level in self.severity:
             if _matches(selector, keys) and (best is None or len(selector) >= best[0]):
                 best = (len(selector), level)
-        if best is None or best[1] is finding.severity:
-            return finding
-        return _with_severity(finding, best[1])
+        return None if best is None else (best[1],)
 
 
 _SEVERITIES = tuple(level.value for level in Severity)
+# A severity override that turns findings off, as a pack's ``severity = "off"`` does.
+OFF = "off"
+# The category of the label gate's findings (hedgecheck.gate, which imports this module).
+GATE_CATEGORY = "label"
 
 
 def _selectors(value: object, name: str) -> tuple[str, ...]:
@@ -91,15 +113,28 @@ def _selectors(value: object, name: str) -> tuple[str, ...]:
     return selectors
 
 
-def _severities(value: object) -> tuple[tuple[str, Severity], ...]:
+def _label(value: object) -> Label | None:
+    argument = "FindingPolicy.build(): fail_on_label"
+    require(value, (str, type(None)), argument=argument)
+    if value is None:
+        return None
+    labels = [label.value for label in Label]
+    if value not in labels:
+        raise UsageError(f"{argument} must be one of {', '.join(labels)}")
+    return Label(value)
+
+
+def _severities(value: object) -> tuple[tuple[str, Severity | None], ...]:
     argument = "FindingPolicy.build(): severity"
     require(value, (Mapping, type(None)), argument=argument)
     pairs = []
     for key, level in (value or {}).items():  # type: ignore[attr-defined]
         require(key, str, argument=f"{argument} keys")
-        if not isinstance(level, str) or level not in _SEVERITIES:
-            raise UsageError(f"{argument}[{key!r}] must be one of {', '.join(_SEVERITIES)}")
-        pairs.append((key, Severity(level)))
+        if not isinstance(level, str) or level not in (*_SEVERITIES, OFF):
+            raise UsageError(
+                f"{argument}[{key!r}] must be one of {', '.join(_SEVERITIES)} or {OFF}"
+            )
+        pairs.append((key, None if level == OFF else Severity(level)))
     return tuple(pairs)
 
 

@@ -441,6 +441,10 @@ _SCORING_KEYS = {f.name for f in fields(Scoring)} - {
 # are rhetoric or content, not evidence: they can never raise a label's ceiling.
 GRADED_CATEGORIES = frozenset({"design", "method", "subject", "sample", "publication", "study"})
 
+# The codes of the findings hedgecheck raises itself (hedgecheck.gate.BUILTIN): an unused
+# suppression and the label gate. No pack may take them.
+RESERVED_IDS = frozenset({"HCS001", "LBL001"})
+
 # The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
 # entry names one of them and gives it an id, a severity and its words.
 CHECK_NAMES = frozenset(
@@ -2388,6 +2392,14 @@ def _parse_example(item: str, key: str, fail: Any) -> Example:
 def _check_ids(rules: list[Rule], checks: Sequence[Check] = ()) -> None:
     seen: dict[str, str] = {}
     for item in [*rules, *checks]:
+        if item.id in RESERVED_IDS:
+            raise RuleError(
+                "id reserved for a finding hedgecheck raises itself (see hedgecheck rules "
+                f"{item.id})",
+                path=item.file,
+                rule=item.id,
+                key="id",
+            )
         if item.id in seen:
             raise RuleError(
                 f"duplicate id (also in {seen[item.id]})", path=item.file, rule=item.id, key="id"

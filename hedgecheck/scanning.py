@@ -22,6 +22,7 @@ from hedgecheck.api import check
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import InputError
+from hedgecheck.gate import LABEL_GATE_CODE
 from hedgecheck.model import Part, Report
 from hedgecheck.parts import check_parts, check_stream
 from hedgecheck.reading import (
@@ -131,12 +132,12 @@ class Recorded:
     errors: tuple[str, ...]
     claim_count: int
     worst_severity: int | None  # rank of the most severe finding
-    label_rank: int | None  # rank of the article label
+    label_gate: bool  # whether the label gate failed: a label-gate finding is reported
     record: str
 
     @classmethod
     def of(cls, report: Report, record: Callable[[Report], str]) -> Recorded:
-        worst_severity, label_rank = gate_ranks(report)
+        worst_severity, label_gate = gate_ranks(report)
         return cls(
             path=report.path,
             part=report.part,
@@ -144,16 +145,16 @@ class Recorded:
             errors=report.errors,
             claim_count=len(report.claims),
             worst_severity=worst_severity,
-            label_rank=label_rank,
+            label_gate=label_gate,
             record=record(report),
         )
 
 
-def gate_ranks(report: Report) -> tuple[int | None, int | None]:
-    """What the CI gate weighs in a report: the rank of its most severe finding and of its
-    article label (None where it has none)."""
+def gate_ranks(report: Report) -> tuple[int | None, bool]:
+    """What the CI gate weighs in a report: the rank of its most severe finding (None when
+    it has none), and whether the label gate failed it (an LBL001 finding was kept)."""
     worst = max((finding.severity.rank for finding in report.findings), default=None)
-    return worst, report.label.rank if report.label else None
+    return worst, any(finding.code == LABEL_GATE_CODE for finding in report.findings)
 
 
 # Builds, from the rules a process loaded, what turns a report into its record; picklable

@@ -14,14 +14,14 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-art
 
 def test_scan_text_shows_line_column_label_and_cues() -> None:
     result = CliRunner().invoke(main, ["scan", str(EXAMPLE)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # its EDT002 warnings fail the default gate
     assert f"{EXAMPLE}:6:1: preliminary [headline]" in result.output
     assert "“small study”" in result.output
 
 
 def test_scan_json_has_the_documented_shape() -> None:
     result = CliRunner().invoke(main, ["scan", "--format", "json", str(EXAMPLE)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     document = json.loads(result.output)
     assert document["schema_version"] == 1
     (file,) = document["files"]

@@ -46,7 +46,6 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     repo = tmp_path / "articles"
     repo.mkdir()
     _git(repo, "init", "-q")
-    (repo / ".hedgecheck.toml").write_text('fail-on = "warning"\n')
     (repo / "calm.md").write_text("# Tea\n\nA small study suggests tea may help.\n")
     (repo / "hype.md").write_text("# Tea\n\nTea is a miracle cure.\n")
     env = {

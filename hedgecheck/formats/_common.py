@@ -14,8 +14,9 @@ reconstructed here:
   Markdown quote marker (``>``) or an HTML tag on that line shifts it. ``charOffset`` and
   ``charLength`` (from ``start``/``end``) are always exact.
 * **A rule's documentation** (name, summary, why, suggestion) for a finding's code: from the
-  rule set the report was made with, or for the unused-suppression check ``HCS001``, which
-  is not a rule in any pack, from :mod:`hedgecheck.suppressions`.
+  rule set the report was made with, or for the findings hedgecheck raises itself (``HCS001``,
+  an unused suppression, and ``LBL001``, the label gate), which are in no pack, from
+  :data:`hedgecheck.gate.BUILTIN`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hedgecheck.formats._safe import visible
+from hedgecheck.gate import BUILTIN
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
-from hedgecheck.suppressions import UNUSED_CODE
 from hedgecheck.text import LINE_BREAK
 
 
@@ -43,21 +44,6 @@ class RuleDoc:
     suggestion: str | None = None
     severity: Severity = Severity.INFO
     source: str = ""
-
-
-_UNUSED_SUPPRESSION = RuleDoc(
-    id=UNUSED_CODE,
-    name="unused-suppression",
-    category="suppression",
-    summary="A `hedgecheck:` directive suppresses no finding.",
-    why=(
-        "A directive that silences nothing is stale: the text it covered has changed or it "
-        "names a rule that never fires there. Left in place it would silently hide a "
-        "finding that later appears on those lines."
-    ),
-    suggestion="remove the directive",
-    severity=Severity.WARNING,
-)
 
 
 def ruleset(rules: RuleSet | None) -> RuleSet:
@@ -92,8 +78,18 @@ def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleD
             severity=Severity(check.severity),
             source=check.source,
         )
-    if code == UNUSED_CODE:
-        return _UNUSED_SUPPRESSION
+    own = BUILTIN.get(code)
+    if own is not None:
+        return RuleDoc(
+            id=own.id,
+            name=own.name,
+            category=own.category,
+            summary=own.summary,
+            why=own.why,
+            suggestion=own.suggestion,
+            severity=own.severity,
+            source=own.source,
+        )
     return RuleDoc(
         id=code,
         name=finding.name if finding else code,
