@@ -223,3 +223,26 @@ def test_the_readme_shows_the_real_first_screen_of_the_reference_page(
     result = CliRunner().invoke(main, ["scan", EXAMPLE.relative_to(root).as_posix()])
     assert result.exit_code == 0
     assert result.output == shown
+
+
+def test_scan_concise_reads_stdin_and_several_files_in_order(tmp_path: Path) -> None:
+    calm = tmp_path / "calm.md"
+    calm.write_text("# Tea\n\nThe sky is blue.\n", encoding="utf-8")
+    hype = tmp_path / "hype.md"
+    hype.write_text("# Tea\n\nTea is a miracle cure.\n", encoding="utf-8")
+    stdin = "Tea is a miracle cure.\n"
+    args = ["scan", "--quiet", "--format", "concise"]
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            main, [*args, "--jobs", jobs, str(calm), "-", str(hype)], input=stdin
+        )
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == [
+            "-:1:10: HYP002 [warning] 'Miracle' frames a treatment as beyond ordinary evidence.",
+            f"{hype}:3:10: HYP002 [warning] 'Miracle' frames a treatment as beyond ordinary "
+            "evidence.",
+        ]
+    nothing = CliRunner().invoke(main, [*args, str(calm)])
+    assert (nothing.exit_code, nothing.output) == (0, "")
+    gated = CliRunner().invoke(main, [*args, "--fail-on", "warning", "-"], input=stdin)
+    assert gated.exit_code == 1 and gated.output.count("\n") == 1
