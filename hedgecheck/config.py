@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from hedgecheck.documents import INPUT_FORMATS
@@ -258,6 +258,9 @@ def glob_match(relative: str, pattern: str) -> bool:
     pattern = pattern.removeprefix("./").strip("/")
     if not pattern:
         return False
+    if PurePath(relative).is_absolute() or relative.startswith("../"):
+        # outside the config's folder: only the name, never the folders above it
+        return fnmatch.fnmatch(relative.rsplit("/", 1)[-1], pattern)
     segments = relative.split("/")
     prefixes = ("/".join(segments[: n + 1]) for n in range(len(segments)))
     return any(

@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from hedgecheck.cli import main
+from hedgecheck.config import glob_match
 from hedgecheck.formats import FORMATS
 
 ROOT = Path(__file__).parent.parent
@@ -118,3 +119,26 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     # one concise line per finding, no report
     assert "hype.md:3:10: HYP002 [warning] " in hype.stdout
     assert "evidence:" not in hype.stdout and "claim(s)" not in hype.stdout
+
+
+@pytest.mark.parametrize(
+    ("relative", "pattern", "matched"),
+    [
+        ("drafts/a.md", "drafts", True),
+        ("a/drafts/b.md", "drafts", True),  # a folder's name, at any depth
+        ("a/drafts/b.md", "a/drafts/", True),
+        ("docs/a.md", "drafts", False),
+        ("notes/hype.md", "notes/hype.md", True),
+        ("x/notes/hype.md", "notes/hype.md", False),  # a path is anchored at the config
+        ("a.md", "./a.md", True),
+        ("a.md", "/", False),
+        # outside the config's folder only the name counts, not the folders above it
+        ("/tmp/drafts/a.md", "drafts", False),
+        ("/tmp/drafts/a.md", "*.md", True),
+        ("../drafts/x.md", "drafts", False),
+    ],
+)
+def test_exclude_and_overrides_globs_match_paths_one_way(
+    relative: str, pattern: str, matched: bool
+) -> None:
+    assert glob_match(relative, pattern) == matched
