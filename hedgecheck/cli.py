@@ -241,7 +241,13 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     "the default; the run still exits 2) or stop the run at once.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
-@click.option("--verbose", "-v", is_flag=True, help="Name the config and each file on stderr.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Name the config and each file on stderr; the text format adds the report card and "
+    "every claim with its cues and weights.",
+)
 @_rules_option
 def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) -> None:
     """Label every claim in PATHS (files, folders, or - for standard input).
@@ -320,7 +326,11 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
             else:
                 tally.add(outcome)
                 reports.append(outcome)
-        write(stream.end() if stream else chosen.render(reports, color=use_color, rules=rules))
+        write(
+            stream.end()
+            if stream
+            else chosen.render(reports, color=use_color, rules=rules, verbose=options["verbose"])
+        )
     sys.exit(EXIT_ERROR if failed else tally.exit_code(config))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from hedgecheck.documents import INPUT_FORMATS
@@ -87,9 +87,16 @@ class Config:
             policy = replace(policy, label_gate=Label(self.fail_on_label))
         relative = _relative(Path(file), self.root)
         for override in self.overrides:
-            if any(_glob_match(relative, pattern) for pattern in override.files):
+            if any(glob_match(relative, pattern) for pattern in override.files):
                 policy = policy.merged(override.policy)
         return policy
+
+    def excludes(self, file: str | Path) -> bool:
+        """Whether ``exclude`` skips ``file``, matched as ``overrides.files`` are (see
+        :func:`glob_match`): so a file named on the command line, as pre-commit names
+        them, is skipped as it would be in a scanned folder."""
+        relative = _relative(Path(file), self.root)
+        return any(glob_match(relative, pattern) for pattern in self.exclude)
 
 
 def find_config(start: Path) -> Path | None:
@@ -248,9 +255,21 @@ def _relative(file: Path, root: Path) -> str:
         return file.as_posix()
 
 
-def _glob_match(relative: str, pattern: str) -> bool:
-    """fnmatch on the path relative to the config ("*" crosses folders), or on its name."""
-    pattern = pattern.removeprefix("./")
-    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(
-        relative.rsplit("/", 1)[-1], pattern
+def glob_match(relative: str, pattern: str) -> bool:
+    """Whether a glob of ``exclude`` or ``overrides.files`` matches a path relative to the
+    config's folder: fnmatch ("*" crosses folders) on the path, on its name, or on one of
+    its folders (as a path from the config's folder or as a name), so ``drafts`` and
+    ``drafts/`` cover every file below a folder ``drafts``. A leading ``./`` or ``/``
+    anchors nothing more than a bare pattern does."""
+    pattern = pattern.removeprefix("./").strip("/")
+    if not pattern:
+        return False
+    if PurePath(relative).is_absolute() or relative.startswith("../"):
+        # outside the config's folder: only the name, never the folders above it
+        return fnmatch.fnmatch(relative.rsplit("/", 1)[-1], pattern)
+    segments = relative.split("/")
+    prefixes = ("/".join(segments[: n + 1]) for n in range(len(segments)))
+    return any(
+        fnmatch.fnmatch(prefix, pattern) or fnmatch.fnmatch(segment, pattern)
+        for prefix, segment in zip(prefixes, segments, strict=True)
     )

@@ -876,15 +876,55 @@ def _study_mention(article: Article, cue: ScopedCue) -> Mention:
     return Mention(cue.rule.id, cue.match.text, start, end, line, column)
 
 
+# The report card's criteria about using an intervention, and what names one. HealthNewsReview
+# judged only stories that claim a treatment, test, product or procedure works; a story that
+# names none (how the brain ages, what a telescope saw) has no cost, availability,
+# alternative or harm of an intervention to report, so those criteria do not apply to it.
+_INTERVENTION_CRITERIA = frozenset({"costs", "harms", "alternatives", "availability"})
+_INTERVENTION_DESIGNS = frozenset({"rct", "clinical_trial", "pilot", "regulatory", "guideline"})
+_THERAPEUTIC_RELATIONS = frozenset(
+    {
+        *("treat", "prevent", "protect-against", "alleviate-mitigate"),
+        *("effective", "safe-and-effective", "shown-efficacy-noun"),
+    }
+)
+_INTERVENTION_NOTES = ("intervention", "cost", "availability", "alternative", "harm")
+_NO_INTERVENTION = (
+    "not applicable: the article names no treatment, test or product (no intervention study, "
+    "no drug, therapy or test named, no claim that something treats, cures or prevents, no "
+    "cost, availability, alternative or harm mentioned)"
+)
+
+
+def names_intervention(article: Article) -> bool:
+    """Whether the article is about an intervention, by a rule a reader can check: its own
+    study is a trial, pilot, regulatory decision or guideline; or it names a drug, therapy,
+    test or product (``intervention`` rules); or a sentence says something treats, cures,
+    prevents or is effective (a therapeutic relation or a cure word); or it mentions a cost,
+    availability, an alternative or a harm (then those criteria are judged as they stand)."""
+    if article.design() in _INTERVENTION_DESIGNS:
+        return True
+    for sentence in article.prose():
+        for cue in sentence.item.cues:
+            if cue.rule.category == "relation" and cue.rule.name in _THERAPEUTIC_RELATIONS:
+                return True
+            if cue.rule.category == "hype" and cue.rule.kind == "cure":
+                return True
+    return any(next(article.notes(category), None) for category in _INTERVENTION_NOTES)
+
+
 def report_card(article: Article, findings: list[Finding]) -> tuple[CardItem, ...]:
     if next(article.prose(), None) is None:
         return ()
     raised = {f.name for f in findings}
+    intervention = names_intervention(article)
 
     def present(category: str, kind: str | None = None) -> list[Mention]:
         return [article.mention(n, s) for s, n in article.notes(category, kind)][:5]
 
     def item(criterion: str, ok: bool, yes: str, no: str, evidence: list[Mention]) -> CardItem:
+        if not intervention and criterion in _INTERVENTION_CRITERIA:
+            return CardItem(criterion, "not applicable", _NO_INTERVENTION)
         return CardItem(
             criterion, "satisfied" if ok else "not satisfied", yes if ok else no, tuple(evidence)
         )

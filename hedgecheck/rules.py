@@ -197,6 +197,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
             "harm": None,
             "alternative": None,
             "availability": None,
+            "intervention": None,
             "conflict": {"funding", "disclosure", "none-declared"},
             "independent": None,
             "disease-mongering": None,

@@ -2,6 +2,9 @@
 
 Files are found in a stable order (sorted paths, folders recursively), filtered by include
 and exclude globs and by the simple patterns of ``.gitignore`` files in scanned folders.
+``exclude`` also skips a file named on the command line (pre-commit names every staged
+file): it matches paths from the config's folder as ``overrides.files`` do
+(:func:`hedgecheck.config.glob_match`), and in a scanned folder also from that folder.
 With ``jobs`` above one, files are checked in worker processes that each load the rules
 once; results come back in input order, so the output is the same for any ``jobs``. A text
 or Markdown file longer than the part size is checked in parts (``hedgecheck.parts``), in
@@ -59,6 +62,8 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Inpu
             files.append(STDIN)
         elif path.is_dir():
             files.extend(str(p) for p in _walk(path, config, problems))
+        elif config.excludes(path):
+            continue  # named (as pre-commit names files) but excluded by the config
         elif path.exists() or path.is_symlink():
             files.append(raw)
         else:
@@ -80,7 +85,9 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
         subfolders[:] = sorted(
             d
             for d in subfolders
-            if d not in _ALWAYS_SKIPPED and not _excluded(here / d, root, config.exclude + ignored)
+            if d not in _ALWAYS_SKIPPED
+            and not _excluded(here / d, root, config.exclude + ignored)
+            and not config.excludes(here / d)
         )
         for name in sorted(names):
             file = here / name
@@ -90,7 +97,7 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
 
 
 def _wanted(file: Path, root: Path, config: Config) -> bool:
-    if _excluded(file, root, config.exclude):
+    if _excluded(file, root, config.exclude) or config.excludes(file):
         return False
     if config.include:
         return _matches_any(file, root, config.include)

@@ -37,8 +37,9 @@ ANNOTATION = re.compile(
     r"(?:,(?:file|line|col|endLine|endColumn|title)=[^:,]*)*)::[^\r\n]*"
 )
 TEXT_HEADER = re.compile(
-    r".+: article (?:established|supported|preliminary|speculative|no claims) \(\d+ claims\)"
+    r".+: (?:(?:established|supported|preliminary|speculative)(?: — .+; .+)?|no claims)"
 )
+CONCISE_LINE = re.compile(r".+:\d+:\d+: \S+ \[(?:error|warning|info)\] .*")
 TEXT_SUMMARY = re.compile(r"\d+ file\(s\)( \(.*\))?, \d+ claim\(s\), \d+ finding\(s\) \(.*\)")
 MARKDOWN_LINE = re.compile(r"\||#{3,4} |\*\*|</?details>|$")
 MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -86,6 +87,10 @@ def _shape(output: str, fmt: str) -> list[str]:
             and not line.startswith("  ")
             and not TEXT_HEADER.fullmatch(line)
             and not TEXT_SUMMARY.fullmatch(line)
+        ]
+    if fmt == "concise":
+        return [
+            f"stray concise line {line!r}" for line in lines if not CONCISE_LINE.fullmatch(line)
         ]
     if fmt == "stderr":
         return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hedgecheck.cli import main
@@ -12,11 +13,21 @@ from hedgecheck.cli import main
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 
 
-def test_scan_text_shows_line_column_label_and_cues() -> None:
+def test_scan_text_shows_a_verdict_and_findings_and_claims_only_with_verbose() -> None:
     result = CliRunner().invoke(main, ["scan", str(EXAMPLE)])
     assert result.exit_code == 1, result.output  # its EDT002 warnings fail the default gate
-    assert f"{EXAMPLE}:6:1: preliminary [headline]" in result.output
-    assert "“small study”" in result.output
+    assert result.output.startswith(f"{EXAMPLE}: preliminary — a small study in people")
+    assert f"{EXAMPLE}:24:5: warning EDT002 " in result.output
+    # no claim-by-claim detail, no weights, no report card on the first screen
+    assert f"{EXAMPLE}:6:1: preliminary [headline]" not in result.output
+    assert "HDG001" not in result.output and "certainty" not in result.output
+    assert "report card" not in result.output
+    for flag in ("--verbose", "-v"):
+        verbose = CliRunner().invoke(main, ["scan", flag, str(EXAMPLE)])
+        assert verbose.exit_code == 1, verbose.output
+        assert f"{EXAMPLE}:6:1: preliminary [headline]" in verbose.output
+        assert "hedge “may” HDG001 -2.72" in verbose.output
+        assert "  report card: " in verbose.output
 
 
 def test_scan_json_has_the_documented_shape() -> None:
@@ -199,3 +210,39 @@ def test_rules_lists_and_documents_a_rule() -> None:
     assert doc.exit_code == 0
     assert "## Why" in doc.output and "## Source" in doc.output
     assert runner.invoke(main, ["rules", "NOPE999"]).exit_code == 2
+
+
+def test_the_readme_shows_the_real_first_screen_of_the_reference_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = EXAMPLE.parent.parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("This is the first screen for the reference page", 1)[1]
+    shown = shown.split("```text\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["scan", EXAMPLE.relative_to(root).as_posix()])
+    assert result.exit_code == 0
+    assert result.output == shown
+
+
+def test_scan_concise_reads_stdin_and_several_files_in_order(tmp_path: Path) -> None:
+    calm = tmp_path / "calm.md"
+    calm.write_text("# Tea\n\nThe sky is blue.\n", encoding="utf-8")
+    hype = tmp_path / "hype.md"
+    hype.write_text("# Tea\n\nTea is a miracle cure.\n", encoding="utf-8")
+    stdin = "Tea is a miracle cure.\n"
+    args = ["scan", "--quiet", "--format", "concise"]
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            main, [*args, "--jobs", jobs, str(calm), "-", str(hype)], input=stdin
+        )
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == [
+            "-:1:10: HYP002 [warning] 'Miracle' frames a treatment as beyond ordinary evidence.",
+            f"{hype}:3:10: HYP002 [warning] 'Miracle' frames a treatment as beyond ordinary "
+            "evidence.",
+        ]
+    nothing = CliRunner().invoke(main, [*args, str(calm)])
+    assert (nothing.exit_code, nothing.output) == (0, "")
+    gated = CliRunner().invoke(main, [*args, "--fail-on", "warning", "-"], input=stdin)
+    assert gated.exit_code == 1 and gated.output.count("\n") == 1

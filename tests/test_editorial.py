@@ -832,3 +832,49 @@ def test_the_tag_vocabulary_is_the_schema_and_each_design_has_a_study_type() -> 
     assert set(tag["study_type"]["enum"]) == {*_STUDY_TYPES.values(), None}
     assert set(tag["design"]["enum"]) == {*_DESIGN_NAMES.values(), None}
     assert _STUDY_TYPES["rct"] == _STUDY_TYPES["clinical_trial"] == "clinical trial"
+
+
+_USE_CRITERIA = ("costs", "harms", "alternatives", "availability")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brain region lights up when people feel awe, a study of 40 adults found.",
+        "Sleep loss changes how brain regions talk to each other, a study of 30 volunteers finds.",
+        "Older stars spin more slowly than young ones, astronomers report.",
+        "Coffee drinkers live longer, a study of 400,000 adults found.",
+    ],
+)
+def test_use_criteria_do_not_apply_to_a_story_that_names_no_intervention(text: str) -> None:
+    card = {item.criterion: item for item in hedgecheck.check(text).report_card}
+    for criterion in _USE_CRITERIA:
+        assert card[criterion].status == "not applicable", criterion
+        assert card[criterion].note.startswith("not applicable: the article names no treatment")
+        assert card[criterion].evidence == ()
+    # the criteria of any story are still judged
+    for criterion in ("benefits", "evidence", "conflicts", "novelty", "sensational_language"):
+        assert card[criterion].status != "not applicable", criterion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drug X may treat migraine, a small study suggests.",
+        "A vaccine prevents flu in older adults, a study of 2,000 people finds.",
+        "This cream is a cure for acne.",
+        "In a randomised trial of 300 adults, those given the drug slept longer.",
+        "The pill proved effective against gout in 80 patients.",
+        "The test costs $50 and showed a link between sleep and memory in 40 adults.",
+        "Coffee drinkers live longer, a study finds, though side effects included insomnia.",
+        "The drug may help.",
+        "Children given the nasal spray vaccine missed fewer school days.",
+        "A home blood test spotted the disease in 30 of 40 people.",
+    ],
+)
+def test_use_criteria_apply_when_the_story_names_an_intervention(text: str) -> None:
+    card = {item.criterion: item.status for item in hedgecheck.check(text).report_card}
+    assert all(card[criterion] != "not applicable" for criterion in _USE_CRITERIA), card
+    # the reference page says ketamine "may treat depression": the use criteria apply
+    ketamine = {i.criterion: i.status for i in hedgecheck.check(KETAMINE).report_card}
+    assert "not applicable" not in ketamine.values()

@@ -22,7 +22,16 @@ from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position, rule_doc
 from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.formats.html_format import locate_cues
-from hedgecheck.model import CardItem, EvidenceTag, Label, Mention, Report, Severity, Strength
+from hedgecheck.model import (
+    CardItem,
+    EvidenceTag,
+    Finding,
+    Label,
+    Mention,
+    Report,
+    Severity,
+    Strength,
+)
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
 from hedgecheck.text import LineIndex
 
@@ -111,7 +120,16 @@ def test_tiny_text_has_the_findings_the_tests_rely_on(tiny: Report) -> None:
 def test_every_format_is_registered_and_takes_the_rule_set(
     ketamine: list[Report], tiny: Report, rules: RuleSet
 ) -> None:
-    assert set(FORMATS) == {"text", "json", "jsonl", "sarif", "github", "markdown", "html"}
+    assert set(FORMATS) == {
+        "text",
+        "concise",
+        "json",
+        "jsonl",
+        "sarif",
+        "github",
+        "markdown",
+        "html",
+    }
     for name in FORMATS:
         out = render(name, [*ketamine, tiny], rules=rules)
         assert out.endswith("\n") and out.strip(), name
@@ -121,40 +139,90 @@ def test_every_format_is_registered_and_takes_the_rule_set(
 # -- text ---------------------------------------------------------------------------------
 
 
-def test_text_lists_findings_with_suggestions_and_counts_them(tiny: Report) -> None:
+def test_text_ranks_findings_by_severity_with_sentence_and_suggestion(tiny: Report) -> None:
     out = render("text", [tiny])
-    assert f"  {TINY_PATH}:1:12: warning HYP001 " in out
-    assert "(“cure”)\n    suggestion: Say what the study measured instead" in out
-    assert f"{TINY_PATH}:3:58: error TST001 Calls it a game | changer. (“game changer”)" in out
-    assert "5 finding(s) (1 error, 2 warning, 2 info)" in out.splitlines()[-1]
-    # claims come first, findings after them
-    assert out.index(f"{TINY_PATH}:9:1: ") < out.index(f"{TINY_PATH}:1:12: warning")
+    lines = out.splitlines()
+    assert (
+        lines[0]
+        == f"{TINY_PATH}: preliminary — a small study; main claim hedged (“may”, “suggests”)"
+    )
+    assert lines[1] == f"  {TINY_PATH}:3:58: error   TST001 Calls it a game | changer."
+    # the finding's sentence on one line (the claim broke over two), cut at a word
+    assert lines[2].startswith(
+        "    “Doctors say the new pill for chronic back pain is a real game changer "
+    )
+    assert lines[2].endswith(" a small study…”") and "\n" not in lines[2]
+    assert lines[3] == "    suggestion: Say what changed. Then give numbers."
+    severities = [line.split(": ", 1)[1].split()[0] for line in lines if line.startswith("  docs/")]
+    assert severities == ["error", "warning", "warning", "info", "info"]
+    # within a severity, in text order
+    assert out.index(f"{TINY_PATH}:1:12: warning HYP001") < out.index(f"{TINY_PATH}:8:1: warning")
+    # a finding in no claim shows its own text
+    assert "    “hedgecheck: ignore”" in lines
+    assert lines[-3:-1] == ["  evidence: peer review not stated · study type — · subjects —", ""]
+    assert "5 finding(s) (1 error, 2 warning, 2 info)" in lines[-1]
+    # no claim-by-claim detail unless verbose
+    assert "cues:" not in out and "certainty" not in out and "report card" not in out
 
 
-def test_text_gives_the_evidence_tag_and_report_card_after_the_header(
-    ketamine: list[Report],
-) -> None:
+def test_text_verbose_adds_the_report_card_and_every_claim(tiny: Report) -> None:
+    short = render("text", [tiny])
+    out = render("text", [tiny], verbose=True)
+    first_screen = short.splitlines()[:-2]  # all but the blank line and the summary
+    assert out.splitlines()[: len(first_screen)] == first_screen
+    assert "  report card: " in out
+    assert f"  {TINY_PATH}:1:1: preliminary (strength " in out
+    assert "cues: hedge “may” HDG001 " in out
+    for name in FORMATS:  # verbose reaches only the formats that have detail
+        if name != "text":
+            assert render(name, [tiny], verbose=True) == render(name, [tiny])
+
+
+@pytest.mark.parametrize(
+    ("source", "verdict"),
+    [
+        (
+            "Coffee may cure cancer in mice, a small study suggests.",
+            "preliminary — a small study in animals; main claim hedged (“may”, “suggests”)",
+        ),
+        (
+            "Coffee may cure cancer, an animal study suggests.\n\nThe mice ate well.",
+            "— an animal study; main claim hedged (“may”, “suggests”)",
+        ),
+        (
+            "Drug X proves it cures migraine, a randomised trial published in The Lancet shows.",
+            "supported — a randomised trial, peer-reviewed; main claim stated firmly (“proves”, ",
+        ),
+        (
+            "Pill cures cold, says preprint\n\nThe preprint, not peer-reviewed, tested 12 people.",
+            "preliminary — a small study in people, posted as a preprint, not peer-reviewed; "
+            "headline stated firmly (“cures”)",
+        ),
+        ("Tea lowers blood pressure.", "— no study described; main claim stated without hedges"),
+        ("", "no claims"),
+    ],
+)
+def test_the_verdict_says_the_label_the_evidence_and_the_wording(source: str, verdict: str) -> None:
+    report = hedgecheck.check(source, path="v.txt")
+    first = render("text", [report]).splitlines()[0]
+    assert first.startswith("v.txt: ")
+    assert verdict in first, first
+
+
+def test_text_gives_the_evidence_tag_after_the_findings(ketamine: list[Report]) -> None:
     report = ketamine[0]
     lines = render("text", [report]).splitlines()
-    assert lines[0].startswith(f"{report.path}: article ")
-    tag = report.evidence_tag
-    assert tag is not None
-    study_type = tag.study_type or "not stated"
-    assert lines[1] == (
-        f"  evidence: peer-reviewed {tag.peer_reviewed} · study type {study_type} · "
-        f"subjects {tag.subjects}"
+    assert lines[0] == (
+        f"{report.path}: preliminary — a small study in people, presented at a conference, not "
+        "peer-reviewed; headline hedged (“may”, “suggests”)"
     )
-    satisfied = sum(item.status == "satisfied" for item in report.report_card)
-    assert lines[2].startswith(f"  report card: {satisfied}/10 satisfied — costs ")
-    marks = lines[2].split(" — ", 1)[1].split(", ")
-    assert len(marks) == 10
-    for mark, item in zip(marks, report.report_card, strict=True):
-        symbol = {"satisfied": "✓", "not satisfied": "✗"}[item.status]
-        assert mark == f"{item.criterion.replace('_', ' ')} {symbol}"
-    assert lines[3].startswith(f"  {report.path}:")  # the first claim follows, as before
+    assert lines[-3] == "  evidence: not peer-reviewed · study type — · subjects people"
+    findings = [line for line in lines if line.startswith(f"  {report.path}:")]
+    assert len(findings) == len(report.findings)
+    assert [f.split()[1] for f in findings[:2]] == ["warning", "warning"]
 
 
-def test_text_marks_unstated_fields_inapplicable_criteria_and_files_without_prose() -> None:
+def test_text_verbose_report_card_marks_inapplicable_criteria_and_no_prose() -> None:
     card = (
         CardItem("costs", "satisfied", "costs are mentioned"),
         CardItem("harms", "not applicable", "nothing to harm"),
@@ -168,20 +236,60 @@ def test_text_marks_unstated_fields_inapplicable_criteria_and_files_without_pros
         evidence_tag=EvidenceTag("not stated", None, None),
         report_card=card,
     )
-    lines = render("text", [tagged]).splitlines()
-    assert lines[1] == (
-        "  evidence: peer-reviewed not stated · study type not stated · subjects not stated"
-    )
+    lines = render("text", [tagged], verbose=True).splitlines()
+    assert lines[1] == "  evidence: peer review not stated · study type — · subjects —"
     assert lines[2] == (
         "  report card: 1/2 satisfied, 1 not applicable — costs ✓, harms –, novelty ✗"
     )
     blank = hedgecheck.check("", path="empty.txt")
     assert blank.evidence_tag is None and blank.report_card == ()
-    lines = render("text", [blank]).splitlines()
-    assert lines[1:3] == [
+    lines = render("text", [blank], verbose=True).splitlines()
+    assert lines[:3] == [
+        "empty.txt: no claims",
         "  evidence: not assessed (no prose)",
         "  report card: not assessed (no prose)",
     ]
+
+
+# -- concise --------------------------------------------------------------------------------
+
+
+def test_concise_is_one_line_per_finding_like_ruff(tiny: Report, ketamine: list[Report]) -> None:
+    out = render("concise", [tiny])
+    lines = out.splitlines()
+    assert len(lines) == len(tiny.findings)
+    assert f"{TINY_PATH}:3:58: TST001 [error] Calls it a game | changer." in lines
+    assert f"{TINY_PATH}:8:1: HCS001 [warning] " in out
+    for line, finding in zip(lines, tiny.findings, strict=True):
+        assert line.startswith(f"{TINY_PATH}:{finding.line}:{finding.column}: {finding.code} ")
+    # the reference page: golden lines
+    assert render("concise", [ketamine[0]]).splitlines()[:3] == [
+        'examples/ketamine/ketamine-article.txt:16:144: EDT005 [info] "studies suggest" names '
+        "no study or person a reader could check.",
+        "examples/ketamine/ketamine-article.txt:24:5: EDT002 [warning] The evidence here is in "
+        "animal or cell studies, but this claim does not say so.",
+        "examples/ketamine/ketamine-article.txt:26:5: EDT002 [warning] The evidence here is in "
+        "animal or cell studies, but this claim does not say so.",
+    ]
+    # several files, in order; a file without findings prints nothing
+    calm = hedgecheck.check("The sky is blue.", path="calm.txt")
+    assert calm.findings == ()
+    assert render("concise", [calm]) == ""
+    both = render("concise", [ketamine[0], calm, tiny])
+    assert both == render("concise", [ketamine[0]]) + out
+    # the streamed pieces are the whole output
+    stream = FORMATS["concise"].stream
+    assert stream is not None
+    pieces = stream()
+    assert pieces.begin() + pieces.add(ketamine[0]) + pieces.add(tiny) + pieces.end() == (
+        render("concise", [ketamine[0], tiny])
+    )
+
+
+def test_concise_puts_a_message_with_line_breaks_on_one_line() -> None:
+    finding = Finding("X001", "x", Severity.ERROR, "two\nlines", "t", 0, 1, 2, 3)
+    report = Report(label=None, headline=None, claims=(), findings=(finding,), path="a\nb.md")
+    assert render("concise", [report]) == "a\\nb.md:2:3: X001 [error] two lines\n"
 
 
 @pytest.mark.parametrize(
@@ -199,7 +307,8 @@ def test_the_evidence_tag_shows_the_finer_design_beside_the_study_type(
 ) -> None:
     tag = EvidenceTag("yes", study_type, "people", design=design)
     report = Report(label=None, headline=None, claims=(), path="t.txt", evidence_tag=tag)
-    assert f"study type {shown} · " in render("text", [report]).splitlines()[1]
+    in_text = shown if study_type else "—"
+    assert f"study type {in_text} · " in render("text", [report]).splitlines()[1]
     assert f"<dt>Study type</dt><dd>{shown}</dd>" in render("html", [report])
     assert tag.to_dict()["design"] == design
 

@@ -18,6 +18,7 @@ from hedgecheck.model import CardItem
 HEADLINE = "Tea and heart health\n\n"
 STUDY = "The researchers followed 4,000 adults for eight years."
 FILLER = "Volunteers filled in a diet diary each month."
+PILL = "Half of them took a daily pill."
 
 # Relative changes in risk, each a different production of the grammar.
 RELATIVE = [
@@ -141,7 +142,8 @@ def _card(text: str) -> dict[str, CardItem]:
     ],
 )
 def test_a_smaller_risk_is_no_harm_on_the_report_card(benefit: str) -> None:
-    harms = _card(HEADLINE + f"{STUDY} {benefit}")["harms"]
+    # a pill named, so that the use criteria apply and the harm reading is what is tested
+    harms = _card(HEADLINE + f"{STUDY} {PILL} {benefit}")["harms"]
     assert harms.status == "not satisfied", harms.evidence
 
 
@@ -170,7 +172,7 @@ def test_a_harm_of_the_intervention_is_still_a_harm(harm: str) -> None:
     ],
 )
 def test_a_body_weight_is_no_cost(weight: str) -> None:
-    costs = _card(HEADLINE + f"{STUDY} {weight}")["costs"]
+    costs = _card(HEADLINE + f"{STUDY} {PILL} {weight}")["costs"]
     assert costs.status == "not satisfied", costs.evidence
 
 

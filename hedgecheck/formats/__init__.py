@@ -3,7 +3,9 @@
 Every format is a function ``render(reports, *, color=False, rules=None) -> str``. ``rules``
 is the :class:`~hedgecheck.rules.RuleSet` the reports were made with; formats that document
 rules (SARIF's rule metadata, the HTML page's cue help) read it, and fall back to the default
-packs when it is None. ``color`` matters only to the text format.
+packs when it is None. ``color`` matters only to the text format. A format registered as
+``detailed`` (the text format) also takes ``verbose``, the CLI's ``--verbose``, and then
+shows claim-by-claim detail; the registry passes it to no other format.
 
 A format that can be written one report at a time also registers a ``stream`` factory,
 called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
@@ -29,6 +31,7 @@ from types import ModuleType
 from typing import Protocol
 
 from hedgecheck.formats import (
+    concise_format,
     github_format,
     html_format,
     json_format,
@@ -62,6 +65,7 @@ class Format:
     description: str
     render: Callable[..., str]
     stream: Callable[..., Stream] | None = None
+    detailed: bool = False  # its render takes ``verbose``
 
 
 class _GuardedStream:
@@ -102,30 +106,49 @@ class _GuardedStream:
 def _guarded_render(
     render: Callable[..., str],
     kind: str,
+    detailed: bool,
     reports: Sequence[Report],
     *,
     color: bool = False,
     rules: RuleSet | None = None,
+    verbose: bool = False,
 ) -> str:
-    return guard(render(reports, color=color, rules=rules), kind, color=color)
+    detail = {"verbose": verbose} if detailed else {}
+    return guard(render(reports, color=color, rules=rules, **detail), kind, color=color)
 
 
-def _format(name: str, description: str, module: ModuleType, kind: str) -> Format:
+def _format(
+    name: str, description: str, module: ModuleType, kind: str, *, detailed: bool = False
+) -> Format:
     """Format ``name``, written by ``module`` (its ``render`` and, if it has one, its
     ``Stream``), with every output guarded for ``kind``."""
     stream = getattr(module, "Stream", None)
     return Format(
         name,
         description,
-        partial(_guarded_render, module.render, kind),
+        partial(_guarded_render, module.render, kind, detailed),
         partial(_GuardedStream, stream, kind) if stream else None,
+        detailed,
     )
 
 
 FORMATS: dict[str, Format] = {
     format.name: format
     for format in (
-        _format("text", "for people: path:line:col, label, cues and findings", text_format, TEXT),
+        _format(
+            "text",
+            "for people: a verdict per file, findings by severity, the evidence tag "
+            "(--verbose: every claim and its cues)",
+            text_format,
+            TEXT,
+            detailed=True,
+        ),
+        _format(
+            "concise",
+            "one line per finding: path:line:col: CODE [severity] message",
+            concise_format,
+            TEXT,
+        ),
         _format("json", "one JSON document (schema_version 1)", json_format, JSON),
         _format("jsonl", "one compact JSON report per line, for corpora", jsonl_format, JSON),
         _format("sarif", "SARIF 2.1.0, for code-scanning tools", sarif_format, JSON),
@@ -149,7 +172,13 @@ def recorder(name: str, color: bool, rules: RuleSet) -> Callable[[Report], str]:
 
 
 def render(
-    name: str, reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None
+    name: str,
+    reports: Sequence[Report],
+    *,
+    color: bool = False,
+    rules: RuleSet | None = None,
+    verbose: bool = False,
 ) -> str:
-    """``reports`` in the format registered as ``name``."""
-    return FORMATS[name].render(reports, color=color, rules=rules)
+    """``reports`` in the format registered as ``name`` (``verbose``: claim-by-claim detail,
+    where the format has it)."""
+    return FORMATS[name].render(reports, color=color, rules=rules, verbose=verbose)

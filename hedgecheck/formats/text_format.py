@@ -1,6 +1,7 @@
-"""Text output for people, per file: a header with the article label; the evidence tag and
-the report card, one line each; per claim its line:column, label, strength and cues; then
-findings.
+"""Text output for people, per file: a verdict line (the article label and why, in words),
+the findings ranked by severity, each with its sentence and suggestion, and the evidence tag
+on one line. With ``verbose`` the report card and every claim follow, with its strength,
+certainty and cues and their weights (``hedgecheck explain`` gives the whole score trail).
 
 Every text from outside goes on one line with its controls shown
 (:mod:`hedgecheck.formats._safe`): a claim that spans lines reads with a space at each break.
@@ -20,10 +21,10 @@ from hedgecheck.formats._common import (
     one_line,
     report_title,
     severity_counts,
-    tag_summary,
+    study_type,
 )
 from hedgecheck.formats._safe import prose, visible
-from hedgecheck.model import Claim, Cue, Finding, Report
+from hedgecheck.model import Claim, Cue, EvidenceTag, Finding, Report
 from hedgecheck.rules import RuleSet
 
 _LABEL_COLOURS = {
@@ -34,10 +35,51 @@ _LABEL_COLOURS = {
 }
 _SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 _WIDTH = 100
+# The evidence a verdict names, as a reader would say it (values of the design, subject and
+# publication rules).
+_DESIGNS = {
+    "observational": "observational study",
+    "cohort": "cohort study",
+    "case_control": "case-control study",
+    "cross_sectional": "cross-sectional study",
+    "rct": "randomised trial",
+    "clinical_trial": "clinical trial",
+    "pilot": "pilot study",
+    "narrative_review": "narrative review",
+    "systematic_review": "systematic review",
+    "meta_analysis": "meta-analysis",
+    "case_report": "case report",
+    "anecdote": "anecdote",
+    "modelling": "modelling study",
+    "in_vitro": "lab study",
+    "animal": "animal study",
+    "guideline": "guideline",
+    "regulatory": "regulatory decision",
+}
+_NAMES_SUBJECTS = {"animal", "in_vitro"}
+_SUBJECTS = {"animals": "in animals", "cells": "in cells", "people": "in people"}
+_PUBLICATIONS = {
+    "conference": "presented at a conference",
+    "preprint": "posted as a preprint",
+    "unpublished": "unpublished",
+    "peer_reviewed": "peer-reviewed",
+}
+_PEER_REVIEW = {
+    "yes": "peer-reviewed",
+    "no": "not peer-reviewed",
+    "not stated": "peer review not stated",
+}
+_SEVERITY_WIDTH = max(len(s) for s in _SEVERITY_COLOURS)
 
 
-def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    blocks = [_render_report(report, color) for report in reports]
+def render(
+    reports: Sequence[Report],
+    *,
+    color: bool = False,
+    rules: RuleSet | None = None,
+    verbose: bool = False,
+) -> str:
+    blocks = [_render_report(report, color, verbose) for report in reports]
     total = sum(len(r.claims) for r in reports)
     findings = all_findings(reports)
     counts = ", ".join(f"{n} {s.value}" for s, n in severity_counts(findings).items())
@@ -47,30 +89,141 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     return "\n".join(blocks) + "\n"
 
 
-def _render_report(report: Report, color: bool) -> str:
-    label = report.label.value if report.label else "no claims"
-    head = f"{report_title(report)}: article {_paint(label, color)} ({len(report.claims)} claims)"
-    return "\n".join(
-        [
-            head,
-            f"  evidence: {prose(tag_summary(report.evidence_tag))}",
-            f"  report card: {prose(card_summary(report.report_card))}",
-            *(_render_claim(report, claim, color) for claim in report.claims),
-            *(_render_finding(report, finding, color) for finding in report.findings),
-            "",
-        ]
+def _render_report(report: Report, color: bool, verbose: bool) -> str:
+    lines = [
+        f"{report_title(report)}: {verdict(report, color=color)}",
+        *(_render_finding(report, finding, color) for finding in ranked(report)),
+        f"  evidence: {evidence_line(report.evidence_tag)}",
+    ]
+    if verbose:
+        lines.append(f"  report card: {prose(card_summary(report.report_card))}")
+        lines.extend(_render_claim(report, claim, color) for claim in report.claims)
+    return "\n".join([*lines, ""])
+
+
+# -- the verdict --------------------------------------------------------------------------
+
+
+def verdict(report: Report, *, color: bool = False) -> str:
+    """``preliminary — a small study in people, presented at a conference, not
+    peer-reviewed; headline hedged (“may”, “suggests”)``: the article label, the evidence
+    its key claim (the headline, else the first claim about the study, else the first
+    claim) rests on, and how firmly that claim is worded."""
+    if report.label is None:
+        return "no claims"
+    label = _paint(report.label.value, color)
+    claim = key_claim(report)
+    if claim is None:
+        return label
+    return f"{label} — {evidence_words(claim, report.evidence_tag)}; {wording(claim)}"
+
+
+def key_claim(report: Report) -> Claim | None:
+    claims = report.claims
+    return (
+        next((c for c in claims if c.headline), None)
+        or next((c for c in claims if c.primary), None)
+        or (claims[0] if claims else None)
     )
+
+
+def evidence_words(claim: Claim, tag: EvidenceTag | None) -> str:
+    """What the claim's evidence is, in words: ``a small study in people, presented at a
+    conference, not peer-reviewed``; ``no study described`` when the text states none."""
+    evidence = claim.evidence
+    size = {"small": "small ", "large": "large "}.get(evidence.sample or "", "")
+    design = _DESIGNS.get(evidence.design or "")
+    subjects = _SUBJECTS.get(evidence.subjects or "", "")
+    if evidence.design in _NAMES_SUBJECTS:
+        subjects = ""  # "an animal study", not "an animal study in animals"
+    if design is None and not (size or subjects or evidence.publication):
+        study = "no study described"
+    else:
+        noun = design or "study"
+        article = "an" if (size or noun)[0] in "aeiou" else "a"
+        study = " ".join(filter(None, [f"{article} {size}{noun}", subjects]))
+    parts = [study]
+    published = _PUBLICATIONS.get(evidence.publication or "")
+    if published:
+        parts.append(published)
+    if tag is not None and tag.peer_reviewed == "no" and published != "unpublished":
+        parts.append("not peer-reviewed")
+    return ", ".join(dict.fromkeys(parts))
+
+
+def wording(claim: Claim) -> str:
+    """How firmly the key claim is worded: its hedges, else its boosters or hype, quoted."""
+    where = "headline" if claim.headline else "main claim"
+    sentence_cues = [c for c in claim.cues if c.scope != "document"]
+    for categories, word in ((("hedge",), "hedged"), (("booster", "hype"), "stated firmly")):
+        said = [c.text for c in sentence_cues if c.category in categories]
+        if said:
+            quoted = ", ".join(f"“{prose(text)}”" for text in dict.fromkeys(said))
+            return f"{where} {word} ({quoted})"
+    return f"{where} stated without hedges"
+
+
+def evidence_line(tag: EvidenceTag | None) -> str:
+    """``not peer-reviewed · study type — · subjects people``."""
+    if tag is None:
+        return "not assessed (no prose)"
+    kind = study_type(tag) if tag.study_type else "—"
+    return prose(
+        f"{_PEER_REVIEW.get(tag.peer_reviewed, tag.peer_reviewed)} · study type {kind} · "
+        f"subjects {tag.subjects or '—'}"
+    )
+
+
+# -- findings -----------------------------------------------------------------------------
+
+
+def ranked(report: Report) -> list[Finding]:
+    """The findings, most severe first, in text order within a severity."""
+    return sorted(report.findings, key=lambda f: (-f.severity.rank, f.start, f.end, f.code))
+
+
+def _render_finding(report: Report, finding: Finding, color: bool) -> str:
+    where = f"{display_path(report)}:{finding.line}:{finding.column}"
+    severity = finding.severity.value.ljust(_SEVERITY_WIDTH)
+    if color:
+        severity = click.style(severity, fg=_SEVERITY_COLOURS[finding.severity.value], bold=True)
+    lines = [
+        f"  {where}: {severity} {visible(finding.code)} {prose(finding.message)}",
+        f"    “{_clip(_sentence(report, finding))}”",
+    ]
+    if finding.suggestion:
+        lines.append(f"    suggestion: {prose(finding.suggestion)}")
+    return "\n".join(lines)
+
+
+def _sentence(report: Report, finding: Finding) -> str:
+    """The claim the finding lies in, or the finding's own text where it lies in none."""
+    for claim in report.claims:
+        if claim.start <= finding.start < claim.end:
+            return claim.text
+    return finding.text
+
+
+def _clip(text: str) -> str:
+    """``text`` on one line, cut at a word near ``_WIDTH`` characters."""
+    flat = one_line(text)
+    if len(flat) <= _WIDTH:
+        return prose(flat)
+    cut = flat[: _WIDTH - 1]
+    space = cut.rfind(" ")
+    return prose((cut[:space] if space > _WIDTH // 2 else cut).rstrip(" ,;:") + "…")
+
+
+# -- claim by claim (verbose) ---------------------------------------------------------------
 
 
 def _render_claim(report: Report, claim: Claim, color: bool) -> str:
     where = f"{display_path(report)}:{claim.line}:{claim.column}"
     marker = " [headline]" if claim.headline else ""
-    flat = one_line(claim.text)
-    text = prose(flat if len(flat) <= _WIDTH else flat[: _WIDTH - 1] + "…")
     lines = [
         f"  {where}: {_paint(claim.label.value, color)}{marker} "
         f"(strength {claim.strength.value}, certainty {claim.certainty:.2f})",
-        f"    {text}",
+        f"    {_clip(claim.text)}",
     ]
     if claim.cues:
         lines.append("    cues: " + "; ".join(_render_cue(cue) for cue in claim.cues))
@@ -84,20 +237,6 @@ def _render_cue(cue: Cue) -> str:
         f"{visible(cue.category)} “{prose(cue.text)}” {visible(cue.rule)} "
         f"{cue.weight:+.2f}{scope}{quoted}"
     )
-
-
-def _render_finding(report: Report, finding: Finding, color: bool) -> str:
-    where = f"{display_path(report)}:{finding.line}:{finding.column}"
-    severity = finding.severity.value
-    if color:
-        severity = click.style(severity, fg=_SEVERITY_COLOURS[severity], bold=True)
-    line = (
-        f"  {where}: {severity} {visible(finding.code)} {prose(finding.message)} "
-        f"(“{prose(finding.text)}”)"
-    )
-    if finding.suggestion:
-        line += f"\n    suggestion: {prose(finding.suggestion)}"
-    return line
 
 
 def _paint(label: str, color: bool) -> str:

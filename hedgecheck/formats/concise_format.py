@@ -1,0 +1,47 @@
+"""One line per finding, ``path:line:col: CODE [severity] message``, as ruff's concise
+output and Vale's line output print them: for editors, ``grep`` and pre-commit hooks. A run
+without findings prints nothing. Each line is written as soon as its file is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hedgecheck.formats._common import display_path
+from hedgecheck.formats._safe import prose, visible
+from hedgecheck.model import Finding, Report
+from hedgecheck.rules import RuleSet
+
+
+def line(report: Report, finding: Finding) -> str:
+    """``examples/a.md:3:7: EDT002 [warning] The evidence here is in animal …``"""
+    return (
+        f"{display_path(report)}:{finding.line}:{finding.column}: {visible(finding.code)} "
+        f"[{finding.severity.value}] {prose(finding.message)}\n"
+    )
+
+
+class Stream:
+    """The output piece by piece: ``begin()``, ``add(report)`` per report, ``end()``."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        pass
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        return "".join(line(report, finding) for finding in report.findings)
+
+    def add_record(self, record: str) -> str:
+        return record
+
+    def end(self) -> str:
+        return ""
+
+
+def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
+    stream = Stream(color=color, rules=rules)
+    return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
