@@ -221,7 +221,7 @@ def test_the_readme_shows_the_real_first_screen_of_the_reference_page(
     shown = shown.split("```text\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(root)
     result = CliRunner().invoke(main, ["scan", EXAMPLE.relative_to(root).as_posix()])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # its two EDT002 warnings fail the default gate
     assert result.output == shown
 
 
@@ -236,7 +236,7 @@ def test_scan_concise_reads_stdin_and_several_files_in_order(tmp_path: Path) -> 
         result = CliRunner().invoke(
             main, [*args, "--jobs", jobs, str(calm), "-", str(hype)], input=stdin
         )
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 1, result.output  # hype fails the default gate
         assert result.output.splitlines() == [
             "-:1:10: HYP002 [warning] 'Miracle' frames a treatment as beyond ordinary evidence.",
             f"{hype}:3:10: HYP002 [warning] 'Miracle' frames a treatment as beyond ordinary "
@@ -244,5 +244,5 @@ def test_scan_concise_reads_stdin_and_several_files_in_order(tmp_path: Path) -> 
         ]
     nothing = CliRunner().invoke(main, [*args, str(calm)])
     assert (nothing.exit_code, nothing.output) == (0, "")
-    gated = CliRunner().invoke(main, [*args, "--fail-on", "warning", "-"], input=stdin)
-    assert gated.exit_code == 1 and gated.output.count("\n") == 1
+    relaxed = CliRunner().invoke(main, [*args, "--fail-on", "error", "-"], input=stdin)
+    assert relaxed.exit_code == 0 and relaxed.output.count("\n") == 1

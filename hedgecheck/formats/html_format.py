@@ -439,7 +439,7 @@ def _article(report: Report, ref: str) -> str:
     if titled:
         body = " ".join(_render_claim(claim) for claim in titled)
         parts.append(f'<p class="headline">{body}</p>')
-    for start, end in _paragraphs(article.text):
+    for start, end in _joined(_paragraphs(article.text), claims):
         parts.append(_paragraph(article.text, start, end, claims, underlined, notes))
     leftover = [note for position in sorted(notes) for note in notes[position]]
     if leftover:  # findings that point past the prose (none expected): shown at the end
@@ -522,6 +522,19 @@ def _note(finding: Finding, anchor: str, number: int) -> str:
         f'<span class="note">({finding.line}:{finding.column}, '
         f"“{html_text(one_line(finding.text))}”)</span>{suggestion}</span>"
     )
+
+
+def _joined(paragraphs: list[tuple[int, int]], claims: list[_Span]) -> list[tuple[int, int]]:
+    """The paragraphs, with those a claim runs across made one: a blank line inside an HTML
+    or Markdown paragraph's source is no paragraph break, and a claim is shown whole."""
+    joined: list[tuple[int, int]] = []
+    for start, end in paragraphs:
+        crossed = joined and any(c.start < joined[-1][1] and c.end > start for c in claims)
+        if crossed:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
