@@ -209,7 +209,7 @@ def section(tallies: dict[str, Tally], data: Path) -> str:
             "How far the held-back half is untouched: the script's first run, before it had",
             "halves, printed the misses of all 21 articles once; the fixes of issue 17 were",
             "specified from the issue's classes of wording and written from the read half's",
-            "misses; two slips are disclosed in their merge notes (two held-back gold lines",
+            "misses; two slips are disclosed in that session's closing note (two held-back gold lines",
             "printed, and one summed held-back figure used to choose where the standfirst",
             'goes). One read-half gold headline is the page\'s first line, "Advertisement"',
             "(a scraping artifact); hedgecheck takes the real title there and counts a miss.",
