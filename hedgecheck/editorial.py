@@ -10,7 +10,7 @@ costs, harms…), so they explain themselves by the same cues.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 
 import regex
@@ -44,7 +44,7 @@ _STUDY_TYPES = {
     "regulatory": "regulatory decision",
 }
 # Each design as a reader would name it: the tag's `design` and the checks' messages.
-_DESIGN_NAMES = {
+DESIGN_NAMES = {
     "observational": "observational study",
     "cohort": "cohort study",
     "case_control": "case-control study",
@@ -138,6 +138,8 @@ class Article:
     sentences: tuple[Sentence, ...]
     study_cues: tuple[ScopedCue, ...]
     locate: Locate
+    # The study reading, worked out once: every check and the tag ask for it.
+    _reading: list[StudyReading] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def claims(self) -> list[Claim]:
@@ -174,6 +176,12 @@ class Article:
         return self.study().subjects
 
     def study(self) -> StudyReading:
+        """The article's own study as the text describes it (see ``_read_study``)."""
+        if not self._reading:
+            self._reading.append(self._read_study())
+        return self._reading[0]
+
+    def _read_study(self) -> StudyReading:
         """The article's own study as the text describes it.
 
         The rule: a design or subject counts by where it is said, three times in a sentence
@@ -724,7 +732,7 @@ def _status_weaknesses(article: Article) -> list[str]:
             found.append("without a control group")
     design = article.design()
     if design in ("pilot", "anecdote", "case_report"):
-        name = _DESIGN_NAMES[design]
+        name = DESIGN_NAMES[design]
         found.append(("an " if name[0] in "aeiou" else "a ") + name)
     return list(dict.fromkeys(found))
 
@@ -831,7 +839,7 @@ def under_claim(article: Article) -> Iterator[Hit]:
     for claim in article.claims:
         design = claim.evidence.design
         if design in _STRONG_DESIGNS and len(_hedges(claim)) >= 2 and claim.certainty < 0.35:
-            yield _claim_hit(claim, design=_DESIGN_NAMES.get(design, design))
+            yield _claim_hit(claim, design=DESIGN_NAMES.get(design, design))
 
 
 CHECKS: dict[str, Callable[[Article], Iterator[Hit]]] = {
@@ -865,7 +873,7 @@ def evidence_tag(article: Article) -> EvidenceTag | None:
     return EvidenceTag(
         peer_reviewed=reviewed,
         study_type=_STUDY_TYPES.get(study.design or ""),
-        design=_DESIGN_NAMES.get(study.design or ""),
+        design=DESIGN_NAMES.get(study.design or ""),
         subjects=study.subjects,
         basis=tuple(basis),
     )

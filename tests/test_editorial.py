@@ -821,16 +821,16 @@ def test_the_conflicts_criterion_reads_who_paid_for_the_study(sentence: str, nam
 def test_the_tag_vocabulary_is_the_schema_and_each_design_has_a_study_type() -> None:
     import json
 
-    from hedgecheck.editorial import _DESIGN_NAMES, _STUDY_TYPES
+    from hedgecheck.editorial import _STUDY_TYPES, DESIGN_NAMES
     from hedgecheck.rules import DESIGNS
 
     schema = json.loads(
         (Path(__file__).parent.parent / "schema" / "hedgecheck-report.schema.json").read_text()
     )
     tag = schema["$defs"]["evidence_tag"]["properties"]
-    assert set(_STUDY_TYPES) == set(_DESIGN_NAMES) == DESIGNS
+    assert set(_STUDY_TYPES) == set(DESIGN_NAMES) == DESIGNS
     assert set(tag["study_type"]["enum"]) == {*_STUDY_TYPES.values(), None}
-    assert set(tag["design"]["enum"]) == {*_DESIGN_NAMES.values(), None}
+    assert set(tag["design"]["enum"]) == {*DESIGN_NAMES.values(), None}
     assert _STUDY_TYPES["rct"] == _STUDY_TYPES["clinical_trial"] == "clinical trial"
 
 

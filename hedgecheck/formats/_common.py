@@ -198,3 +198,31 @@ def card_summary(card: Sequence[CardItem]) -> str:
         f"{criterion_name(item.criterion)} {CARD_SYMBOLS.get(item.status, '?')}" for item in card
     )
     return f"{card_score(card)} — {marks}"
+
+
+class RecordStream:
+    """The output of a format that writes one record per report and nothing around them
+    (``jsonl``, ``concise``): a subclass says how a report becomes its record."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        pass
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        raise NotImplementedError
+
+    def add_record(self, record: str) -> str:
+        return record
+
+    def end(self) -> str:
+        return ""
+
+    @classmethod
+    def render(cls, reports: Sequence[Report]) -> str:
+        """The whole output of ``reports`` at once."""
+        return "".join(cls().add(r) for r in reports)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hedgecheck.formats._common import display_path
+from hedgecheck.formats._common import RecordStream, display_path
 from hedgecheck.formats._safe import prose, visible
 from hedgecheck.model import Finding, Report
 from hedgecheck.rules import RuleSet
@@ -20,28 +20,12 @@ def line(report: Report, finding: Finding) -> str:
     )
 
 
-class Stream:
-    """The output piece by piece: ``begin()``, ``add(report)`` per report, ``end()``."""
-
-    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
-        pass
-
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
+class Stream(RecordStream):
+    """One record per report, written as soon as its file is checked."""
 
     def record(self, report: Report) -> str:
         return "".join(line(report, finding) for finding in report.findings)
 
-    def add_record(self, record: str) -> str:
-        return record
-
-    def end(self) -> str:
-        return ""
-
 
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    stream = Stream(color=color, rules=rules)
-    return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
+    return Stream.render(reports)

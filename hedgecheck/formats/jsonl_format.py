@@ -11,34 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from hedgecheck.formats._common import RecordStream
 from hedgecheck.formats.json_format import SCHEMA_VERSION
 from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
 
-class Stream:
-    """The output piece by piece: ``begin()``, ``add(report)`` per report, ``end()``."""
-
-    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
-        pass
-
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
+class Stream(RecordStream):
+    """One record per report, written as soon as its file is checked."""
 
     def record(self, report: Report) -> str:
         record = {**report.to_dict(), "schema_version": SCHEMA_VERSION}
         return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
-    def add_record(self, record: str) -> str:
-        return record
-
-    def end(self) -> str:
-        return ""
-
 
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    stream = Stream(color=color, rules=rules)
-    return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
+    return Stream.render(reports)

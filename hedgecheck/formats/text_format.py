@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import click
 
+from hedgecheck.editorial import DESIGN_NAMES
 from hedgecheck.formats._common import (
     all_findings,
     card_summary,
@@ -35,27 +36,6 @@ _LABEL_COLOURS = {
 }
 _SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 _WIDTH = 100
-# The evidence a verdict names, as a reader would say it (values of the design, subject and
-# publication rules).
-_DESIGNS = {
-    "observational": "observational study",
-    "cohort": "cohort study",
-    "case_control": "case-control study",
-    "cross_sectional": "cross-sectional study",
-    "rct": "randomised trial",
-    "clinical_trial": "clinical trial",
-    "pilot": "pilot study",
-    "narrative_review": "narrative review",
-    "systematic_review": "systematic review",
-    "meta_analysis": "meta-analysis",
-    "case_report": "case report",
-    "anecdote": "anecdote",
-    "modelling": "modelling study",
-    "in_vitro": "lab study",
-    "animal": "animal study",
-    "guideline": "guideline",
-    "regulatory": "regulatory decision",
-}
 _NAMES_SUBJECTS = {"animal", "in_vitro"}
 _SUBJECTS = {"animals": "in animals", "cells": "in cells", "people": "in people"}
 _PUBLICATIONS = {
@@ -132,7 +112,7 @@ def evidence_words(claim: Claim, tag: EvidenceTag | None) -> str:
     conference, not peer-reviewed``; ``no study described`` when the text states none."""
     evidence = claim.evidence
     size = {"small": "small ", "large": "large "}.get(evidence.sample or "", "")
-    design = _DESIGNS.get(evidence.design or "")
+    design = DESIGN_NAMES.get(evidence.design or "")
     subjects = _SUBJECTS.get(evidence.subjects or "", "")
     if evidence.design in _NAMES_SUBJECTS:
         subjects = ""  # "an animal study", not "an animal study in animals"
