@@ -118,7 +118,8 @@ def _partition(items: Iterable[Any], packs: tuple[str, ...]) -> list[dict[str, A
     rows: list[dict[str, Any]] = []
     for item in items:
         if isinstance(item, tuple | list):
-            document, text = str(item[0]), str(item[1])
+            document, text = str(item[0]), item[1]
+            text = text if isinstance(text, bytes | bytearray) else str(text)
             rows.extend(claim_rows(document, check(text, rules=rules, path=document)))
             continue
         name = str(item)
