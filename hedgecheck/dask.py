@@ -64,9 +64,10 @@ def scan(
     ``paths_or_bag`` is files and folders (found as ``hedgecheck scan`` finds them), or a
     Dask Bag of paths or of ``(document_id, text)`` pairs (plain text, str or bytes read as
     ``check`` reads them). ``rules`` names extra rule packs (files or folders) added to the
-    default ones; they are loaded once per worker. Columns: ``document`` (path or id), ``claim`` (its index in the document),
-    ``text``, ``start``/``end`` (character offsets), ``line``/``column``, ``label``,
-    ``certainty``, ``strength``, ``cue_rules`` (the ids of its cues, space-separated).
+    default ones; they are loaded once per worker. Columns: ``document`` (path or id),
+    ``claim`` (its index in the document), ``text``, ``start``/``end`` (character
+    offsets), ``line``/``column``, ``label``, ``certainty``, ``strength``, ``cue_rules``
+    (the ids of its cues, space-separated).
     Files that cannot be read give no rows. A single path counts as a list of one; an
     argument of the wrong type is a UsageError.
     """
