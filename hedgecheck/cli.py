@@ -411,22 +411,62 @@ def _dask_client(scheduler: str | None) -> Iterator[None]:
 
 @main.command(name="explain")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--input-format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto")
+@click.option("--input-format", type=click.Choice(["auto", *INPUT_FORMATS]), default=None)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: the nearest one, as for scan).",
+)
+@click.option(
+    "--fail-on-label",
+    type=click.Choice(FAIL_ON_LABEL),
+    default=None,
+    help="Explain the label gate's LBL001 findings for this label too.",
+)
 @_rules_option
-def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -> None:
-    """Show why each claim in FILE got its label: cues, their scopes, and the score trail."""
-    rules = _load(rule_paths)
-    read = read_source(file)
+def explain_command(
+    file: str,
+    input_format: str | None,
+    config_path: str | None,
+    fail_on_label: str | None,
+    rule_paths: tuple[str, ...],
+) -> None:
+    """Show why each finding in FILE fired and how to suppress it, and why each claim got its
+    label: cues, their scopes, and the score trail. The config applies as it does to scan."""
+    options = {**_EXPLAIN_DEFAULTS, "config_path": config_path, "fail_on_label": fail_on_label}
+    config = _config((file,), options)
+    rules = _load((*map(str, config.rule_paths), *rule_paths))
+    _refuse_unknown_selectors(config, options, rules)
+    read = read_source(file, max_bytes=config.max_bytes)
     if isinstance(read, InputError):
         _fail(read)
+    for warning in read.warnings:
+        _say(f"warning: {warning}")
     source = read.text
-    fmt = (
-        input_format
-        if input_format != "auto"
-        else ("text" if file == "-" else format_for_path(file))
-    )
-    report = check(source, rules=rules, path=file, format=fmt)
+    fmt = input_format or config.input_format
+    if fmt == "auto":
+        fmt = "text" if file == "-" else format_for_path(file)
+    report = check(source, rules=rules, path=file, format=fmt, policy=config.policy_for(file))
+    for error in report.errors:
+        _say(f"error: {error}")
     click.echo(guard(explain(report, source, rules), TEXT), nl=False)
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+
+
+# The scan options that explain does not offer, at their defaults, for _config.
+_EXPLAIN_DEFAULTS: dict[str, Any] = {
+    "select": (),
+    "ignore": (),
+    "report_unused_suppressions": None,
+    "fail_on": None,
+    "include": (),
+    "exclude": (),
+    "max_file_size": None,
+    "part_size": None,
+    "on_rule_timeout": None,
+}
 
 
 @main.command(name="evaluate")

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import regex
 
-from hedgecheck.api import check, check_arguments
+from hedgecheck.api import check, check_arguments, text_of
 from hedgecheck.arguments import require_count
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
@@ -104,7 +104,7 @@ class _Breaks:
 
 
 def check_parts(
-    text: str,
+    text: str | bytes,
     *,
     size: int = DEFAULT_PART_CHARS,
     rules: RuleSet | None = None,
@@ -114,12 +114,23 @@ def check_parts(
 ) -> Iterator[Report]:
     """``check`` on ``text`` part by part, one report per part (a single report, without
     ``part``, when the text fits in one). HTML is always checked in one piece. The arguments
-    are checked at the call, before any report is asked for: a wrong one is a UsageError."""
+    are checked at the call, before any report is asked for: a wrong one is a UsageError.
+    Bytes are read as ``check`` reads them; the first report carries the reading's warnings."""
     path = check_arguments(
         text, rules=rules, path=path, format=format, policy=policy, function="check_parts"
     )
     require_count(size, argument="check_parts(): size")
-    return _reports_of_parts(text, size=size, rules=rules, path=path, format=format, policy=policy)
+    text, warnings = text_of(text, path=path, function="check_parts")
+    reports = _reports_of_parts(
+        text, size=size, rules=rules, path=path, format=format, policy=policy
+    )
+    return _warned(reports, warnings) if warnings else reports
+
+
+def _warned(reports: Iterator[Report], warnings: tuple[str, ...]) -> Iterator[Report]:
+    """The reports, the first carrying the warnings of reading the text (as a file's do)."""
+    for number, report in enumerate(reports):
+        yield replace(report, warnings=warnings) if number == 0 else report
 
 
 def _reports_of_parts(
