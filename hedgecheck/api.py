@@ -40,9 +40,24 @@ def check(
     An argument of the wrong type or an unknown ``format`` is a :class:`UsageError`.
     """
     path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
+    return check_document(
+        read_document(text, format=format), title=title, rules=rules, path=path, policy=policy
+    )
+
+
+def check_document(
+    document: Document,
+    *,
+    title: str | None = None,
+    rules: RuleSet | None = None,
+    path: str | None = None,
+    policy: FindingPolicy | None = None,
+) -> Report:
+    """``check`` on a document already read (its arguments already checked): what
+    ``hedgecheck.parts`` uses for a part of an HTML file read in one pass."""
+    text = document.source
     ruleset = rules if rules is not None else default_rules()
     seen = [len(matcher.problems) for matcher in ruleset.matchers]
-    document = read_document(text, format=format)
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
     errors = tuple(
         problem
