@@ -253,3 +253,24 @@ def test_the_cli_html_page_of_many_files_is_the_batch_page(tmp_path: Path) -> No
     assert one.output == two.output
     assert one.output.count('<section class="file"') > 13
     assert 'id="f14"' in one.output and 'href="#f1-finding-1"' in one.output
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 3, 400])
+def test_markdown_footnotes_are_blanked_in_one_pass_keeping_every_offset(count: int) -> None:
+    from hedgecheck.documents.markdown import _front_matter
+
+    note = "Coffee helps [^{0}].\r\n\r\n[^{0}]: Note {0} cures.\n\n"
+    notes = "".join(note.format(i) for i in range(count))
+    source = "---\ntitle: Coffee\n---\n" + notes
+    title, blanked = _front_matter(source)
+    assert title is not None and len(blanked) == len(source)
+    assert [i for i, ch in enumerate(blanked) if ch in "\r\n"] == [
+        i for i, ch in enumerate(source) if ch in "\r\n"
+    ]
+    assert "Note" not in blanked and "title" not in blanked
+    assert blanked.count("Coffee helps") == count
+    prose = hedgecheck.check(source, format="markdown")
+    assert not any("Note" in claim.text for claim in prose.claims)
