@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hedgecheck.arguments import path_text, require, require_text
 from hedgecheck.documents import Document, read_document
@@ -47,9 +47,25 @@ def check(
     """
     path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
     text, warnings = text_of(text, path=path)
+    report = check_document(
+        read_document(text, format=format), title=title, rules=rules, path=path, policy=policy
+    )
+    return replace(report, warnings=warnings) if warnings else report
+
+
+def check_document(
+    document: Document,
+    *,
+    title: str | None = None,
+    rules: RuleSet | None = None,
+    path: str | None = None,
+    policy: FindingPolicy | None = None,
+) -> Report:
+    """``check`` on a document already read (its arguments already checked): what
+    ``hedgecheck.parts`` uses for a part of an HTML file read in one pass."""
+    text = document.source
     ruleset = rules if rules is not None else default_rules()
     seen = [len(matcher.problems) for matcher in ruleset.matchers]
-    document = read_document(text, format=format)
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
     errors = tuple(
         problem
@@ -84,7 +100,6 @@ def check(
         ),
         path=path,
         input_format=document.format,
-        warnings=warnings,
         errors=errors,
         source=text,
     )

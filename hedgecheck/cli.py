@@ -326,11 +326,11 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
             else:
                 tally.add(outcome)
                 reports.append(outcome)
-        write(
-            stream.end()
-            if stream
-            else chosen.render(reports, color=use_color, rules=rules, verbose=options["verbose"])
-        )
+        if stream:
+            for piece in stream.end_pieces():
+                write(piece)
+        else:
+            write(chosen.render(reports, color=use_color, rules=rules, verbose=options["verbose"]))
     sys.exit(EXIT_ERROR if failed else tally.exit_code(config))
 
 

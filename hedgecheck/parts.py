@@ -6,9 +6,15 @@ A part is an article of its own: its study cues ("in mice", "not peer-reviewed")
 own claims, and only the first part has a headline. Every offset, line and column in a
 part's report points into the whole file. A part never ends inside a fenced code block, a
 ``hedgecheck: disable`` … ``enable`` range, or between a directive alone on its line and
-the paragraph it covers, so suppressions read the same as in one piece. HTML is never split:
-its blocks may span any line. ``check_stream`` reads a big file line by line, twice (once to
-find where the parts end, once to check them), so the file is never held whole either.
+the paragraph it covers, so suppressions read the same as in one piece. ``check_stream``
+reads a big file line by line, twice (once to find where the parts end, once to check them),
+so the file is never held whole either.
+
+An HTML file's blocks may span any line, and minified HTML has a single line: it is read in
+one pass of the tokenizer (which keeps no tree, so that costs a little more than the prose),
+and its prose blocks are grouped into parts of ``size`` characters of prose, each ending
+where a block ends. A part may then start inside a line; its columns on that line still
+count from the line's start.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from typing import TypeVar
 
 import regex
 
-from hedgecheck.api import check, check_arguments, text_of
+from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
+from hedgecheck.documents import DraftBlock, Piece, assemble
+from hedgecheck.documents.html import html_drafts
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
@@ -142,11 +150,10 @@ def _reports_of_parts(
     format: str,
     policy: FindingPolicy | None,
 ) -> Iterator[Report]:
-    spans = (
-        [(0, len(text))]
-        if format == "html"
-        else part_spans(text, size=size, markdown=format == "markdown")
-    )
+    if format == "html":
+        yield from _reports_of_html(text, size=size, rules=rules, path=path, policy=policy)
+        return
+    spans = part_spans(text, size=size, markdown=format == "markdown")
     if len(spans) == 1:
         yield check(text, rules=rules, path=path, format=format, policy=policy)
         return
@@ -158,6 +165,66 @@ def _reports_of_parts(
         yield _check_part(
             text[start:end], where, rules=rules, path=path, format=format, policy=policy
         )
+
+
+def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]]]:
+    """(start, end, draft blocks) of each part of an HTML ``text``, in order, covering all of
+    it: a part ends where a block ends once it holds ``size`` characters of prose (and
+    never inside a ``disable`` range, nor after a directive waiting for its paragraph)."""
+    if len(text) <= size:
+        return [(0, len(text), html_drafts(text))]
+    groups: list[tuple[int, list[DraftBlock]]] = [(0, [])]
+    state = _Breaks(markdown=False)
+    prose = reach = fed = 0
+    for draft in html_drafts(text):
+        if draft.pieces:
+            first = min(piece.start for piece in draft.pieces)
+            if first > fed:
+                state.read(text[fed:first])
+                fed = first
+            # an alt text sits inside its paragraph: no part may end between the two
+            if prose >= size and reach <= first and state.may_break():
+                groups.append((reach, []))
+                prose = 0
+            reach = max(reach, *(piece.end for piece in draft.pieces))
+            prose += sum(len(piece.text) for piece in draft.pieces)
+        groups[-1][1].append(draft)
+    ends = [start for start, _ in groups[1:]] + [len(text)]
+    return [(start, end, drafts) for (start, drafts), end in zip(groups, ends, strict=True)]
+
+
+def _reports_of_html(
+    text: str,
+    *,
+    size: int,
+    rules: RuleSet | None,
+    path: str | None,
+    policy: FindingPolicy | None,
+) -> Iterator[Report]:
+    parts = html_parts(text, size=size)
+    if len(parts) == 1:
+        yield check(text, rules=rules, path=path, format="html", policy=policy)
+        return
+    line, column, counted = 1, 0, 0
+    for index, (start, end, drafts) in enumerate(parts, 1):
+        breaks = list(LINE_BREAK.finditer(text, counted, start))
+        line += len(breaks)
+        column = start - breaks[-1].end() if breaks else column + start - counted
+        counted = start
+        document = assemble(text[start:end], "html", _moved(drafts, -start))
+        report = check_document(
+            document, title=None if index == 1 else "", rules=rules, path=path, policy=policy
+        )
+        where = Part(index, len(parts), start, end, line)
+        parts[index - 1] = (start, end, [])  # the drafts checked are let go
+        yield replace(_Shift(start, line - 1, column).report(report), part=where)
+
+
+def _moved(drafts: list[DraftBlock], by: int) -> list[DraftBlock]:
+    return [
+        DraftBlock(d.kind, [Piece(p.text, p.start + by, p.end + by, p.copied) for p in d.pieces])
+        for d in drafts
+    ]
 
 
 def check_stream(
@@ -228,9 +295,10 @@ def _check_part(
 class _Shift:
     """Offsets and lines of a part's report moved to where the part lies in the file."""
 
-    def __init__(self, offset: int, lines: int) -> None:
+    def __init__(self, offset: int, lines: int, column: int = 0) -> None:
         self.offset = offset
         self.lines = lines
+        self.column = column  # of the part's start, in its line (HTML parts only)
 
     def report(self, report: Report) -> Report:
         tag = report.evidence_tag
@@ -263,4 +331,5 @@ class _Shift:
             start=item.start + self.offset,
             end=item.end + self.offset,
             line=item.line + self.lines if item.line > 0 else 0,
+            column=item.column + self.column if item.line == 1 else item.column,
         )

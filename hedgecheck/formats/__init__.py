@@ -11,6 +11,9 @@ A format that can be written one report at a time also registers a ``stream`` fa
 called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
 and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
 it so that a scan of a large corpus never holds every report (JSON and JSON lines do).
+A stream whose ending is large (the HTML page sets each file's section aside until its
+header can count them all) also has ``end_pieces()``, the same text as ``end()`` a piece
+at a time, which the CLI writes as it comes.
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
 records in order with ``add_record``, never receives the report itself.
@@ -24,7 +27,7 @@ outside text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
@@ -57,6 +60,8 @@ class Stream(Protocol):
     def add_record(self, record: str) -> str: ...
 
     def end(self) -> str: ...
+
+    def end_pieces(self) -> Iterator[str]: ...
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,16 @@ class _GuardedStream:
 
     def end(self) -> str:
         return self._guard(self._stream.end())
+
+    def end_pieces(self) -> Iterator[str]:
+        """``end()`` in pieces, each guarded: a piece holds whole lines, so guarding it
+        alone gives what guarding the whole would."""
+        pieces = getattr(self._stream, "end_pieces", None)
+        if pieces is None:
+            yield self.end()
+            return
+        for piece in pieces():
+            yield self._guard(piece)
 
 
 def _guarded_render(
