@@ -50,8 +50,11 @@ _KEYS = {
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
 # A pyproject.toml that names our table means to configure hedgecheck, even if it cannot be
-# parsed; telling would take the parse.
-_OUR_TABLE = re.compile(rb"(?m)^[ \t]*\[*[ \t]*tool[ \t]*\.[ \t]*hedgecheck\b")
+# parsed; telling would take the parse. Matched with NULs taken out, so UTF-16 and UTF-32
+# (after a byte-order mark or not) are seen too.
+_OUR_TABLE = re.compile(
+    rb"(?m)^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[ \t]*\[*[ \t]*tool[ \t]*\.[ \t]*hedgecheck\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,7 @@ def _configures_us(pyproject: Path) -> bool:
     try:
         tables = parse_toml(data, path=pyproject, error=ConfigError)
     except ConfigError:
-        if _OUR_TABLE.search(data):
+        if _OUR_TABLE.search(data.replace(b"\0", b"")):
             raise
         return False  # a broken pyproject.toml that is not ours is not our error
     tool = tables.get("tool", {})
