@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_loader import GOOD
 
-from hedgecheck import tomlfile
+from hedgecheck import scanning, tomlfile
 from hedgecheck.cli import main
 from hedgecheck.config import find_config, load_config
 from hedgecheck.errors import ConfigError, RuleError
@@ -401,3 +401,16 @@ def test_nesting_is_refused_exactly_past_the_limit(depth: int, nest: object, lin
     else:
         with pytest.raises(RuleError, match=f"line {line + 1}: "):
             parse_toml(text.encode(), path=Path("p.toml"))
+
+
+@pytest.mark.parametrize("make", [_fifo, _zero, _folder])
+def test_a_gitignore_that_is_no_regular_file_is_passed_over_without_a_hang(
+    tmp_path: Path, make: object
+) -> None:
+    make(tmp_path / ".gitignore")  # type: ignore[operator]
+    assert scanning._gitignore(tmp_path) == ()
+
+
+def test_a_gitignore_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("build/\n# comment\n!keep\n*.log\n", encoding="utf-8")
+    assert scanning._gitignore(tmp_path) == ("build/", "*.log")
