@@ -7,7 +7,8 @@ RecursionError past a few hundred), and ``tomllib.load`` reads a file to its end
 ``/dev/zero`` never ends, a FIFO never starts). So a file is checked before tomllib sees it:
 
 - it must be a regular file, checked before it is opened (opening a device can act on it)
-  and again on the opened descriptor; it is opened non-blocking, so nothing waits for a writer;
+  and again on the opened descriptor; it is opened non-blocking, so nothing waits for a writer
+  (the null device alone reads as an empty file, so ``--config /dev/null`` means no config);
 - it is read up to the size it reports, and at most ``MAX_TOML_BYTES``;
 - it must be UTF-8 (a UTF-8 byte-order mark is allowed) with no NUL byte;
 - a cheap scan of its text bounds nesting (``MAX_NESTING``), the parts of one dotted key or
@@ -71,6 +72,8 @@ def read_toml_bytes(path: Path, *, error: LoadError = RuleError) -> bytes:
     try:
         # stat before opening: opening a device or FIFO can block or act on it
         expected = os.stat(path)
+        if _is_null_device(expected):
+            return b""  # `--config /dev/null`: no configuration, as in other tools
         _check_file(expected, name, error)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
         descriptor = os.open(path, flags | getattr(os, "O_BINARY", 0))
@@ -129,6 +132,13 @@ def _check_file(info: os.stat_result, name: str, error: LoadError) -> None:
             f"{info.st_size:,} bytes, over the limit of {MAX_TOML_BYTES:,} bytes for a TOML file",
             path=name,
         )
+
+
+def _is_null_device(info: os.stat_result) -> bool:
+    try:
+        return stat.S_ISCHR(info.st_mode) and os.path.samestat(info, os.stat(os.devnull))
+    except OSError:
+        return False
 
 
 def _read(descriptor: int, size: int) -> bytes:

@@ -161,6 +161,12 @@ def test_proc_kmsg_as_a_pack_is_an_error_not_a_hang() -> None:
         load_rules("/proc/kmsg")
 
 
+def test_the_null_device_reads_as_an_empty_file(tmp_path: Path) -> None:
+    assert read_toml(Path(os.devnull)) == {}
+    (tmp_path / "null.toml").symlink_to(os.devnull)
+    assert load_config(tmp_path / "null.toml").fail_on == "warning"
+
+
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         read_toml(tmp_path / "gone.toml", error=ConfigError)
