@@ -8,6 +8,9 @@ naming the file and the key. Paths in ``rules`` are relative to the file that na
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -18,7 +21,8 @@ from hedgecheck.errors import ConfigError
 from hedgecheck.findings import OFF, FindingPolicy
 from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
-from hedgecheck.rules import SEVERITIES, read_toml
+from hedgecheck.rules import SEVERITIES
+from hedgecheck.tomlfile import MAX_TOML_BYTES, parse_toml, read_toml, read_toml_bytes
 
 FAIL_ON = ("error", "warning", "info", "never")
 FAIL_ON_LABEL = ("speculative", "preliminary")
@@ -45,6 +49,12 @@ _KEYS = {
     "on-rule-timeout",
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
+# A pyproject.toml that names our table means to configure hedgecheck, even if it cannot be
+# parsed; telling would take the parse. Matched with NULs taken out, so UTF-16 and UTF-32
+# (after a byte-order mark or not) are seen too.
+_OUR_TABLE = re.compile(
+    rb"(?m)^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[ \t]*\[*[ \t]*tool[ \t]*\.[ \t]*hedgecheck\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +114,10 @@ def find_config(start: Path) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in [folder.resolve(), *folder.resolve().parents]:
         own = candidate / CONFIG_FILE
-        if own.is_file():
-            return own
+        if os.path.lexists(own):
+            return own  # whatever it is, it is meant for us: load_config names what is wrong
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "hedgecheck" in _tool_tables(pyproject):
+        if _configures_us(pyproject):
             return pyproject
     return None
 
@@ -239,13 +249,31 @@ def _flag(table: Mapping[str, Any], key: str, fail: Any) -> bool:
     return value
 
 
-def _tool_tables(pyproject: Path) -> Mapping[str, Any]:
+def _configures_us(pyproject: Path) -> bool:
+    """Whether ``pyproject`` has a ``[tool.hedgecheck]`` table. A pyproject.toml that is no
+    regular file or cannot be read is another tool's business and is passed over; one too
+    big to read, or one that names our table but cannot be parsed, is a ConfigError, as a
+    configuration silently ignored would be worse."""
     try:
-        data = read_toml(pyproject, error=ConfigError)
+        info = pyproject.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    try:
+        data = read_toml_bytes(pyproject, error=ConfigError)
     except ConfigError:
-        return {}  # a broken pyproject.toml that is not ours is not our error
-    tool = data.get("tool", {})
-    return tool if isinstance(tool, dict) else {}
+        if info.st_size > MAX_TOML_BYTES:
+            raise
+        return False
+    try:
+        tables = parse_toml(data, path=pyproject, error=ConfigError)
+    except ConfigError:
+        if _OUR_TABLE.search(data.replace(b"\0", b"")):
+            raise
+        return False  # a broken pyproject.toml that is not ours is not our error
+    tool = tables.get("tool", {})
+    return isinstance(tool, dict) and "hedgecheck" in tool
 
 
 def _relative(file: Path, root: Path) -> str:

@@ -23,7 +23,6 @@ import secrets
 import stat
 import string
 import sys
-import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -35,7 +34,8 @@ from typing import Any, BinaryIO
 import regex
 
 from hedgecheck.arguments import path_text, require
-from hedgecheck.errors import ConfigError, RuleError
+from hedgecheck.errors import RuleError
+from hedgecheck.tomlfile import loads_toml, read_toml_bytes, toml_text
 
 # The study designs a design cue, or a description of a study's method, may name.
 DESIGNS = frozenset(
@@ -1439,17 +1439,19 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
     for target in targets:
         if target.is_dir():
             files.extend(sorted(target.glob("*.toml")))
-        elif target.is_file():
-            files.append(target)
+        elif os.path.lexists(target):
+            files.append(target)  # whatever it is, the reader names what is wrong with it
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
+    # Each pack is read once, within bounds: the cache key and the parser see the same bytes.
+    packs = [(path, read_toml_bytes(path)) for path in files]
     notices: list[str] = []
-    cache = _RuleCache.open(files, notices)
+    cache = _RuleCache.open(packs, notices)
     try:
         cached = cache.read(notices) if cache is not None else None
         if cached is not None:
             return cached
-        ruleset = _load_files(files)
+        ruleset = _load_files(packs)
         if cache is not None:
             prose = ruleset.example_prose()
             for matcher in ruleset.matchers:
@@ -1465,13 +1467,14 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
     return ruleset
 
 
-def _load_files(files: list[Path]) -> RuleSet:
+def _load_files(files: list[tuple[Path, bytes]]) -> RuleSet:
     rules: list[Rule] = []
     checks: list[Check] = []
     scoring = Scoring()
     packs: list[str] = []
-    for path in files:
-        data = read_toml(path)
+    texts = [(path, toml_text(raw, path=path)) for path, raw in files]
+    for path, text in texts:
+        data = loads_toml(text, path=path)
         if "scoring" in data:
             scoring = _parse_scoring(data, path)
             continue
@@ -1621,7 +1624,7 @@ class _RuleCache:
         self._key_state = ""  # "", then "read", "missing" or "untrusted"
 
     @classmethod
-    def open(cls, files: list[Path], notices: list[str]) -> _RuleCache | None:
+    def open(cls, files: list[tuple[Path, bytes]], notices: list[str]) -> _RuleCache | None:
         """The cache for ``files``, its folder made (0700) if need be; None when the cache
         is off, or its folder cannot be made or trusted (which ``notices`` tells)."""
         folder = _cache_folder()
@@ -1797,19 +1800,19 @@ _CACHES_KEPT = 16
 _CACHE_NAME = regex.compile(r"rules-[0-9a-f]{32}\.pickle")
 
 
-def _pack_digest(files: list[Path]) -> tuple[bytes, frozenset[str]] | None:
-    """The cache key of a set of pack files, and the ids their id lines name."""
+def _pack_digest(files: list[tuple[Path, bytes]]) -> tuple[bytes, frozenset[str]] | None:
+    """The cache key of a set of pack files (each path with its bytes), and the ids their
+    id lines name."""
     digest = hashlib.sha256()
     ids: set[str] = set()
     try:
         digest.update(Path(__file__).read_bytes())
-        for path in files:
-            data = path.read_bytes()
-            digest.update(f"\0{path}\0{len(data)}\0".encode())
-            digest.update(data)
-            ids.update(m.decode() for m in _ID_LINE.findall(b"\n" + data))
     except OSError:
-        return None  # the loader itself will say what is wrong
+        return None  # the loader cannot be read, so no key can be trusted: no cache
+    for path, data in files:
+        digest.update(f"\0{path}\0{len(data)}\0".encode())
+        digest.update(data)
+        ids.update(m.decode() for m in _ID_LINE.findall(b"\n" + data))
     digest.update(f"{sys.version}\0{regex.__version__}".encode())
     return digest.digest(), frozenset(ids)
 
@@ -1873,18 +1876,6 @@ def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
         "packs": list(ruleset.packs),
         "matched": sorted(matched),
     }
-
-
-def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -> dict[str, Any]:
-    """A TOML file's tables; a syntax error (with its line and column) or an unreadable file
-    raises ``error`` naming the file."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"not valid TOML: {exc}", path=str(path)) from exc
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", path=str(path)) from exc
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:

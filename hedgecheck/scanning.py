@@ -24,7 +24,7 @@ from pathlib import Path
 from hedgecheck.api import check
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
-from hedgecheck.errors import InputError
+from hedgecheck.errors import ConfigError, InputError
 from hedgecheck.gate import LABEL_GATE_CODE
 from hedgecheck.model import Part, Report
 from hedgecheck.parts import check_parts, check_stream
@@ -37,6 +37,7 @@ from hedgecheck.reading import (
     read_stdin,
 )
 from hedgecheck.rules import RuleSet, default_rules, load_rules
+from hedgecheck.tomlfile import read_toml_bytes
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 STDIN = "-"
@@ -120,8 +121,10 @@ def _matches_any(path: Path, root: Path, patterns: Sequence[str]) -> bool:
 def _gitignore(root: Path) -> tuple[str, ...]:
     """The plain patterns of the folder's .gitignore; negations are beyond a cheap reading."""
     try:
-        lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        # read as a config file is, within bounds: a FIFO or a link to /dev/zero cannot hang
+        data = read_toml_bytes(root / ".gitignore", error=ConfigError)
+        lines = data.decode("utf-8").splitlines()
+    except (ConfigError, UnicodeDecodeError):
         return ()
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith(("#", "!")))
 
