@@ -74,9 +74,11 @@ def worker_map(
 
 
 def _close(pool: ProcessPoolExecutor, *, finished: bool) -> None:
-    # The pool has no public way to kill its workers before Python 3.14; ``_processes`` is
-    # the table it keeps of them (by pid) and clears on shutdown, so it is read first.
+    # The pool has no public way to kill its workers before Python 3.14. It keeps them (by
+    # pid) in ``_processes``, and the pipe they send results through in ``_result_queue``;
+    # shutting down clears both, so they are read first.
     workers: list[BaseProcess] = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
     if finished:
         pool.shutdown(wait=True, cancel_futures=True)
         return
@@ -85,6 +87,13 @@ def _close(pool: ProcessPoolExecutor, *, finished: bool) -> None:
         worker.kill()
     for worker in workers:
         worker.join(_REAP_SECONDS)
+    # A worker killed half-way through sending a result leaves the pool's reading thread
+    # waiting for the rest of it, and Python waits for that thread at exit. Once this
+    # process's own copy of the writing end is closed too, the thread reads the end of the
+    # pipe instead, takes the pool for broken and ends.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 @contextlib.contextmanager
