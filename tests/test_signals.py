@@ -274,7 +274,7 @@ def test_workers_exit_when_the_run_is_killed_outright(
     start: Callable[..., Run], corpus: Path
 ) -> None:
     run = start(jobs=2, output="file")
-    _wait_for_moment(run, "mid-scan", signal.SIGTERM)
+    _wait_for_moment(run, "mid-scan", signal.SIGINT)
     workers = _children(run.process.pid)
     assert len(workers) == 2
     run.process.kill()
