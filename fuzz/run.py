@@ -24,6 +24,7 @@ import platform
 import re
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -194,18 +195,21 @@ def _returncode(where: Path) -> int:
 def table(outcomes: Sequence[Outcome], *, seconds: int, parallel: int, load: str) -> str:
     """The README's account of the run: when, at which commit, on what, and each job."""
     total = sum(o.executions for o in outcomes)
-    lines = [
+    header = (
         f"Run on {_now():%Y-%m-%d} at commit {_commit()} with `fuzz/run.py --seconds {seconds} "
         f"--parallel {parallel}`: Python {platform.python_version()}, atheris "
         f"{_version('atheris')}, {os.cpu_count()} cores, load average {load} (other jobs "
-        "inflate the durations and cut the executions).",
+        "inflate the durations and cut the executions)."
+    )
+    lines = [
+        textwrap.fill(header, width=92, break_on_hyphens=False, break_long_words=False),
         "",
         "| job | executions | duration | coverage (edges) | corpus | findings |",
         "|-----|-----------:|---------:|-----------------:|-------:|----------|",
     ]
     for o in outcomes:
         found = ", ".join(f"`{name}`" for name in o.findings) or "0"
-        if o.returncode and not found:  # it did not run: an import error, a bad option
+        if o.returncode and not o.findings:  # it did not run: an import error, a bad option
             found = f"exit {o.returncode} without a failing input: see its log"
         lines.append(
             f"| {o.job.name} | {o.executions:,} | {o.seconds} s | {o.coverage:,} | "
