@@ -300,6 +300,10 @@ def _nothing() -> None:
     return None
 
 
+def _new_children(before: dict[int, int]) -> dict[int, int]:
+    return {pid: began for pid, began in _children(os.getpid()).items() if pid not in before}
+
+
 def _mapped(count: int) -> Iterator[int]:
     with worker_map(_slowly, range(count), workers=2, chunksize=1, initializer=_nothing) as out:
         yield from out
@@ -307,10 +311,11 @@ def _mapped(count: int) -> Iterator[int]:
 
 @pytest.mark.parametrize("stop", ["close", "exception"])
 def test_a_worker_map_left_early_kills_and_reaps_its_workers(stop: str) -> None:
+    before = _children(os.getpid())  # other tests' processes, zombies included
     results = _mapped(400)  # 20 s of work for two workers
     started = time.monotonic()
     assert next(results) == 0
-    workers = _children(os.getpid())
+    workers = _new_children(before)
     assert len(workers) == 2
     if stop == "close":
         results.close()
@@ -322,8 +327,9 @@ def test_a_worker_map_left_early_kills_and_reaps_its_workers(stop: str) -> None:
 
 
 def test_a_worker_map_that_ends_gives_every_result_in_order_and_reaps_its_workers() -> None:
+    before = _children(os.getpid())
     with worker_map(_slowly, range(20), workers=2, chunksize=3, initializer=_nothing) as out:
         assert list(out) == list(range(20))
-        workers = _children(os.getpid())
+        workers = _new_children(before)
     assert len(workers) == 2
     assert [pid for pid, began in workers.items() if _present(pid, began)] == []
