@@ -97,16 +97,25 @@ class _Guarded(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own usage errors, exits and aborts, reported as click does
-        except HedgecheckError as exc:
-            _fail(exc)
-        except OSError as exc:
-            _os_failure(exc)
-        except Exception as exc:  # a bug: its traceback is what a report of it needs
-            # A traceback quotes input (file names, text): each line made safe like any other.
-            for line in traceback.format_exc().splitlines():
-                with contextlib.suppress(OSError):
-                    click.echo(safe_line(line), err=True)
-            _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
+        except Exception as exc:
+            if _stopped_by is not None:
+                # The stop signal's exit, raised wherever the run was, broke something on
+                # its way out (a lock in the middle of a wait): no error of its own.
+                sys.exit(EXIT_SIGNALLED + _stopped_by)
+            _report_failure(exc)
+
+
+def _report_failure(exc: Exception) -> NoReturn:
+    if isinstance(exc, HedgecheckError):
+        _fail(exc)
+    if isinstance(exc, OSError):
+        _os_failure(exc)
+    # A bug: its traceback is what a report of it needs. A traceback quotes input (file
+    # names, text): each line is made safe like any other.
+    for line in traceback.format_exc().splitlines():
+        with contextlib.suppress(OSError):
+            click.echo(safe_line(line), err=True)
+    _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
@@ -654,24 +663,39 @@ def _rule_doc(rule: Rule) -> str:
     )
 
 
+_stopped_by: int | None = None  # the stop signal received, if any
+
+
 def _stop_on_signals() -> None:
     """Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run at once with the shell's code for the
     signal (128 + its number) and no traceback. ``finally`` blocks still run: the workers
     are killed and reaped, and a half-written --output file is removed. A second signal is
-    ignored, so it cannot cut that clean-up short (which takes well under a second)."""
+    ignored, so it cannot cut that clean-up short (which takes well under a second). The
+    handlers in place before are put back when the command ends, so a program that runs the
+    command in its own process (a test's CliRunner) keeps its own handling of its signals."""
     if threading.current_thread() is not threading.main_thread():
         return
+    previous = {stop_signal: signal.getsignal(stop_signal) for stop_signal in STOP_SIGNALS}
+    click.get_current_context().call_on_close(lambda: _restore_handlers(previous))
 
     def stop(signum: int, frame: object) -> None:
+        global _stopped_by
+        _stopped_by = signum
         for stop_signal in STOP_SIGNALS:
             signal.signal(stop_signal, signal.SIG_IGN)
         # The report on standard output is cut short anyway; what is still buffered must
-        # not block the exit, with every stop signal ignored, on a pipe nobody reads.
+        # not hold up the exit on a pipe that nobody reads.
         _silence_stdout()
         raise SystemExit(EXIT_SIGNALLED + signum)
 
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, stop)
+
+
+def _restore_handlers(handlers: dict[int, Any]) -> None:
+    for signum, handler in handlers.items():
+        if handler is not None:  # None: set outside Python, and cannot be set back from it
+            signal.signal(signum, handler)
 
 
 def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:

@@ -18,12 +18,13 @@ however the run ends:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
@@ -61,27 +62,69 @@ def worker_map(
         initializer=_start_worker,
         initargs=(os.getpid(), initializer, initargs),
     )
+    bell = _Bell()
     finished = False
     try:
         # The workers are started here. A stop signal that arrived while one was being
         # forked would end the run before the pool knew the worker, leaving it behind.
         with _stop_signals_deferred():
-            results = pool.map(function, items, chunksize=chunksize)
-        yield results
+            chunks = [pool.submit(_run_chunk, function, c) for c in _chunks(items, chunksize)]
+            for chunk in chunks:
+                chunk.add_done_callback(bell.ring)
+        yield (result for chunk in chunks for result in bell.result(chunk))
         finished = True
     finally:
-        _close(pool, finished=finished)
+        if _close(pool, finished=finished):
+            bell.close()
 
 
-def _close(pool: ProcessPoolExecutor, *, finished: bool) -> None:
+def _run_chunk(function: Callable[[_T], _R], chunk: list[_T]) -> list[_R]:
+    return [function(item) for item in chunk]
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+class _Bell:
+    """How the main thread waits for a result: in a read from a pipe that each finished
+    chunk writes a byte to. A stop signal's exception then comes out of that read, in this
+    module's code. Waiting in ``Future.result`` instead, it could come out of the middle of
+    ``threading.Condition.wait``, between a lock's release and the ``try`` that takes it
+    back, and the run would end with a RuntimeError instead of the signal's exit code."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def ring(self, chunk: Future[Any]) -> None:
+        with contextlib.suppress(BlockingIOError):  # a full pipe already wakes the reader
+            os.write(self._write, b"\0")
+
+    def result(self, chunk: Future[list[_R]]) -> list[_R]:
+        while not chunk.done():
+            os.read(self._read, 4096)
+        return chunk.result()
+
+    def close(self) -> None:
+        os.close(self._read)
+        os.close(self._write)
+
+
+def _close(pool: ProcessPoolExecutor, *, finished: bool) -> bool:
+    """Shut the pool down (``finished``) or kill its workers; whether it is all over: no
+    thread of the pool is left to call back."""
     # The pool has no public way to kill its workers before Python 3.14. It keeps them (by
-    # pid) in ``_processes``, and the pipe they send results through in ``_result_queue``;
-    # shutting down clears both, so they are read first.
+    # pid) in ``_processes``, the pipe they send results through in ``_result_queue``, and
+    # the thread that reads it in ``_executor_manager_thread``; shutting down clears them.
     workers: list[BaseProcess] = list((getattr(pool, "_processes", None) or {}).values())
     results = getattr(pool, "_result_queue", None)
+    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
     if finished:
         pool.shutdown(wait=True, cancel_futures=True)
-        return
+        return True
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         worker.kill()
@@ -90,10 +133,14 @@ def _close(pool: ProcessPoolExecutor, *, finished: bool) -> None:
     # A worker killed half-way through sending a result leaves the pool's reading thread
     # waiting for the rest of it, and Python waits for that thread at exit. Once this
     # process's own copy of the writing end is closed too, the thread reads the end of the
-    # pipe instead, takes the pool for broken and ends.
+    # pipe instead, takes the pool for broken and ends; it is waited for here, not in
+    # Python's exit, where it would race the exit's own call to wake it.
     writer = getattr(results, "_writer", None)
     if writer is not None:
         writer.close()
+    if manager is not None:
+        manager.join(_REAP_SECONDS)
+    return manager is None or not manager.is_alive()
 
 
 @contextlib.contextmanager

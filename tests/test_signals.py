@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from hedgecheck.workers import worker_map
+from hedgecheck.cli import main
+from hedgecheck.workers import STOP_SIGNALS, worker_map
 
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 HEDGECHECK = shutil.which("hedgecheck", path=str(Path(sys.executable).parent))
@@ -286,6 +288,25 @@ def test_workers_exit_when_the_run_is_killed_outright(
     )
     assert _naming(str(corpus)) == []
     assert (run.folder / "out.json").read_text(encoding="utf-8") == PREVIOUS
+
+
+def test_the_command_run_in_process_puts_the_callers_handlers_back(tmp_path: Path) -> None:
+    def own(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    before = {stop: signal.getsignal(stop) for stop in STOP_SIGNALS}
+    signal.signal(signal.SIGHUP, own)
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["scan", "-q", "--fail-on", "never", "-o", str(tmp_path / "out.json"), "-"],
+            input="It may help.",
+        )
+        assert result.exit_code == 0, result.output
+        seen = {stop: signal.getsignal(stop) for stop in STOP_SIGNALS}
+    finally:
+        signal.signal(signal.SIGHUP, before[signal.SIGHUP])
+    assert seen == {**before, signal.SIGHUP: own}
 
 
 # -- the library -----------------------------------------------------------------------------
