@@ -4,8 +4,9 @@ Exit codes: 0 success (nothing crossed the gate's thresholds); 1 a finding at or
 ``--fail-on`` (warning by default), or an article label at or below ``--fail-on-label``, whose
 main claims at or below it are then reported as LBL001 findings; 2 usage, configuration,
 rule-pack, input or output error (the rest of the files are still checked and reported
-first), or an unexpected internal error; 130 interrupted (Ctrl-C); 141 standard output was
-closed early (``| head``). A failure never exits 1, the gate's code.
+first), or an unexpected internal error; 128 + the signal's number when stopped by SIGINT
+(Ctrl-C, 130), SIGHUP (129) or SIGTERM (143); 141 standard output was closed early
+(``| head``). A failure never exits 1, the gate's code.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -74,11 +75,12 @@ from hedgecheck.scanning import (
     scan_records,
 )
 from hedgecheck.selectors import Vocabulary
+from hedgecheck.workers import STOP_SIGNALS
 
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+EXIT_SIGNALLED = 128  # plus the signal's number, as a shell reports a process it stopped
 EXIT_CLOSED_PIPE = 141  # as a program killed by SIGPIPE
 MAX_JOBS = 1024
 # Seconds to reach a --dask scheduler: a wrong address fails fast instead of after distributed's
@@ -95,23 +97,32 @@ class _Guarded(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own usage errors, exits and aborts, reported as click does
-        except HedgecheckError as exc:
-            _fail(exc)
-        except OSError as exc:
-            _os_failure(exc)
-        except Exception as exc:  # a bug: its traceback is what a report of it needs
-            # A traceback quotes input (file names, text): each line made safe like any other.
-            for line in traceback.format_exc().splitlines():
-                with contextlib.suppress(OSError):
-                    click.echo(safe_line(line), err=True)
-            _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
+        except Exception as exc:
+            if _stopped_by is not None:
+                # The stop signal's exit, raised wherever the run was, broke something on
+                # its way out (a lock in the middle of a wait): no error of its own.
+                sys.exit(EXIT_SIGNALLED + _stopped_by)
+            _report_failure(exc)
+
+
+def _report_failure(exc: Exception) -> NoReturn:
+    if isinstance(exc, HedgecheckError):
+        _fail(exc)
+    if isinstance(exc, OSError):
+        _os_failure(exc)
+    # A bug: its traceback is what a report of it needs. A traceback quotes input (file
+    # names, text): each line is made safe like any other.
+    for line in traceback.format_exc().splitlines():
+        with contextlib.suppress(OSError):
+            click.echo(safe_line(line), err=True)
+    _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hedgecheck")
 def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
-    _exit_130_on_interrupt()
+    _stop_on_signals()
 
 
 def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -254,7 +265,8 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
 
     Exit codes: 0 nothing at or above the --fail-on / --fail-on-label thresholds; 1 something
     is; 2 usage, configuration, input or output error (the other files are still checked);
-    130 interrupted; 141 standard output closed early.
+    130, 129, 143 stopped by SIGINT (Ctrl-C), SIGHUP, SIGTERM; 141 standard output closed
+    early.
     """
     config = _config(paths, options)
     if options["dask_scheduler"] and not options["output_parquet"]:
@@ -287,7 +299,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     # A streaming format writes each report as it arrives, from its record (made where the
     # file was checked); the others need every report.
     stream = chosen.stream(color=use_color, rules=rules) if chosen.stream else None
-    outcomes: Iterator[Report | Recorded | InputError] = (
+    outcomes: Generator[Report | Recorded | InputError, None, None] = (
         scan_records(
             files, rules, job, recorder=partial(recorder, name, use_color), jobs=options["jobs"]
         )
@@ -296,7 +308,9 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     )
     reports: list[Report] = []
     tally = GateTally()
+    # Closed however the block ends, so that its worker processes end with it.
     with (
+        contextlib.closing(outcomes),
         _output(options["output"], color=use_color) as write,
         _progress(len(files), enabled=not quiet and not verbose) as progress,
     ):
@@ -689,16 +703,39 @@ def _rule_doc(rule: Rule) -> str:
     )
 
 
-def _exit_130_on_interrupt() -> None:
-    """Ctrl-C ends the run at once with the shell's code for SIGINT and no traceback;
-    ``finally`` blocks still run, so a half-written --output file is removed."""
+_stopped_by: int | None = None  # the stop signal received, if any
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run at once with the shell's code for the
+    signal (128 + its number) and no traceback. ``finally`` blocks still run: the workers
+    are killed and reaped, and a half-written --output file is removed. A second signal is
+    ignored, so it cannot cut that clean-up short (which takes well under a second). The
+    handlers in place before are put back when the command ends, so a program that runs the
+    command in its own process (a test's CliRunner) keeps its own handling of its signals."""
     if threading.current_thread() is not threading.main_thread():
         return
+    previous = {stop_signal: signal.getsignal(stop_signal) for stop_signal in STOP_SIGNALS}
+    click.get_current_context().call_on_close(lambda: _restore_handlers(previous))
 
-    def interrupted(signum: int, frame: object) -> None:
-        raise SystemExit(EXIT_INTERRUPTED)
+    def stop(signum: int, frame: object) -> None:
+        global _stopped_by
+        _stopped_by = signum
+        for stop_signal in STOP_SIGNALS:
+            signal.signal(stop_signal, signal.SIG_IGN)
+        # The report on standard output is cut short anyway; what is still buffered must
+        # not hold up the exit on a pipe that nobody reads.
+        _silence_stdout()
+        raise SystemExit(EXIT_SIGNALLED + signum)
 
-    signal.signal(signal.SIGINT, interrupted)
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, stop)
+
+
+def _restore_handlers(handlers: dict[int, Any]) -> None:
+    for signum, handler in handlers.items():
+        if handler is not None:  # None: set outside Python, and cannot be set back from it
+            signal.signal(signum, handler)
 
 
 def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:

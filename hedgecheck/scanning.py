@@ -6,18 +6,17 @@ and exclude globs and by the simple patterns of ``.gitignore`` files in scanned 
 file): it matches paths from the config's folder as ``overrides.files`` do
 (:func:`hedgecheck.config.glob_match`), and in a scanned folder also from that folder.
 With ``jobs`` above one, files are checked in worker processes that each load the rules
-once; results come back in input order, so the output is the same for any ``jobs``. A text
-or Markdown file longer than the part size is checked in parts (``hedgecheck.parts``), in
-the calling process, one report per part, so memory stays flat however big the file.
+once; results come back in input order, so the output is the same for any ``jobs``, and
+the workers end with the scan however it ends (``hedgecheck.workers``). A text or Markdown
+file longer than the part size is checked in parts (``hedgecheck.parts``), in the calling
+process, one report per part, so memory stays flat however big the file.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import signal
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from hedgecheck.reading import (
 )
 from hedgecheck.rules import RuleSet, default_rules, load_rules
 from hedgecheck.tomlfile import read_toml_bytes
+from hedgecheck.workers import worker_map
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 STDIN = "-"
@@ -246,14 +246,16 @@ def _in_parts(name: str, job: ScanJob) -> bool:
 
 def scan_files(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, jobs: int = 1
-) -> Iterator[Report | InputError]:
-    """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes."""
+) -> Generator[Report | InputError, None, None]:
+    """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes.
+    Closing the iterator before its end (``close()``, or an exception while it runs) kills
+    the workers and reaps them."""
     return _scan(files, rules, job, jobs, None)  # type: ignore[return-value]
 
 
 def scan_records(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, recorder: Recorder, jobs: int = 1
-) -> Iterator[Recorded | InputError]:
+) -> Generator[Recorded | InputError, None, None]:
     """As :func:`scan_files`, each report turned into its :class:`Recorded` where it was made
     (``recorder`` builds the function that writes a report's record, once per process)."""
     return _scan(files, rules, job, jobs, recorder)  # type: ignore[return-value]
@@ -261,7 +263,7 @@ def scan_records(
 
 def _scan(
     files: Sequence[str], rules: RuleSet, job: ScanJob, jobs: int, recorder: Recorder | None
-) -> Iterator[Report | Recorded | InputError]:
+) -> Generator[Report | Recorded | InputError, None, None]:
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     big = [_in_parts(name, job) for name in files]
     small = [name for name, in_parts in zip(files, big, strict=True) if not in_parts]
@@ -270,23 +272,22 @@ def _scan(
         for name in files:
             yield from _outcomes(check_file_in_parts(name, rules, job), record)
         return
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(small)),
+    # On Ctrl-C, a stop signal or a closed pipe, the workers are killed, not waited for.
+    with worker_map(
+        _check_in_worker,
+        small,
+        workers=min(workers, len(small)),
+        chunksize=max(1, len(small) // (workers * 8)),
         initializer=_start_worker,
         initargs=(job, recorder),
-    )
-    try:
+    ) as checked:
         # Big files are checked here, part by part, so that no worker holds a whole big
         # file's reports; the workers take the rest, and the output keeps the input order.
-        checked = pool.map(_check_in_worker, small, chunksize=max(1, len(small) // (workers * 8)))
         for name, in_parts in zip(files, big, strict=True):
             if in_parts:
                 yield from _outcomes(check_file_in_parts(name, rules, job), record)
             else:
                 yield next(checked)
-    finally:
-        # On Ctrl-C or a closed pipe, drop the queued files instead of waiting for them.
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _outcomes(
@@ -308,8 +309,6 @@ _WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None] | None = None
 
 
 def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
-    # Ctrl-C is the parent's to handle: workers ignore it and end with the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER
     paths = (*map(str, job.config.rule_paths), *job.rule_paths)
     rules = load_rules(*paths, include_defaults=True) if paths else default_rules()
