@@ -5,11 +5,11 @@ UTF-32; without one, NUL bytes in the same place of nearly every code unit (and 
 elsewhere) in the first block tell UTF-16 or UTF-32 of mostly Latin text, read as such with a
 warning; anything else is read as UTF-8, and bytes that are not valid UTF-8 become U+FFFD
 with a warning (offsets are in characters of the decoded text, so every valid part keeps its
-position). A known binary signature, a NUL anywhere in the file, or a block of
-``_BLOCK`` characters more than a tenth control characters marks a binary file, which is
-skipped with a message naming the byte offset rather than decoded into noise. The whole file
-is classified, block by block as it is read, and reading stops at the first binary block:
-text at the start of a file does not make its binary tail text.
+position). A known binary signature, a NUL anywhere in the file, or a block of 8 KB more
+than a tenth control characters marks a binary file, which is skipped with a message naming
+the byte offset rather than decoded into noise. The whole file is classified, block by block
+as it is read, and reading stops at the first binary block: text at the start of a file
+does not make its binary tail text.
 """
 
 from __future__ import annotations
