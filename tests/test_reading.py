@@ -381,3 +381,41 @@ def test_a_big_file_binary_past_its_head_is_an_error_when_scanned_in_parts(
     assert len(outcomes) == 1 and isinstance(outcomes[0], InputError)
     assert f"NUL bytes at offset {len(TEXT) * 8}" in str(outcomes[0])
     assert os.path.getsize(path) == 4 * 2**20  # nothing written to the input
+
+
+@given(
+    text=st.text(
+        alphabet=st.sampled_from("abc XYZ.,;\n\t'\"0189éüñßÆ—“”€™ДЖщ→"),
+        min_size=1,
+        max_size=400,
+    ).filter(lambda t: sum(ord(c) < 256 for c in t) * 2 >= len(t)),
+    encoding=st.sampled_from(WIDE),
+)
+def test_mostly_latin_utf16_and_utf32_without_a_mark_read_back_exactly(
+    text: str, encoding: str
+) -> None:
+    read = decode(text.encode(encoding), name="a.txt")
+    assert not isinstance(read, InputError), read
+    assert read.text == text
+    assert read.warnings == (f"a.txt: no byte-order mark; read as {encoding} (its NUL bytes)",)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [codecs.BOM_UTF8 + TEXT + b"\x00", codecs.BOM_UTF8 + TEXT[:BLOCK] + b"\x02" * 1000],
+    ids=["nul", "controls"],
+)
+def test_a_utf8_byte_order_mark_does_not_make_binary_text(data: bytes) -> None:
+    read = decode(data, name="a.txt")
+    assert isinstance(read, InputError) and "binary file (" in str(read)
+
+
+@pytest.mark.parametrize(("text", "offset"), [("a\x00b", 1), (PROSE + "\x01" * 50, None)])
+def test_standard_input_without_bytes_is_judged_by_character(
+    monkeypatch: pytest.MonkeyPatch, text: str, offset: int | None
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    read = read_stdin()
+    assert isinstance(read, InputError)
+    what = "NUL bytes at character 1" if offset == 1 else "control characters at character 0"
+    assert str(read) == f"-: binary file ({what}), skipped"
