@@ -237,7 +237,9 @@ def check_stream(
 ) -> Iterator[Report]:
     """``check_parts`` on a file read line by line, never whole: one pass finds where the
     parts end, a second reads and checks one part at a time. The file's warnings (bytes
-    that are not UTF-8) go with the first report."""
+    that are not UTF-8) go with the first report. Raises InputError when the file turns
+    out to be binary, or grows past its size limit, as it is read: the first pass reads it
+    all, so that comes before any report unless the file changes between the passes."""
     spans = spans_of_lines(source.lines(), size=size, markdown=format == "markdown")
     warnings = source.warnings
     parts = _texts_of_parts(source.lines(), spans)

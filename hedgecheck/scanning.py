@@ -206,7 +206,10 @@ def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Rep
                 yield stream
                 return
             size, policy = job.config.part_chars, job.config.policy_for(name)
-            yield from check_stream(stream, size=size, rules=rules, format=fmt, policy=policy)
+            try:
+                yield from check_stream(stream, size=size, rules=rules, format=fmt, policy=policy)
+            except InputError as exc:  # binary past its head, or grown past the limit
+                yield exc
             return
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
