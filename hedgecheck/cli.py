@@ -14,6 +14,7 @@ import contextlib
 import errno
 import io
 import json
+import logging
 import os
 import select
 import signal
@@ -269,7 +270,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
         _scan_to_parquet(paths, extra, options)
         sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
-    rules = _load((*map(str, config.rule_paths), *rule_paths))
+    rules = _load((*map(str, config.rule_paths), *rule_paths), quiet=options["quiet"])
     _refuse_unknown_selectors(config, options, rules)
     files, problems = discover(paths, config)
     if options["output"] and options["output"] != STDIO:
@@ -832,14 +833,44 @@ class _WholeWrites:
         sys.stdout.flush()
 
 
-def _load(rule_paths: tuple[str, ...]) -> RuleSet:
+def _load(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
     try:
-        rules = load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+        with _library_notes(quiet=quiet):
+            rules = (
+                load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+            )
     except HedgecheckError as exc:
         _fail(exc)
     for warning in rules.warnings:
         _say(f"warning: {warning}")
     return rules
+
+
+class _SayHandler(logging.Handler):
+    """The library's notes (a rule cache build that takes a while) as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(OSError):
+            _say(record.getMessage())
+
+
+@contextlib.contextmanager
+def _library_notes(*, quiet: bool) -> Iterator[None]:
+    """While the block runs, the ``hedgecheck`` logger's INFO notes are said on stderr
+    (the library prints nothing itself); with ``quiet``, nothing is."""
+    if quiet:
+        yield
+        return
+    logger = logging.getLogger("hedgecheck")
+    handler, level = _SayHandler(logging.INFO), logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _fail(exc: Exception) -> NoReturn:
