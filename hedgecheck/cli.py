@@ -20,61 +20,25 @@ import select
 import signal
 import sys
 import threading
-import traceback
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from hedgecheck import __version__
-from hedgecheck.api import check
-from hedgecheck.config import (
-    FAIL_ON,
-    FAIL_ON_LABEL,
-    MAX_MEGABYTES,
-    ON_RULE_TIMEOUT,
-    Config,
-    find_config,
-    load_config,
-    megabytes,
-)
-from hedgecheck.documents import INPUT_FORMATS, format_for_path
 from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
-from hedgecheck.evaluate import TASKS, evaluate
-from hedgecheck.explain import explain
-from hedgecheck.findings import FindingPolicy
-from hedgecheck.formats import FORMATS, recorder
-from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
-from hedgecheck.gate import BUILTIN, Builtin
-from hedgecheck.model import Report, Severity
-from hedgecheck.outputs import (
-    STDIO,
-    refuse_dataset_target,
-    refuse_inputs,
-    text_writer,
-    write_dataset,
-)
-from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
-from hedgecheck.ruletest import (
-    FALSE_POSITIVE,
-    MISSED,
-    VALIDATED,
-    run_check_examples,
-    run_examples,
-)
-from hedgecheck.scanning import (
-    Recorded,
-    ScanJob,
-    discover,
-    gate_ranks,
-    read_source,
-    scan_files,
-    scan_records,
-)
-from hedgecheck.selectors import Vocabulary
+from hedgecheck.settings import FAIL_ON, FAIL_ON_LABEL, MAX_MEGABYTES, ON_RULE_TIMEOUT
+
+# The analysis is imported by the commands that run it, not here: `hedgecheck --help`
+# imports none of it, and a scan only the output format it writes.
+if TYPE_CHECKING:
+    from hedgecheck.config import Config
+    from hedgecheck.gate import Builtin
+    from hedgecheck.model import Report
+    from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.scanning import Recorded
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -85,6 +49,45 @@ MAX_JOBS = 1024
 # Seconds to reach a --dask scheduler: a wrong address fails fast instead of after distributed's
 # default 30 s.
 DASK_CONNECT_TIMEOUT = 5
+
+
+class _LazyChoice(click.Choice):
+    """A choice whose values come from a registry looked up when they are first needed (to
+    parse a value, or for the command's own --help), so that declaring the options imports
+    no registry."""
+
+    def __init__(self, values: Callable[[], Iterable[str]]) -> None:
+        self._values = values
+        self._found: tuple[str, ...] | None = None
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        if self._found is None:
+            self._found = tuple(self._values())
+        return self._found
+
+    @choices.setter
+    def choices(self, values: Iterable[str]) -> None:
+        self._found = tuple(values) or None  # click.Choice sets () at first: looked up later
+
+
+def _format_names() -> list[str]:
+    from hedgecheck.formats import FORMATS
+
+    return sorted(FORMATS)
+
+
+def _input_formats() -> list[str]:
+    from hedgecheck.documents import INPUT_FORMATS
+
+    return ["auto", *INPUT_FORMATS]
+
+
+def _task_names() -> list[str]:
+    from hedgecheck.evaluate import TASKS
+
+    return sorted(TASKS)
 
 
 class _Guarded(click.Group):
@@ -101,6 +104,10 @@ class _Guarded(click.Group):
         except OSError as exc:
             _os_failure(exc)
         except Exception as exc:  # a bug: its traceback is what a report of it needs
+            import traceback
+
+            from hedgecheck.formats._safe import safe_line
+
             # A traceback quotes input (file names, text): each line made safe like any other.
             for line in traceback.format_exc().splitlines():
                 with contextlib.suppress(OSError):
@@ -130,7 +137,7 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=_LazyChoice(_format_names),
     default="text",
     show_default=True,
     help="Output format.",
@@ -154,7 +161,7 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["auto", *INPUT_FORMATS]),
+    type=_LazyChoice(_input_formats),
     default=None,
     help="How to read the inputs; auto (the default) goes by extension (.md, .markdown, "
     ".html, .htm; anything else and - are plain text).",
@@ -257,6 +264,10 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     is; 2 usage, configuration, input or output error (the other files are still checked);
     130 interrupted; 141 standard output closed early.
     """
+    from hedgecheck.formats import FORMATS, recorder
+    from hedgecheck.outputs import STDIO
+    from hedgecheck.scanning import Recorded, ScanJob, discover, scan_files, scan_records
+
     config = _config(paths, options)
     if options["dask_scheduler"] and not options["output_parquet"]:
         _fail(click.UsageError("--dask needs --output-parquet DIR"))
@@ -338,6 +349,8 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
 def _say_checked(outcome: Report | Recorded) -> None:
     part = outcome.part
     where = f" (part {part.index} of {part.count})" if part else ""
+    from hedgecheck.scanning import Recorded
+
     claims = outcome.claim_count if isinstance(outcome, Recorded) else len(outcome.claims)
     _say(f"checked {outcome.path}{where}: {claims} claim(s)")
 
@@ -352,6 +365,8 @@ def _refuse_inputs(
 ) -> None:
     """No output may be an input (a scanned file, standard input, a rule pack, the config),
     nor, unless --allow-output-in-input, lie in a scanned folder or a folder of packs."""
+    from hedgecheck.outputs import STDIO, refuse_inputs
+
     read = (*inputs, *rule_paths, *([str(config.path)] if config.path else []))
     refuse_inputs(
         output,
@@ -370,6 +385,7 @@ def _scan_to_parquet(
         import distributed  # noqa: F401  (needed by --dask; named here if missing)
 
         import hedgecheck.dask as hedgecheck_dask
+        from hedgecheck.outputs import refuse_dataset_target, write_dataset
     except ImportError as exc:
         _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
     _load(rule_paths)  # a bad pack is reported before any cluster starts
@@ -412,10 +428,16 @@ def _dask_client(scheduler: str | None) -> Iterator[None]:
 
 @main.command(name="explain")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--input-format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto")
+@click.option("--input-format", type=_LazyChoice(_input_formats), default="auto")
 @_rules_option
 def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -> None:
     """Show why each claim in FILE got its label: cues, their scopes, and the score trail."""
+    from hedgecheck.api import check
+    from hedgecheck.documents import format_for_path
+    from hedgecheck.explain import explain
+    from hedgecheck.formats._safe import TEXT, guard
+    from hedgecheck.scanning import read_source
+
     rules = _load(rule_paths)
     read = read_source(file)
     if isinstance(read, InputError):
@@ -431,7 +453,7 @@ def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -
 
 
 @main.command(name="evaluate")
-@click.argument("task", type=click.Choice(sorted(TASKS)))
+@click.argument("task", type=_LazyChoice(_task_names))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--predictions",
@@ -443,6 +465,10 @@ def evaluate_command(
     task: str, file: str, predictions: str | None, rule_paths: tuple[str, ...]
 ) -> None:
     """Score TASK predictions on a labelled JSON-lines FILE and print the metrics as JSON."""
+    from hedgecheck.evaluate import evaluate
+    from hedgecheck.formats._safe import JSON, guard
+    from hedgecheck.outputs import refuse_inputs, text_writer
+
     if predictions:
         refuse_inputs(predictions, files=(file, *rule_paths), option="--predictions")
     rules = _load(rule_paths)
@@ -477,6 +503,9 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
     RULE_ID documents one."""
     ctx.obj = rule_paths
     if ctx.invoked_subcommand is None:
+        from hedgecheck.formats._safe import safe_line
+        from hedgecheck.gate import BUILTIN
+
         rules = _load(rule_paths)
         for rule in rules.rules:
             severity = rule.severity or "-"
@@ -506,6 +535,9 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
 @click.pass_obj
 def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
     """Document one rule or check: summary, why, settings, examples, source."""
+    from hedgecheck.formats._safe import TEXT, guard
+    from hedgecheck.gate import BUILTIN
+
     rules = _load(rule_paths)
     rule = rules.get(rule_id.upper())
     check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
@@ -528,6 +560,10 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     Each example is reported as Validated, False positive or Missed; the exit code is 1 when
     any example fails.
     """
+    from hedgecheck.formats._safe import safe_line
+    from hedgecheck.rules import default_rules_path
+    from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
+
     shipped = default_rules_path().resolve()
     extra = [p for p in packs if shipped not in (Path(p).resolve(), *Path(p).resolve().parents)]
     rules = _load((*rule_paths, *extra))
@@ -564,7 +600,8 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)
 
 
-_STATUS = {VALIDATED: "Validated", FALSE_POSITIVE: "False positive", MISSED: "Missed"}
+# ruletest's statuses (VALIDATED, FALSE_POSITIVE, MISSED), as the report names them.
+_STATUS = {"validated": "Validated", "false-positive": "False positive", "missed": "Missed"}
 
 
 def _in_packs(file: str, chosen: set[str]) -> bool:
@@ -664,6 +701,11 @@ def _exit_130_on_interrupt() -> None:
 
 def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
     """The configuration file's settings, with the command line's on top."""
+    from dataclasses import replace
+
+    from hedgecheck.config import Config, find_config, load_config
+    from hedgecheck.findings import FindingPolicy
+
     try:
         if options["config_path"]:
             config = load_config(Path(options["config_path"]))
@@ -697,6 +739,8 @@ def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: Ru
     """A selector in --select / --ignore or in the config's select, ignore, [severity] or
     overrides that names no rule, check or category is an error naming it: a typo would
     otherwise silently select or ignore nothing."""
+    from hedgecheck.selectors import Vocabulary
+
     vocabulary = Vocabulary.of(rules)
     for option in ("select", "ignore"):
         for selector in vocabulary.unknown(options[option]):
@@ -729,6 +773,8 @@ _NAMES_NOTHING = "names no rule id, id prefix, rule name or category (see hedgec
 
 def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
     """A size option in bytes (or characters), or None when it was not given."""
+    from hedgecheck.config import megabytes
+
     value = options.get(key)
     if value is None:
         return None
@@ -748,6 +794,8 @@ class GateTally:
         self.label_gate = False
 
     def add(self, report: Report) -> None:
+        from hedgecheck.scanning import gate_ranks
+
         self.add_ranks(*gate_ranks(report))
 
     def add_ranks(self, worst_severity: int | None, label_gate: bool) -> None:
@@ -762,6 +810,8 @@ class GateTally:
         """1 when a finding crosses --fail-on or the label gate reported a claim, else 0.
         The label gate was asked for by name, so its findings fail the run whatever
         --fail-on says; suppressing or ignoring them is how to let a claim through."""
+        from hedgecheck.model import Severity
+
         worst = self.worst_severity
         if (
             config.fail_on != "never"
@@ -791,6 +841,8 @@ def _progress(total: int, *, enabled: bool) -> Any:
 def _use_color(flag: bool | None, output: str | None) -> bool:
     if flag is not None:
         return flag
+    from hedgecheck.outputs import STDIO
+
     to_stdout = output is None or output == STDIO
     return to_stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -800,6 +852,8 @@ def _output(output: str | None, *, color: bool = False) -> Iterator[Callable[[st
     """A writer to standard output (no FILE, or -), or to FILE as ``hedgecheck.outputs``
     writes it: a file is replaced atomically when the block ends without an exception, so
     no half-written report is left."""
+    from hedgecheck.outputs import STDIO, text_writer
+
     if not output or output == STDIO:
         stdout = _WholeWrites()
         yield lambda chunk: click.echo(chunk, nl=False, color=color, file=stdout) if chunk else None
@@ -834,6 +888,8 @@ class _WholeWrites:
 
 
 def _load(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
+    from hedgecheck.rules import default_rules, load_rules
+
     try:
         with _library_notes(quiet=quiet):
             rules = (
@@ -903,4 +959,6 @@ def _silence_stdout() -> None:
 def _say(message: str) -> None:
     """One line on stderr. Messages quote file names and input, so every control and line
     break in them is shown as an escape: none can reach the terminal or start a line."""
+    from hedgecheck.formats._safe import safe_line
+
     click.echo(safe_line(f"hedgecheck: {message}"), err=True)

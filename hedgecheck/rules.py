@@ -565,6 +565,9 @@ class Matcher:
         # matched by one call from its first sighting, and no process spends the half second
         # that compiling them at _OFTEN sightings each would cost.
         self._alternation_code: dict[tuple[int, ...], bytes] = {}
+        # And the scans for the branches that open anywhere (_anywhere_scans), which every
+        # text needs: compiling them is most of a one-line scan's matching time.
+        self._anywhere_code: bytes | None = None
         self._openers: dict[int, regex.Pattern[str] | None] = {}
         # A two-character opening (lower case) -> its candidate branches, each with the
         # third characters it can go on with (None: any; "": ask _may_open).
@@ -599,6 +602,10 @@ class Matcher:
             if len(kept) > 1:
                 branches = [self._sources[i] for i in kept]
                 self._alternation_code[kept] = _pickled(_alternation(branches))
+        self._anywhere_scans()
+        self._anywhere_code = pickle.dumps(
+            (self._scans, self._openings, self._anywhere_pattern), protocol=pickle.HIGHEST_PROTOCOL
+        )
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
@@ -836,6 +843,8 @@ class Matcher:
         Kept to cue starts by a leading assertion, a branch's scan would lose the engine's
         fast search for its first characters ("\\p{Lu}" before "et al." runs ten times
         slower), which is why those are scanned bare."""
+        if self._scans is None and self._anywhere_code is not None and not self._disabled:
+            self._scans, self._openings, self._anywhere_pattern = pickle.loads(self._anywhere_code)
         if self._scans is None:
             kept = [i for i in self._anywhere if i not in self._disabled]
             self._scans = []

@@ -17,7 +17,6 @@ import fnmatch
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -267,6 +266,8 @@ def _scan(
         for name in files:
             yield from _outcomes(check_file_in_parts(name, rules, job), record)
         return
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for --jobs
+
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(small)),
         initializer=_start_worker,
