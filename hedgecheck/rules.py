@@ -27,7 +27,7 @@ import sys
 import threading
 import tomllib
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
@@ -1194,9 +1194,10 @@ def _openings(body: str) -> list[tuple[str, str]]:
     if firsts is None:
         return [("", "")]
     compiled = regex.compile(_without_leading_lookbehind(body))
+    cased = _cased(body)
     keys: list[tuple[str, str]] = []
     for first in sorted(firsts):
-        variants = {first, first.upper()}
+        variants = cased(first)
         if any(compiled.fullmatch(v) for v in variants) or any(
             compiled.fullmatch(v + other, partial=True) for v in variants for other in "é?"
         ):
@@ -1205,9 +1206,7 @@ def _openings(body: str) -> list[tuple[str, str]]:
         seconds = [
             ch
             for ch in _SECOND_CHARACTERS
-            if any(
-                compiled.fullmatch(v + c, partial=True) for v in variants for c in {ch, ch.upper()}
-            )
+            if any(compiled.fullmatch(v + c, partial=True) for v in variants for c in cased(ch))
         ]
         keys.extend((first, ch) for ch in seconds)
     return keys
@@ -1225,10 +1224,11 @@ def _third_characters(
     if "(?<" in stripped:
         return None
     compiled = regex.compile(stripped)
+    cased = _cased(body)
     table: dict[str, frozenset[str] | None] = {}
     for first, second in keys:
         opening = first + second
-        variants = {opening, opening.upper(), opening.capitalize(), first + second.upper()}
+        variants = cased(opening, first + second.upper())
         if any(compiled.fullmatch(v) or compiled.fullmatch(v[0]) for v in variants):
             table[opening] = None
             continue
@@ -1238,7 +1238,7 @@ def _third_characters(
             if any(
                 compiled.fullmatch(v + c, partial=True) or compiled.fullmatch(v + c)
                 for v in variants
-                for c in {ch, ch.upper()}
+                for c in cased(ch)
             )
         )
     return table
@@ -1251,14 +1251,39 @@ def _first_characters(body: str) -> set[str] | None:
     if "(?<" in body:
         return None  # a lookbehind inside may let a branch start anywhere
     compiled = regex.compile(body)
+    cased = _cased(body)
     firsts = {
         ch
         for ch in _FIRST_CHARACTERS
-        if compiled.fullmatch(ch, partial=True) or compiled.fullmatch(ch.upper(), partial=True)
+        if any(compiled.fullmatch(c, partial=True) for c in cased(ch))
     }
     if not firsts or len(firsts) > 24 or compiled.fullmatch("é", partial=True):
         return None
     return firsts
+
+
+def _cased(body: str) -> Callable[..., tuple[str, ...]]:
+    """How to probe ``body`` with a lower-case string (and, for an opening, its mixed-case
+    form): in every case it can take, or, when the whole body matches without regard to
+    case, in lower case alone. The opening tables are worked out by probing each pattern
+    with every character that may follow; done in every case, that was half the time of
+    building the default packs' rules."""
+    if _case_blind(body):
+        return lambda text, *_: (text,)
+    return lambda text, *mixed: tuple(
+        {text, text.upper(), text.capitalize(), *mixed, *(m.upper() for m in mixed)}
+    )
+
+
+def _case_blind(body: str) -> bool:
+    """Whether ``body`` matches a text whatever the case of its ASCII letters: it is
+    wrapped case-insensitive and nothing in it can switch that off again (an inline flag
+    group that removes a flag, such as ``(?-i:FDA)``, is taken to switch it off)."""
+    return body.startswith("(?i:") and _FLAG_OFF.search(body) is None
+
+
+# An inline flag group that turns a flag off ("(?-i:", "(?s-i)", "(?^"), escaped or not.
+_FLAG_OFF = regex.compile(r"\(\?[a-zA-Z]*[-^]")
 
 
 def _without_leading_lookbehind(body: str) -> str:
