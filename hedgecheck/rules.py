@@ -1277,9 +1277,10 @@ def _cased(body: str) -> Callable[..., tuple[str, ...]]:
 
 def _case_blind(body: str) -> bool:
     """Whether ``body`` matches a text whatever the case of its ASCII letters: it is
-    wrapped case-insensitive and nothing in it can switch that off again (an inline flag
+    wrapped case-insensitive, the wrapper holds all of it (a pattern such as ``a)(?:b``
+    would close it early), and nothing in it can switch that off again (an inline flag
     group that removes a flag, such as ``(?-i:FDA)``, is taken to switch it off)."""
-    return body.startswith("(?i:") and _FLAG_OFF.search(body) is None
+    return body.startswith("(?i:") and _FLAG_OFF.search(body) is None and _first_group(body) == body
 
 
 # An inline flag group that turns a flag off ("(?-i:", "(?s-i)", "(?^"), escaped or not.

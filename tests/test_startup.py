@@ -119,6 +119,7 @@ def test_the_lazy_choices_list_the_registries() -> None:
 # -- the opening tables, probed in lower case for a case-insensitive pattern -------------
 
 TRICKY = [
+    r"a)(?:b",
     r"may(?:be)?",
     r"\p{Lu}\w+ et al\.?",
     r"(?-i:FDA)[- ]approved",
@@ -159,6 +160,8 @@ def test_a_pattern_that_switches_case_back_on_is_probed_in_every_case() -> None:
     assert not rules_module._case_blind(rules_module._body("may", True))
     assert not rules_module._case_blind(rules_module._body("(?-i:FDA)", False))
     assert not rules_module._case_blind(rules_module._body("a(?s-i)b", False))
+    assert not rules_module._case_blind(rules_module._body("a)(?:b", False))
+    assert rules_module._case_blind(rules_module._body(r"a\)[)(]b", False))
 
 
 def test_case_blind_probing_agrees_on_a_sample_of_the_shipped_patterns(
