@@ -20,12 +20,10 @@ import logging
 import os
 import pickle
 import re
-import secrets
 import stat
 import string
 import sys
 import threading
-import tomllib
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -1769,6 +1767,8 @@ class _RuleCache:
         key = self.key(notices, create=True)
         if key is None:
             return
+        import secrets  # only to write: a warm start never needs it
+
         temporary = f".rules-{secrets.token_hex(8)}"
         try:
             data = _sealed(ruleset, key, self.digest)
@@ -1813,6 +1813,8 @@ class _RuleCache:
     def _new_key(self) -> bytes | None:
         """A new random key, linked into place so that of two processes making one at once
         both use the first; the caches made with no key or an untrusted one are deleted."""
+        import secrets
+
         key = secrets.token_bytes(_KEY_BYTES)
         temporary = f".key-{secrets.token_hex(8)}"
         folder = self.descriptor
@@ -2069,6 +2071,8 @@ def build_shipped_cache(folder: Path | None = None) -> Path:
         raise RuleError("cannot read the default packs", path=str(folder))
     data = _SHIPPED_MAGIC + keyed[0] + _payload(_compiled(files))
     target = folder / SHIPPED_CACHE
+    import secrets
+
     temporary = target.with_name(f".{SHIPPED_CACHE}-{secrets.token_hex(8)}")
     temporary.write_bytes(data)
     temporary.chmod(0o644)
@@ -2079,6 +2083,8 @@ def build_shipped_cache(folder: Path | None = None) -> Path:
 def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -> dict[str, Any]:
     """A TOML file's tables; a syntax error (with its line and column) or an unreadable file
     raises ``error`` naming the file."""
+    import tomllib  # only to build rules or read a config: a warm start never needs it
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
