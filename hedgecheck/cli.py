@@ -15,67 +15,37 @@ import contextlib
 import errno
 import io
 import json
+import logging
 import os
 import select
 import signal
 import sys
 import threading
-import traceback
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from hedgecheck import __version__
-from hedgecheck.api import check
-from hedgecheck.config import (
+from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
+from hedgecheck.settings import (
     FAIL_ON,
     FAIL_ON_LABEL,
     MAX_MEGABYTES,
     ON_RULE_TIMEOUT,
-    Config,
-    find_config,
-    load_config,
-    megabytes,
+    STOP_SIGNALS,
 )
-from hedgecheck.documents import INPUT_FORMATS, format_for_path
-from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
-from hedgecheck.evaluate import TASKS, evaluate
-from hedgecheck.explain import explain
-from hedgecheck.findings import FindingPolicy
-from hedgecheck.formats import FORMATS, recorder
-from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
-from hedgecheck.gate import BUILTIN, Builtin
-from hedgecheck.model import Report, Severity
-from hedgecheck.outputs import (
-    STDIO,
-    refuse_dataset_target,
-    refuse_inputs,
-    text_writer,
-    write_dataset,
-)
-from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
-from hedgecheck.ruletest import (
-    FALSE_POSITIVE,
-    MISSED,
-    VALIDATED,
-    run_check_examples,
-    run_examples,
-)
-from hedgecheck.scanning import (
-    Recorded,
-    ScanJob,
-    discover,
-    gate_ranks,
-    read_source,
-    scan_files,
-    scan_records,
-)
-from hedgecheck.selectors import Vocabulary
-from hedgecheck.workers import STOP_SIGNALS
+
+# The analysis is imported by the commands that run it, not here: `hedgecheck --help`
+# imports none of it, and a scan only the output format it writes.
+if TYPE_CHECKING:
+    from hedgecheck.config import Config
+    from hedgecheck.gate import Builtin
+    from hedgecheck.model import Report
+    from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.scanning import Recorded
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -86,6 +56,45 @@ MAX_JOBS = 1024
 # Seconds to reach a --dask scheduler: a wrong address fails fast instead of after distributed's
 # default 30 s.
 DASK_CONNECT_TIMEOUT = 5
+
+
+class _LazyChoice(click.Choice):
+    """A choice whose values come from a registry looked up when they are first needed (to
+    parse a value, or for the command's own --help), so that declaring the options imports
+    no registry."""
+
+    def __init__(self, values: Callable[[], Iterable[str]]) -> None:
+        self._values = values
+        self._found: tuple[str, ...] | None = None
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        if self._found is None:
+            self._found = tuple(self._values())
+        return self._found
+
+    @choices.setter
+    def choices(self, values: Iterable[str]) -> None:
+        self._found = tuple(values) or None  # click.Choice sets () at first: looked up later
+
+
+def _format_names() -> list[str]:
+    from hedgecheck.formats import FORMATS
+
+    return sorted(FORMATS)
+
+
+def _input_formats() -> list[str]:
+    from hedgecheck.documents import INPUT_FORMATS
+
+    return ["auto", *INPUT_FORMATS]
+
+
+def _task_names() -> list[str]:
+    from hedgecheck.evaluate import TASKS
+
+    return sorted(TASKS)
 
 
 class _Guarded(click.Group):
@@ -110,6 +119,10 @@ def _report_failure(exc: Exception) -> NoReturn:
         _fail(exc)
     if isinstance(exc, OSError):
         _os_failure(exc)
+    import traceback
+
+    from hedgecheck.formats._safe import safe_line
+
     # A bug: its traceback is what a report of it needs. A traceback quotes input (file
     # names, text): each line is made safe like any other.
     for line in traceback.format_exc().splitlines():
@@ -140,7 +153,7 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=_LazyChoice(_format_names),
     default="text",
     show_default=True,
     help="Output format.",
@@ -164,7 +177,7 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["auto", *INPUT_FORMATS]),
+    type=_LazyChoice(_input_formats),
     default=None,
     help="How to read the inputs; auto (the default) goes by extension (.md, .markdown, "
     ".html, .htm; anything else and - are plain text).",
@@ -268,6 +281,10 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     130, 129, 143 stopped by SIGINT (Ctrl-C), SIGHUP, SIGTERM; 141 standard output closed
     early.
     """
+    from hedgecheck.formats import FORMATS, recorder
+    from hedgecheck.outputs import STDIO
+    from hedgecheck.scanning import Recorded, ScanJob, discover, scan_files, scan_records
+
     config = _config(paths, options)
     if options["dask_scheduler"] and not options["output_parquet"]:
         _fail(click.UsageError("--dask needs --output-parquet DIR"))
@@ -281,7 +298,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
         _scan_to_parquet(paths, extra, options)
         sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
-    rules = _load((*map(str, config.rule_paths), *rule_paths))
+    rules = _load((*map(str, config.rule_paths), *rule_paths), quiet=options["quiet"])
     _refuse_unknown_selectors(config, options, rules)
     files, problems = discover(paths, config)
     if options["output"] and options["output"] != STDIO:
@@ -298,10 +315,15 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     chosen = FORMATS[name]
     # A streaming format writes each report as it arrives, from its record (made where the
     # file was checked); the others need every report.
-    stream = chosen.stream(color=use_color, rules=rules) if chosen.stream else None
+    detail = {"verbose": options["verbose"]}
+    stream = chosen.stream(color=use_color, rules=rules, **detail) if chosen.stream else None
     outcomes: Generator[Report | Recorded | InputError, None, None] = (
         scan_records(
-            files, rules, job, recorder=partial(recorder, name, use_color), jobs=options["jobs"]
+            files,
+            rules,
+            job,
+            recorder=partial(recorder, name, use_color, **detail),
+            jobs=options["jobs"],
         )
         if stream
         else scan_files(files, rules, job, jobs=options["jobs"])
@@ -351,6 +373,8 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
 def _say_checked(outcome: Report | Recorded) -> None:
     part = outcome.part
     where = f" (part {part.index} of {part.count})" if part else ""
+    from hedgecheck.scanning import Recorded
+
     claims = outcome.claim_count if isinstance(outcome, Recorded) else len(outcome.claims)
     _say(f"checked {outcome.path}{where}: {claims} claim(s)")
 
@@ -365,6 +389,8 @@ def _refuse_inputs(
 ) -> None:
     """No output may be an input (a scanned file, standard input, a rule pack, the config),
     nor, unless --allow-output-in-input, lie in a scanned folder or a folder of packs."""
+    from hedgecheck.outputs import STDIO, refuse_inputs
+
     read = (*inputs, *rule_paths, *([str(config.path)] if config.path else []))
     refuse_inputs(
         output,
@@ -383,6 +409,7 @@ def _scan_to_parquet(
         import distributed  # noqa: F401  (needed by --dask; named here if missing)
 
         import hedgecheck.dask as hedgecheck_dask
+        from hedgecheck.outputs import refuse_dataset_target, write_dataset
     except ImportError as exc:
         _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
     _load(rule_paths)  # a bad pack is reported before any cluster starts
@@ -425,7 +452,7 @@ def _dask_client(scheduler: str | None) -> Iterator[None]:
 
 @main.command(name="explain")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--input-format", type=click.Choice(["auto", *INPUT_FORMATS]), default=None)
+@click.option("--input-format", type=_LazyChoice(_input_formats), default=None)
 @click.option(
     "--config",
     "config_path",
@@ -448,6 +475,12 @@ def explain_command(
 ) -> None:
     """Show why each finding in FILE fired and how to suppress it, and why each claim got its
     label: cues, their scopes, and the score trail. The config applies as it does to scan."""
+    from hedgecheck.api import check
+    from hedgecheck.documents import format_for_path
+    from hedgecheck.explain import explain
+    from hedgecheck.formats._safe import TEXT, guard
+    from hedgecheck.scanning import read_source
+
     options = {**_EXPLAIN_DEFAULTS, "config_path": config_path, "fail_on_label": fail_on_label}
     config = _config((file,), options)
     rules = _load((*map(str, config.rule_paths), *rule_paths))
@@ -484,7 +517,7 @@ _EXPLAIN_DEFAULTS: dict[str, Any] = {
 
 
 @main.command(name="evaluate")
-@click.argument("task", type=click.Choice(sorted(TASKS)))
+@click.argument("task", type=_LazyChoice(_task_names))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--predictions",
@@ -496,6 +529,10 @@ def evaluate_command(
     task: str, file: str, predictions: str | None, rule_paths: tuple[str, ...]
 ) -> None:
     """Score TASK predictions on a labelled JSON-lines FILE and print the metrics as JSON."""
+    from hedgecheck.evaluate import evaluate
+    from hedgecheck.formats._safe import JSON, guard
+    from hedgecheck.outputs import refuse_inputs, text_writer
+
     if predictions:
         refuse_inputs(predictions, files=(file, *rule_paths), option="--predictions")
     rules = _load(rule_paths)
@@ -530,6 +567,9 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
     RULE_ID documents one."""
     ctx.obj = rule_paths
     if ctx.invoked_subcommand is None:
+        from hedgecheck.formats._safe import safe_line
+        from hedgecheck.gate import BUILTIN
+
         rules = _load(rule_paths)
         for rule in rules.rules:
             severity = rule.severity or "-"
@@ -559,6 +599,9 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
 @click.pass_obj
 def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
     """Document one rule or check: summary, why, settings, examples, source."""
+    from hedgecheck.formats._safe import TEXT, guard
+    from hedgecheck.gate import BUILTIN
+
     rules = _load(rule_paths)
     rule = rules.get(rule_id.upper())
     check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
@@ -581,6 +624,10 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     Each example is reported as Validated, False positive or Missed; the exit code is 1 when
     any example fails.
     """
+    from hedgecheck.formats._safe import safe_line
+    from hedgecheck.rules import default_rules_path
+    from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
+
     shipped = default_rules_path().resolve()
     extra = [p for p in packs if shipped not in (Path(p).resolve(), *Path(p).resolve().parents)]
     rules = _load((*rule_paths, *extra))
@@ -617,7 +664,8 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)
 
 
-_STATUS = {VALIDATED: "Validated", FALSE_POSITIVE: "False positive", MISSED: "Missed"}
+# ruletest's statuses (VALIDATED, FALSE_POSITIVE, MISSED), as the report names them.
+_STATUS = {"validated": "Validated", "false-positive": "False positive", "missed": "Missed"}
 
 
 def _in_packs(file: str, chosen: set[str]) -> bool:
@@ -740,6 +788,11 @@ def _restore_handlers(handlers: dict[int, Any]) -> None:
 
 def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
     """The configuration file's settings, with the command line's on top."""
+    from dataclasses import replace
+
+    from hedgecheck.config import Config, find_config, load_config
+    from hedgecheck.findings import FindingPolicy
+
     try:
         if options["config_path"]:
             config = load_config(Path(options["config_path"]))
@@ -773,6 +826,8 @@ def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: Ru
     """A selector in --select / --ignore or in the config's select, ignore, [severity] or
     overrides that names no rule, check or category is an error naming it: a typo would
     otherwise silently select or ignore nothing."""
+    from hedgecheck.selectors import Vocabulary
+
     vocabulary = Vocabulary.of(rules)
     for option in ("select", "ignore"):
         for selector in vocabulary.unknown(options[option]):
@@ -805,6 +860,8 @@ _NAMES_NOTHING = "names no rule id, id prefix, rule name or category (see hedgec
 
 def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
     """A size option in bytes (or characters), or None when it was not given."""
+    from hedgecheck.config import megabytes
+
     value = options.get(key)
     if value is None:
         return None
@@ -824,6 +881,8 @@ class GateTally:
         self.label_gate = False
 
     def add(self, report: Report) -> None:
+        from hedgecheck.scanning import gate_ranks
+
         self.add_ranks(*gate_ranks(report))
 
     def add_ranks(self, worst_severity: int | None, label_gate: bool) -> None:
@@ -838,6 +897,8 @@ class GateTally:
         """1 when a finding crosses --fail-on or the label gate reported a claim, else 0.
         The label gate was asked for by name, so its findings fail the run whatever
         --fail-on says; suppressing or ignoring them is how to let a claim through."""
+        from hedgecheck.model import Severity
+
         worst = self.worst_severity
         if (
             config.fail_on != "never"
@@ -867,6 +928,8 @@ def _progress(total: int, *, enabled: bool) -> Any:
 def _use_color(flag: bool | None, output: str | None) -> bool:
     if flag is not None:
         return flag
+    from hedgecheck.outputs import STDIO
+
     to_stdout = output is None or output == STDIO
     return to_stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -876,6 +939,8 @@ def _output(output: str | None, *, color: bool = False) -> Iterator[Callable[[st
     """A writer to standard output (no FILE, or -), or to FILE as ``hedgecheck.outputs``
     writes it: a file is replaced atomically when the block ends without an exception, so
     no half-written report is left."""
+    from hedgecheck.outputs import STDIO, text_writer
+
     if not output or output == STDIO:
         stdout = _WholeWrites()
         yield lambda chunk: click.echo(chunk, nl=False, color=color, file=stdout) if chunk else None
@@ -909,14 +974,46 @@ class _WholeWrites:
         sys.stdout.flush()
 
 
-def _load(rule_paths: tuple[str, ...]) -> RuleSet:
+def _load(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
+    from hedgecheck.rules import default_rules, load_rules
+
     try:
-        rules = load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+        with _library_notes(quiet=quiet):
+            rules = (
+                load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+            )
     except HedgecheckError as exc:
         _fail(exc)
     for warning in rules.warnings:
         _say(f"warning: {warning}")
     return rules
+
+
+class _SayHandler(logging.Handler):
+    """The library's notes (a rule cache build that takes a while) as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(OSError):
+            _say(record.getMessage())
+
+
+@contextlib.contextmanager
+def _library_notes(*, quiet: bool) -> Iterator[None]:
+    """While the block runs, the ``hedgecheck`` logger's INFO notes are said on stderr
+    (the library prints nothing itself); with ``quiet``, nothing is."""
+    if quiet:
+        yield
+        return
+    logger = logging.getLogger("hedgecheck")
+    handler, level = _SayHandler(logging.INFO), logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -949,4 +1046,6 @@ def _silence_stdout() -> None:
 def _say(message: str) -> None:
     """One line on stderr. Messages quote file names and input, so every control and line
     break in them is shown as an escape: none can reach the terminal or start a line."""
+    from hedgecheck.formats._safe import safe_line
+
     click.echo(safe_line(f"hedgecheck: {message}"), err=True)

@@ -22,16 +22,10 @@ from hedgecheck.findings import OFF, FindingPolicy
 from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
 from hedgecheck.rules import SEVERITIES
+from hedgecheck.settings import FAIL_ON, FAIL_ON_LABEL, MAX_MEGABYTES, ON_RULE_TIMEOUT
 from hedgecheck.tomlfile import MAX_TOML_BYTES, parse_toml, read_toml, read_toml_bytes
 
-FAIL_ON = ("error", "warning", "info", "never")
-FAIL_ON_LABEL = ("speculative", "preliminary")
-# A rule pattern that runs past the match timeout: go on without it, or stop the run.
-ON_RULE_TIMEOUT = ("skip", "stop")
 CONFIG_FILE = ".hedgecheck.toml"
-# Ceiling of max-file-size and part-size: far above any article, low enough that a typo or
-# "inf" is named instead of being taken as "no limit" (nothing is allocated to fit it).
-MAX_MEGABYTES = 100_000
 _KEYS = {
     "select",
     "ignore",

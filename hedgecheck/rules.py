@@ -16,15 +16,16 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import os
 import pickle
 import re
-import secrets
 import stat
 import string
 import sys
+import threading
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
@@ -563,6 +564,9 @@ class Matcher:
         # matched by one call from its first sighting, and no process spends the half second
         # that compiling them at _OFTEN sightings each would cost.
         self._alternation_code: dict[tuple[int, ...], bytes] = {}
+        # And the scans for the branches that open anywhere (_anywhere_scans), which every
+        # text needs: compiling them is most of a one-line scan's matching time.
+        self._anywhere_code: bytes | None = None
         self._openers: dict[int, regex.Pattern[str] | None] = {}
         # A two-character opening (lower case) -> its candidate branches, each with the
         # third characters it can go on with (None: any; "": ask _may_open).
@@ -597,6 +601,10 @@ class Matcher:
             if len(kept) > 1:
                 branches = [self._sources[i] for i in kept]
                 self._alternation_code[kept] = _pickled(_alternation(branches))
+        self._anywhere_scans()
+        self._anywhere_code = pickle.dumps(
+            (self._scans, self._openings, self._anywhere_pattern), protocol=pickle.HIGHEST_PROTOCOL
+        )
 
     def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
@@ -834,6 +842,8 @@ class Matcher:
         Kept to cue starts by a leading assertion, a branch's scan would lose the engine's
         fast search for its first characters ("\\p{Lu}" before "et al." runs ten times
         slower), which is why those are scanned bare."""
+        if self._scans is None and self._anywhere_code is not None and not self._disabled:
+            self._scans, self._openings, self._anywhere_pattern = pickle.loads(self._anywhere_code)
         if self._scans is None:
             kept = [i for i in self._anywhere if i not in self._disabled]
             self._scans = []
@@ -1183,9 +1193,10 @@ def _openings(body: str) -> list[tuple[str, str]]:
     if firsts is None:
         return [("", "")]
     compiled = regex.compile(_without_leading_lookbehind(body))
+    cased = _cased(body)
     keys: list[tuple[str, str]] = []
     for first in sorted(firsts):
-        variants = {first, first.upper()}
+        variants = cased(first)
         if any(compiled.fullmatch(v) for v in variants) or any(
             compiled.fullmatch(v + other, partial=True) for v in variants for other in "é?"
         ):
@@ -1194,9 +1205,7 @@ def _openings(body: str) -> list[tuple[str, str]]:
         seconds = [
             ch
             for ch in _SECOND_CHARACTERS
-            if any(
-                compiled.fullmatch(v + c, partial=True) for v in variants for c in {ch, ch.upper()}
-            )
+            if any(compiled.fullmatch(v + c, partial=True) for v in variants for c in cased(ch))
         ]
         keys.extend((first, ch) for ch in seconds)
     return keys
@@ -1214,10 +1223,11 @@ def _third_characters(
     if "(?<" in stripped:
         return None
     compiled = regex.compile(stripped)
+    cased = _cased(body)
     table: dict[str, frozenset[str] | None] = {}
     for first, second in keys:
         opening = first + second
-        variants = {opening, opening.upper(), opening.capitalize(), first + second.upper()}
+        variants = cased(opening, first + second.upper())
         if any(compiled.fullmatch(v) or compiled.fullmatch(v[0]) for v in variants):
             table[opening] = None
             continue
@@ -1227,7 +1237,7 @@ def _third_characters(
             if any(
                 compiled.fullmatch(v + c, partial=True) or compiled.fullmatch(v + c)
                 for v in variants
-                for c in {ch, ch.upper()}
+                for c in cased(ch)
             )
         )
     return table
@@ -1240,14 +1250,40 @@ def _first_characters(body: str) -> set[str] | None:
     if "(?<" in body:
         return None  # a lookbehind inside may let a branch start anywhere
     compiled = regex.compile(body)
+    cased = _cased(body)
     firsts = {
         ch
         for ch in _FIRST_CHARACTERS
-        if compiled.fullmatch(ch, partial=True) or compiled.fullmatch(ch.upper(), partial=True)
+        if any(compiled.fullmatch(c, partial=True) for c in cased(ch))
     }
     if not firsts or len(firsts) > 24 or compiled.fullmatch("é", partial=True):
         return None
     return firsts
+
+
+def _cased(body: str) -> Callable[..., tuple[str, ...]]:
+    """How to probe ``body`` with a lower-case string (and, for an opening, its mixed-case
+    form): in every case it can take, or, when the whole body matches without regard to
+    case, in lower case alone. The opening tables are worked out by probing each pattern
+    with every character that may follow; done in every case, that was half the time of
+    building the default packs' rules."""
+    if _case_blind(body):
+        return lambda text, *_: (text,)
+    return lambda text, *mixed: tuple(
+        {text, text.upper(), text.capitalize(), *mixed, *(m.upper() for m in mixed)}
+    )
+
+
+def _case_blind(body: str) -> bool:
+    """Whether ``body`` matches a text whatever the case of its ASCII letters: it is
+    wrapped case-insensitive, the wrapper holds all of it (a pattern such as ``a)(?:b``
+    would close it early), and nothing in it can switch that off again (an inline flag
+    group that removes a flag, such as ``(?-i:FDA)``, is taken to switch it off)."""
+    return body.startswith("(?i:") and _FLAG_OFF.search(body) is None and _first_group(body) == body
+
+
+# An inline flag group that turns a flag off ("(?-i:", "(?s-i)", "(?^"), escaped or not.
+_FLAG_OFF = regex.compile(r"\(\?[a-zA-Z]*[-^]")
 
 
 def _without_leading_lookbehind(body: str) -> str:
@@ -1430,7 +1466,11 @@ def default_rules() -> RuleSet:
 
 
 def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
-    """Load packs from files or folders (``*.toml``); no paths means the default packs."""
+    """Load packs from files or folders (``*.toml``); no paths means the default packs.
+
+    A build of the rules from their packs that takes more than ``SLOW_BUILD`` seconds is
+    announced, once, as an INFO record of the ``hedgecheck`` logger (the command line
+    shows it on stderr)."""
     require(include_defaults, bool, argument="load_rules(): include_defaults")
     targets = [Path(path_text(p, argument="load_rules(): each path")) for p in paths]
     if not targets or include_defaults:
@@ -1446,25 +1486,65 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
     # Each pack is read once, within bounds: the cache key and the parser see the same bytes.
     packs = [(path, read_toml_bytes(path)) for path in files]
     notices: list[str] = []
+    shipped = _read_shipped(packs, notices) if targets == [default_rules_path()] else None
+    if shipped is not None:
+        return shipped
     cache = _RuleCache.open(packs, notices)
     try:
         cached = cache.read(notices) if cache is not None else None
         if cached is not None:
-            return cached
-        ruleset = _load_files(packs)
+            return _with_notices(cached, notices)
+        with _announced_if_slow(len(packs), cached=cache is not None):
+            ruleset = _compiled(packs) if cache is not None else _load_files(packs)
         if cache is not None:
-            prose = ruleset.example_prose()
-            for matcher in ruleset.matchers:
-                matcher.compile_branches(prose)
             cache.write(ruleset, notices)
     finally:
         if cache is not None:
             cache.close()
+    return _with_notices(ruleset, notices)
+
+
+def _with_notices(ruleset: RuleSet, notices: list[str]) -> RuleSet:
+    """What the caches noticed is said of this load only, so it joins the rule set's
+    warnings after the rule set went into (or came out of) a cache."""
     if notices:
-        # What the cache notices is said of this load only, so it joins the rule set's
-        # warnings after the rule set went into the cache.
         object.__setattr__(ruleset, "warnings", (*ruleset.warnings, *notices))
     return ruleset
+
+
+def _compiled(files: list[tuple[Path, bytes]]) -> RuleSet:
+    """The rules of ``files`` with every branch, and the alternations met in their
+    examples' prose, compiled ahead: what a cache holds."""
+    ruleset = _load_files(files)
+    prose = ruleset.example_prose()
+    for matcher in ruleset.matchers:
+        matcher.compile_branches(prose)
+    return ruleset
+
+
+# Seconds a build of the rules from their packs runs before it is announced: a warm cache
+# loads in a few hundredths of a second, a build of the default packs takes several seconds.
+SLOW_BUILD = 1.0
+_LOG = logging.getLogger("hedgecheck")
+
+
+@contextlib.contextmanager
+def _announced_if_slow(packs: int, *, cached: bool) -> Iterator[None]:
+    """While the block runs, a timer that logs what is happening if it runs past
+    ``SLOW_BUILD`` seconds: the library prints nothing itself."""
+    counted = f"{packs} pack{'' if packs == 1 else 's'}"
+    what = (
+        f"building the rule cache for {counted} (once per set of packs)…"
+        if cached
+        else f"compiling the rules of {counted} (the rule cache is off)…"
+    )
+    timer = threading.Timer(SLOW_BUILD, _LOG.info, args=(what,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _load_files(files: list[tuple[Path, bytes]]) -> RuleSet:
@@ -1601,10 +1681,16 @@ class _Untrusted(Exception):
     """A cache folder or file that someone other than this user could have written."""
 
 
-def _check_private(info: os.stat_result, shared: int) -> None:
-    """Raise ``_Untrusted`` unless the effective user owns the folder or file ``info``
-    describes and none of the ``shared`` permission bits is set."""
-    if info.st_uid != os.geteuid():
+def _check_private(info: os.stat_result, shared: int, *, owner: int | None = None) -> None:
+    """Raise ``_Untrusted`` unless ``owner`` (by default the effective user) owns the folder
+    or file ``info`` describes and none of the ``shared`` permission bits is set."""
+    if owner is not None:
+        if info.st_uid != owner:
+            raise _Untrusted(
+                f"belongs to uid {info.st_uid}, not to the owner of hedgecheck's own modules "
+                f"(uid {owner})"
+            )
+    elif info.st_uid != os.geteuid():
         raise _Untrusted(f"belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()})")
     if info.st_mode & shared:
         raise _Untrusted(f"has mode {stat.S_IMODE(info.st_mode):04o}, open to group or others")
@@ -1685,6 +1771,8 @@ class _RuleCache:
         key = self.key(notices, create=True)
         if key is None:
             return
+        import secrets  # only to write: a warm start never needs it
+
         temporary = f".rules-{secrets.token_hex(8)}"
         try:
             data = _sealed(ruleset, key, self.digest)
@@ -1729,6 +1817,8 @@ class _RuleCache:
     def _new_key(self) -> bytes | None:
         """A new random key, linked into place so that of two processes making one at once
         both use the first; the caches made with no key or an untrusted one are deleted."""
+        import secrets
+
         key = secrets.token_bytes(_KEY_BYTES)
         temporary = f".key-{secrets.token_hex(8)}"
         folder = self.descriptor
@@ -1752,22 +1842,7 @@ class _RuleCache:
     def _open(self, name: str, shared: int) -> BinaryIO:
         """``name`` in the folder opened for reading: never through a symbolic link, and
         only a regular file of this user's (else ``_Untrusted``)."""
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
-        try:
-            descriptor = os.open(name, flags, dir_fd=self.descriptor)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: O_NOFOLLOW on FreeBSD
-                raise _Untrusted("is a symbolic link") from exc
-            raise
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode):
-                raise _Untrusted("is not a regular file")
-            _check_private(info, shared)
-        except BaseException:
-            os.close(descriptor)
-            raise
-        return os.fdopen(descriptor, "rb")
+        return _open_regular(self.descriptor, name, shared)
 
     def _write_new(self, name: str, data: bytes) -> None:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
@@ -1794,15 +1869,40 @@ class _RuleCache:
             pass  # another process pruned first
 
 
+def _open_regular(folder: int, name: str, shared: int, *, owner: int | None = None) -> BinaryIO:
+    """``name`` in the open ``folder``, opened for reading: never through a symbolic link,
+    and only a regular file of ``owner``'s (by default this user's) that none of the
+    ``shared`` permission bits opens to others (else ``_Untrusted``)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        descriptor = os.open(name, flags, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: O_NOFOLLOW on FreeBSD
+            raise _Untrusted("is a symbolic link") from exc
+        raise
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Untrusted("is not a regular file")
+        _check_private(info, shared, owner=owner)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
 # Rule caches kept: one per set of pack files in use (the default packs, a house style,
 # the packs a test suite writes), the least recently used going first.
 _CACHES_KEPT = 16
 _CACHE_NAME = regex.compile(r"rules-[0-9a-f]{32}\.pickle")
 
 
-def _pack_digest(files: list[tuple[Path, bytes]]) -> tuple[bytes, frozenset[str]] | None:
+def _pack_digest(
+    files: list[tuple[Path, bytes]], *, by_name: bool = False
+) -> tuple[bytes, frozenset[str]] | None:
     """The cache key of a set of pack files (each path with its bytes), and the ids their
-    id lines name."""
+    id lines name. ``by_name`` keys each file by its name instead of its path: the shipped
+    cache is made in the build folder and read where the wheel was installed."""
     digest = hashlib.sha256()
     ids: set[str] = set()
     try:
@@ -1810,7 +1910,7 @@ def _pack_digest(files: list[tuple[Path, bytes]]) -> tuple[bytes, frozenset[str]
     except OSError:
         return None  # the loader cannot be read, so no key can be trusted: no cache
     for path, data in files:
-        digest.update(f"\0{path}\0{len(data)}\0".encode())
+        digest.update(f"\0{path.name if by_name else path}\0{len(data)}\0".encode())
         digest.update(data)
         ids.update(m.decode() for m in _ID_LINE.findall(b"\n" + data))
     digest.update(f"{sys.version}\0{regex.__version__}".encode())
@@ -1820,10 +1920,15 @@ def _pack_digest(files: list[tuple[Path, bytes]]) -> tuple[bytes, frozenset[str]
 def _sealed(ruleset: RuleSet, key: bytes, digest: bytes) -> bytes:
     """The cache file's bytes: a mark, the tag, and the manifest (JSON) and pickle it
     covers."""
+    body = _payload(ruleset)
+    return _CACHE_MAGIC + _tag(key, digest, body) + body
+
+
+def _payload(ruleset: RuleSet) -> bytes:
+    """The manifest (JSON, its length first) and the pickle of ``ruleset``."""
     manifest = json.dumps(_manifest(ruleset)).encode()
     body = len(manifest).to_bytes(4, "big") + manifest
-    body += pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
-    return _CACHE_MAGIC + _tag(key, digest, body) + body
+    return body + pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _tag(key: bytes, digest: bytes, body: bytes | memoryview) -> bytes:
@@ -1850,6 +1955,12 @@ def _unsealed(
             "fails its integrity check (changed, cut short, or not written by hedgecheck "
             "with this user's key)"
         )
+    return _unpickled(body, ids)
+
+
+def _unpickled(body: memoryview, ids: frozenset[str]) -> tuple[RuleSet | None, str | None]:
+    """The rule set in a trusted payload, or None and what is wrong with it: it must hold
+    every rule its manifest lists and its packs' id lines name."""
     size = int.from_bytes(body[:4], "big")
     try:
         manifest = json.loads(bytes(body[4 : 4 + size]))
@@ -1876,6 +1987,100 @@ def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
         "packs": list(ruleset.packs),
         "matched": sorted(matched),
     }
+
+
+# -- the shipped cache ------------------------------------------------------------------
+#
+# A wheel carries the default packs compiled (setup.py runs build_shipped_cache when the
+# wheel is built), so that the first run after an install reads them as fast as later ones.
+# The file is part of the installed package and as trusted as its code, so it carries no
+# HMAC; it is unpickled only when it is a regular file (no symbolic link) in the package's
+# packs folder, owned by the owner of this module and writable by no one else, and made from
+# packs with exactly the installed packs' names and bytes, this module's source and this
+# Python and regex (its key, first in the file). Anything else falls back on the user's
+# cache: an editable install (its packs are the source tree's rules/ folder), packs edited
+# after the install, another regex.
+
+SHIPPED_CACHE = "rules.pickle"
+_SHIPPED_MAGIC = b"hedgecheck shipped rule cache 1\n"
+
+
+def _read_shipped(
+    files: list[tuple[Path, bytes]], notices: list[str], *, folder: Path | None = None
+) -> RuleSet | None:
+    """The packs ``files`` of ``folder`` (the default packs) as compiled when the wheel was
+    built, or None when there is no such file, it is off or stale, or cannot be trusted
+    (which ``notices`` tells)."""
+    folder = folder or default_rules_path()
+    if os.environ.get("HEDGECHECK_NO_CACHE") or not _PRIVATE_FILES:
+        return None
+    if folder.parent != _package_folder():
+        return None  # not an installed wheel's packs (an editable install's, say)
+    where = folder / SHIPPED_CACHE
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            owner = _package_owner()
+            with _open_regular(descriptor, SHIPPED_CACHE, _SHARED_WRITE, owner=owner) as handle:
+                data = handle.read()
+        finally:
+            os.close(descriptor)
+    except _Untrusted as exc:
+        notices.append(f"shipped rule cache {where} {exc}: not used")
+        return None
+    except OSError:
+        return None  # none shipped (a wheel built without it), or unreadable
+    keyed = _pack_digest(files, by_name=True)
+    head = len(_SHIPPED_MAGIC) + _TAG_BYTES
+    if (
+        keyed is None
+        or not data.startswith(_SHIPPED_MAGIC)
+        or data[len(_SHIPPED_MAGIC) : head] != keyed[0]
+    ):
+        return None  # made for other packs, another Python or another regex
+    ruleset, problem = _unpickled(memoryview(data)[head:], keyed[1])
+    if ruleset is None:
+        notices.append(f"shipped rule cache {where} {problem}: not used")
+        return None
+    return _relocated(ruleset, folder)
+
+
+def _package_folder() -> Path:
+    return Path(__file__).parent
+
+
+def _package_owner() -> int:
+    """The owner of the package's own modules, who alone may have written its cache."""
+    return os.stat(__file__).st_uid
+
+
+def _relocated(ruleset: RuleSet, folder: Path) -> RuleSet:
+    """``ruleset`` with each rule's and check's file in ``folder``: the shipped cache was
+    made from the packs in the build folder. Done in place, before any rule is hashed,
+    on the objects the matchers share."""
+    for item in (*ruleset.rules, *ruleset.checks):
+        object.__setattr__(item, "file", str(folder / Path(item.file).name))
+    return ruleset
+
+
+def build_shipped_cache(folder: Path | None = None) -> Path:
+    """Compile the packs of ``folder`` (by default this not yet installed package's
+    default packs) into the cache file beside them, as a wheel ships it; run by setup.py
+    when a wheel is built."""
+    folder = folder or default_rules_path()
+    files = [(path, read_toml_bytes(path)) for path in sorted(folder.glob("*.toml"))]
+    keyed = _pack_digest(files, by_name=True)
+    if keyed is None:
+        raise RuleError("cannot read the default packs", path=str(folder))
+    data = _SHIPPED_MAGIC + keyed[0] + _payload(_compiled(files))
+    target = folder / SHIPPED_CACHE
+    import secrets
+
+    temporary = target.with_name(f".{SHIPPED_CACHE}-{secrets.token_hex(8)}")
+    temporary.write_bytes(data)
+    temporary.chmod(0o644)
+    temporary.replace(target)
+    return target
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:

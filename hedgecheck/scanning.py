@@ -37,7 +37,6 @@ from hedgecheck.reading import (
 )
 from hedgecheck.rules import RuleSet, default_rules, load_rules
 from hedgecheck.tomlfile import read_toml_bytes
-from hedgecheck.workers import worker_map
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 STDIN = "-"
@@ -275,6 +274,8 @@ def _scan(
         for name in files:
             yield from _outcomes(check_file_in_parts(name, rules, job), record)
         return
+    from hedgecheck.workers import worker_map  # multiprocessing: only for --jobs
+
     # On Ctrl-C, a stop signal or a closed pipe, the workers are killed, not waited for.
     with worker_map(
         _check_in_worker,

@@ -26,7 +26,6 @@ import codecs
 import os
 import re
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +112,8 @@ def toml_text(data: bytes, *, path: Path, error: LoadError = RuleError) -> str:
 def loads_toml(text: str, *, path: Path, error: LoadError = RuleError) -> dict[str, Any]:
     """The tables of a text :func:`toml_text` passed; ``error`` naming ``path`` if it is
     not valid TOML."""
+    import tomllib  # only to build rules or read a config: a warm start never needs it
+
     name = str(path)
     try:
         return tomllib.loads(text)

@@ -28,13 +28,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
+from hedgecheck.settings import STOP_SIGNALS
+
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
-# SIGHUP is missing on Windows, where the pool still works, without any of this.
-STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
 # How often a worker looks for its parent: the longest an orphan lives on. A look is one
 # system call, so even a tenth of a second costs nothing measurable.
 PARENT_POLL_SECONDS = 0.1
