@@ -959,10 +959,10 @@ def find_together(
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
     result = []
-    found = iter(found_by)
+    raws = iter(found_by)
     for both in tiers:
-        house = next(found) if len(both) == 2 else []
-        result.append(_resolve_overlaps(next(found), include_pseudo, house=house))
+        house = next(raws) if len(both) == 2 else []
+        result.append(_resolve_overlaps(next(raws), include_pseudo, house=house))
     return result
 
 
