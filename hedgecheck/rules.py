@@ -1484,7 +1484,11 @@ def pattern_of(match: CueMatch, text: str) -> str:
     told alone)."""
     rule = match.rule
     for pattern in rule.patterns:
-        found = regex.compile(_wrap(pattern, rule.case_sensitive)).match(text, match.start)
+        compiled = regex.compile(_wrap(pattern, rule.case_sensitive))
+        try:  # a house pack's pattern is untrusted, here as in the matcher
+            found = compiled.match(text, match.start, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            continue
         if found is not None and found.end() == match.end:
             return pattern
     return rule.patterns[0]

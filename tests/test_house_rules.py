@@ -66,85 +66,88 @@ def _found(rules: RuleSet, text: str) -> list[tuple[str, str]]:
     return [(m.rule.id, m.text) for m in rules.matcher.find(text)]
 
 
-# Each house pack overlaps a shipped cue in a different way: the same words (HYP004 "game
-# changer"), a shorter cue at the same start (SMP001 "small study"), a shorter cue starting
-# later (REL055 "reduces risk"), a longer one starting earlier (BST003 "found"), and two
-# rules' patterns at once.
-PACKS = [
-    (
-        [
-            _rule(
-                "HSE101",
-                ["game changer"],
-                ["A [[game changer]]."],
-                category="hype",
-                kind="superlative",
-            )
-        ],
-        "This is a game changer for patients.",
-        [("HSE101", "game changer")],
-        "HYP004",
+# One house pack for the tests below (loading the shipped packs with a new pack costs a
+# rule-cache build, so they share it). Its rules overlap shipped cues in every way: the same
+# words (HYP004 "game changer"), a shorter cue at the same start (SMP001 "small study"), a
+# shorter cue starting later (REL055 "reduces risk"), a longer one starting earlier (BST003
+# "found"), and two shipped cues at once; HSE201 is shadowed in one example by a shipped
+# guard (PSE001 "in May"), HSE102 in one by another house rule (HSE303), and HSE304 matches
+# nothing.
+HOUSE = [
+    _rule("HSE101", ["game changer"], ["A [[game changer]]."], category="hype", kind="superlative"),
+    _rule("HSE102", ["small"], ["A [[small]] thing.", "So [[small]] it was."]),
+    _rule("HSE103", ["risk"], ["Some [[risk]]."]),
+    _rule("HSE104", ["have found"], ["We [[have found]] it."], category="booster", kind="modal"),
+    _rule("HSE105", ["reduces"], ["It [[reduces]] pain."]),
+    _rule(
+        "HSE106", ["proves that"], ["It [[proves that]] works."], category="booster", kind="modal"
     ),
-    (
-        [_rule("HSE102", ["small"], ["A [[small]] thing."])],
-        "A small study found that it works.",
-        [("HSE102", "small")],
-        "SMP001",
+    _rule("HSE201", ["may"], ["It [[may]] work.", "Results came in [[May]]."]),
+    _rule("HSE203", ["study found"], ["A [[study found]] it."], category="booster", kind="modal"),
+    _rule("HSE205", ["not"], ["It is [[not]] so."], category="negation", kind="particle"),
+    _rule("HSE303", ["so small"], ["It was [[so small]]."]),
+    _rule("HSE304", ["zzz"], ["It [[never]] matches."]),
+    _rule(
+        "HSE401",
+        ["marvel"],
+        ["A [[marvel]]."],
+        category="hype",
+        kind="superlative",
+        extra='severity = "warning"',
     ),
-    (
-        [_rule("HSE103", ["risk"], ["Some [[risk]]."])],
-        "This proves that the diet reduces risk.",
-        [("HSE103", "risk")],
-        "REL055",
-    ),
-    (
-        [
-            _rule(
-                "HSE104",
-                ["have found"],
-                ["We [[have found]] it."],
-                category="booster",
-                kind="modal",
-                weight=1.0,
-            )
-        ],
-        "Scientists have found a link between coffee and cancer.",
-        [("HSE104", "have found")],
-        "BST003",
-    ),
-    (
-        [
-            _rule("HSE105", ["reduces"], ["It [[reduces]] pain."]),
-            _rule(
-                "HSE106",
-                ["proves that"],
-                ["It [[proves that]] works."],
-                category="booster",
-                kind="modal",
-                weight=1.0,
-            ),
-        ],
-        "This proves that the diet reduces risk.",
-        [("HSE106", "proves that"), ("HSE105", "reduces")],
-        "BST004",
+    _rule(
+        "HSE402",
+        ["wonderment"],
+        ["A [[wonderment]]."],
+        category="hype",
+        kind="superlative",
+        extra='severity = "off"',
     ),
 ]
 
 
-@pytest.mark.parametrize(("rules", "text", "house", "shipped"), PACKS)
+@pytest.fixture(scope="module")
+def house_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _pack(tmp_path_factory.mktemp("house") / "house.toml", *HOUSE)
+
+
+@pytest.fixture(scope="module")
+def house(house_pack: Path) -> RuleSet:
+    return load_rules(house_pack, include_defaults=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        ("This is a game changer for patients.", [("HSE101", "game changer")], {"HYP004"}),
+        (
+            "A small study found that it works.",
+            [("HSE102", "small"), ("HSE203", "study found")],
+            {"SMP001", "BST003"},
+        ),
+        (
+            "This proves that the diet reduces risk.",
+            [("HSE106", "proves that"), ("HSE105", "reduces"), ("HSE103", "risk")],
+            {"BST004", "REL055"},
+        ),
+        (
+            "Scientists have found a link between coffee and cancer.",
+            [("HSE104", "have found")],
+            {"BST003"},
+        ),
+    ],
+)
 def test_a_house_cue_wins_over_the_shipped_cue_it_overlaps(
-    tmp_path: Path, rules: list[str], text: str, house: list[tuple[str, str]], shipped: str
+    house: RuleSet, text: str, kept: list[tuple[str, str]], dropped: set[str]
 ) -> None:
-    assert shipped in {rule_id for rule_id, _ in _found(default_rules(), text)}
-    loaded = load_rules(_pack(tmp_path / "house.toml", *rules), include_defaults=True)
-    found = _found(loaded, text)
-    assert [f for f in found if f[0].startswith("HSE")] == house
-    assert shipped not in {rule_id for rule_id, _ in found}
-    assert not loaded.warnings
+    assert dropped <= {rule_id for rule_id, _ in _found(default_rules(), text)}
+    found = _found(house, text)
+    assert [f for f in found if f[0].startswith("HSE")] == kept
+    assert not dropped & {rule_id for rule_id, _ in found}
     # The house cue reaches the report: a claim's cue, or a finding of its own (hype).
-    report = check(text, rules=loaded)
+    report = check(text, rules=house)
     cues = {cue.rule for claim in report.claims for cue in claim.cues}
-    assert {rule_id for rule_id, _ in house} <= cues | {f.code for f in report.findings}
+    assert {rule_id for rule_id, _ in kept} <= cues | {f.code for f in report.findings}
 
 
 def test_the_shipped_packs_alone_keep_one_matcher_per_layer() -> None:
@@ -153,46 +156,28 @@ def test_the_shipped_packs_alone_keep_one_matcher_per_layer() -> None:
 
 
 def test_a_pack_loaded_alone_keeps_one_matcher(tmp_path: Path) -> None:
-    rules, text, house, _ = PACKS[1]
-    alone = load_rules(_pack(tmp_path / "house.toml", *rules))
+    alone = load_rules(_pack(tmp_path / "house.toml", *HOUSE[:3]))
     assert alone.matcher.tiers() == (alone.matcher,)
-    assert _found(alone, text) == house
+    assert _found(alone, "A small game changer.") == [
+        ("HSE102", "small"),
+        ("HSE101", "game changer"),
+    ]
 
 
 _VOCABULARY = """may May in the a small study found that proves reduces risk game changer for
-    patients not only if needed . , ; but could"""
+    patients not only if needed . , ; but could so have"""
 _WORDS = st.sampled_from(_VOCABULARY.split())
-_HOUSE_TIER = [
-    _rule("HSE201", ["may"], ["It [[may]] work."]),
-    _rule("HSE202", ["small"], ["A [[small]] thing."]),
-    _rule(
-        "HSE203",
-        ["study found"],
-        ["A [[study found]] it."],
-        category="booster",
-        kind="modal",
-        weight=1.0,
-    ),
-    _rule("HSE204", ["risk"], ["Some [[risk]]."]),
-    _rule("HSE205", ["not"], ["It is [[not]] so."], category="negation", kind="particle"),
-]
-
-
-@pytest.fixture(scope="module")
-def house_tier(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
-    folder = tmp_path_factory.mktemp("house")
-    return load_rules(_pack(folder / "house.toml", *_HOUSE_TIER), include_defaults=True)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_WORDS, max_size=25).map(" ".join))
 def test_every_house_cue_survives_but_where_a_shipped_guard_says_no_cue(
-    house_tier: RuleSet, text: str
+    house: RuleSet, text: str
 ) -> None:
     shipped = default_rules_path()
-    house_rules = [r for r in house_tier.rules if Path(r.file).parent != shipped]
+    house_rules = [r for r in house.rules if Path(r.file).parent != shipped]
     alone = Matcher(house_rules).find(text)
-    found = house_tier.matcher.find(text, include_pseudo=True)
+    found = house.matcher.find(text, include_pseudo=True)
     guards = [m for m in found if m.rule.category == "pseudo"]
     kept_house = [m for m in found if m.rule.id.startswith("HSE")]
     kept_shipped = [m for m in found if m.rule.category != "pseudo" and m not in kept_house]
@@ -205,52 +190,37 @@ def test_every_house_cue_survives_but_where_a_shipped_guard_says_no_cue(
 
 # -- the loader names a shipped rule that shadows a house rule ------------------------------
 
-SHADOWED = _rule("HSE301", ["may"], ["It [[may]] work.", "Results came in [[May]]."])
 
-
-def test_the_loader_names_the_shipped_guard_that_shadows_a_house_rule(tmp_path: Path) -> None:
-    pack = _pack(tmp_path / "house.toml", SHADOWED)
-    loaded = load_rules(pack, include_defaults=True)
-    (warning,) = loaded.warnings
-    assert warning.startswith(f"{pack}, rule 'HSE301': shipped rule 'PSE001'")
+def test_the_loader_names_the_shipped_guard_that_shadows_a_house_rule(
+    house_pack: Path, house: RuleSet
+) -> None:
+    (warning,) = house.warnings
+    assert warning.startswith(f"{house_pack}, rule 'HSE201': shipped rule 'PSE001'")
     assert "'Results came in May.'" in warning and "takes 'in May'" in warning
     # Alone, nothing shadows it; and the warning comes back from the rule cache.
-    assert not load_rules(pack).warnings
-    assert load_rules(pack, include_defaults=True).warnings == loaded.warnings
-    result = CliRunner().invoke(main, ["rules", "--rules", str(pack)])
+    assert not load_rules(house_pack).warnings
+    assert load_rules(house_pack, include_defaults=True).warnings == house.warnings
+    result = CliRunner().invoke(main, ["rules", "--rules", str(house_pack)])
     assert "warning: " in result.stderr and "'PSE001'" in result.stderr
 
 
 # -- rules test names the rule that took a missed match ---------------------------------------
 
 
-def test_rules_test_names_the_rule_that_took_the_match(tmp_path: Path) -> None:
-    pack = _pack(
-        tmp_path / "house.toml",
-        SHADOWED,
-        _rule("HSE302", ["small"], ["A [[small]] thing.", "So [[small]] it was."]),
-        _rule("HSE303", ["so small"], ["It was [[so small]]."]),
-        _rule("HSE304", ["zzz"], ["It [[never]] matches."]),
-    )
-    result = CliRunner().invoke(main, ["rules", "test", str(pack)])
+def test_rules_test_names_the_rule_that_took_the_match(house_pack: Path, house: RuleSet) -> None:
+    result = CliRunner().invoke(main, ["rules", "test", str(house_pack)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     by_rule = {line.split(": ")[1].split()[0]: line for line in lines if ": HSE" in line}
-    assert "PSE001 took the match ('in May', pseudo, pattern '(?i:in|on|" in by_rule["HSE301"]
-    assert "(expected ['May'])" in by_rule["HSE301"]
-    assert "HSE303 took the match ('So small', hedge, pattern 'so small'" in by_rule["HSE302"]
+    assert set(by_rule) == {"HSE201", "HSE102", "HSE304"}, lines
+    assert "PSE001 took the match ('in May', pseudo, pattern '(?i:in|on|" in by_rule["HSE201"]
+    assert "(expected ['May'])" in by_rule["HSE201"]
+    assert "HSE303 took the match ('So small', hedge, pattern 'so small'" in by_rule["HSE102"]
     # A rule that matches nothing alone was taken by nobody: the plain message.
     assert by_rule["HSE304"].endswith("(expected ['never'], found nothing)")
-    assert (
-        lines[-1] == "4 rule(s), 0 check(s), 10 example(s): 7 validated, 0 false positive, 3 missed"
-    )
-
-
-def test_rules_test_validates_a_house_rule_that_copies_a_shipped_one(tmp_path: Path) -> None:
-    pack = _pack(tmp_path / "house.toml", _rule("HSE305", ["may"], ["It [[may]] work."]))
-    result = CliRunner().invoke(main, ["rules", "test", str(pack)])
-    assert result.exit_code == 0, result.stdout
-    assert "2 validated" in result.stdout
+    # HSE201's other example is validated: a house rule that copies a shipped one ("may").
+    assert lines[-1].startswith(f"{len(HOUSE)} rule(s), 0 check(s), ")
+    assert lines[-1].endswith(" 0 false positive, 3 missed")
 
 
 # -- hedgecheck rules ID --rules PACK -----------------------------------------------------
@@ -265,8 +235,8 @@ def test_rules_test_validates_a_house_rule_that_copies_a_shipped_one(tmp_path: P
         ["rules", "show", "HSE101", "--rules", "{pack}"],
     ],
 )
-def test_rules_documents_a_house_rule(tmp_path: Path, args: list[str]) -> None:
-    pack = _pack(tmp_path / "house.toml", *PACKS[0][0])
+def test_rules_documents_a_house_rule(house_pack: Path, house: RuleSet, args: list[str]) -> None:
+    pack = house_pack
     result = CliRunner().invoke(main, [a.format(pack=pack) for a in args])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("HSE101 house-hse101 (house)\n")
@@ -274,10 +244,10 @@ def test_rules_documents_a_house_rule(tmp_path: Path, args: list[str]) -> None:
 
 
 def test_rules_documents_the_config_packs_and_loads_a_pack_named_twice_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, house_pack: Path, house: RuleSet
 ) -> None:
-    pack = _pack(tmp_path / "house.toml", *PACKS[0][0])
-    (tmp_path / ".hedgecheck.toml").write_text('rules = ["house.toml"]\n')
+    pack = house_pack
+    (tmp_path / ".hedgecheck.toml").write_text(f"rules = [{str(pack)!r}]\n")
     monkeypatch.chdir(tmp_path)
     for args in (["rules", "HSE101"], ["rules", "HSE101", "--rules", str(pack)]):
         result = CliRunner().invoke(main, args)
@@ -298,35 +268,17 @@ def test_rules_names_a_broken_config(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 # -- severity "off" is the same in a pack and in the config ---------------------------------
 
-HYPE_TEXT = "The zorb diet is a marvel, a small study of 40 people suggests."
+HYPE_TEXT = "The zorb diet is a marvel and a wonderment, a small study of 40 people suggests."
 
 
-@pytest.mark.parametrize(
-    ("pack_severity", "config_severity", "raised"),
-    [
-        ("warning", None, True),
-        ("off", None, False),
-        ("warning", "off", False),
-    ],
-)
+@pytest.mark.parametrize(("config", "raised"), [({}, {"HSE401"}), ({"HSE401": "off"}, set())])
 def test_severity_off_in_a_pack_and_in_the_config(
-    tmp_path: Path, pack_severity: str, config_severity: str | None, raised: bool
+    house: RuleSet, config: dict[str, str], raised: set[str]
 ) -> None:
-    rule = _rule(
-        "HSE401",
-        ["marvel"],
-        ["A [[marvel]]."],
-        category="hype",
-        kind="superlative",
-        weight=0.5,
-        extra=f'severity = "{pack_severity}"',
-    )
-    loaded = load_rules(_pack(tmp_path / "house.toml", rule), include_defaults=True)
-    severity = {"HSE401": config_severity} if config_severity else {}
-    report = check(HYPE_TEXT, rules=loaded, policy=FindingPolicy.build(severity=severity))
-    assert ("HSE401" in {f.code for f in report.findings}) == raised
-    # Off or not, the cue still counts towards the claim's label.
-    assert "HSE401" in {cue.rule for claim in report.claims for cue in claim.cues}
+    report = check(HYPE_TEXT, rules=house, policy=FindingPolicy.build(severity=config))
+    assert {f.code for f in report.findings} & {"HSE401", "HSE402"} == raised
+    # Off or not, the cues still count towards the claim's label.
+    assert {"HSE401", "HSE402"} <= {cue.rule for claim in report.claims for cue in claim.cues}
 
 
 # -- exclude and overrides.files: one way to match a path -----------------------------------
