@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from hedgecheck.gate import Builtin
     from hedgecheck.model import Report
     from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.ruletest import ExampleResult
     from hedgecheck.scanning import Recorded
 
 EXIT_OK = 0
@@ -554,8 +555,13 @@ class _RulesGroup(click.Group):
     """``hedgecheck rules`` lists, ``rules ID`` documents one rule, ``rules test`` checks packs."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
-            args = ["show", *args]
+        # The first argument that is no option (nor the value of --rules) names a
+        # subcommand or a rule: `rules --rules house.toml HSE001` documents a house rule.
+        index = 0
+        while index < len(args) and args[index].startswith("-"):
+            index += 2 if args[index] == "--rules" else 1
+        if index < len(args) and args[index] not in self.commands:
+            args = [*args[:index], "show", *args[index:]]
         return super().parse_args(ctx, args)
 
 
@@ -564,8 +570,10 @@ class _RulesGroup(click.Group):
 @click.pass_context
 def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
     """List the loaded rules and article checks (id, category, severity, summary);
-    RULE_ID documents one."""
-    ctx.obj = rule_paths
+    RULE_ID documents one. The packs of the config file found from the current folder
+    are loaded too, as a scan from here would load them."""
+    ctx.obj = (*_config_packs(), *rule_paths)
+    rule_paths = ctx.obj
     if ctx.invoked_subcommand is None:
         from hedgecheck.formats._safe import safe_line
         from hedgecheck.gate import BUILTIN
@@ -596,13 +604,14 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
 
 @rules_command.command(name="show", hidden=True)
 @click.argument("rule_id")
+@_rules_option
 @click.pass_obj
-def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
+def rules_show(given: tuple[str, ...], rule_id: str, rule_paths: tuple[str, ...]) -> None:
     """Document one rule or check: summary, why, settings, examples, source."""
     from hedgecheck.formats._safe import TEXT, guard
     from hedgecheck.gate import BUILTIN
 
-    rules = _load(rule_paths)
+    rules = _load((*given, *rule_paths))
     rule = rules.get(rule_id.upper())
     check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
     if rule is not None:
@@ -617,17 +626,19 @@ def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
 
 @rules_command.command(name="test")
 @click.argument("packs", nargs=-1, type=click.Path(exists=True))
+@_rules_option
 @click.pass_obj
-def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
+def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple[str, ...]) -> None:
     """Run the match / no-match examples of PACKS (default: every loaded rule).
 
     Each example is reported as Validated, False positive or Missed; the exit code is 1 when
-    any example fails.
+    any example fails. A missed match that another rule took names that rule and pattern.
     """
     from hedgecheck.formats._safe import safe_line
     from hedgecheck.rules import default_rules_path
     from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
 
+    rule_paths = (*given, *rule_paths)
     shipped = default_rules_path().resolve()
     extra = [p for p in packs if shipped not in (Path(p).resolve(), *Path(p).resolve().parents)]
     rules = _load((*rule_paths, *extra))
@@ -636,14 +647,7 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     results = run_examples(rules, only=only)
     for result in results:
         if not result.ok:
-            marked = [result.example.text[s:e] for s, e in result.example.spans]
-            click.echo(
-                safe_line(
-                    f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: "
-                    f"{result.example.text!r} (expected {marked or 'no match'}, "
-                    f"found {list(result.found) or 'nothing'})"
-                )
-            )
+            click.echo(safe_line(_example_failure(result)))
     checks = [c for c in rules.checks if not chosen or _in_packs(c.file, chosen)]
     check_results = run_check_examples(rules, only=checks)
     for outcome in check_results:
@@ -666,6 +670,36 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
 
 # ruletest's statuses (VALIDATED, FALSE_POSITIVE, MISSED), as the report names them.
 _STATUS = {"validated": "Validated", "false-positive": "False positive", "missed": "Missed"}
+
+
+def _example_failure(result: ExampleResult) -> str:
+    """One failed example; a missed match names the rule that took it, with its pattern."""
+    text = result.example.text
+    from hedgecheck.rules import pattern_of
+
+    marked = [text[s:e] for s, e in result.example.spans]
+    head = f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: {text!r}"
+    if not result.taken_by:
+        found = list(result.found) or "nothing"
+        return f"{head} (expected {marked or 'no match'}, found {found})"
+    takers = "; ".join(
+        f"{m.rule.id} took the match ({m.text!r}, {m.rule.category}, pattern "
+        f"{pattern_of(m, text)!r}, from {m.rule.file})"
+        for m in result.taken_by
+    )
+    found = f", found {list(result.found)}" if result.found else ""
+    return f"{head} (expected {marked}{found}): {takers}"
+
+
+def _config_packs() -> tuple[str, ...]:
+    """The ``rules`` of the config file found from the current folder."""
+    from hedgecheck.config import find_config, load_config
+
+    try:
+        found = find_config(Path.cwd())
+        return tuple(map(str, load_config(found).rule_paths)) if found else ()
+    except HedgecheckError as exc:
+        _fail(exc)
 
 
 def _in_packs(file: str, chosen: set[str]) -> bool:
@@ -792,6 +826,7 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
 
     from hedgecheck.config import Config, find_config, load_config
     from hedgecheck.findings import FindingPolicy
+    from hedgecheck.scanning import scanned_folders
 
     try:
         if options["config_path"]:
@@ -816,6 +851,7 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         fail_on_label=options["fail_on_label"] or config.fail_on_label,
         include=config.include + options["include"],
         exclude=config.exclude + options["exclude"],
+        folders=scanned_folders(paths),
         max_bytes=max_bytes,
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
         part_chars=part_chars,

@@ -78,6 +78,9 @@ class Config:
     on_rule_timeout: str = "skip"
     # Characters per part of a text or Markdown file too big to check as one article.
     part_chars: int = DEFAULT_PART_CHARS
+    # The folders a scan was given: exclude and overrides.files globs are also tried on a
+    # path from the one that holds it.
+    folders: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -89,18 +92,27 @@ class Config:
         policy = self.policy
         if self.fail_on_label is not None:
             policy = replace(policy, label_gate=Label(self.fail_on_label))
-        relative = _relative(Path(file), self.root)
         for override in self.overrides:
-            if any(glob_match(relative, pattern) for pattern in override.files):
+            if self.matches(file, override.files):
                 policy = policy.merged(override.policy)
         return policy
 
     def excludes(self, file: str | Path) -> bool:
         """Whether ``exclude`` skips ``file``, matched as ``overrides.files`` are (see
-        :func:`glob_match`): so a file named on the command line, as pre-commit names
-        them, is skipped as it would be in a scanned folder."""
-        relative = _relative(Path(file), self.root)
-        return any(glob_match(relative, pattern) for pattern in self.exclude)
+        :meth:`matches`): so a file named on the command line, as pre-commit names them,
+        is skipped as it would be in a scanned folder."""
+        return self.matches(file, self.exclude)
+
+    def matches(self, file: str | Path, patterns: tuple[str, ...]) -> bool:
+        """Whether a glob of ``exclude`` or ``overrides.files`` matches ``file``: the one
+        way both match (:func:`glob_match`), on its path from the config's folder and
+        from each scanned folder that holds it."""
+        if not patterns:
+            return False
+        path = Path(file)
+        paths = [_relative(path, self.root)]
+        paths += [inside for folder in self.folders if (inside := _inside(path, folder))]
+        return any(glob_match(relative, p) for relative in paths for p in patterns)
 
 
 def find_config(start: Path) -> Path | None:
@@ -275,6 +287,14 @@ def _relative(file: Path, root: Path) -> str:
         return file.resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return file.as_posix()
+
+
+def _inside(file: Path, folder: Path) -> str | None:
+    """``file``'s path from ``folder``, or None when it is not below it."""
+    try:
+        return file.resolve().relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return None
 
 
 def glob_match(relative: str, pattern: str) -> bool:

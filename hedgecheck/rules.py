@@ -511,6 +511,11 @@ class Matcher:
     are tried, and the longest cue starting there is kept; overlaps
     between positions are then resolved longest-first, so a pseudo-cue ("in May", "could
     not") swallows the shorter cue inside it.
+
+    Rules from outside the shipped packs (a house pack) are matched by a matcher of their
+    own, walked with this one, so that at every cue start both tiers have their say: a
+    house cue then wins over every shipped cue it overlaps, whatever their lengths (see
+    _resolve_overlaps). With rules of one tier only, there is one matcher, as before.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -527,6 +532,14 @@ class Matcher:
         # every word, and found by one scan of the text in C instead (_anywhere_starts).
         self._anywhere: list[int] = []
         rules = list(rules)
+        shipped = default_rules_path()
+        house = [rule for rule in rules if Path(rule.file).parent != shipped]
+        self.problems: list[str] = []
+        self._house: Matcher | None = None
+        if house and len(house) < len(rules):
+            rules = [rule for rule in rules if Path(rule.file).parent == shipped]
+            self._house = Matcher(house)
+            self._house.problems = self.problems  # one list, as api.check reads it
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
@@ -546,7 +559,6 @@ class Matcher:
         # corpus in the tests) and the cue window bounds what any match reads, so their
         # matches skip the timeout, whose clock reads cost a third of the matching time.
         # Packs from anywhere else are untrusted and every match is timed.
-        shipped = default_rules_path()
         self._timed = not all(Path(rule.file).parent == shipped for rule in rules)
         # The text's first three characters at a cue start -> how to match there: None (no
         # branch can open with them), the few branches that can, each tried alone (_Rare),
@@ -577,7 +589,6 @@ class Matcher:
         # branch whose opening could not be told apart, and that branch.
         self._openings: list[tuple[regex.Pattern[str], tuple[int, ...]]] = []
         self._disabled: set[int] = set()
-        self.problems: list[str] = []
 
     def __getstate__(self) -> dict[str, Any]:
         """The opening tables without compiled patterns (those are rebuilt on first use)."""
@@ -589,10 +600,20 @@ class Matcher:
         state["_openings"] = []
         return state
 
+    def tiers(self) -> tuple[Matcher, ...]:
+        """The matchers walked for this one, the house rules' first (they win overlaps)."""
+        return (self._house, self) if self._house is not None else (self,)
+
+    def rules(self) -> list[Rule]:
+        """Every rule this matcher matches, of both tiers."""
+        return [rule for tier in self.tiers() for rule in tier._by_group.values()]
+
     def compile_branches(self, prose: str = "") -> None:
         """Compile every branch alone, and the alternation of every opening met in
         ``prose`` (a sample of the language the rules read), ahead of use, to be pickled
         with the rules."""
+        if self._house is not None:
+            self._house.compile_branches(prose)
         tabled = {index for branches in self._branches.values() for index, _ in branches}
         for index in sorted(tabled):
             self._single_code[index] = _pickled(_alternation([self._sources[index]]))
@@ -914,11 +935,14 @@ def find_together(
     matchers: Sequence[Matcher], text: str, *, include_pseudo: bool = False
 ) -> list[list[CueMatch]]:
     """The cues of each matcher in ``text``, from one walk over its cue starts (the first
-    pass and the editorial overlay share the walk, the prefixes and the cue window)."""
-    found_by: list[list[CueMatch]] = [[] for _ in matchers]
+    pass and the editorial overlay, and the house rules' tier of each, share the walk, the
+    prefixes and the cue window)."""
+    tiers = [m.tiers() for m in matchers]
+    walked = [tier for both in tiers for tier in both]
+    found_by: list[list[CueMatch]] = [[] for _ in walked]
     tables = [
         (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text), m._timed)
-        for i, m in enumerate(matchers)
+        for i, m in enumerate(walked)
     ]
     window = _Window(text)
     for start in _CUE_STARTS.finditer(text):
@@ -944,7 +968,12 @@ def find_together(
                 found = matcher._match_anywhere(found, text, position, end)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
-    return [_resolve_overlaps(raw, include_pseudo) for raw in found_by]
+    result = []
+    raws = iter(found_by)
+    for both in tiers:
+        house = next(raws) if len(both) == 2 else []
+        result.append(_resolve_overlaps(next(raws), include_pseudo, house=house))
+    return result
 
 
 _UNSEEN = object()  # a prefix not in the table yet
@@ -1325,38 +1354,57 @@ def _wrap(pattern: str, case_sensitive: bool) -> str:
     return rf"(?:(?<!\w)|(?=[^\w\s])){_body(pattern, case_sensitive)}(?!\w)"
 
 
-def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[CueMatch]:
-    """Longest cue wins among overlapping cues; then each pseudo-cue swallows the cues it
-    overlaps (all of them, or those its ``swallows`` names) that are no longer than itself."""
-    cues = _longest_first([m for m in matches if m.rule.category != "pseudo"])
-    pseudo = _longest_first([m for m in matches if m.rule.category == "pseudo"])
-    # The kept pseudo-cues are disjoint, so sorted by start their ends are sorted too: the
-    # ones a cue overlaps are a run ending just before the first that starts at its end.
-    by_start = sorted(pseudo, key=lambda m: m.start)
-    starts = [p.start for p in by_start]
+def _resolve_overlaps(
+    matches: list[CueMatch], include_pseudo: bool, *, house: Sequence[CueMatch] = ()
+) -> list[CueMatch]:
+    """Longest cue wins among overlapping cues, a ``house`` cue (from a pack outside the
+    shipped ones) over every shipped cue; then each pseudo-cue swallows the cues it
+    overlaps (all of them, or those its ``swallows`` names) that are no longer than itself.
+    A pseudo-cue says no cue is here ("in May"), not which rule wins, so the shipped ones
+    swallow house cues too: the loader warns when one does so in a house rule's example."""
+    cues = _longest_first(
+        [m for m in house if m.rule.category != "pseudo"],
+        [m for m in matches if m.rule.category != "pseudo"],
+    )
+    # Each tier's pseudo-cues are kept apart, so that neither tier's guards drop the other's.
+    tiers = [
+        _disjoint_by_start(_longest_first([m for m in found if m.rule.category == "pseudo"]))
+        for found in (house, matches)
+        if found
+    ]
 
     def swallowed(match: CueMatch) -> bool:
-        index = bisect_left(starts, match.end) - 1
-        while index >= 0 and by_start[index].end > match.start:
-            if pseudo_swallows(by_start[index], match):
-                return True
-            index -= 1
+        for starts, by_start in tiers:
+            index = bisect_left(starts, match.end) - 1
+            while index >= 0 and by_start[index].end > match.start:
+                if pseudo_swallows(by_start[index], match):
+                    return True
+                index -= 1
         return False
 
     result = [m for m in cues if not swallowed(m)]
     if include_pseudo:
-        result.extend(pseudo)
+        result.extend(m for _, by_start in tiers for m in by_start)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 
-def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
-    """Longest first (then leftmost), each kept unless it overlaps one already kept; in
-    ``n log n``: the kept spans are disjoint, so only the last one starting before a
-    match's end can overlap it."""
+def _disjoint_by_start(pseudo: list[CueMatch]) -> tuple[list[int], list[CueMatch]]:
+    """Disjoint pseudo-cues sorted by start, and their starts: their ends are sorted too,
+    so the ones a cue overlaps are a run ending just before the first that starts at its
+    end."""
+    by_start = sorted(pseudo, key=lambda m: m.start)
+    return [p.start for p in by_start], by_start
+
+
+def _longest_first(*tiers: list[CueMatch]) -> list[CueMatch]:
+    """Tier by tier, longest first (then leftmost), each kept unless it overlaps one already
+    kept; in ``n log n``: the kept spans are disjoint, so only the last one starting before
+    a match's end can overlap it."""
     kept: list[CueMatch] = []
     starts: list[int] = []
     ends: list[int] = []
-    for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+    ordered = (m for tier in tiers for m in sorted(tier, key=lambda m: (m.start - m.end, m.start)))
+    for match in ordered:
         index = bisect_left(starts, match.end)
         if index and ends[index - 1] > match.start:
             continue
@@ -1443,6 +1491,71 @@ class RuleSet:
         return next((check for check in self.checks if check.name == name), None)
 
 
+def match_takers(ruleset: RuleSet, rule: Rule, example: Example) -> tuple[CueMatch, ...]:
+    """The other rules' matches that took a match example's marked spans from ``rule``:
+    spans the rule matches alone but not among the whole rule set, and the matches there
+    that overlap them (cues) or swallow them (pseudo-cues)."""
+    alone = {(m.start, m.end) for m in Matcher([rule]).find(example.text, include_pseudo=True)}
+    found = ruleset.matcher_for(rule).find(example.text, include_pseudo=True)
+    kept = {(m.start, m.end) for m in found if m.rule.id == rule.id}
+    takers: dict[CueMatch, None] = {}
+    for start, end in example.spans:
+        if (start, end) not in alone or (start, end) in kept:
+            continue
+        own = CueMatch(rule, start, end, example.text[start:end])
+        for other in found:
+            if other.rule.id == rule.id:
+                continue
+            if other.rule.category == "pseudo":
+                took = pseudo_swallows(other, own)
+            else:
+                took = other.start < end and start < other.end
+            if took:
+                takers[other] = None
+    return tuple(takers)
+
+
+def pattern_of(match: CueMatch, text: str) -> str:
+    """Which of its rule's patterns made ``match`` in ``text`` (the first, when none can be
+    told alone)."""
+    rule = match.rule
+    for pattern in rule.patterns:
+        compiled = regex.compile(_wrap(pattern, rule.case_sensitive))
+        try:  # a house pack's pattern is untrusted, here as in the matcher
+            found = compiled.match(text, match.start, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            continue
+        if found is not None and found.end() == match.end:
+            return pattern
+    return rule.patterns[0]
+
+
+def _shadow_warnings(ruleset: RuleSet) -> tuple[str, ...]:
+    """A warning for each house rule whose own match example a shipped rule takes from it.
+    A house cue wins over every shipped cue it overlaps, so only a shipped pseudo-cue (a
+    guard such as "in May" that says no cue is here) can: the house pack's writer is told
+    which, at load, instead of finding the rule silent."""
+    shipped = default_rules_path()
+    tiers = {Path(r.file).parent == shipped for r in ruleset.rules}
+    if len(tiers) < 2:
+        return ()
+    found: list[str] = []
+    for rule in ruleset.rules:
+        if Path(rule.file).parent == shipped:
+            continue
+        for example in rule.match_examples:
+            for taker in match_takers(ruleset, rule, example):
+                if Path(taker.rule.file).parent != shipped:
+                    continue
+                pattern = pattern_of(taker, example.text)
+                found.append(
+                    f"{rule.file}, rule {rule.id!r}: shipped rule {taker.rule.id!r} "
+                    f"({taker.rule.pack}, {taker.rule.category}, pattern {pattern!r}) shadows "
+                    f"it in its example {example.text!r}: it takes {taker.text!r}"
+                )
+    return tuple(found)
+
+
 def _layer(rule: Rule) -> str:
     """Which matcher a rule's category is matched by: "first", "overlay" or "methods"."""
     spec = CATEGORIES[rule.category]
@@ -1483,6 +1596,12 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
             files.append(target)  # whatever it is, the reader names what is wrong with it
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
+    # A pack named twice (by the config and by --rules) is loaded once, not refused for
+    # defining its ids twice.
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    files = list(unique.values())
     # Each pack is read once, within bounds: the cache key and the parser see the same bytes.
     packs = [(path, read_toml_bytes(path)) for path in files]
     notices: list[str] = []
@@ -1563,13 +1682,17 @@ def _load_files(files: list[tuple[Path, bytes]]) -> RuleSet:
         rules.extend(pack_rules)
         checks.extend(pack_checks)
     _check_ids(rules, checks)
-    return RuleSet(
+    ruleset = RuleSet(
         rules=tuple(rules),
         scoring=scoring,
         packs=tuple(packs),
         checks=tuple(checks),
         warnings=_swallow_warnings(rules),
     )
+    shadows = _shadow_warnings(ruleset)
+    if shadows:
+        object.__setattr__(ruleset, "warnings", (*ruleset.warnings, *shadows))
+    return ruleset
 
 
 def _swallow_warnings(rules: Sequence[Rule]) -> tuple[str, ...]:
@@ -1980,7 +2103,7 @@ def _unpickled(body: memoryview, ids: frozenset[str]) -> tuple[RuleSet | None, s
 def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
     """What a cached rule set holds: its rules, checks and packs, and the rules its
     matchers match (each rule has a pattern, so every one of them)."""
-    matched = {r.id for m in ruleset.matchers for r in m._by_group.values()}
+    matched = {r.id for m in ruleset.matchers for r in m.rules()}
     return {
         "rules": [r.id for r in ruleset.rules],
         "checks": [c.id for c in ruleset.checks],

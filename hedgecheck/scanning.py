@@ -3,8 +3,9 @@
 Files are found in a stable order (sorted paths, folders recursively), filtered by include
 and exclude globs and by the simple patterns of ``.gitignore`` files in scanned folders.
 ``exclude`` also skips a file named on the command line (pre-commit names every staged
-file): it matches paths from the config's folder as ``overrides.files`` do
-(:func:`hedgecheck.config.glob_match`), and in a scanned folder also from that folder.
+file): it matches paths as ``overrides.files`` do, by one function
+(:meth:`hedgecheck.config.Config.matches`): from the config's folder and from each scanned
+folder that holds the file.
 With ``jobs`` above one, files are checked in worker processes that each load the rules
 once; results come back in input order, so the output is the same for any ``jobs``, and
 the workers end with the scan however it ends (``hedgecheck.workers``). A text or Markdown
@@ -54,6 +55,8 @@ class ScanJob:
 
 def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[InputError]]:
     """The files to check, in a stable order, and the paths that could not be used."""
+    if not config.folders:
+        config = replace(config, folders=scanned_folders(paths))
     files: list[str] = []
     problems: list[InputError] = []
     for raw in paths:
@@ -71,6 +74,11 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Inpu
     return files, problems
 
 
+def scanned_folders(paths: Sequence[str]) -> tuple[Path, ...]:
+    """The folders among the paths a scan was given (:attr:`Config.folders`)."""
+    return tuple(Path(p) for p in paths if p != STDIN and Path(p).is_dir())
+
+
 def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
     found: list[Path] = []
     ignored = _gitignore(root)
@@ -86,7 +94,7 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
             d
             for d in subfolders
             if d not in _ALWAYS_SKIPPED
-            and not _excluded(here / d, root, config.exclude + ignored)
+            and not _excluded(here / d, root, ignored)
             and not config.excludes(here / d)
         )
         for name in sorted(names):
@@ -97,7 +105,7 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
 
 
 def _wanted(file: Path, root: Path, config: Config) -> bool:
-    if _excluded(file, root, config.exclude) or config.excludes(file):
+    if config.excludes(file):
         return False
     if config.include:
         return _matches_any(file, root, config.include)
