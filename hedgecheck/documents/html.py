@@ -8,7 +8,13 @@ or role marks them as ads, cookie banners, sharing or related-link widgets are n
 Character references are decoded, each mapped to the span of source it was written as.
 Markup the file's end leaves open is read as a browser reads it: an unclosed comment hides
 the rest of the file, and an unclosed tag (an attribute value that never ends) is dropped
-with all that follows it, so neither is ever read as prose.
+with all that follows it, so neither is ever read as prose. ``<!-->`` and ``<!--->`` are
+empty comments, as in a browser.
+
+Python 3.11's tokenizer stops at a ``&#`` that starts no character reference it knows (``&#``,
+``&#x``, ``&#;``) and reads the rest of the file, tags and all, as text. Such an ``&`` is
+fed to it as a NUL, which it reads as an ordinary character, so every offset stays the same;
+prose and alt text that hold one are taken back from the source.
 """
 
 from __future__ import annotations
@@ -141,6 +147,11 @@ _TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 # kinds to the end of the file as a comment, and drops a tag cut off by the end.
 _NEWLINE = regex.compile(r"\n")
 _OPEN_AT_END = regex.compile(r"<(?:!|\?|/?[a-zA-Z])")
+# A "&#" the tokenizer cannot read as a character reference (its own pattern, negated).
+_LOST_CHARREF = regex.compile(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
+_STAND_IN = "\0"
+# Browsers end these at once; the tokenizer would read on to the next "-->".
+_EMPTY_COMMENTS = ("<!-->", "<!--->")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +172,7 @@ def read_html(source: str) -> Document:
 def html_drafts(source: str) -> list[DraftBlock]:
     """The draft blocks of an HTML ``source``, in reading order (the headline first)."""
     reader = _Reader(source)
-    reader.feed(source)
+    reader.feed(_LOST_CHARREF.sub(_STAND_IN, source))
     if _OPEN_AT_END.match(reader.rawdata):
         # close() would read what is left as text, a 3 MB attribute value as one "word"
         reader.rawdata = ""
@@ -217,13 +228,21 @@ class _Reader(HTMLParser):
         if self.skipping or not data:
             return
         start = self._offset()
-        self._block().pieces.append(Piece(data, start, start + len(data), True))
+        end = start + len(data)
+        text = self.source[start:end] if _STAND_IN in data else data
+        self._block().pieces.append(Piece(text, start, end, True))
 
     def handle_entityref(self, name: str) -> None:
         self._reference(f"&{name}")
 
     def handle_charref(self, name: str) -> None:
         self._reference(f"&#{name}")
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        for empty in _EMPTY_COMMENTS:
+            if self.rawdata.startswith(empty, i):
+                return i + len(empty)
+        return super().parse_comment(i, report)
 
     # Helpers ---------------------------------------------------------------------------
 
@@ -260,6 +279,8 @@ class _Reader(HTMLParser):
         value_end = raw.find(quote, found.end()) if quote else found.end() + len(alt)
         end = start + value_end if value_end >= 0 else value_start
         written = self.source[value_start:end]
+        if _STAND_IN in alt:
+            alt = html.unescape(written)
         # Alt text stands apart from the prose it sits in: its own block, after it.
         self.blocks.append(DraftBlock("alt-text", [Piece(alt, value_start, end, alt == written)]))
 
