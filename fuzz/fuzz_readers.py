@@ -52,7 +52,7 @@ def test_one_input(data: bytes) -> None:
 
 _PART_SIZE = 64
 _MARKER = "zqxj marker words"
-_OPENERS = ("<!--", '<p title="', "<a href='", "<!", "<p")
+_OPENERS = ("<!--", '<p title="', "<a href='", "<!", "<p", "</!")
 
 
 def _assert_parts_sound(source: str, fmt: str) -> None:

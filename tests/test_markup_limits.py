@@ -34,7 +34,10 @@ SECRET = "<p>Researchers proved that the secret pill cures every cancer.</p>"
 # A comment or a quoted attribute value runs to the end of the file, markup and all.
 TO_THE_END = ["<!--", "<!-- <p>", '<p title="', "<p title='", "<img alt='"]
 # The others end at the next ">"; a file that ends before it drops them.
-CUT_BY_THE_END = ["<!", "<!DOCTYPE", "<?php", "<p class=x ", "<img alt=", "</p", "<p", "<a href"]
+CUT_BY_THE_END = [
+    *["<!", "<!DOCTYPE", "<?php", "<p class=x ", "<img alt=", "</p", "<p", "<a href"],
+    *["</!", "</!-", "</ ", "</1", "</!--", "</\n"],  # "</" and no letter: a comment
+]
 
 
 @pytest.mark.parametrize(
@@ -67,6 +70,7 @@ def test_a_text_that_ends_in_a_lone_angle_or_ampersand_keeps_it() -> None:
     assert read_html("<p>a < b").text == "a < b"
     assert read_html("<p>fish &").text == "fish &"
     assert read_html("<p>x &am").text == "x &am"
+    assert read_html("<p>a </").text == "a </"
 
 
 @pytest.mark.parametrize("size", [1 << 16, 1 << 18])

@@ -144,9 +144,10 @@ _CHROME_ROLES = frozenset(
 _TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 # What the tokenizer holds back at the end of the input when it is left open: a comment, a
 # declaration or processing instruction, or a start or end tag. A browser reads the first
-# kinds to the end of the file as a comment, and drops a tag cut off by the end.
+# kinds to the end of the file as a comment, and drops a tag cut off by the end; "</" and
+# anything but a letter starts a comment too ("</" alone at the end is text).
 _NEWLINE = regex.compile(r"\n")
-_OPEN_AT_END = regex.compile(r"<(?:!|\?|/?[a-zA-Z])")
+_OPEN_AT_END = regex.compile(r"<(?:[!?a-zA-Z]|/[\s\S])")
 # A "&#" the tokenizer cannot read as a character reference (its own pattern, negated).
 _LOST_CHARREF = regex.compile(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
 _STAND_IN = "\0"
