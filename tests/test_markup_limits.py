@@ -179,6 +179,21 @@ def test_an_empty_comment_ends_where_a_browser_ends_it(empty: str, later: str) -
     _assert_copied_pieces_are_the_source(source)
 
 
+@pytest.mark.parametrize(
+    "section",
+    ["<![", "<![ b", "<![x!-- y", "<![\x92", "<![CDATA[ x", "<![if !IE", "<![endif", "<![ ]]"],
+)
+@pytest.mark.parametrize("end", ["", ">", "]]>", "]>"])
+def test_a_marked_section_is_a_comment_to_the_next_angle_as_in_a_browser(
+    section: str, end: str
+) -> None:
+    # "<![" and no keyword raised AssertionError out of Python 3.11's tokenizer
+    source = f"<p>Coffee may help.{section}{end} Tea cures.</p>"
+    text = read_html(source).text
+    assert text == ("Coffee may help. Tea cures." if end else "Coffee may help.")
+    assert hedgecheck.check(source, format="html").claims
+
+
 def test_an_empty_comment_inside_a_comment_ends_it_as_in_a_browser() -> None:
     # the "-->" of "<!-->" closes the comment opened before it
     assert read_html("<!-- a <!--> <p>Tea cures.</p>").text == "Tea cures."

@@ -9,7 +9,7 @@ Character references are decoded, each mapped to the span of source it was writt
 Markup the file's end leaves open is read as a browser reads it: an unclosed comment hides
 the rest of the file, and an unclosed tag (an attribute value that never ends) is dropped
 with all that follows it, so neither is ever read as prose. ``<!-->`` and ``<!--->`` are
-empty comments, as in a browser.
+empty comments, and ``<![`` starts a comment that ends at the next ``>``, as in a browser.
 
 Python 3.11's tokenizer stops at a ``&#`` that starts no character reference it knows (``&#``,
 ``&#x``, ``&#;``) and reads the rest of the file, tags and all, as text. Such an ``&`` is
@@ -244,6 +244,11 @@ class _Reader(HTMLParser):
             if self.rawdata.startswith(empty, i):
                 return i + len(empty)
         return super().parse_comment(i, report)
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # Python 3.11 raises AssertionError on "<![" and no keyword; in HTML (outside SVG
+        # and MathML, which are skipped) a browser reads any "<![" to the next ">" as a comment
+        return self.parse_bogus_comment(i, report)
 
     # Helpers ---------------------------------------------------------------------------
 
