@@ -119,6 +119,21 @@ def test_a_hash_that_starts_no_reference_at_the_end_of_the_file_is_text(referenc
 
 
 @pytest.mark.parametrize("reference", LOST_REFERENCES)
+@pytest.mark.parametrize(
+    "tag", ["<p{}>", "<p{}<b>", "<p a{}=b>", "<p{} class=ad>", "</p{}>", "<p title={}x>"]
+)
+def test_a_hash_that_starts_no_reference_in_a_tag_reads_as_its_escaped_form(
+    reference: str, tag: str
+) -> None:
+    # a browser reads "&#" in a tag name or attribute as it reads "&amp;#"
+    page = "<p>Coffee may help.</p>{}Tea <i>cures</i> 10% of cases.<p>It may.</p>"
+    escaped = "&amp;" + reference[1:]
+    lost, read = (read_html(page.format(tag.format(r))).text for r in (reference, escaped))
+    assert lost == read
+    _assert_copied_pieces_are_the_source(page.format(tag.format(reference)))
+
+
+@pytest.mark.parametrize("reference", LOST_REFERENCES)
 @pytest.mark.parametrize("attribute", ["title", "class", "alt", "data-x"])
 @pytest.mark.parametrize("quote", ['"', "'", ""])
 def test_a_hash_that_starts_no_reference_in_an_attribute_leaves_the_page_as_it_was(
@@ -140,7 +155,19 @@ def test_a_hash_that_starts_no_reference_in_an_attribute_leaves_the_page_as_it_w
     _assert_copied_pieces_are_the_source(source)
 
 
-_TOKENS = ["<p>", "</p>", "<b>", "<!-- c -->", "<!-->", " may help. ", "\n", "&amp;", "&#65;"]
+_TOKENS = [
+    "<p>",
+    "</p>",
+    "<b",
+    ">",
+    "<!-- c -->",
+    "<!-->",
+    " may help. ",
+    "\n",
+    "&amp;",
+    "&#65;",
+    "%",
+]
 
 
 @settings(max_examples=60, deadline=None)

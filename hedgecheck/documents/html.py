@@ -13,8 +13,9 @@ empty comments, and ``<![`` starts a comment that ends at the next ``>``, as in 
 
 Python 3.11's tokenizer stops at a ``&#`` that starts no character reference it knows (``&#``,
 ``&#x``, ``&#;``) and reads the rest of the file, tags and all, as text. Such an ``&`` is
-fed to it as a NUL, which it reads as an ordinary character, so every offset stays the same;
-prose and alt text that hold one are taken back from the source.
+fed to it as a "%", which it reads as it reads "&" anywhere but at the start of a reference
+(in a tag name, an attribute, a bare value), so every offset and every tag stays the same;
+prose and alt text that hold a "%" are taken back from the source.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ _NEWLINE = regex.compile(r"\n")
 _OPEN_AT_END = regex.compile(r"<(?:[!?a-zA-Z]|/[\s\S])")
 # A "&#" the tokenizer cannot read as a character reference (its own pattern, negated).
 _LOST_CHARREF = regex.compile(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
-_STAND_IN = "\0"
+_STAND_IN = "%"  # not "\0": it ends a tag name
 # Browsers end these at once; the tokenizer would read on to the next "-->".
 _EMPTY_COMMENTS = ("<!-->", "<!--->")
 
