@@ -286,10 +286,15 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     chosen = FORMATS[name]
     # A streaming format writes each report as it arrives, from its record (made where the
     # file was checked); the others need every report.
-    stream = chosen.stream(color=use_color, rules=rules) if chosen.stream else None
+    detail = {"verbose": options["verbose"]}
+    stream = chosen.stream(color=use_color, rules=rules, **detail) if chosen.stream else None
     outcomes: Iterator[Report | Recorded | InputError] = (
         scan_records(
-            files, rules, job, recorder=partial(recorder, name, use_color), jobs=options["jobs"]
+            files,
+            rules,
+            job,
+            recorder=partial(recorder, name, use_color, **detail),
+            jobs=options["jobs"],
         )
         if stream
         else scan_files(files, rules, job, jobs=options["jobs"])

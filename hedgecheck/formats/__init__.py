@@ -10,10 +10,13 @@ shows claim-by-claim detail; the registry passes it to no other format.
 A format that can be written one report at a time also registers a ``stream`` factory,
 called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
 and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
-it so that a scan of a large corpus never holds every report (JSON and JSON lines do).
-A stream whose ending is large (the HTML page sets each file's section aside until its
-header can count them all) also has ``end_pieces()``, the same text as ``end()`` a piece
-at a time, which the CLI writes as it comes.
+it so that a scan of a large corpus never holds every report; every format has one. A
+``detailed`` format's stream also takes ``verbose``.
+A stream whose ending is large (the HTML page and the Markdown summary set each file's
+section aside until their header can count them all, SARIF its artifacts and results until
+it can index their rules, GitHub's commands their notices until every finding is out) also
+has ``end_pieces()``, the same text as ``end()`` a piece at a time, which the CLI writes as
+it comes.
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
 records in order with ``add_record``, never receives the report itself.
@@ -81,11 +84,14 @@ class _GuardedStream:
         self,
         make: Callable[..., Stream],
         kind: str,
+        detailed: bool,
         *,
         color: bool = False,
         rules: RuleSet | None = None,
+        verbose: bool = False,
     ) -> None:
-        self._stream = make(color=color, rules=rules)
+        detail = {"verbose": verbose} if detailed else {}
+        self._stream = make(color=color, rules=rules, **detail)
         self._kind = kind
         self._color = color
 
@@ -142,7 +148,7 @@ def _format(
         name,
         description,
         partial(_guarded_render, module.render, kind, detailed),
-        partial(_GuardedStream, stream, kind) if stream else None,
+        partial(_GuardedStream, stream, kind, detailed) if stream else None,
         detailed,
     )
 
@@ -176,14 +182,16 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def recorder(name: str, color: bool, rules: RuleSet) -> Callable[[Report], str]:
+def recorder(
+    name: str, color: bool, rules: RuleSet, *, verbose: bool = False
+) -> Callable[[Report], str]:
     """The ``record`` of format ``name``'s stream: a report's own text in that format, made
     wherever the report is (picklable as ``functools.partial(recorder, name, color)``, so a
     worker process builds it with its own rules)."""
     stream = FORMATS[name].stream
     if stream is None:
         raise ValueError(f"format {name!r} is not written one report at a time")
-    return stream(color=color, rules=rules).record
+    return stream(color=color, rules=rules, verbose=verbose).record
 
 
 def render(
