@@ -226,6 +226,50 @@ def test_an_empty_comment_inside_a_comment_ends_it_as_in_a_browser() -> None:
     assert read_html("<!-- a <!--> <p>Tea cures.</p>").text == "Tea cures."
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    tokens=st.lists(
+        st.sampled_from(
+            [
+                *_TOKENS,
+                *LOST_REFERENCES,
+                "<title>Tea | Site</title>",
+                "<h1>",
+                "</h1>",
+                "<img alt=",
+                "'x &amp; y'",
+                "&#x41",
+                "&#65",
+                "&am",
+                "<!--",
+                "-->",
+                "<![",
+                "]]>",
+                '<p title="',
+                '"',
+                "<script>",
+                "</script>",
+                "é\r\n",
+                "<",
+                "&",
+            ]
+        ),
+        max_size=40,
+    ),
+    chunk=st.integers(min_value=1, max_value=9),
+)
+def test_html_fed_in_chunks_reads_as_fed_whole(tokens: list[str], chunk: int) -> None:
+    import hedgecheck.documents.html as reader
+
+    source = "".join(tokens)
+    whole = [(d.kind, "".join(p.text for p in d.pieces)) for d in html_drafts(source)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader, "_CHUNK", chunk)
+        drafts = html_drafts(source)
+        _assert_copied_pieces_are_the_source(source)
+    assert [(d.kind, "".join(p.text for p in d.pieces)) for d in drafts] == whole
+
+
 # -- HTML in parts ------------------------------------------------------------------------------
 
 

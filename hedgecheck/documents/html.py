@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -147,10 +148,10 @@ _TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 # declaration or processing instruction, or a start or end tag. A browser reads the first
 # kinds to the end of the file as a comment, and drops a tag cut off by the end; "</" and
 # anything but a letter starts a comment too ("</" alone at the end is text).
-_NEWLINE = regex.compile(r"\n")
 _OPEN_AT_END = regex.compile(r"<(?:[!?a-zA-Z]|/[\s\S])")
 # A "&#" the tokenizer cannot read as a character reference (its own pattern, negated).
 _LOST_CHARREF = regex.compile(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
+_CHUNK = 1 << 16
 _STAND_IN = "%"  # not "\0": it ends a tag name
 # Browsers end these at once; the tokenizer would read on to the next "-->".
 _EMPTY_COMMENTS = ("<!-->", "<!--->")
@@ -173,21 +174,52 @@ def read_html(source: str) -> Document:
 
 def html_drafts(source: str) -> list[DraftBlock]:
     """The draft blocks of an HTML ``source``, in reading order (the headline first)."""
-    reader = _Reader(source)
-    reader.feed(_LOST_CHARREF.sub(_STAND_IN, source))
-    if _OPEN_AT_END.match(reader.rawdata):
-        # close() would read what is left as text, a 3 MB attribute value as one "word"
-        reader.rawdata = ""
-    reader.close()
-    return reader.drafts()
+    blocks = HtmlBlocks(source)
+    body = list(blocks)
+    return body if blocks.title is None else [blocks.title, *body]
+
+
+class HtmlBlocks:
+    """The prose blocks of an HTML ``source`` in reading order, each given as soon as it is
+    complete: the source is fed to the tokenizer ``_CHUNK`` characters at a time, so memory
+    holds the blocks not yet taken, not the file's. Once they are all taken, ``title`` is the
+    document title to put first (a page without ``<h1>``), else None."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.title: DraftBlock | None = None
+
+    def __iter__(self) -> Iterator[DraftBlock]:
+        source = self.source
+        reader = _Reader(source)
+        lost = _LOST_CHARREF.finditer(source)  # its lookahead reads past a chunk's end
+        pending = next(lost, None)
+        for start in range(0, len(source), _CHUNK):
+            end = min(start + _CHUNK, len(source))
+            fed, at = [], start
+            while pending is not None and pending.start() < end:
+                fed += [source[at : pending.start()], _STAND_IN]
+                at = pending.end()
+                pending = next(lost, None)
+            fed.append(source[at:end])
+            reader.feed("".join(fed))
+            yield from reader.take_complete()
+        if _OPEN_AT_END.match(reader.rawdata):
+            # close() would read what is left as text, a 3 MB attribute value as one "word"
+            reader.rawdata = ""
+        reader.close()
+        reader._end_block()
+        yield from reader.take_complete()
+        self.title = reader.leading_title()
 
 
 class _Reader(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        # the tokenizer's line numbers count "\n" alone as a line end
-        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(source))]
+        # where the tokenizer's line (it counts "\n" alone as a line end) starts
+        self.line, self.line_start = 1, 0
+        self.current_at: int | None = None  # the current block's index in blocks
         self.stack: list[_Element] = []
         self.open_tags: Counter[str] = Counter()
         self.skipping = 0
@@ -196,13 +228,22 @@ class _Reader(HTMLParser):
         self.document_title: DraftBlock | None = None
         self.headline_seen = False
 
-    def drafts(self) -> list[DraftBlock]:
-        self._end_block()
-        if not self.headline_seen and self.document_title is not None:
-            _drop_site_name(self.document_title)
-            self.document_title.kind = "title"
-            return [self.document_title, *self.blocks]
-        return self.blocks
+    def take_complete(self) -> list[DraftBlock]:
+        """The blocks no later markup can add to (all before the current one), let go."""
+        cut = len(self.blocks) if self.current_at is None else self.current_at
+        done = self.blocks[:cut]
+        del self.blocks[:cut]
+        if self.current_at is not None:
+            self.current_at -= cut
+        return done
+
+    def leading_title(self) -> DraftBlock | None:
+        """The document title, as the headline, when no ``<h1>`` was seen."""
+        if self.headline_seen or self.document_title is None:
+            return None
+        _drop_site_name(self.document_title)
+        self.document_title.kind = "title"
+        return self.document_title
 
     # Tokenizer callbacks -------------------------------------------------------------
 
@@ -330,6 +371,7 @@ class _Reader(HTMLParser):
                 if self.document_title is None:
                     self.document_title = self.current
             else:
+                self.current_at = len(self.blocks)
                 self.blocks.append(self.current)
             self.headline_seen = self.headline_seen or kind == "title"
         return self.current
@@ -342,10 +384,14 @@ class _Reader(HTMLParser):
 
     def _end_block(self) -> None:
         self.current = None
+        self.current_at = None
 
     def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
+        line, column = self.getpos()  # never goes back
+        while self.line < line:
+            self.line_start = self.source.index("\n", self.line_start) + 1
+            self.line += 1
+        return self.line_start + column
 
 
 def _drop_site_name(title: DraftBlock) -> None:
