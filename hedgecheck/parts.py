@@ -10,10 +10,11 @@ the paragraph it covers, so suppressions read the same as in one piece. ``check_
 reads a big file line by line, twice (once to find where the parts end, once to check them),
 so the file is never held whole either.
 
-An HTML file's blocks may span any line, and minified HTML has a single line: it is read in
-one pass of the tokenizer (which keeps no tree, so that costs a little more than the prose),
-and its prose blocks are grouped into parts of ``size`` characters of prose, each ending
-where a block ends. A part may then start inside a line; its columns on that line still
+An HTML file's blocks may span any line, and minified HTML has a single line: its prose
+blocks are grouped into parts of ``size`` characters of prose, each ending where a block
+ends. The tokenizer (which keeps no tree) reads the file once to find where the parts start
+and again to give each part's blocks when the part is checked, so the blocks of one part are
+held at a time. A part may then start inside a line; its columns on that line still
 count from the line's start.
 """
 
