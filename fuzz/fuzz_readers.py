@@ -6,7 +6,9 @@ the source (and slice back to its text in plain text); line and column must agre
 offset (a line ends at CR LF, LF or a lone CR); two runs must agree. The same holds for the
 text checked in small parts (``check_parts``). In HTML, markup the input leaves open at its
 end (a comment, a quoted attribute value) hides what follows: a marker put after it is never
-read as prose. See fuzz/README.md.
+read as prose. A "&#" that starts no character reference reads as its escaped form
+("&amp;#") does, markup after it included, and "<!-->" is an empty comment as "<!---->" is.
+See fuzz/README.md.
 
 Binary tails: the input also comes after more than two blocks of prose, as the tail of a
 file. It is binary exactly when ``decode``, ``read_path`` and the streamed reader (in
@@ -60,11 +62,12 @@ def test_one_input(data: bytes) -> None:
         _assert_parts_sound(read.text, fmt)
     if "html" in FORMATS:
         _assert_open_markup_hides(read.text)
+        _assert_python_tokenizer_slips_covered(read.text)
 
 
 _PART_SIZE = 64
 _MARKER = "zqxj marker words"
-_OPENERS = ("<!--", '<p title="', "<a href='", "<!", "<p")
+_OPENERS = ("<!--", '<p title="', "<a href='", "<!", "<p", "</!")
 
 
 def _assert_parts_sound(source: str, fmt: str) -> None:
@@ -113,6 +116,15 @@ def _streamed(name: str) -> str | InputError:
         return "".join(stream.lines())
     except InputError as exc:
         return exc
+
+
+def _assert_python_tokenizer_slips_covered(source: str) -> None:
+    tail = "<b>" + _MARKER + "</b>"
+    lost = read_html(source + "&#" + tail).text
+    assert lost == read_html(source + "&amp;#" + tail).text, "a lost &# changes the reading"
+    for empty in ("<!-->", "<!--->"):
+        shown = _MARKER in read_html(source + empty + tail).text
+        assert shown == (_MARKER in read_html(source + "<!---->" + tail).text), empty
 
 
 def main() -> None:

@@ -10,10 +10,11 @@ the paragraph it covers, so suppressions read the same as in one piece. ``check_
 reads a big file line by line, twice (once to find where the parts end, once to check them),
 so the file is never held whole either.
 
-An HTML file's blocks may span any line, and minified HTML has a single line: it is read in
-one pass of the tokenizer (which keeps no tree, so that costs a little more than the prose),
-and its prose blocks are grouped into parts of ``size`` characters of prose, each ending
-where a block ends. A part may then start inside a line; its columns on that line still
+An HTML file's blocks may span any line, and minified HTML has a single line: its prose
+blocks are grouped into parts of ``size`` characters of prose, each ending where a block
+ends. The tokenizer (which keeps no tree) reads the file once to find where the parts start
+and again to give each part's blocks when the part is checked, so the blocks of one part are
+held at a time. A part may then start inside a line; its columns on that line still
 count from the line's start.
 """
 
@@ -28,7 +29,7 @@ import regex
 from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
 from hedgecheck.documents import DraftBlock, Piece, assemble
-from hedgecheck.documents.html import html_drafts
+from hedgecheck.documents.html import HtmlBlocks, html_drafts
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
@@ -171,12 +172,35 @@ def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]
     """(start, end, draft blocks) of each part of an HTML ``text``, in order, covering all of
     it: a part ends where a block ends once it holds ``size`` characters of prose (and
     never inside a ``disable`` range, nor after a directive waiting for its paragraph)."""
+    return list(_html_parts(text, size=size)[1])
+
+
+def _html_parts(text: str, *, size: int) -> tuple[int, Iterator[tuple[int, int, list[DraftBlock]]]]:
+    """How many parts ``html_parts`` finds, and the parts, each read when it is asked for:
+    one pass of the tokenizer finds where the parts start (two when the document title is
+    the headline, known only at the end), the last gives each part's blocks, so memory
+    holds one part's blocks, never the file's."""
     if len(text) <= size:
-        return [(0, len(text), html_drafts(text))]
-    groups: list[tuple[int, list[DraftBlock]]] = [(0, [])]
+        return 1, iter([(0, len(text), html_drafts(text))])
+    reading = HtmlBlocks(text)
+    firsts = _part_firsts(text, iter(reading), size=size)
+    if reading.title is not None:
+        firsts = _part_firsts(text, _titled(reading.title, HtmlBlocks(text)), size=size)
+    return len(firsts), _grouped(text, _titled(reading.title, HtmlBlocks(text)), firsts)
+
+
+def _titled(title: DraftBlock | None, blocks: Iterable[DraftBlock]) -> Iterator[DraftBlock]:
+    if title is not None:
+        yield title
+    yield from blocks
+
+
+def _part_firsts(text: str, drafts: Iterator[DraftBlock], *, size: int) -> list[tuple[int, int]]:
+    """(number of its first draft, start) of each part."""
+    firsts = [(0, 0)]
     state = _Breaks(markdown=False)
     prose = reach = fed = 0
-    for draft in html_drafts(text):
+    for number, draft in enumerate(drafts):
         if draft.pieces:
             first = min(piece.start for piece in draft.pieces)
             if first > fed:
@@ -184,13 +208,25 @@ def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]
                 fed = first
             # an alt text sits inside its paragraph: no part may end between the two
             if prose >= size and reach <= first and state.may_break():
-                groups.append((reach, []))
+                firsts.append((number, reach))
                 prose = 0
             reach = max(reach, *(piece.end for piece in draft.pieces))
             prose += sum(len(piece.text) for piece in draft.pieces)
-        groups[-1][1].append(draft)
-    ends = [start for start, _ in groups[1:]] + [len(text)]
-    return [(start, end, drafts) for (start, drafts), end in zip(groups, ends, strict=True)]
+    return firsts
+
+
+def _grouped(
+    text: str, drafts: Iterator[DraftBlock], firsts: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, list[DraftBlock]]]:
+    ends = [start for _, start in firsts[1:]] + [len(text)]
+    group: list[DraftBlock] = []
+    index = 0
+    for number, draft in enumerate(drafts):
+        if index + 1 < len(firsts) and number == firsts[index + 1][0]:
+            yield firsts[index][1], ends[index], group
+            group, index = [], index + 1
+        group.append(draft)
+    yield firsts[index][1], ends[index], group
 
 
 def _reports_of_html(
@@ -201,8 +237,8 @@ def _reports_of_html(
     path: str | None,
     policy: FindingPolicy | None,
 ) -> Iterator[Report]:
-    parts = html_parts(text, size=size)
-    if len(parts) == 1:
+    count, parts = _html_parts(text, size=size)
+    if count == 1:
         yield check(text, rules=rules, path=path, format="html", policy=policy)
         return
     line, column, counted = 1, 0, 0
@@ -212,11 +248,11 @@ def _reports_of_html(
         column = start - breaks[-1].end() if breaks else column + start - counted
         counted = start
         document = assemble(text[start:end], "html", _moved(drafts, -start))
+        del drafts  # the drafts checked are let go
         report = check_document(
             document, title=None if index == 1 else "", rules=rules, path=path, policy=policy
         )
-        where = Part(index, len(parts), start, end, line)
-        parts[index - 1] = (start, end, [])  # the drafts checked are let go
+        where = Part(index, count, start, end, line)
         yield replace(_Shift(start, line - 1, column).report(report), part=where)
 
 

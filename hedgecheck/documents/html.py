@@ -8,13 +8,21 @@ or role marks them as ads, cookie banners, sharing or related-link widgets are n
 Character references are decoded, each mapped to the span of source it was written as.
 Markup the file's end leaves open is read as a browser reads it: an unclosed comment hides
 the rest of the file, and an unclosed tag (an attribute value that never ends) is dropped
-with all that follows it, so neither is ever read as prose.
+with all that follows it, so neither is ever read as prose. ``<!-->`` and ``<!--->`` are
+empty comments, and ``<![`` starts a comment that ends at the next ``>``, as in a browser.
+
+Python 3.11's tokenizer stops at a ``&#`` that starts no character reference it knows (``&#``,
+``&#x``, ``&#;``) and reads the rest of the file, tags and all, as text. Such an ``&`` is
+fed to it as a "%", which it reads as it reads "&" anywhere but at the start of a reference
+(in a tag name, an attribute, a bare value), so every offset and every tag stays the same;
+prose and alt text that hold a "%" are taken back from the source.
 """
 
 from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -138,9 +146,15 @@ _CHROME_ROLES = frozenset(
 _TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 # What the tokenizer holds back at the end of the input when it is left open: a comment, a
 # declaration or processing instruction, or a start or end tag. A browser reads the first
-# kinds to the end of the file as a comment, and drops a tag cut off by the end.
-_NEWLINE = regex.compile(r"\n")
-_OPEN_AT_END = regex.compile(r"<(?:!|\?|/?[a-zA-Z])")
+# kinds to the end of the file as a comment, and drops a tag cut off by the end; "</" and
+# anything but a letter starts a comment too ("</" alone at the end is text).
+_OPEN_AT_END = regex.compile(r"<(?:[!?a-zA-Z]|/[\s\S])")
+# A "&#" the tokenizer cannot read as a character reference (its own pattern, negated).
+_LOST_CHARREF = regex.compile(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
+_CHUNK = 1 << 16
+_STAND_IN = "%"  # not "\0": it ends a tag name
+# Browsers end these at once; the tokenizer would read on to the next "-->".
+_EMPTY_COMMENTS = ("<!-->", "<!--->")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,21 +174,52 @@ def read_html(source: str) -> Document:
 
 def html_drafts(source: str) -> list[DraftBlock]:
     """The draft blocks of an HTML ``source``, in reading order (the headline first)."""
-    reader = _Reader(source)
-    reader.feed(source)
-    if _OPEN_AT_END.match(reader.rawdata):
-        # close() would read what is left as text, a 3 MB attribute value as one "word"
-        reader.rawdata = ""
-    reader.close()
-    return reader.drafts()
+    blocks = HtmlBlocks(source)
+    body = list(blocks)
+    return body if blocks.title is None else [blocks.title, *body]
+
+
+class HtmlBlocks:
+    """The prose blocks of an HTML ``source`` in reading order, each given as soon as it is
+    complete: the source is fed to the tokenizer ``_CHUNK`` characters at a time, so memory
+    holds the blocks not yet taken, not the file's. Once they are all taken, ``title`` is the
+    document title to put first (a page without ``<h1>``), else None."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.title: DraftBlock | None = None
+
+    def __iter__(self) -> Iterator[DraftBlock]:
+        source = self.source
+        reader = _Reader(source)
+        lost = _LOST_CHARREF.finditer(source)  # its lookahead reads past a chunk's end
+        pending = next(lost, None)
+        for start in range(0, len(source), _CHUNK):
+            end = min(start + _CHUNK, len(source))
+            fed, at = [], start
+            while pending is not None and pending.start() < end:
+                fed += [source[at : pending.start()], _STAND_IN]
+                at = pending.end()
+                pending = next(lost, None)
+            fed.append(source[at:end])
+            reader.feed("".join(fed))
+            yield from reader.take_complete()
+        if _OPEN_AT_END.match(reader.rawdata):
+            # close() would read what is left as text, a 3 MB attribute value as one "word"
+            reader.rawdata = ""
+        reader.close()
+        reader._end_block()
+        yield from reader.take_complete()
+        self.title = reader.leading_title()
 
 
 class _Reader(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        # the tokenizer's line numbers count "\n" alone as a line end
-        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(source))]
+        # where the tokenizer's line (it counts "\n" alone as a line end) starts
+        self.line, self.line_start = 1, 0
+        self.current_at: int | None = None  # the current block's index in blocks
         self.stack: list[_Element] = []
         self.open_tags: Counter[str] = Counter()
         self.skipping = 0
@@ -183,13 +228,22 @@ class _Reader(HTMLParser):
         self.document_title: DraftBlock | None = None
         self.headline_seen = False
 
-    def drafts(self) -> list[DraftBlock]:
-        self._end_block()
-        if not self.headline_seen and self.document_title is not None:
-            _drop_site_name(self.document_title)
-            self.document_title.kind = "title"
-            return [self.document_title, *self.blocks]
-        return self.blocks
+    def take_complete(self) -> list[DraftBlock]:
+        """The blocks no later markup can add to (all before the current one), let go."""
+        cut = len(self.blocks) if self.current_at is None else self.current_at
+        done = self.blocks[:cut]
+        del self.blocks[:cut]
+        if self.current_at is not None:
+            self.current_at -= cut
+        return done
+
+    def leading_title(self) -> DraftBlock | None:
+        """The document title, as the headline, when no ``<h1>`` was seen."""
+        if self.headline_seen or self.document_title is None:
+            return None
+        _drop_site_name(self.document_title)
+        self.document_title.kind = "title"
+        return self.document_title
 
     # Tokenizer callbacks -------------------------------------------------------------
 
@@ -217,13 +271,26 @@ class _Reader(HTMLParser):
         if self.skipping or not data:
             return
         start = self._offset()
-        self._block().pieces.append(Piece(data, start, start + len(data), True))
+        end = start + len(data)
+        text = self.source[start:end] if _STAND_IN in data else data
+        self._block().pieces.append(Piece(text, start, end, True))
 
     def handle_entityref(self, name: str) -> None:
         self._reference(f"&{name}")
 
     def handle_charref(self, name: str) -> None:
         self._reference(f"&#{name}")
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        for empty in _EMPTY_COMMENTS:
+            if self.rawdata.startswith(empty, i):
+                return i + len(empty)
+        return super().parse_comment(i, report)
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # Python 3.11 raises AssertionError on "<![" and no keyword; in HTML (outside SVG
+        # and MathML, which are skipped) a browser reads any "<![" to the next ">" as a comment
+        return self.parse_bogus_comment(i, report)
 
     # Helpers ---------------------------------------------------------------------------
 
@@ -260,6 +327,8 @@ class _Reader(HTMLParser):
         value_end = raw.find(quote, found.end()) if quote else found.end() + len(alt)
         end = start + value_end if value_end >= 0 else value_start
         written = self.source[value_start:end]
+        if _STAND_IN in alt:
+            alt = html.unescape(written)
         # Alt text stands apart from the prose it sits in: its own block, after it.
         self.blocks.append(DraftBlock("alt-text", [Piece(alt, value_start, end, alt == written)]))
 
@@ -302,6 +371,7 @@ class _Reader(HTMLParser):
                 if self.document_title is None:
                     self.document_title = self.current
             else:
+                self.current_at = len(self.blocks)
                 self.blocks.append(self.current)
             self.headline_seen = self.headline_seen or kind == "title"
         return self.current
@@ -314,10 +384,14 @@ class _Reader(HTMLParser):
 
     def _end_block(self) -> None:
         self.current = None
+        self.current_at = None
 
     def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
+        line, column = self.getpos()  # never goes back
+        while self.line < line:
+            self.line_start = self.source.index("\n", self.line_start) + 1
+            self.line += 1
+        return self.line_start + column
 
 
 def _drop_site_name(title: DraftBlock) -> None:

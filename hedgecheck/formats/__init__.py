@@ -10,10 +10,13 @@ shows claim-by-claim detail; the registry passes it to no other format.
 A format that can be written one report at a time also registers a ``stream`` factory,
 called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
 and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
-it so that a scan of a large corpus never holds every report (JSON and JSON lines do).
-A stream whose ending is large (the HTML page sets each file's section aside until its
-header can count them all) also has ``end_pieces()``, the same text as ``end()`` a piece
-at a time, which the CLI writes as it comes.
+it so that a scan of a large corpus never holds every report; every format has one. A
+``detailed`` format's stream also takes ``verbose``.
+A stream whose ending is large (the HTML page and the Markdown summary set each file's
+section aside until their header can count them all, SARIF its artifacts and results until
+it can index their rules, GitHub's commands their notices until every finding is out) also
+has ``end_pieces()``, the same text as ``end()`` a piece at a time, which the CLI writes as
+it comes.
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
 records in order with ``add_record``, never receives the report itself.
@@ -145,7 +148,6 @@ def _format(
     kind: str,
     *,
     detailed: bool = False,
-    streams: bool = False,
 ) -> Format:
     """Format ``name``, written by ``module`` (its ``render`` and, when it ``streams``, its
     ``Stream``), with every output guarded for ``kind``."""
@@ -153,7 +155,7 @@ def _format(
         name,
         description,
         partial(_guarded_render, module, kind, detailed),
-        partial(_GuardedStream, partial(_stream_of, module), kind, detailed) if streams else None,
+        partial(_GuardedStream, partial(_stream_of, module), kind, detailed),
         detailed,
     )
 
@@ -174,15 +176,13 @@ FORMATS: dict[str, Format] = {
             "one line per finding: path:line:col: CODE [severity] message",
             "concise_format",
             TEXT,
-            streams=True,
         ),
-        _format("json", "one JSON document (schema_version 1)", "json_format", JSON, streams=True),
+        _format("json", "one JSON document (schema_version 1)", "json_format", JSON),
         _format(
             "jsonl",
             "one compact JSON report per line, for corpora",
             "jsonl_format",
             JSON,
-            streams=True,
         ),
         _format("sarif", "SARIF 2.1.0, for code-scanning tools", "sarif_format", JSON),
         _format(
@@ -194,7 +194,6 @@ FORMATS: dict[str, Format] = {
             "one self-contained page: claims tinted by label",
             "html_format",
             HTML,
-            streams=True,
         ),
     )
 }

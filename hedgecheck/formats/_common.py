@@ -21,9 +21,11 @@ reconstructed here:
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from tempfile import SpooledTemporaryFile
 
 from hedgecheck.formats._safe import visible
 from hedgecheck.gate import BUILTIN
@@ -146,9 +148,13 @@ def files_summary_of(parts: Sequence[Part | None]) -> str:
     """``files_summary`` of reports with these parts."""
     files = sum(1 for p in parts if p is None or p.index == 1)
     parted = [p.count for p in parts if p is not None and p.index == 1]
+    return _files_text(files, len(parted), sum(parted))
+
+
+def _files_text(files: int, parted: int, parts: int) -> str:
     if not parted:
         return f"{files} file(s)"
-    return f"{files} file(s) ({len(parted)} in {sum(parted)} parts)"
+    return f"{files} file(s) ({parted} in {parts} parts)"
 
 
 # -- the evidence tag and the report card, as one-line summaries --------------------------
@@ -231,3 +237,89 @@ class RecordStream:
     def render(cls, reports: Sequence[Report]) -> str:
         """The whole output of ``reports`` at once."""
         return "".join(cls().add(r) for r in reports)
+
+
+# -- what a streamed format keeps until its end ------------------------------------------------
+
+
+class Tally:
+    """The totals a streamed format states over every report (files, a file in parts once;
+    claims; findings by severity), added up from records alone: a record made by
+    :meth:`counted` carries its report's share on its first line, so the parent of a
+    ``--jobs`` run, which never sees the reports, counts them in the same numbers."""
+
+    def __init__(self) -> None:
+        self.files = self.parted = self.parts = self.claims = 0
+        self.severities: Counter[Severity] = Counter()
+
+    @staticmethod
+    def counted(report: Report, body: str) -> str:
+        """``body``, the record of ``report``, after a first line of its share of the totals."""
+        part = None if report.part is None else [report.part.index, report.part.count]
+        severities = Counter(f.severity.value for f in report.findings)
+        return json.dumps([part, len(report.claims), severities]) + "\n" + body
+
+    def add(self, record: str) -> str:
+        """Count a :meth:`counted` record in; its body."""
+        share, body = record.split("\n", 1)
+        part, claims, severities = json.loads(share)
+        if part is None or part[0] == 1:
+            self.files += 1
+        if part is not None and part[0] == 1:
+            self.parted += 1
+            self.parts += part[1]
+        self.claims += claims
+        self.severities.update({Severity(s): n for s, n in severities.items()})
+        return body
+
+    def files_summary(self) -> str:
+        """What :func:`files_summary` says of the reports counted."""
+        return _files_text(self.files, self.parted, self.parts)
+
+    def findings(self) -> int:
+        return sum(self.severities.values())
+
+    def severity_counts(self) -> dict[Severity, int]:
+        """What :func:`severity_counts` says of the findings counted."""
+        return {s: self.severities.get(s, 0) for s in sorted(Severity, key=lambda s: -s.rank)}
+
+
+SPOOL_CHARS = 8 << 20
+_READ_CHARS = 1 << 16
+
+
+class Spool:
+    """Text a streamed format sets aside until its end: in memory up to ``SPOOL_CHARS``
+    characters, then in a temporary file, so that memory stays flat over any number of files."""
+
+    def __init__(self) -> None:
+        self._file: SpooledTemporaryFile[str] | None = None
+
+    def write(self, text: str) -> None:
+        if self._file is None:
+            # kept open across calls: pieces() reads it back and closes it
+            self._file = SpooledTemporaryFile(SPOOL_CHARS, mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self._file.write(text)
+
+    def close(self) -> None:
+        """Let go of the text unread."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def pieces(self) -> Iterator[str]:
+        """The text written, in pieces that each end at a line end (or the end), once."""
+        if self._file is None:
+            return
+        with self._file as spooled:
+            spooled.seek(0)
+            held = ""
+            while chunk := spooled.read(_READ_CHARS):
+                held += chunk
+                cut = held.rfind("\n") + 1
+                if cut:
+                    yield held[:cut]
+                    held = held[cut:]
+            if held:
+                yield held
+        self._file = None

@@ -16,14 +16,15 @@ After the findings, one ``::notice file=PATH,title=hedgecheck evidence tag::…`
 sums up its evidence tag and report card (``Evidence tag: peer-reviewed no · study type animal
 · subjects people. Report card: 5/10 satisfied — costs ✗, …``), escaped as above and without
 ``file`` when the report has no path. They come last so that, where GitHub caps the
-annotations it shows per step, findings are shown first.
+annotations it shows per step, findings are shown first. :class:`Stream` writes each file's
+annotations as soon as it is checked and sets the notices aside until the end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from hedgecheck.formats._common import card_summary, end_position, one_line, tag_summary
+from hedgecheck.formats._common import Spool, card_summary, end_position, one_line, tag_summary
 from hedgecheck.formats._safe import github_data, github_property
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.rules import RuleSet
@@ -38,6 +39,36 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     lines = [annotation(report, finding) for report in reports for finding in report.findings]
     lines += [tag_notice(report) for report in reports]
     return "".join(line + "\n" for line in lines)
+
+
+class Stream:
+    """The annotations of each file as soon as it is checked; its evidence-tag notice set
+    aside (in a temporary file once there are many) until every finding is written."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        self._notices = Spool()
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        # the notice is one line (github_data escapes line breaks), the record's last
+        lines = [annotation(report, finding) for finding in report.findings]
+        return "".join(line + "\n" for line in [*lines, tag_notice(report)])
+
+    def add_record(self, record: str) -> str:
+        annotations, _, notice = record[:-1].rpartition("\n")
+        self._notices.write(notice + "\n")
+        return annotations + "\n" if annotations else ""
+
+    def end(self) -> str:
+        return "".join(self.end_pieces())
+
+    def end_pieces(self) -> Iterator[str]:
+        yield from self._notices.pieces()
 
 
 def tag_notice(report: Report) -> str:

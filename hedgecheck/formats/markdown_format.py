@@ -11,15 +11,18 @@ evidence tag and report card. Every text from outside goes through
 word joiner (U+2060, invisible) keeps ``@name``, ``http://``, ``www.``, ``#123`` and
 ``GH-123`` from notifying anyone or linking anywhere, controls are shown as escapes and line
 breaks become ``<br>``. A card row quotes at most :data:`MAX_QUOTES` distinct evidence texts
-and counts the rest.
+and counts the rest. :class:`Stream` sets each file's row and section aside until the
+totals are known.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from hedgecheck.formats._common import (
     CARD_SYMBOLS,
+    Spool,
+    Tally,
     all_findings,
     card_score,
     criterion_name,
@@ -34,32 +37,84 @@ from hedgecheck.rules import RuleSet
 
 MAX_QUOTES = 3
 _SEVERITY_HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
+_FILE_COLUMNS = ["File", "Article label", "Claims", *_SEVERITY_HEADINGS.values()]
 
 
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
     findings = all_findings(reports)
     claims = sum(len(r.claims) for r in reports)
-    files = f"{files_summary(reports)}, {claims} claim(s)"
-    if not findings:
-        out = [f"**hedgecheck**: no findings ({files})."]
-    else:
-        counts = ", ".join(f"{n} {s.value}" for s, n in severity_counts(findings).items())
-        out = [f"### hedgecheck: {len(findings)} finding(s) ({counts}) in {files}", ""]
-        out += _table(
-            ["File", "Article label", "Claims", *_SEVERITY_HEADINGS.values()],
-            [_file_row(report) for report in reports],
-        )
+    out = _head(files_summary(reports), claims, len(findings), severity_counts(findings))
+    if findings:
+        out += [_row(_file_row(report)) for report in reports]
     for report in reports:
-        out += ["", f"#### {cell(report_title(report))}", ""]
-        out.append(f"**Evidence tag**: {_tag_line(report)}")
-        out += ["", *_card(report.report_card)]
-        if report.findings:
-            out.append("")
-            out += _table(
-                ["Severity", "Line:Col", "Code", "Text", "Message", "Suggestion"],
-                [_finding_row(finding) for finding in report.findings],
-            )
+        out += _section(report)
     return "\n".join(out) + "\n"
+
+
+def _head(files: str, claims: int, findings: int, counts: dict[Severity, int]) -> list[str]:
+    """The header line and, when there are findings, the head of the files table."""
+    if not findings:
+        return [f"**hedgecheck**: no findings ({files}, {claims} claim(s))."]
+    by_severity = ", ".join(f"{n} {s.value}" for s, n in counts.items())
+    heading = f"### hedgecheck: {findings} finding(s) ({by_severity}) in {files}, {claims} claim(s)"
+    return [heading, "", *_table(_FILE_COLUMNS, [])]
+
+
+def _section(report: Report) -> list[str]:
+    """One file's lines: its heading, evidence tag, report card and findings."""
+    out = ["", f"#### {cell(report_title(report))}", ""]
+    out.append(f"**Evidence tag**: {_tag_line(report)}")
+    out += ["", *_card(report.report_card)]
+    if report.findings:
+        out.append("")
+        out += _table(
+            ["Severity", "Line:Col", "Code", "Text", "Message", "Suggestion"],
+            [_finding_row(finding) for finding in report.findings],
+        )
+    return out
+
+
+class Stream:
+    """The summary written one file at a time. Its header and files table need every file's
+    totals, so each file's row and section are set aside (in temporary files once there are
+    many) and written out at the end: memory holds the totals, whatever the number of files.
+    A record is the file's row on its first line, then its section."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        self._tally = Tally()
+        self._rows = Spool()
+        self._sections = Spool()
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        row = _row(_file_row(report))
+        return Tally.counted(report, row + "\n" + "".join("\n" + line for line in _section(report)))
+
+    def add_record(self, record: str) -> str:
+        row, section = self._tally.add(record).split("\n", 1)
+        self._rows.write("\n" + row)
+        self._sections.write(section)
+        return ""
+
+    def end(self) -> str:
+        return "".join(self.end_pieces())
+
+    def end_pieces(self) -> Iterator[str]:
+        tally = self._tally
+        findings = tally.findings()
+        head = _head(tally.files_summary(), tally.claims, findings, tally.severity_counts())
+        yield "\n".join(head)
+        if findings:
+            yield from self._rows.pieces()
+        else:
+            self._rows.close()
+        yield from self._sections.pieces()
+        yield "\n"
 
 
 def cell(text: str) -> str:
@@ -128,6 +183,10 @@ def _quotes(mentions: Sequence[Mention]) -> str:
 
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines = [_row(header), "|" + "|".join("---" for _ in header) + "|"]
+    lines += [_row(row) for row in rows]
     return lines
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"

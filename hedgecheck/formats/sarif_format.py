@@ -22,7 +22,7 @@ may differ from the file's bytes. A relative path becomes a URI relative to ``%S
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any
@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from hedgecheck.formats._common import (
     RuleDoc,
+    Spool,
     end_position,
     one_line,
     rule_doc,
@@ -53,20 +54,37 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
 
 def sarif_log(reports: Sequence[Report], *, rules: RuleSet | None = None) -> dict[str, Any]:
     """The SARIF log for ``reports`` as a dict."""
-    from hedgecheck import __version__
-
     known = ruleset(rules)
     found = [(report, finding) for report in reports for finding in report.findings]
     first: dict[str, Finding] = {}
     for _, finding in found:
         first.setdefault(finding.code, finding)
-    codes = sorted(first)
-    index = {code: i for i, code in enumerate(codes)}
+    descriptors = {code: _descriptor(rule_doc(code, known, first[code])) for code in first}
+    index = {code: i for i, code in enumerate(sorted(first))}
+    return _log(
+        descriptors,
+        [_artifact_entry(report) for report in reports],
+        [_result(report, finding, index[finding.code]) for report, finding in found],
+        relative=any(_is_relative(report.path) for report in reports),
+    )
+
+
+def _log(
+    descriptors: dict[str, dict[str, Any]],
+    artifacts: list[Any],
+    results: list[Any],
+    *,
+    relative: bool,
+) -> dict[str, Any]:
+    """The log around these artifacts and results, documenting the rules of ``descriptors``
+    (by code) in the order of their codes."""
+    from hedgecheck import __version__
+
     driver: dict[str, Any] = {
         "name": "hedgecheck",
         "version": __version__,
         "semanticVersion": __version__,
-        "rules": [_descriptor(rule_doc(code, known, first[code])) for code in codes],
+        "rules": [descriptors[code] for code in sorted(descriptors)],
     }
     home = _information_uri()
     if home:
@@ -74,14 +92,101 @@ def sarif_log(reports: Sequence[Report], *, rules: RuleSet | None = None) -> dic
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
-        "artifacts": [_artifact_entry(report) for report in reports],
-        "results": [_result(report, finding, index[finding.code]) for report, finding in found],
+        "artifacts": artifacts,
+        "results": results,
     }
-    if any(_is_relative(report.path) for report in reports):
+    if relative:
         run["originalUriBaseIds"] = {
             SRCROOT: {"description": {"text": "The directory hedgecheck was run from."}}
         }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+class Stream:
+    """The log written one file at a time. The rules it documents and the index of each
+    result's rule are known only once every file is in, so each file's artifact and results
+    are set aside (in temporary files once there are many), one compact JSON line each, and
+    the log is written out at the end, a piece at a time, in the bytes ``render`` gives:
+    memory holds the descriptor of each rule seen, whatever the number of files.
+
+    A record is a first line of the file's rule descriptors and whether its path is
+    relative, its artifact's line, then one line per result (its ``ruleIndex`` still 0)."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        self._rules = rules
+        self._descriptors: dict[str, dict[str, Any]] = {}
+        self._relative = False
+        self._artifacts = Spool()
+        self._results = Spool()
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        known = ruleset(self._rules)
+        first: dict[str, Finding] = {}
+        for finding in report.findings:
+            first.setdefault(finding.code, finding)
+        descriptors = {code: _descriptor(rule_doc(code, known, f)) for code, f in first.items()}
+        lines = [
+            [descriptors, _is_relative(report.path)],
+            _artifact_entry(report),
+            *(_result(report, finding, 0) for finding in report.findings),
+        ]
+        return "".join(_compact(line) + "\n" for line in lines)
+
+    def add_record(self, record: str) -> str:
+        share, artifact, results = record.split("\n", 2)
+        descriptors, relative = json.loads(share)
+        for code, descriptor in descriptors.items():
+            self._descriptors.setdefault(code, descriptor)
+        self._relative = self._relative or relative
+        self._artifacts.write(artifact + "\n")
+        self._results.write(results)
+        return ""
+
+    def end(self) -> str:
+        return "".join(self.end_pieces())
+
+    def end_pieces(self) -> Iterator[str]:
+        # -1 and -2 stand for the lists: nothing else in the log is a number
+        log = _log(self._descriptors, -1, -2, relative=self._relative)  # type: ignore[arg-type]
+        outline = json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+        before, rest = outline.split('"artifacts": -1', 1)
+        between, after = rest.split('"results": -2', 1)
+        index = {code: i for i, code in enumerate(sorted(self._descriptors))}
+        yield before + '"artifacts": '
+        yield from _listed(self._artifacts, lambda item: item)
+        yield between + '"results": '
+        yield from _listed(self._results, lambda item: {**item, "ruleIndex": index[item["ruleId"]]})
+        yield after
+
+
+# A run's lists sit three levels deep: the log, "runs", the run.
+_ITEM_INDENT = " " * 8
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _listed(spool: Spool, item: Callable[[Any], Any]) -> Iterator[str]:
+    """The list of the items spooled (one JSON line each), as ``json.dumps(indent=2)``
+    writes it at a run's level, a piece at a time."""
+    count = 0
+    for piece in spool.pieces():
+        dumped = []
+        for line in piece.split("\n"):
+            if line:
+                value = json.dumps(item(json.loads(line)), ensure_ascii=False, indent=2)
+                start = "[\n" if count == 0 else ",\n"
+                dumped.append(start + "\n".join(_ITEM_INDENT + x for x in value.split("\n")))
+                count += 1
+        yield "".join(dumped)
+    yield "\n" + _ITEM_INDENT[:-2] + "]" if count else "[]"
 
 
 def _descriptor(doc: RuleDoc) -> dict[str, Any]:

@@ -5,7 +5,8 @@ certainty and cues and their weights (``hedgecheck explain`` gives the whole sco
 
 Every text from outside goes on one line with its controls shown
 (:mod:`hedgecheck.formats._safe`): a claim that spans lines reads with a space at each break.
-Colour, when on, comes only from the labels and severities the format paints itself."""
+Colour, when on, comes only from the labels and severities the format paints itself.
+:class:`Stream` writes each file's block as soon as it is checked."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import click
 
 from hedgecheck.editorial import DESIGN_NAMES
 from hedgecheck.formats._common import (
+    Tally,
     all_findings,
     card_summary,
     display_path,
@@ -25,7 +27,7 @@ from hedgecheck.formats._common import (
     study_type,
 )
 from hedgecheck.formats._safe import prose, visible
-from hedgecheck.model import Claim, Cue, EvidenceTag, Finding, Report
+from hedgecheck.model import Claim, Cue, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet
 
 _LABEL_COLOURS = {
@@ -60,13 +62,50 @@ def render(
     verbose: bool = False,
 ) -> str:
     blocks = [_render_report(report, color, verbose) for report in reports]
-    total = sum(len(r.claims) for r in reports)
     findings = all_findings(reports)
-    counts = ", ".join(f"{n} {s.value}" for s, n in severity_counts(findings).items())
     blocks.append(
-        f"{files_summary(reports)}, {total} claim(s), {len(findings)} finding(s) ({counts})"
+        _summary(
+            files_summary(reports),
+            sum(len(r.claims) for r in reports),
+            len(findings),
+            severity_counts(findings),
+        )
     )
     return "\n".join(blocks) + "\n"
+
+
+def _summary(files: str, claims: int, findings: int, counts: dict[Severity, int]) -> str:
+    by_severity = ", ".join(f"{n} {s.value}" for s, n in counts.items())
+    return f"{files}, {claims} claim(s), {findings} finding(s) ({by_severity})"
+
+
+class Stream:
+    """The output written one file at a time: each file's block as soon as it is checked,
+    the totals line at the end."""
+
+    def __init__(
+        self, *, color: bool = False, rules: RuleSet | None = None, verbose: bool = False
+    ) -> None:
+        self._color = color
+        self._verbose = verbose
+        self._tally = Tally()
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        return Tally.counted(report, _render_report(report, self._color, self._verbose))
+
+    def add_record(self, record: str) -> str:
+        return self._tally.add(record) + "\n"
+
+    def end(self) -> str:
+        tally = self._tally
+        counts = tally.severity_counts()
+        return _summary(tally.files_summary(), tally.claims, tally.findings(), counts) + "\n"
 
 
 def _render_report(report: Report, color: bool, verbose: bool) -> str:
