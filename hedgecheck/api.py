@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hedgecheck.arguments import path_text, require, require_text
+from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import Document, read_document
 from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
@@ -27,6 +28,7 @@ def check(
     path: str | None = None,
     format: str = "text",
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Report:
     """Find the claims in ``text`` and label each one's confidence, with the cues behind it.
 
@@ -37,18 +39,21 @@ def check(
     grades the findings, and its label gate makes each main claim at or below the gate an
     LBL001 finding (``hedgecheck.gate``); inline ``hedgecheck:`` directives in ``text``
     suppress them.
+    ``budget`` is what the rules of packs outside the shipped ones may spend matching
+    (``hedgecheck.budget``): pass one :class:`ScanBudget` to every call of a run so that a
+    rule switched off stays off and the run's budgets count; without one each call has a
+    fresh budget. A rule switched off is named in the report's ``errors``.
     An argument of the wrong type or an unknown ``format`` is a :class:`UsageError`.
     """
-    path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
-    ruleset = rules if rules is not None else default_rules()
-    seen = [len(matcher.problems) for matcher in ruleset.matchers]
-    document = read_document(text, format=format)
-    analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
-    errors = tuple(
-        problem
-        for matcher, count in zip(ruleset.matchers, seen, strict=True)
-        for problem in matcher.problems[count:]
+    path = check_arguments(
+        text, title=title, rules=rules, path=path, format=format, policy=policy, budget=budget
     )
+    ruleset = rules if rules is not None else default_rules()
+    budget = budget if budget is not None else ScanBudget()
+    budget.start_file()
+    document = read_document(text, format=format)
+    analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks, budget=budget)
+    errors = budget.problems
     where = _Positions(document, LineIndex(document.source))
     described = _described_study(analysis)
     claims = tuple(
@@ -90,6 +95,7 @@ def check_arguments(
     path: object = None,
     format: object = "text",
     policy: object = None,
+    budget: object = None,
     function: str = "check",
 ) -> str | None:
     """Refuse what ``check`` cannot read (the document reader names an unknown format);
@@ -99,6 +105,7 @@ def check_arguments(
     require(rules, (RuleSet, type(None)), argument=f"{function}(): rules")
     require(format, str, argument=f"{function}(): format")
     require(policy, (FindingPolicy, type(None)), argument=f"{function}(): policy")
+    require(budget, (ScanBudget, type(None)), argument=f"{function}(): budget")
     return None if path is None else path_text(path, argument=f"{function}(): path")
 
 

@@ -30,6 +30,7 @@ import click
 
 from hedgecheck import __version__
 from hedgecheck.api import check
+from hedgecheck.budget import BUDGET_KEYS, RuleBudget, seconds
 from hedgecheck.config import (
     FAIL_ON,
     FAIL_ON_LABEL,
@@ -237,8 +238,17 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     "--on-rule-timeout",
     type=click.Choice(ON_RULE_TIMEOUT),
     default=None,
-    help="When a rule's pattern runs past the match timeout: go on without the rule (skip, "
-    "the default; the run still exits 2) or stop the run at once.",
+    help="When a rule's pattern runs past the match timeout or its time budget: go on "
+    "without the rule (skip, the default; the run still exits 2) or stop the run at once.",
+)
+@click.option(
+    "--rule-budget",
+    multiple=True,
+    metavar="KEY=SECONDS",
+    help="Seconds of matching one rule of a pack you add may spend on a file (file, default "
+    f"{RuleBudget().file:g}) and over the run (run, default {RuleBudget().run:g}), and all "
+    f"of them together (scan, default {RuleBudget().scan:g}); a rule over its budget is "
+    "switched off, named, and the run exits 2. Repeatable: --rule-budget file=2.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
 @click.option(
@@ -689,7 +699,27 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         max_bytes=max_bytes,
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
         part_chars=part_chars,
+        rule_budget=_rule_budget(options["rule_budget"], config.rule_budget),
     )
+
+
+def _rule_budget(given: tuple[str, ...], base: RuleBudget) -> RuleBudget:
+    """The config's rule budget with each --rule-budget KEY=SECONDS on top."""
+    changes: dict[str, float] = {}
+    for item in given:
+        key, sign, value = item.partition("=")
+        if key not in BUDGET_KEYS or not sign:
+            _fail(
+                UsageError(
+                    f"--rule-budget {item!r}: expected KEY=SECONDS, KEY one of "
+                    f"{', '.join(BUDGET_KEYS)}"
+                )
+            )
+        try:
+            changes[key] = seconds(float(value))
+        except ValueError as exc:
+            _fail(UsageError(f"--rule-budget {item!r}: {exc}"))
+    return replace(base, **changes)
 
 
 def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: RuleSet) -> None:

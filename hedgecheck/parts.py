@@ -21,6 +21,7 @@ import regex
 
 from hedgecheck.api import check, check_arguments
 from hedgecheck.arguments import require_count
+from hedgecheck.budget import ScanBudget
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
@@ -111,15 +112,31 @@ def check_parts(
     path: str | None = None,
     format: str = "text",
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Iterator[Report]:
     """``check`` on ``text`` part by part, one report per part (a single report, without
     ``part``, when the text fits in one). HTML is always checked in one piece. The arguments
-    are checked at the call, before any report is asked for: a wrong one is a UsageError."""
+    are checked at the call, before any report is asked for: a wrong one is a UsageError.
+    One ``budget`` (a fresh one when None) serves every part; each part is a file to it."""
     path = check_arguments(
-        text, rules=rules, path=path, format=format, policy=policy, function="check_parts"
+        text,
+        rules=rules,
+        path=path,
+        format=format,
+        policy=policy,
+        budget=budget,
+        function="check_parts",
     )
     require_count(size, argument="check_parts(): size")
-    return _reports_of_parts(text, size=size, rules=rules, path=path, format=format, policy=policy)
+    return _reports_of_parts(
+        text,
+        size=size,
+        rules=rules,
+        path=path,
+        format=format,
+        policy=policy,
+        budget=budget if budget is not None else ScanBudget(),
+    )
 
 
 def _reports_of_parts(
@@ -130,6 +147,7 @@ def _reports_of_parts(
     path: str | None,
     format: str,
     policy: FindingPolicy | None,
+    budget: ScanBudget,
 ) -> Iterator[Report]:
     spans = (
         [(0, len(text))]
@@ -137,7 +155,7 @@ def _reports_of_parts(
         else part_spans(text, size=size, markdown=format == "markdown")
     )
     if len(spans) == 1:
-        yield check(text, rules=rules, path=path, format=format, policy=policy)
+        yield check(text, rules=rules, path=path, format=format, policy=policy, budget=budget)
         return
     line, counted = 1, 0
     for index, (start, end) in enumerate(spans, 1):
@@ -145,7 +163,13 @@ def _reports_of_parts(
         counted = start
         where = Part(index, len(spans), start, end, line)
         yield _check_part(
-            text[start:end], where, rules=rules, path=path, format=format, policy=policy
+            text[start:end],
+            where,
+            rules=rules,
+            path=path,
+            format=format,
+            policy=policy,
+            budget=budget,
         )
 
 
@@ -156,20 +180,35 @@ def check_stream(
     rules: RuleSet | None = None,
     format: str = "text",
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Iterator[Report]:
     """``check_parts`` on a file read line by line, never whole: one pass finds where the
     parts end, a second reads and checks one part at a time. The file's warnings (bytes
     that are not UTF-8) go with the first report."""
     spans = spans_of_lines(source.lines(), size=size, markdown=format == "markdown")
+    budget = budget if budget is not None else ScanBudget()
     warnings = source.warnings
     parts = _texts_of_parts(source.lines(), spans)
     for number, (text, start, end, line) in enumerate(parts, 1):
         if len(spans) == 1:
-            report = check(text, rules=rules, path=source.shown, format=format, policy=policy)
+            report = check(
+                text,
+                rules=rules,
+                path=source.shown,
+                format=format,
+                policy=policy,
+                budget=budget,
+            )
         else:
             where = Part(number, len(spans), start, end, line)
             report = _check_part(
-                text, where, rules=rules, path=source.shown, format=format, policy=policy
+                text,
+                where,
+                rules=rules,
+                path=source.shown,
+                format=format,
+                policy=policy,
+                budget=budget,
             )
         yield replace(report, warnings=warnings) if number == 1 and warnings else report
 
@@ -200,6 +239,7 @@ def _check_part(
     path: str | None,
     format: str,
     policy: FindingPolicy | None,
+    budget: ScanBudget,
 ) -> Report:
     """One part checked as an article (a headline only in the first), its positions moved
     to where it lies in the file."""
@@ -210,6 +250,7 @@ def _check_part(
         path=path,
         format=format,
         policy=policy,
+        budget=budget,
     )
     return replace(_Shift(where.start, where.line - 1).report(report), part=where)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hedgecheck.api import check
+from hedgecheck.budget import ScanBudget
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import InputError
@@ -176,8 +177,11 @@ def read_source(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | In
     )
 
 
-def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
-    """Read and check one file with the settings that apply to it, as one article."""
+def check_file(
+    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget | None = None
+) -> Report | InputError:
+    """Read and check one file with the settings that apply to it, as one article; the
+    run's ``budget``, or one for this file alone."""
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
         return source
@@ -187,11 +191,14 @@ def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
         path=display_name(name),
         format=_format_of(name, job),
         policy=job.config.policy_for(name),
+        budget=budget or ScanBudget(job.config.rule_budget),
     )
     return replace(report, warnings=source.warnings) if source.warnings else report
 
 
-def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Report | InputError]:
+def check_file_in_parts(
+    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget
+) -> Iterator[Report | InputError]:
     """Read and check one file; a text or Markdown file longer than the part size comes out
     as one report per part (see ``hedgecheck.parts``), each made when it is asked for. A big
     UTF-8 file is read line by line, never whole, so memory stays flat."""
@@ -203,7 +210,9 @@ def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Rep
                 yield stream
                 return
             size, policy = job.config.part_chars, job.config.policy_for(name)
-            yield from check_stream(stream, size=size, rules=rules, format=fmt, policy=policy)
+            yield from check_stream(
+                stream, size=size, rules=rules, format=fmt, policy=policy, budget=budget
+            )
             return
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
@@ -217,6 +226,7 @@ def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Rep
         path=display_name(name),
         format=fmt,
         policy=policy,
+        budget=budget,
     )
     for number, report in enumerate(parts):
         yield (
@@ -244,7 +254,9 @@ def _in_parts(name: str, job: ScanJob) -> bool:
 def scan_files(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, jobs: int = 1
 ) -> Iterator[Report | InputError]:
-    """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes."""
+    """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes.
+    The rules of untrusted packs have one budget for the run (``job.config.rule_budget``),
+    in each process that checks files."""
     return _scan(files, rules, job, jobs, None)  # type: ignore[return-value]
 
 
@@ -263,9 +275,10 @@ def _scan(
     big = [_in_parts(name, job) for name in files]
     small = [name for name, in_parts in zip(files, big, strict=True) if not in_parts]
     record = recorder(rules) if recorder else None
+    budget = ScanBudget(job.config.rule_budget)
     if workers <= 1 or len(small) <= 1:
         for name in files:
-            yield from _outcomes(check_file_in_parts(name, rules, job), record)
+            yield from _outcomes(check_file_in_parts(name, rules, job, budget), record)
         return
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(small)),
@@ -278,7 +291,7 @@ def _scan(
         checked = pool.map(_check_in_worker, small, chunksize=max(1, len(small) // (workers * 8)))
         for name, in_parts in zip(files, big, strict=True):
             if in_parts:
-                yield from _outcomes(check_file_in_parts(name, rules, job), record)
+                yield from _outcomes(check_file_in_parts(name, rules, job, budget), record)
             else:
                 yield next(checked)
     finally:
@@ -301,7 +314,7 @@ def _recorded(
     return Recorded.of(outcome, record)
 
 
-_WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None] | None = None
+_WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None, ScanBudget] | None = None
 
 
 def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
@@ -310,10 +323,15 @@ def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
     global _WORKER
     paths = (*map(str, job.config.rule_paths), *job.rule_paths)
     rules = load_rules(*paths, include_defaults=True) if paths else default_rules()
-    _WORKER = (rules, job, recorder(rules) if recorder else None)
+    _WORKER = (
+        rules,
+        job,
+        recorder(rules) if recorder else None,
+        ScanBudget(job.config.rule_budget),
+    )
 
 
 def _check_in_worker(name: str) -> Report | Recorded | InputError:
     assert _WORKER is not None, "worker started without its initializer"
-    rules, job, record = _WORKER
-    return _recorded(check_file(name, rules, job), record)
+    rules, job, record, budget = _WORKER
+    return _recorded(check_file(name, rules, job, budget), record)

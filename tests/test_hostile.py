@@ -18,6 +18,7 @@ from house_pack import write_pack
 
 import hedgecheck
 from hedgecheck import rules as rules_module
+from hedgecheck.budget import ScanBudget
 from hedgecheck.cli import main
 from hedgecheck.errors import RuleError
 from hedgecheck.rules import load_rules
@@ -59,8 +60,14 @@ def test_a_pattern_that_runs_past_the_timeout_is_switched_off(
         report.errors and "rule 'HSE001'" in report.errors[0] and "house.toml" in report.errors[0]
     )
     assert {c.text for claim in report.claims for c in claim.cues} >= {"may", "could"}
-    again = hedgecheck.check(text, rules=rules)
-    assert again.errors == ()  # switched off once, for the rest of the run
+    # The rule is off for the run of one budget; the shared rule set is unchanged, so a
+    # call without that budget (another request to a server) tries the rule again.
+    budget = ScanBudget()
+    first = hedgecheck.check(text, rules=rules, budget=budget)
+    again = hedgecheck.check(text, rules=rules, budget=budget)
+    assert first.errors == report.errors and again.errors == ()
+    assert again.claims == first.claims == report.claims
+    assert hedgecheck.check(text, rules=rules).errors == report.errors
 
 
 def test_the_cli_names_the_slow_rule_and_exits_2(
