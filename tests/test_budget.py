@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import hedgecheck
 from hedgecheck.budget import RuleBudget, ScanBudget
 from hedgecheck.cli import main
+from hedgecheck.config import load_config
 from hedgecheck.errors import UsageError
 from hedgecheck.rules import load_rules
 
@@ -240,3 +241,17 @@ def test_a_bad_rule_budget_option_is_a_usage_error(
     (tmp_path / "doc.txt").write_text("Tea may help.\n")
     code, _, err = _scan("--rule-budget", option, str(tmp_path))
     assert code == 2 and f"--rule-budget {option!r}" in err and message in err
+
+
+def test_the_readme_config_example_sets_the_documented_defaults(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n[tool.hedgecheck]\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.hedgecheck]\n" + example.replace("house-style.toml", "x.toml")
+    )
+    config = load_config(tmp_path / "pyproject.toml")
+    assert config.rule_budget == RuleBudget()
+    documented = readme.split("### Resource limits: rule budgets", 1)[1].split("###", 1)[0]
+    for key in ("file", "run", "scan"):
+        assert f"| `{key}`" in documented
+        assert f"| {getattr(RuleBudget(), key):g} s |" in documented
