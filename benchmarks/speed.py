@@ -14,7 +14,7 @@ Timed commands get one warm-up run and then ``--runs`` runs; the median is repor
    ``regex`` alternation of about 80 common hedge words over it;
 2. ``hedgecheck scan --format jsonl DIR > /dev/null``;
 3. the same with ``--jobs 2``;
-4. ``hedgecheck scan`` of one short file (start-up cost);
+4. ``hedgecheck scan`` of one short file (start-up cost), and ``hedgecheck --help``;
    and, for where the time goes, the scan of the corpus with rule matching switched off
    (no cues at all): the floor under the full analysis that a faster matcher cannot pass;
 5. memory: the scan of the corpus copied ``--scale`` times (one run), whose peak RSS should
@@ -323,6 +323,8 @@ def section(
         f"(CPU {two.cpu:.1f} s vs {one.cpu:.1f} s) | {verdict[speedup >= 1.7]} |",
         f"| start-up for one short file ≤ 0.3 s | {rows['startup'].wall:.2f} s wall, "
         f"{rows['startup'].cpu:.2f} s CPU | {verdict[rows['startup'].wall <= 0.3]} |",
+        f"| `hedgecheck --help` ≤ 0.3 s | {rows['help'].wall:.2f} s wall, "
+        f"{rows['help'].cpu:.2f} s CPU | {verdict[rows['help'].wall <= 0.3]} |",
         f"| peak RSS for {args.scale}× the corpus within 20% of 1× | {scaled.rss_mb:.0f} MB vs "
         f"{one.rss_mb:.0f} MB ({scaled.rss_mb / one.rss_mb - 1:+.0%}) | "
         f"{verdict[scaled.rss_mb <= one.rss_mb * 1.2]} |",
@@ -409,6 +411,7 @@ def main() -> None:
             timeout,
         )
         rows["startup"] = timed("`scan` of one short file", [*scan, str(short)], 0.0, runs, timeout)
+        rows["help"] = timed("`hedgecheck --help`", [*scan[:1], "--help"], 0.0, runs, timeout)
         no_matching = root / "no_matching.py"
         no_matching.write_text(NO_MATCHING, encoding="utf-8")
         rows["floor"] = timed(

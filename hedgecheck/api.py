@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hedgecheck.arguments import path_text, require, require_text
 from hedgecheck.budget import ScanBudget
@@ -10,9 +10,11 @@ from hedgecheck.documents import Document, read_document
 from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
+from hedgecheck.errors import InputError
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.gate import label_gate_findings, main_claims
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
+from hedgecheck.reading import decode
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.scoring import assess
 from hedgecheck.selectors import Vocabulary
@@ -21,7 +23,7 @@ from hedgecheck.text import LineIndex
 
 
 def check(
-    text: str,
+    text: str | bytes,
     *,
     title: str | None = None,
     rules: RuleSet | None = None,
@@ -34,6 +36,9 @@ def check(
 
     ``format`` is how to read ``text``: "text", "markdown" or "html". Every offset, line and
     column in the report points into ``text`` as given, whatever markup it holds.
+    ``text`` may be bytes (or a bytearray or memoryview), read as a file's bytes are
+    (:func:`text_of`): offsets then count characters of the decoded text, and bytes that are
+    not text are an :class:`InputError`.
     ``title``, when given, is the headline (its claim's offsets point into ``title`` and its
     ``line`` is 0); otherwise the document's own headline is used. ``policy`` selects and
     grades the findings, and its label gate makes each main claim at or below the gate an
@@ -43,15 +48,40 @@ def check(
     (``hedgecheck.budget``): pass one :class:`ScanBudget` to every call of a run so that a
     rule switched off stays off and the run's budgets count; without one each call has a
     fresh budget. A rule switched off is named in the report's ``errors``.
-    An argument of the wrong type or an unknown ``format`` is a :class:`UsageError`.
+    An argument of the wrong type is an :class:`ArgumentTypeError` (a :class:`UsageError`
+    and a TypeError), an unknown ``format`` a :class:`UsageError`.
     """
     path = check_arguments(
         text, title=title, rules=rules, path=path, format=format, policy=policy, budget=budget
     )
+    text, warnings = text_of(text, path=path)
+    report = check_document(
+        read_document(text, format=format),
+        title=title,
+        rules=rules,
+        path=path,
+        policy=policy,
+        budget=budget,
+    )
+    return replace(report, warnings=warnings) if warnings else report
+
+
+def check_document(
+    document: Document,
+    *,
+    title: str | None = None,
+    rules: RuleSet | None = None,
+    path: str | None = None,
+    policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
+) -> Report:
+    """``check`` on a document already read (its arguments already checked): what
+    ``hedgecheck.parts`` uses for a part of an HTML file read in one pass. Each call is a
+    file to ``budget`` (its per-file budgets start again)."""
+    text = document.source
     ruleset = rules if rules is not None else default_rules()
     budget = budget if budget is not None else ScanBudget()
     budget.start_file()
-    document = read_document(text, format=format)
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks, budget=budget)
     errors = budget.problems
     where = _Positions(document, LineIndex(document.source))
@@ -107,6 +137,24 @@ def check_arguments(
     require(policy, (FindingPolicy, type(None)), argument=f"{function}(): policy")
     require(budget, (ScanBudget, type(None)), argument=f"{function}(): budget")
     return None if path is None else path_text(path, argument=f"{function}(): path")
+
+
+def text_of(
+    text: str | bytes | bytearray | memoryview, *, path: str | None, function: str = "check"
+) -> tuple[str, tuple[str, ...]]:
+    """``text`` as str, with the warnings its reading gave. Bytes are read as a file's bytes
+    are (:func:`hedgecheck.reading.decode`): a byte-order mark chooses UTF-8, -16 or -32,
+    else UTF-8, with bytes that are not UTF-8 read as U+FFFD and a warning; binary data
+    (NUL bytes, a PDF or image signature, mostly control characters) is an InputError."""
+    if isinstance(text, str):
+        return text, ()
+    name = path or f"{function}(): text"
+    source = decode(bytes(text), name=name)
+    if isinstance(source, InputError):
+        # The reader's words are for a scan, which skips the file and goes on; here the
+        # call fails.
+        raise InputError(str(source).removesuffix(", skipped"))
+    return source.text, source.warnings
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Checks on what callers pass to the public functions: a wrong type or an impossible value
-is a :class:`UsageError` naming the function and the argument, never a TypeError or an
+is a :class:`UsageError` naming the function and the argument (for a wrong type an
+:class:`ArgumentTypeError`, which is also a TypeError), never a TypeError or an
 AttributeError from deep inside the engine."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hedgecheck.errors import UsageError
+from hedgecheck.errors import ArgumentTypeError, UsageError
 
 
 def require(value: Any, kind: type | tuple[type, ...], *, argument: str, hint: str = "") -> None:
@@ -16,13 +17,12 @@ def require(value: Any, kind: type | tuple[type, ...], *, argument: str, hint: s
     if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
         return
     expected = " or ".join("None" if k is type(None) else k.__name__ for k in kinds)
-    raise UsageError(f"{argument} must be {expected}, not {type(value).__name__}{hint}")
+    raise ArgumentTypeError(f"{argument} must be {expected}, not {type(value).__name__}{hint}")
 
 
 def require_text(value: Any, *, argument: str) -> None:
-    """A str; bytes get a hint, since decoding them is the caller's choice of encoding."""
-    hint = " (decode the bytes first, e.g. data.decode('utf-8'))" if _is_bytes(value) else ""
-    require(value, str, argument=argument, hint=hint)
+    """A str, or bytes to read as a file's bytes are read (see ``api.text_of``)."""
+    require(value, (str, bytes, bytearray, memoryview), argument=argument)
 
 
 def require_count(value: Any, *, argument: str) -> None:
@@ -38,7 +38,3 @@ def path_text(value: Any, *, argument: str) -> str:
         value = os.fspath(value)
     require(value, str, argument=argument, hint=" (a path as str or pathlib.Path)")
     return value
-
-
-def _is_bytes(value: Any) -> bool:
-    return isinstance(value, bytes | bytearray | memoryview)

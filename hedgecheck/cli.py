@@ -4,8 +4,9 @@ Exit codes: 0 success (nothing crossed the gate's thresholds); 1 a finding at or
 ``--fail-on`` (warning by default), or an article label at or below ``--fail-on-label``, whose
 main claims at or below it are then reported as LBL001 findings; 2 usage, configuration,
 rule-pack, input or output error (the rest of the files are still checked and reported
-first), or an unexpected internal error; 130 interrupted (Ctrl-C); 141 standard output was
-closed early (``| head``). A failure never exits 1, the gate's code.
+first), or an unexpected internal error; 128 + the signal's number when stopped by SIGINT
+(Ctrl-C, 130), SIGHUP (129) or SIGTERM (143); 141 standard output was closed early
+(``| head``). A failure never exits 1, the gate's code.
 """
 
 from __future__ import annotations
@@ -14,77 +15,88 @@ import contextlib
 import errno
 import io
 import json
+import logging
 import os
 import select
 import signal
 import sys
 import threading
-import traceback
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from hedgecheck import __version__
-from hedgecheck.api import check
 from hedgecheck.budget import BUDGET_KEYS, RuleBudget, seconds
-from hedgecheck.config import (
+from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
+from hedgecheck.settings import (
     FAIL_ON,
     FAIL_ON_LABEL,
     MAX_MEGABYTES,
     ON_RULE_TIMEOUT,
-    Config,
-    find_config,
-    load_config,
-    megabytes,
+    STOP_SIGNALS,
 )
-from hedgecheck.documents import INPUT_FORMATS, format_for_path
-from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
-from hedgecheck.evaluate import TASKS, evaluate
-from hedgecheck.explain import explain
-from hedgecheck.findings import FindingPolicy
-from hedgecheck.formats import FORMATS, recorder
-from hedgecheck.formats._safe import JSON, TEXT, guard, safe_line
-from hedgecheck.gate import BUILTIN, Builtin
-from hedgecheck.model import Report, Severity
-from hedgecheck.outputs import (
-    STDIO,
-    refuse_dataset_target,
-    refuse_inputs,
-    text_writer,
-    write_dataset,
-)
-from hedgecheck.rules import Check, Rule, RuleSet, default_rules, default_rules_path, load_rules
-from hedgecheck.ruletest import (
-    FALSE_POSITIVE,
-    MISSED,
-    VALIDATED,
-    run_check_examples,
-    run_examples,
-)
-from hedgecheck.scanning import (
-    Recorded,
-    ScanJob,
-    discover,
-    gate_ranks,
-    read_source,
-    scan_files,
-    scan_records,
-)
-from hedgecheck.selectors import Vocabulary
+
+# The analysis is imported by the commands that run it, not here: `hedgecheck --help`
+# imports none of it, and a scan only the output format it writes.
+if TYPE_CHECKING:
+    from hedgecheck.config import Config
+    from hedgecheck.gate import Builtin
+    from hedgecheck.model import Report
+    from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.ruletest import ExampleResult
+    from hedgecheck.scanning import Recorded
 
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+EXIT_SIGNALLED = 128  # plus the signal's number, as a shell reports a process it stopped
 EXIT_CLOSED_PIPE = 141  # as a program killed by SIGPIPE
 MAX_JOBS = 1024
 # Seconds to reach a --dask scheduler: a wrong address fails fast instead of after distributed's
 # default 30 s.
 DASK_CONNECT_TIMEOUT = 5
+
+
+class _LazyChoice(click.Choice):
+    """A choice whose values come from a registry looked up when they are first needed (to
+    parse a value, or for the command's own --help), so that declaring the options imports
+    no registry."""
+
+    def __init__(self, values: Callable[[], Iterable[str]]) -> None:
+        self._values = values
+        self._found: tuple[str, ...] | None = None
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        if self._found is None:
+            self._found = tuple(self._values())
+        return self._found
+
+    @choices.setter
+    def choices(self, values: Iterable[str]) -> None:
+        self._found = tuple(values) or None  # click.Choice sets () at first: looked up later
+
+
+def _format_names() -> list[str]:
+    from hedgecheck.formats import FORMATS
+
+    return sorted(FORMATS)
+
+
+def _input_formats() -> list[str]:
+    from hedgecheck.documents import INPUT_FORMATS
+
+    return ["auto", *INPUT_FORMATS]
+
+
+def _task_names() -> list[str]:
+    from hedgecheck.evaluate import TASKS
+
+    return sorted(TASKS)
 
 
 class _Guarded(click.Group):
@@ -96,23 +108,36 @@ class _Guarded(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own usage errors, exits and aborts, reported as click does
-        except HedgecheckError as exc:
-            _fail(exc)
-        except OSError as exc:
-            _os_failure(exc)
-        except Exception as exc:  # a bug: its traceback is what a report of it needs
-            # A traceback quotes input (file names, text): each line made safe like any other.
-            for line in traceback.format_exc().splitlines():
-                with contextlib.suppress(OSError):
-                    click.echo(safe_line(line), err=True)
-            _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
+        except Exception as exc:
+            if _stopped_by is not None:
+                # The stop signal's exit, raised wherever the run was, broke something on
+                # its way out (a lock in the middle of a wait): no error of its own.
+                sys.exit(EXIT_SIGNALLED + _stopped_by)
+            _report_failure(exc)
+
+
+def _report_failure(exc: Exception) -> NoReturn:
+    if isinstance(exc, HedgecheckError):
+        _fail(exc)
+    if isinstance(exc, OSError):
+        _os_failure(exc)
+    import traceback
+
+    from hedgecheck.formats._safe import safe_line
+
+    # A bug: its traceback is what a report of it needs. A traceback quotes input (file
+    # names, text): each line is made safe like any other.
+    for line in traceback.format_exc().splitlines():
+        with contextlib.suppress(OSError):
+            click.echo(safe_line(line), err=True)
+    _fail(HedgecheckError(f"internal error ({type(exc).__name__}); please report it"))
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hedgecheck")
 def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
-    _exit_130_on_interrupt()
+    _stop_on_signals()
 
 
 def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -130,7 +155,7 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=_LazyChoice(_format_names),
     default="text",
     show_default=True,
     help="Output format.",
@@ -154,7 +179,7 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["auto", *INPUT_FORMATS]),
+    type=_LazyChoice(_input_formats),
     default=None,
     help="How to read the inputs; auto (the default) goes by extension (.md, .markdown, "
     ".html, .htm; anything else and - are plain text).",
@@ -264,8 +289,13 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
 
     Exit codes: 0 nothing at or above the --fail-on / --fail-on-label thresholds; 1 something
     is; 2 usage, configuration, input or output error (the other files are still checked);
-    130 interrupted; 141 standard output closed early.
+    130, 129, 143 stopped by SIGINT (Ctrl-C), SIGHUP, SIGTERM; 141 standard output closed
+    early.
     """
+    from hedgecheck.formats import FORMATS, recorder
+    from hedgecheck.outputs import STDIO
+    from hedgecheck.scanning import Recorded, ScanJob, discover, scan_files, scan_records
+
     config = _config(paths, options)
     if options["dask_scheduler"] and not options["output_parquet"]:
         _fail(click.UsageError("--dask needs --output-parquet DIR"))
@@ -279,7 +309,7 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
         _scan_to_parquet(paths, extra, options)
         sys.exit(EXIT_OK)
     job = ScanJob(config, rule_paths, options["input_format"] or config.input_format)
-    rules = _load((*map(str, config.rule_paths), *rule_paths))
+    rules = _load((*map(str, config.rule_paths), *rule_paths), quiet=options["quiet"])
     _refuse_unknown_selectors(config, options, rules)
     files, problems = discover(paths, config)
     if options["output"] and options["output"] != STDIO:
@@ -296,17 +326,24 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
     chosen = FORMATS[name]
     # A streaming format writes each report as it arrives, from its record (made where the
     # file was checked); the others need every report.
-    stream = chosen.stream(color=use_color, rules=rules) if chosen.stream else None
-    outcomes: Iterator[Report | Recorded | InputError] = (
+    detail = {"verbose": options["verbose"]}
+    stream = chosen.stream(color=use_color, rules=rules, **detail) if chosen.stream else None
+    outcomes: Generator[Report | Recorded | InputError, None, None] = (
         scan_records(
-            files, rules, job, recorder=partial(recorder, name, use_color), jobs=options["jobs"]
+            files,
+            rules,
+            job,
+            recorder=partial(recorder, name, use_color, **detail),
+            jobs=options["jobs"],
         )
         if stream
         else scan_files(files, rules, job, jobs=options["jobs"])
     )
     reports: list[Report] = []
     tally = GateTally()
+    # Closed however the block ends, so that its worker processes end with it.
     with (
+        contextlib.closing(outcomes),
         _output(options["output"], color=use_color) as write,
         _progress(len(files), enabled=not quiet and not verbose) as progress,
     ):
@@ -336,17 +373,19 @@ def scan(paths: tuple[str, ...], rule_paths: tuple[str, ...], **options: Any) ->
             else:
                 tally.add(outcome)
                 reports.append(outcome)
-        write(
-            stream.end()
-            if stream
-            else chosen.render(reports, color=use_color, rules=rules, verbose=options["verbose"])
-        )
+        if stream:
+            for piece in stream.end_pieces():
+                write(piece)
+        else:
+            write(chosen.render(reports, color=use_color, rules=rules, verbose=options["verbose"]))
     sys.exit(EXIT_ERROR if failed else tally.exit_code(config))
 
 
 def _say_checked(outcome: Report | Recorded) -> None:
     part = outcome.part
     where = f" (part {part.index} of {part.count})" if part else ""
+    from hedgecheck.scanning import Recorded
+
     claims = outcome.claim_count if isinstance(outcome, Recorded) else len(outcome.claims)
     _say(f"checked {outcome.path}{where}: {claims} claim(s)")
 
@@ -361,6 +400,8 @@ def _refuse_inputs(
 ) -> None:
     """No output may be an input (a scanned file, standard input, a rule pack, the config),
     nor, unless --allow-output-in-input, lie in a scanned folder or a folder of packs."""
+    from hedgecheck.outputs import STDIO, refuse_inputs
+
     read = (*inputs, *rule_paths, *([str(config.path)] if config.path else []))
     refuse_inputs(
         output,
@@ -379,6 +420,7 @@ def _scan_to_parquet(
         import distributed  # noqa: F401  (needed by --dask; named here if missing)
 
         import hedgecheck.dask as hedgecheck_dask
+        from hedgecheck.outputs import refuse_dataset_target, write_dataset
     except ImportError as exc:
         _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
     _load(rule_paths)  # a bad pack is reported before any cluster starts
@@ -421,26 +463,81 @@ def _dask_client(scheduler: str | None) -> Iterator[None]:
 
 @main.command(name="explain")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--input-format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto")
+@click.option("--input-format", type=_LazyChoice(_input_formats), default=None)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: the nearest one, as for scan).",
+)
+@click.option(
+    "--fail-on-label",
+    type=click.Choice(FAIL_ON_LABEL),
+    default=None,
+    help="Explain the label gate's LBL001 findings for this label too.",
+)
 @_rules_option
-def explain_command(file: str, input_format: str, rule_paths: tuple[str, ...]) -> None:
-    """Show why each claim in FILE got its label: cues, their scopes, and the score trail."""
-    rules = _load(rule_paths)
-    read = read_source(file)
+def explain_command(
+    file: str,
+    input_format: str | None,
+    config_path: str | None,
+    fail_on_label: str | None,
+    rule_paths: tuple[str, ...],
+) -> None:
+    """Show why each finding in FILE fired and how to suppress it, and why each claim got its
+    label: cues, their scopes, and the score trail. The config applies as it does to scan."""
+    from hedgecheck.api import check
+    from hedgecheck.budget import ScanBudget
+    from hedgecheck.documents import format_for_path
+    from hedgecheck.explain import explain
+    from hedgecheck.formats._safe import TEXT, guard
+    from hedgecheck.scanning import read_source
+
+    options = {**_EXPLAIN_DEFAULTS, "config_path": config_path, "fail_on_label": fail_on_label}
+    config = _config((file,), options)
+    rules = _load((*map(str, config.rule_paths), *rule_paths))
+    _refuse_unknown_selectors(config, options, rules)
+    read = read_source(file, max_bytes=config.max_bytes)
     if isinstance(read, InputError):
         _fail(read)
+    for warning in read.warnings:
+        _say(f"warning: {warning}")
     source = read.text
-    fmt = (
-        input_format
-        if input_format != "auto"
-        else ("text" if file == "-" else format_for_path(file))
+    fmt = input_format or config.input_format
+    if fmt == "auto":
+        fmt = "text" if file == "-" else format_for_path(file)
+    report = check(
+        source,
+        rules=rules,
+        path=file,
+        format=fmt,
+        policy=config.policy_for(file),
+        budget=ScanBudget(config.rule_budget),
     )
-    report = check(source, rules=rules, path=file, format=fmt)
+    for error in report.errors:
+        _say(f"error: {error}")
     click.echo(guard(explain(report, source, rules), TEXT), nl=False)
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+
+
+# The scan options that explain does not offer, at their defaults, for _config.
+_EXPLAIN_DEFAULTS: dict[str, Any] = {
+    "select": (),
+    "ignore": (),
+    "report_unused_suppressions": None,
+    "fail_on": None,
+    "include": (),
+    "exclude": (),
+    "max_file_size": None,
+    "part_size": None,
+    "on_rule_timeout": None,
+    "rule_budget": (),
+}
 
 
 @main.command(name="evaluate")
-@click.argument("task", type=click.Choice(sorted(TASKS)))
+@click.argument("task", type=_LazyChoice(_task_names))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--predictions",
@@ -452,6 +549,10 @@ def evaluate_command(
     task: str, file: str, predictions: str | None, rule_paths: tuple[str, ...]
 ) -> None:
     """Score TASK predictions on a labelled JSON-lines FILE and print the metrics as JSON."""
+    from hedgecheck.evaluate import evaluate
+    from hedgecheck.formats._safe import JSON, guard
+    from hedgecheck.outputs import refuse_inputs, text_writer
+
     if predictions:
         refuse_inputs(predictions, files=(file, *rule_paths), option="--predictions")
     rules = _load(rule_paths)
@@ -473,8 +574,13 @@ class _RulesGroup(click.Group):
     """``hedgecheck rules`` lists, ``rules ID`` documents one rule, ``rules test`` checks packs."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
-            args = ["show", *args]
+        # The first argument that is no option (nor the value of --rules) names a
+        # subcommand or a rule: `rules --rules house.toml HSE001` documents a house rule.
+        index = 0
+        while index < len(args) and args[index].startswith("-"):
+            index += 2 if args[index] == "--rules" else 1
+        if index < len(args) and args[index] not in self.commands:
+            args = [*args[:index], "show", *args[index:]]
         return super().parse_args(ctx, args)
 
 
@@ -483,9 +589,14 @@ class _RulesGroup(click.Group):
 @click.pass_context
 def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
     """List the loaded rules and article checks (id, category, severity, summary);
-    RULE_ID documents one."""
-    ctx.obj = rule_paths
+    RULE_ID documents one. The packs of the config file found from the current folder
+    are loaded too, as a scan from here would load them."""
+    ctx.obj = (*_config_packs(), *rule_paths)
+    rule_paths = ctx.obj
     if ctx.invoked_subcommand is None:
+        from hedgecheck.formats._safe import safe_line
+        from hedgecheck.gate import BUILTIN
+
         rules = _load(rule_paths)
         for rule in rules.rules:
             severity = rule.severity or "-"
@@ -512,10 +623,14 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
 
 @rules_command.command(name="show", hidden=True)
 @click.argument("rule_id")
+@_rules_option
 @click.pass_obj
-def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
+def rules_show(given: tuple[str, ...], rule_id: str, rule_paths: tuple[str, ...]) -> None:
     """Document one rule or check: summary, why, settings, examples, source."""
-    rules = _load(rule_paths)
+    from hedgecheck.formats._safe import TEXT, guard
+    from hedgecheck.gate import BUILTIN
+
+    rules = _load((*given, *rule_paths))
     rule = rules.get(rule_id.upper())
     check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
     if rule is not None:
@@ -530,13 +645,19 @@ def rules_show(rule_paths: tuple[str, ...], rule_id: str) -> None:
 
 @rules_command.command(name="test")
 @click.argument("packs", nargs=-1, type=click.Path(exists=True))
+@_rules_option
 @click.pass_obj
-def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
+def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple[str, ...]) -> None:
     """Run the match / no-match examples of PACKS (default: every loaded rule).
 
     Each example is reported as Validated, False positive or Missed; the exit code is 1 when
-    any example fails.
+    any example fails. A missed match that another rule took names that rule and pattern.
     """
+    from hedgecheck.formats._safe import safe_line
+    from hedgecheck.rules import default_rules_path
+    from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
+
+    rule_paths = (*given, *rule_paths)
     shipped = default_rules_path().resolve()
     extra = [p for p in packs if shipped not in (Path(p).resolve(), *Path(p).resolve().parents)]
     rules = _load((*rule_paths, *extra))
@@ -545,14 +666,7 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     results = run_examples(rules, only=only)
     for result in results:
         if not result.ok:
-            marked = [result.example.text[s:e] for s, e in result.example.spans]
-            click.echo(
-                safe_line(
-                    f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: "
-                    f"{result.example.text!r} (expected {marked or 'no match'}, "
-                    f"found {list(result.found) or 'nothing'})"
-                )
-            )
+            click.echo(safe_line(_example_failure(result)))
     checks = [c for c in rules.checks if not chosen or _in_packs(c.file, chosen)]
     check_results = run_check_examples(rules, only=checks)
     for outcome in check_results:
@@ -573,7 +687,38 @@ def rules_test(rule_paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
     sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)
 
 
-_STATUS = {VALIDATED: "Validated", FALSE_POSITIVE: "False positive", MISSED: "Missed"}
+# ruletest's statuses (VALIDATED, FALSE_POSITIVE, MISSED), as the report names them.
+_STATUS = {"validated": "Validated", "false-positive": "False positive", "missed": "Missed"}
+
+
+def _example_failure(result: ExampleResult) -> str:
+    """One failed example; a missed match names the rule that took it, with its pattern."""
+    text = result.example.text
+    from hedgecheck.rules import pattern_of
+
+    marked = [text[s:e] for s, e in result.example.spans]
+    head = f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: {text!r}"
+    if not result.taken_by:
+        found = list(result.found) or "nothing"
+        return f"{head} (expected {marked or 'no match'}, found {found})"
+    takers = "; ".join(
+        f"{m.rule.id} took the match ({m.text!r}, {m.rule.category}, pattern "
+        f"{pattern_of(m, text)!r}, from {m.rule.file})"
+        for m in result.taken_by
+    )
+    found = f", found {list(result.found)}" if result.found else ""
+    return f"{head} (expected {marked}{found}): {takers}"
+
+
+def _config_packs() -> tuple[str, ...]:
+    """The ``rules`` of the config file found from the current folder."""
+    from hedgecheck.config import find_config, load_config
+
+    try:
+        found = find_config(Path.cwd())
+        return tuple(map(str, load_config(found).rule_paths)) if found else ()
+    except HedgecheckError as exc:
+        _fail(exc)
 
 
 def _in_packs(file: str, chosen: set[str]) -> bool:
@@ -659,20 +804,49 @@ def _rule_doc(rule: Rule) -> str:
     )
 
 
-def _exit_130_on_interrupt() -> None:
-    """Ctrl-C ends the run at once with the shell's code for SIGINT and no traceback;
-    ``finally`` blocks still run, so a half-written --output file is removed."""
+_stopped_by: int | None = None  # the stop signal received, if any
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run at once with the shell's code for the
+    signal (128 + its number) and no traceback. ``finally`` blocks still run: the workers
+    are killed and reaped, and a half-written --output file is removed. A second signal is
+    ignored, so it cannot cut that clean-up short (which takes well under a second). The
+    handlers in place before are put back when the command ends, so a program that runs the
+    command in its own process (a test's CliRunner) keeps its own handling of its signals."""
     if threading.current_thread() is not threading.main_thread():
         return
+    previous = {stop_signal: signal.getsignal(stop_signal) for stop_signal in STOP_SIGNALS}
+    click.get_current_context().call_on_close(lambda: _restore_handlers(previous))
 
-    def interrupted(signum: int, frame: object) -> None:
-        raise SystemExit(EXIT_INTERRUPTED)
+    def stop(signum: int, frame: object) -> None:
+        global _stopped_by
+        _stopped_by = signum
+        for stop_signal in STOP_SIGNALS:
+            signal.signal(stop_signal, signal.SIG_IGN)
+        # The report on standard output is cut short anyway; what is still buffered must
+        # not hold up the exit on a pipe that nobody reads.
+        _silence_stdout()
+        raise SystemExit(EXIT_SIGNALLED + signum)
 
-    signal.signal(signal.SIGINT, interrupted)
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, stop)
+
+
+def _restore_handlers(handlers: dict[int, Any]) -> None:
+    for signum, handler in handlers.items():
+        if handler is not None:  # None: set outside Python, and cannot be set back from it
+            signal.signal(signum, handler)
 
 
 def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
     """The configuration file's settings, with the command line's on top."""
+    from dataclasses import replace
+
+    from hedgecheck.config import Config, find_config, load_config
+    from hedgecheck.findings import FindingPolicy
+    from hedgecheck.scanning import scanned_folders
+
     try:
         if options["config_path"]:
             config = load_config(Path(options["config_path"]))
@@ -696,6 +870,7 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         fail_on_label=options["fail_on_label"] or config.fail_on_label,
         include=config.include + options["include"],
         exclude=config.exclude + options["exclude"],
+        folders=scanned_folders(paths),
         max_bytes=max_bytes,
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
         part_chars=part_chars,
@@ -705,6 +880,8 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
 
 def _rule_budget(given: tuple[str, ...], base: RuleBudget) -> RuleBudget:
     """The config's rule budget with each --rule-budget KEY=SECONDS on top."""
+    from dataclasses import replace
+
     changes: dict[str, float] = {}
     for item in given:
         key, sign, value = item.partition("=")
@@ -726,6 +903,8 @@ def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: Ru
     """A selector in --select / --ignore or in the config's select, ignore, [severity] or
     overrides that names no rule, check or category is an error naming it: a typo would
     otherwise silently select or ignore nothing."""
+    from hedgecheck.selectors import Vocabulary
+
     vocabulary = Vocabulary.of(rules)
     for option in ("select", "ignore"):
         for selector in vocabulary.unknown(options[option]):
@@ -758,6 +937,8 @@ _NAMES_NOTHING = "names no rule id, id prefix, rule name or category (see hedgec
 
 def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
     """A size option in bytes (or characters), or None when it was not given."""
+    from hedgecheck.config import megabytes
+
     value = options.get(key)
     if value is None:
         return None
@@ -777,6 +958,8 @@ class GateTally:
         self.label_gate = False
 
     def add(self, report: Report) -> None:
+        from hedgecheck.scanning import gate_ranks
+
         self.add_ranks(*gate_ranks(report))
 
     def add_ranks(self, worst_severity: int | None, label_gate: bool) -> None:
@@ -791,6 +974,8 @@ class GateTally:
         """1 when a finding crosses --fail-on or the label gate reported a claim, else 0.
         The label gate was asked for by name, so its findings fail the run whatever
         --fail-on says; suppressing or ignoring them is how to let a claim through."""
+        from hedgecheck.model import Severity
+
         worst = self.worst_severity
         if (
             config.fail_on != "never"
@@ -820,6 +1005,8 @@ def _progress(total: int, *, enabled: bool) -> Any:
 def _use_color(flag: bool | None, output: str | None) -> bool:
     if flag is not None:
         return flag
+    from hedgecheck.outputs import STDIO
+
     to_stdout = output is None or output == STDIO
     return to_stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -829,6 +1016,8 @@ def _output(output: str | None, *, color: bool = False) -> Iterator[Callable[[st
     """A writer to standard output (no FILE, or -), or to FILE as ``hedgecheck.outputs``
     writes it: a file is replaced atomically when the block ends without an exception, so
     no half-written report is left."""
+    from hedgecheck.outputs import STDIO, text_writer
+
     if not output or output == STDIO:
         stdout = _WholeWrites()
         yield lambda chunk: click.echo(chunk, nl=False, color=color, file=stdout) if chunk else None
@@ -862,14 +1051,46 @@ class _WholeWrites:
         sys.stdout.flush()
 
 
-def _load(rule_paths: tuple[str, ...]) -> RuleSet:
+def _load(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
+    from hedgecheck.rules import default_rules, load_rules
+
     try:
-        rules = load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+        with _library_notes(quiet=quiet):
+            rules = (
+                load_rules(*rule_paths, include_defaults=True) if rule_paths else default_rules()
+            )
     except HedgecheckError as exc:
         _fail(exc)
     for warning in rules.warnings:
         _say(f"warning: {warning}")
     return rules
+
+
+class _SayHandler(logging.Handler):
+    """The library's notes (a rule cache build that takes a while) as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(OSError):
+            _say(record.getMessage())
+
+
+@contextlib.contextmanager
+def _library_notes(*, quiet: bool) -> Iterator[None]:
+    """While the block runs, the ``hedgecheck`` logger's INFO notes are said on stderr
+    (the library prints nothing itself); with ``quiet``, nothing is."""
+    if quiet:
+        yield
+        return
+    logger = logging.getLogger("hedgecheck")
+    handler, level = _SayHandler(logging.INFO), logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -902,4 +1123,6 @@ def _silence_stdout() -> None:
 def _say(message: str) -> None:
     """One line on stderr. Messages quote file names and input, so every control and line
     break in them is shown as an escape: none can reach the terminal or start a line."""
+    from hedgecheck.formats._safe import safe_line
+
     click.echo(safe_line(f"hedgecheck: {message}"), err=True)

@@ -8,6 +8,9 @@ naming the file and the key. Paths in ``rules`` are relative to the file that na
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -19,16 +22,11 @@ from hedgecheck.errors import ConfigError
 from hedgecheck.findings import OFF, FindingPolicy
 from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
-from hedgecheck.rules import SEVERITIES, read_toml
+from hedgecheck.rules import SEVERITIES
+from hedgecheck.settings import FAIL_ON, FAIL_ON_LABEL, MAX_MEGABYTES, ON_RULE_TIMEOUT
+from hedgecheck.tomlfile import MAX_TOML_BYTES, parse_toml, read_toml, read_toml_bytes
 
-FAIL_ON = ("error", "warning", "info", "never")
-FAIL_ON_LABEL = ("speculative", "preliminary")
-# A rule pattern that runs past the match timeout: go on without it, or stop the run.
-ON_RULE_TIMEOUT = ("skip", "stop")
 CONFIG_FILE = ".hedgecheck.toml"
-# Ceiling of max-file-size and part-size: far above any article, low enough that a typo or
-# "inf" is named instead of being taken as "no limit" (nothing is allocated to fit it).
-MAX_MEGABYTES = 100_000
 _KEYS = {
     "select",
     "ignore",
@@ -47,6 +45,12 @@ _KEYS = {
     "rule-budget",
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
+# A pyproject.toml that names our table means to configure hedgecheck, even if it cannot be
+# parsed; telling would take the parse. Matched with NULs taken out, so UTF-16 and UTF-32
+# (after a byte-order mark or not) are seen too.
+_OUR_TABLE = re.compile(
+    rb"(?m)^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[ \t]*\[*[ \t]*tool[ \t]*\.[ \t]*hedgecheck\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,9 @@ class Config:
     rule_budget: RuleBudget = field(default_factory=RuleBudget)
     # Characters per part of a text or Markdown file too big to check as one article.
     part_chars: int = DEFAULT_PART_CHARS
+    # The folders a scan was given: exclude and overrides.files globs are also tried on a
+    # path from the one that holds it.
+    folders: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -89,18 +96,27 @@ class Config:
         policy = self.policy
         if self.fail_on_label is not None:
             policy = replace(policy, label_gate=Label(self.fail_on_label))
-        relative = _relative(Path(file), self.root)
         for override in self.overrides:
-            if any(glob_match(relative, pattern) for pattern in override.files):
+            if self.matches(file, override.files):
                 policy = policy.merged(override.policy)
         return policy
 
     def excludes(self, file: str | Path) -> bool:
         """Whether ``exclude`` skips ``file``, matched as ``overrides.files`` are (see
-        :func:`glob_match`): so a file named on the command line, as pre-commit names
-        them, is skipped as it would be in a scanned folder."""
-        relative = _relative(Path(file), self.root)
-        return any(glob_match(relative, pattern) for pattern in self.exclude)
+        :meth:`matches`): so a file named on the command line, as pre-commit names them,
+        is skipped as it would be in a scanned folder."""
+        return self.matches(file, self.exclude)
+
+    def matches(self, file: str | Path, patterns: tuple[str, ...]) -> bool:
+        """Whether a glob of ``exclude`` or ``overrides.files`` matches ``file``: the one
+        way both match (:func:`glob_match`), on its path from the config's folder and
+        from each scanned folder that holds it."""
+        if not patterns:
+            return False
+        path = Path(file)
+        paths = [_relative(path, self.root)]
+        paths += [inside for folder in self.folders if (inside := _inside(path, folder))]
+        return any(glob_match(relative, p) for relative in paths for p in patterns)
 
 
 def find_config(start: Path) -> Path | None:
@@ -108,10 +124,10 @@ def find_config(start: Path) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in [folder.resolve(), *folder.resolve().parents]:
         own = candidate / CONFIG_FILE
-        if own.is_file():
-            return own
+        if os.path.lexists(own):
+            return own  # whatever it is, it is meant for us: load_config names what is wrong
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "hedgecheck" in _tool_tables(pyproject):
+        if _configures_us(pyproject):
             return pyproject
     return None
 
@@ -261,13 +277,31 @@ def _flag(table: Mapping[str, Any], key: str, fail: Any) -> bool:
     return value
 
 
-def _tool_tables(pyproject: Path) -> Mapping[str, Any]:
+def _configures_us(pyproject: Path) -> bool:
+    """Whether ``pyproject`` has a ``[tool.hedgecheck]`` table. A pyproject.toml that is no
+    regular file or cannot be read is another tool's business and is passed over; one too
+    big to read, or one that names our table but cannot be parsed, is a ConfigError, as a
+    configuration silently ignored would be worse."""
     try:
-        data = read_toml(pyproject, error=ConfigError)
+        info = pyproject.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    try:
+        data = read_toml_bytes(pyproject, error=ConfigError)
     except ConfigError:
-        return {}  # a broken pyproject.toml that is not ours is not our error
-    tool = data.get("tool", {})
-    return tool if isinstance(tool, dict) else {}
+        if info.st_size > MAX_TOML_BYTES:
+            raise
+        return False
+    try:
+        tables = parse_toml(data, path=pyproject, error=ConfigError)
+    except ConfigError:
+        if _OUR_TABLE.search(data.replace(b"\0", b"")):
+            raise
+        return False  # a broken pyproject.toml that is not ours is not our error
+    tool = tables.get("tool", {})
+    return isinstance(tool, dict) and "hedgecheck" in tool
 
 
 def _relative(file: Path, root: Path) -> str:
@@ -275,6 +309,14 @@ def _relative(file: Path, root: Path) -> str:
         return file.resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return file.as_posix()
+
+
+def _inside(file: Path, folder: Path) -> str | None:
+    """``file``'s path from ``folder``, or None when it is not below it."""
+    try:
+        return file.resolve().relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return None
 
 
 def glob_match(relative: str, pattern: str) -> bool:

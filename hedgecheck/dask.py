@@ -62,11 +62,12 @@ def scan(
     """A Dask DataFrame with one row per claim of every document.
 
     ``paths_or_bag`` is files and folders (found as ``hedgecheck scan`` finds them), or a
-    Dask Bag of paths or of ``(document_id, text)`` pairs (plain text). ``rules`` names
-    extra rule packs (files or folders) added to the default ones; they are loaded once per
-    worker. Columns: ``document`` (path or id), ``claim`` (its index in the document),
-    ``text``, ``start``/``end`` (character offsets), ``line``/``column``, ``label``,
-    ``certainty``, ``strength``, ``cue_rules`` (the ids of its cues, space-separated).
+    Dask Bag of paths or of ``(document_id, text)`` pairs (plain text, str or bytes read as
+    ``check`` reads them). ``rules`` names extra rule packs (files or folders) added to the
+    default ones; they are loaded once per worker. Columns: ``document`` (path or id),
+    ``claim`` (its index in the document), ``text``, ``start``/``end`` (character
+    offsets), ``line``/``column``, ``label``, ``certainty``, ``strength``, ``cue_rules``
+    (the ids of its cues, space-separated).
     Files that cannot be read give no rows. A single path counts as a list of one; an
     argument of the wrong type is a UsageError.
     """
@@ -118,7 +119,8 @@ def _partition(items: Iterable[Any], packs: tuple[str, ...]) -> list[dict[str, A
     rows: list[dict[str, Any]] = []
     for item in items:
         if isinstance(item, tuple | list):
-            document, text = str(item[0]), str(item[1])
+            document, text = str(item[0]), item[1]
+            text = text if isinstance(text, bytes | bytearray) else str(text)
             rows.extend(claim_rows(document, check(text, rules=rules, path=document)))
             continue
         name = str(item)

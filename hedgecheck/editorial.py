@@ -9,14 +9,23 @@ costs, harms…), so they explain themselves by the same cues.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from statistics import median
 
 import regex
 
 from hedgecheck.engine import ScopedCue, SentenceCues
-from hedgecheck.model import CardItem, Claim, EvidenceTag, Finding, Mention, Severity, Strength
+from hedgecheck.model import (
+    CardItem,
+    Claim,
+    Cue,
+    EvidenceTag,
+    Finding,
+    Mention,
+    Severity,
+    Strength,
+)
 from hedgecheck.rules import Check, RuleSet
 
 # (start, end, in_title) of prose offsets -> (start, end, line, column) in the source
@@ -384,6 +393,7 @@ class Hit:
     text: str
     details: dict[str, str]
     quoted: bool = False
+    basis: tuple[Mention, ...] = ()
 
 
 def run_checks(article: Article, rules: RuleSet) -> list[tuple[Finding, str]]:
@@ -408,6 +418,7 @@ def _finding(check: Check, hit: Hit) -> Finding:
         column=hit.column,
         suggestion=check.suggestion,
         quoted=hit.quoted,
+        basis=hit.basis,
     )
 
 
@@ -416,8 +427,20 @@ class _Defaulting(dict[str, str]):
         return "…"
 
 
-def _claim_hit(claim: Claim, **details: str) -> Hit:
-    return Hit(claim.start, claim.end, claim.line, claim.column, claim.text, details)
+def _claim_hit(claim: Claim, basis: Iterable[Mention] = (), **details: str) -> Hit:
+    return Hit(
+        claim.start,
+        claim.end,
+        claim.line,
+        claim.column,
+        claim.text,
+        details,
+        basis=tuple(dict.fromkeys(basis)),
+    )
+
+
+def _mentions(article: Article, cues: Iterable[tuple[Sentence, ScopedCue]]) -> list[Mention]:
+    return [article.mention(cue, sentence) for sentence, cue in cues]
 
 
 def _note_hit(article: Article, sentence: Sentence, note: ScopedCue, **details: str) -> Hit:
@@ -556,7 +579,8 @@ def animal_result_as_human(article: Article) -> Iterator[Hit]:
     if subjects in _NON_HUMAN:
         for claim in [c for c in (article.headline, *article.main) if c is not None]:
             if not _states_subject(claim) and (claim.headline or not _hedged(claim)):
-                yield _claim_hit(claim, subjects=_SUBJECT_WORDS[subjects])
+                basis = _mentions(article, article.study().subject_basis)
+                yield _claim_hit(claim, basis, subjects=_SUBJECT_WORDS[subjects])
     yield from _general_claims_on_animal_evidence(article)
 
 
@@ -575,15 +599,22 @@ def _general_claims_on_animal_evidence(article: Article) -> Iterator[Hit]:
     """An unhedged causal claim about a topic the text backs only with animal or cell work."""
     animal_topics: set[str] = set()
     human_topics: set[str] = set()
+    # Each sentence on animal or cell work, with its topic words and the cue that says so:
+    # the basis of a finding whose topic it shares.
+    animal_work: list[tuple[set[str], Sentence, ScopedCue]] = []
     for sentence in article.prose():
-        subjects = {
-            c.rule.value
+        named = [
+            c
             for c in sentence.item.cues
             if c.rule.category == "subject"
             or (c.rule.category == "design" and c.rule.value in ("animal", "in_vitro"))
-        }
+        ]
+        subjects = {c.rule.value for c in named}
         if subjects & _NON_HUMAN or subjects & {"animal", "in_vitro"}:
-            animal_topics |= _topic_words(sentence.item.sentence.text)
+            words = _topic_words(sentence.item.sentence.text)
+            animal_topics |= words
+            cue = next(c for c in named if c.rule.value in _NON_HUMAN | _PRECLINICAL)
+            animal_work.append((words, sentence, cue))
         elif "people" in subjects:
             human_topics |= _topic_words(sentence.item.sentence.text)
     for sentence in article.prose():
@@ -599,7 +630,8 @@ def _general_claims_on_animal_evidence(article: Article) -> Iterator[Hit]:
             continue
         topic = _topic_words(_subject_phrase(claim))
         if topic & animal_topics and not topic & human_topics:
-            yield _claim_hit(claim, subjects="animal or cell studies")
+            basis = _mentions(article, ((s, c) for words, s, c in animal_work if topic & words))
+            yield _claim_hit(claim, basis, subjects="animal or cell studies")
 
 
 def _subject_phrase(claim: Claim) -> str:
@@ -635,12 +667,24 @@ def causal_language_on_correlation(article: Article) -> Iterator[Hit]:
         own = claim.evidence.design or design
         if own in _OBSERVATIONAL:
             described = _STUDY_TYPES[own] + ("" if own == "observational" else f" ({own})")
+            basis = _design_mentions(article, claim, own)
         elif claim.headline and correlational_body and own not in _EXPERIMENTS:
             described = "described in the body as an association"
+            basis = [_cue_mention(c) for b in body for c in b.cues if c.category == "relation"]
         else:
             continue
         cue = next((c for c in claim.cues if c.category == "relation"), None)
-        yield _claim_hit(claim, cue=cue.text if cue else claim.text[:40], design=described)
+        yield _claim_hit(claim, basis, cue=cue.text if cue else claim.text[:40], design=described)
+
+
+def _design_mentions(article: Article, claim: Claim, design: str) -> list[Mention]:
+    """Where the design a check read is stated: in the claim, else in the study's reading."""
+    own = [_cue_mention(c) for c in claim.cues if c.category == "design" and c.value == design]
+    return own or _mentions(article, article.study().design_basis)
+
+
+def _cue_mention(cue: Cue) -> Mention:
+    return Mention(cue.rule, cue.text, cue.start, cue.end, cue.line, cue.column)
 
 
 def _about_the_study(article: Article) -> Iterator[Sentence]:
@@ -703,7 +747,9 @@ def certain_claim_on_weak_evidence(article: Article) -> Iterator[Hit]:
             continue
         if claim.certainty < 0.6 and not _boosted(claim):
             continue
-        yield _claim_hit(claim, weakness=" and ".join(dict.fromkeys(weaknesses)))
+        basis = [_cue_mention(c) for c in claim.cues if c.category in ("booster", "hype")]
+        basis += _weakness_mentions(article)
+        yield _claim_hit(claim, basis, weakness=" and ".join(dict.fromkeys(weaknesses)))
 
 
 def _describes_study(claim: Claim) -> bool:
@@ -735,6 +781,17 @@ def _status_weaknesses(article: Article) -> list[str]:
         name = DESIGN_NAMES[design]
         found.append(("an " if name[0] in "aeiou" else "a ") + name)
     return list(dict.fromkeys(found))
+
+
+def _weakness_mentions(article: Article) -> list[Mention]:
+    """Where the study's weaknesses are stated: its status, size, controls and limits."""
+    reviewed, published = article.review_status()
+    cues = [c for c in published if reviewed == "no"] + [
+        c
+        for c in article.study_cues
+        if c.rule.category == "limitation" or (c.rule.category, c.rule.value) == ("sample", "small")
+    ]
+    return [_study_mention(article, cue) for cue in cues]
 
 
 def _unsettled_weaknesses(article: Article) -> list[str]:

@@ -44,6 +44,12 @@ class UsageError(HedgecheckError):
     input."""
 
 
+class ArgumentTypeError(UsageError, TypeError):
+    """An argument of the wrong type, named with the function: a UsageError like any other
+    (exit 2 from the CLI, caught with HedgecheckError), and the TypeError Python callers
+    expect from ``check(42)``."""
+
+
 class OutputError(HedgecheckError):
     """A report or dataset could not be written where asked (no such folder, disk full, I/O
     error): names the file and the reason. Nothing half-written is left behind."""

@@ -195,6 +195,10 @@ class Finding:
     column: int
     suggestion: str | None = None
     quoted: bool = False
+    # What made an article check fire (the study's description it read, the sentences on
+    # animal work), for ``hedgecheck explain``; not in ``to_dict`` (the JSON schema is
+    # unchanged) nor compared.
+    basis: tuple[Mention, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

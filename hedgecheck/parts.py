@@ -6,9 +6,15 @@ A part is an article of its own: its study cues ("in mice", "not peer-reviewed")
 own claims, and only the first part has a headline. Every offset, line and column in a
 part's report points into the whole file. A part never ends inside a fenced code block, a
 ``hedgecheck: disable`` … ``enable`` range, or between a directive alone on its line and
-the paragraph it covers, so suppressions read the same as in one piece. HTML is never split:
-its blocks may span any line. ``check_stream`` reads a big file line by line, twice (once to
-find where the parts end, once to check them), so the file is never held whole either.
+the paragraph it covers, so suppressions read the same as in one piece. ``check_stream``
+reads a big file line by line, twice (once to find where the parts end, once to check them),
+so the file is never held whole either.
+
+An HTML file's blocks may span any line, and minified HTML has a single line: it is read in
+one pass of the tokenizer (which keeps no tree, so that costs a little more than the prose),
+and its prose blocks are grouped into parts of ``size`` characters of prose, each ending
+where a block ends. A part may then start inside a line; its columns on that line still
+count from the line's start.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ from typing import TypeVar
 
 import regex
 
-from hedgecheck.api import check, check_arguments
+from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
 from hedgecheck.budget import ScanBudget
+from hedgecheck.documents import DraftBlock, Piece, assemble
+from hedgecheck.documents.html import html_drafts
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
@@ -105,7 +113,7 @@ class _Breaks:
 
 
 def check_parts(
-    text: str,
+    text: str | bytes,
     *,
     size: int = DEFAULT_PART_CHARS,
     rules: RuleSet | None = None,
@@ -117,6 +125,7 @@ def check_parts(
     """``check`` on ``text`` part by part, one report per part (a single report, without
     ``part``, when the text fits in one). HTML is always checked in one piece. The arguments
     are checked at the call, before any report is asked for: a wrong one is a UsageError.
+    Bytes are read as ``check`` reads them; the first report carries the reading's warnings.
     One ``budget`` (a fresh one when None) serves every part; each part is a file to it."""
     path = check_arguments(
         text,
@@ -128,7 +137,8 @@ def check_parts(
         function="check_parts",
     )
     require_count(size, argument="check_parts(): size")
-    return _reports_of_parts(
+    text, warnings = text_of(text, path=path, function="check_parts")
+    reports = _reports_of_parts(
         text,
         size=size,
         rules=rules,
@@ -137,6 +147,13 @@ def check_parts(
         policy=policy,
         budget=budget if budget is not None else ScanBudget(),
     )
+    return _warned(reports, warnings) if warnings else reports
+
+
+def _warned(reports: Iterator[Report], warnings: tuple[str, ...]) -> Iterator[Report]:
+    """The reports, the first carrying the warnings of reading the text (as a file's do)."""
+    for number, report in enumerate(reports):
+        yield replace(report, warnings=warnings) if number == 0 else report
 
 
 def _reports_of_parts(
@@ -149,11 +166,12 @@ def _reports_of_parts(
     policy: FindingPolicy | None,
     budget: ScanBudget,
 ) -> Iterator[Report]:
-    spans = (
-        [(0, len(text))]
-        if format == "html"
-        else part_spans(text, size=size, markdown=format == "markdown")
-    )
+    if format == "html":
+        yield from _reports_of_html(
+            text, size=size, rules=rules, path=path, policy=policy, budget=budget
+        )
+        return
+    spans = part_spans(text, size=size, markdown=format == "markdown")
     if len(spans) == 1:
         yield check(text, rules=rules, path=path, format=format, policy=policy, budget=budget)
         return
@@ -173,6 +191,72 @@ def _reports_of_parts(
         )
 
 
+def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]]]:
+    """(start, end, draft blocks) of each part of an HTML ``text``, in order, covering all of
+    it: a part ends where a block ends once it holds ``size`` characters of prose (and
+    never inside a ``disable`` range, nor after a directive waiting for its paragraph)."""
+    if len(text) <= size:
+        return [(0, len(text), html_drafts(text))]
+    groups: list[tuple[int, list[DraftBlock]]] = [(0, [])]
+    state = _Breaks(markdown=False)
+    prose = reach = fed = 0
+    for draft in html_drafts(text):
+        if draft.pieces:
+            first = min(piece.start for piece in draft.pieces)
+            if first > fed:
+                state.read(text[fed:first])
+                fed = first
+            # an alt text sits inside its paragraph: no part may end between the two
+            if prose >= size and reach <= first and state.may_break():
+                groups.append((reach, []))
+                prose = 0
+            reach = max(reach, *(piece.end for piece in draft.pieces))
+            prose += sum(len(piece.text) for piece in draft.pieces)
+        groups[-1][1].append(draft)
+    ends = [start for start, _ in groups[1:]] + [len(text)]
+    return [(start, end, drafts) for (start, drafts), end in zip(groups, ends, strict=True)]
+
+
+def _reports_of_html(
+    text: str,
+    *,
+    size: int,
+    rules: RuleSet | None,
+    path: str | None,
+    policy: FindingPolicy | None,
+    budget: ScanBudget,
+) -> Iterator[Report]:
+    parts = html_parts(text, size=size)
+    if len(parts) == 1:
+        yield check(text, rules=rules, path=path, format="html", policy=policy, budget=budget)
+        return
+    line, column, counted = 1, 0, 0
+    for index, (start, end, drafts) in enumerate(parts, 1):
+        breaks = list(LINE_BREAK.finditer(text, counted, start))
+        line += len(breaks)
+        column = start - breaks[-1].end() if breaks else column + start - counted
+        counted = start
+        document = assemble(text[start:end], "html", _moved(drafts, -start))
+        report = check_document(
+            document,
+            title=None if index == 1 else "",
+            rules=rules,
+            path=path,
+            policy=policy,
+            budget=budget,
+        )
+        where = Part(index, len(parts), start, end, line)
+        parts[index - 1] = (start, end, [])  # the drafts checked are let go
+        yield replace(_Shift(start, line - 1, column).report(report), part=where)
+
+
+def _moved(drafts: list[DraftBlock], by: int) -> list[DraftBlock]:
+    return [
+        DraftBlock(d.kind, [Piece(p.text, p.start + by, p.end + by, p.copied) for p in d.pieces])
+        for d in drafts
+    ]
+
+
 def check_stream(
     source: StreamedSource,
     *,
@@ -184,7 +268,9 @@ def check_stream(
 ) -> Iterator[Report]:
     """``check_parts`` on a file read line by line, never whole: one pass finds where the
     parts end, a second reads and checks one part at a time. The file's warnings (bytes
-    that are not UTF-8) go with the first report."""
+    that are not UTF-8) go with the first report. Raises InputError when the file turns
+    out to be binary, or grows past its size limit, as it is read: the first pass reads it
+    all, so that comes before any report unless the file changes between the passes."""
     spans = spans_of_lines(source.lines(), size=size, markdown=format == "markdown")
     budget = budget if budget is not None else ScanBudget()
     warnings = source.warnings
@@ -258,9 +344,10 @@ def _check_part(
 class _Shift:
     """Offsets and lines of a part's report moved to where the part lies in the file."""
 
-    def __init__(self, offset: int, lines: int) -> None:
+    def __init__(self, offset: int, lines: int, column: int = 0) -> None:
         self.offset = offset
         self.lines = lines
+        self.column = column  # of the part's start, in its line (HTML parts only)
 
     def report(self, report: Report) -> Report:
         tag = report.evidence_tag
@@ -293,4 +380,5 @@ class _Shift:
             start=item.start + self.offset,
             end=item.end + self.offset,
             line=item.line + self.lines if item.line > 0 else 0,
+            column=item.column + self.column if item.line == 1 else item.column,
         )

@@ -1,10 +1,15 @@
 """Reading files as text: encodings, binary files, size limits, odd paths.
 
 A file is opened read-only and read as bytes. Byte-order marks choose UTF-8, UTF-16 or
-UTF-32; anything else is read as UTF-8, and bytes that are not valid UTF-8 become U+FFFD
+UTF-32; without one, NUL bytes in the same place of nearly every code unit (and rarely
+elsewhere) in the first block tell UTF-16 or UTF-32 of mostly Latin text, read as such with a
+warning; anything else is read as UTF-8, and bytes that are not valid UTF-8 become U+FFFD
 with a warning (offsets are in characters of the decoded text, so every valid part keeps its
-position). NUL bytes, known binary signatures or a high share of control characters mark a
-binary file, which is skipped with a message rather than decoded into noise.
+position). A known binary signature, a NUL anywhere in the file, or a block of 8 KB more
+than a tenth control characters marks a binary file, which is skipped with a message naming
+the byte offset rather than decoded into noise. The whole file is classified, block by block
+as it is read, and reading stops at the first binary block: text at the start of a file
+does not make its binary tail text.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from hedgecheck.errors import InputError
@@ -40,6 +45,19 @@ _SIGNATURES = {
     b"\x7fELF": "an executable",
 }
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 27}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
+_CONTROL_TABLE = dict.fromkeys(_CONTROL)
+# A block of this many characters (bytes of UTF-8) more than a tenth control characters is
+# binary; so is the whole of a shorter file.
+_BLOCK = 8192
+# BOM-less UTF-32 and UTF-16 of mostly Latin text: (code unit width, encoding, the byte(s)
+# of every code unit that are NUL, those NUL in at least half of them, the byte rarely NUL).
+_UNMARKED = (
+    (4, "utf-32-le", (3,), (1, 2), 0),
+    (4, "utf-32-be", (0,), (1, 2), 3),
+    (2, "utf-16-le", (), (1,), 0),
+    (2, "utf-16-be", (), (0,), 1),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +86,7 @@ def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         if not stat.S_ISREG(mode):
             return InputError(f"not a regular file ({_kind(mode)}), skipped", path=shown)
         with open(name, "rb") as handle:  # read-only: nothing is ever written to inputs
-            data = read_at_most(handle, max_bytes, expected=os.fstat(handle.fileno()).st_size)
+            data = _read_text(handle, max_bytes, expected=os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
         return InputError("no such file", path=shown)
     except IsADirectoryError:
@@ -77,10 +95,10 @@ def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         return InputError("permission denied", path=shown)
     except OSError as exc:
         return InputError(f"cannot read: {exc.strerror or exc}", path=shown)
+    if isinstance(data, _Binary):
+        return data.error(shown)
     if len(data) > max_bytes:
-        return InputError(
-            f"larger than the limit of {max_bytes:,} bytes (--max-file-size), skipped", path=shown
-        )
+        return _too_big(max_bytes, shown)
     return decode(data, name=shown)
 
 
@@ -88,50 +106,102 @@ def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
     stream = sys.stdin
     if stream is None or stream.closed:
         return InputError("standard input is closed", path="-")
-    data = read_at_most(stream.buffer, max_bytes) if hasattr(stream, "buffer") else stream.read()
-    if isinstance(data, str):
-        return Source(data.removeprefix("\ufeff"))
+    if not hasattr(stream, "buffer"):
+        return _decoded(stream.read().removeprefix("\ufeff"), name="-")
+    data = _read_text(stream.buffer, max_bytes)
+    if isinstance(data, _Binary):
+        return data.error("-")
     if len(data) > max_bytes:
-        return InputError(f"larger than the limit of {max_bytes:,} bytes, skipped", path="-")
+        return _too_big(max_bytes, "-")
     return decode(data, name="-")
 
 
+def _too_big(max_bytes: int, name: str) -> InputError:
+    return InputError(
+        f"larger than the limit of {max_bytes:,} bytes (--max-file-size), skipped", path=name
+    )
+
+
 def read_at_most(handle: BinaryIO, limit: int, *, expected: int = 0) -> bytes:
-    """Up to ``limit`` + 1 bytes (one more than allowed tells the caller it was too big).
-    ``read(n)`` allocates n bytes before it reads any, so the limit is never passed to it
-    whole: the first read is sized to what the file says it holds, and the rest (a file
-    that grew, a pipe) comes in chunks."""
-    first = handle.read(min(limit, expected) + 1)
-    if len(first) <= expected or len(first) > limit:
-        return first
-    chunks, total = [first], len(first)
+    """Up to ``limit`` + 1 bytes (one more than allowed tells the caller it was too big)."""
+    return b"".join(_chunks(handle, limit, expected))
+
+
+def _chunks(handle: BinaryIO, limit: int, expected: int) -> Iterator[bytes]:
+    """The first ``limit`` + 1 bytes, in chunks of at most ``_CHUNK``. ``read(n)`` allocates
+    n bytes before it reads any, so no read asks for more than a chunk, and none for more
+    than one byte past what the file says it holds (the byte that shows its end)."""
+    total = 0
     while total <= limit:
-        chunk = handle.read(min(_CHUNK, limit + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
+        left = expected - total
+        size = min(_CHUNK, limit + 1 - total, left + 1 if left > 0 else _CHUNK)
+        chunk = handle.read(size)
+        if chunk:
+            yield chunk
         total += len(chunk)
+        if len(chunk) < size:
+            return  # a short read is the end (a pipe's read waits for n bytes or the end)
+
+
+def _read_text(handle: BinaryIO, limit: int, *, expected: int = 0) -> bytes | _Binary:
+    """``read_at_most``, stopping at the first block that shows the bytes are binary (never
+    for UTF-16 or UTF-32, whose NUL bytes are text: ``decode`` classifies those)."""
+    chunks: list[bytes] = []
+    sniffer: _Sniffer | None = None
+    for chunk in _chunks(handle, limit, expected):
+        if not chunks and _encoding(chunk) == ("utf-8", 0):
+            what = _signature(chunk)
+            if what:
+                return _Binary(what)
+            sniffer = _Sniffer()
+        found = sniffer.feed(chunk) if sniffer else None
+        if found:
+            return found
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
 def decode(data: bytes, *, name: str = "") -> Source | InputError:
     """Bytes to text, or an InputError when they are not text at all."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Source(data[len(bom) :].decode(encoding))
-            except UnicodeDecodeError as exc:
-                return InputError(
-                    f"not valid {encoding} after its byte-order mark: {exc.reason}", path=name
-                )
-    binary = _binary(data)
-    if binary:
-        return InputError(f"{binary}, skipped", path=name)
+    encoding, skip = _encoding(data)
+    if encoding == "utf-8" and not skip:
+        return _utf8(data, name)
+    try:
+        text = str(memoryview(data)[skip:], encoding)
+    except UnicodeDecodeError as exc:
+        if skip:
+            return InputError(
+                f"not valid {encoding} after its byte-order mark: {exc.reason}", path=name
+            )
+        return InputError(
+            f"binary file (NUL bytes; not valid {encoding} either, which they suggest: "
+            f"{exc.reason} at offset {exc.start}), skipped",
+            path=name,
+        )
+    found = _Sniffer.whole(text)
+    if found:
+        return replace(found, offset=skip + len(text[: found.offset].encode(encoding))).error(name)
+    if skip:
+        return Source(text)
+    return Source(text, (f"{name}: no byte-order mark; read as {encoding} (its NUL bytes)",))
+
+
+def _utf8(data: bytes, name: str) -> Source | InputError:
+    what = _signature(data)
+    found = _Binary(what) if what else _Sniffer.whole(data)
+    if found:
+        return found.error(name)
     try:
         return Source(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         return Source(text, (_utf8_warning(name, exc.start, text.count("\ufffd")),))
+
+
+def _decoded(text: str, *, name: str) -> Source | InputError:
+    """Text that came decoded (a text stream without bytes): still not text if binary."""
+    found = _Sniffer.whole(text)
+    return found.error(name, unit="character") if found else Source(text)
 
 
 def _utf8_warning(name: str, first_bad: int, replaced: int) -> str:
@@ -144,11 +214,15 @@ def _utf8_warning(name: str, first_bad: int, replaced: int) -> str:
 class StreamedSource:
     """A big UTF-8 file read line by line, as often as asked, never whole: what
     ``hedgecheck.parts`` checks part by part. Bytes that are not valid UTF-8 become U+FFFD,
-    as in ``decode``; ``warnings`` says so once a pass has read the whole file."""
+    as in ``decode``; ``warnings`` says so once a pass has read the whole file. A pass
+    raises InputError at the first binary block or past ``max_bytes`` (``open_stream``
+    looked only at the file's head and size; the rest, or a file that grew, is judged here,
+    before its bytes are decoded)."""
 
-    def __init__(self, name: str, shown: str) -> None:
+    def __init__(self, name: str, shown: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.name = name
         self.shown = shown
+        self.max_bytes = max_bytes
         self.warnings: tuple[str, ...] = ()
 
     def lines(self) -> Iterator[str]:
@@ -160,7 +234,7 @@ class StreamedSource:
         first_bad: int | None = None
         replaced = fed = 0
         with open(self.name, "rb") as handle:  # read-only: nothing is ever written to inputs
-            while chunk := handle.read(_CHUNK):
+            for chunk in self._checked(handle):
                 pending = decoder.getstate()[0]
                 if first_bad is None:
                     first_bad = _first_bad_byte(pending + chunk, fed - len(pending))
@@ -176,6 +250,19 @@ class StreamedSource:
             yield tail
         if first_bad is not None:
             self.warnings = (_utf8_warning(self.shown, first_bad, replaced),)
+
+    def _checked(self, handle: BinaryIO) -> Iterator[bytes]:
+        sniffer = _Sniffer()
+        for chunk in _chunks(handle, self.max_bytes, 0):
+            if sniffer.fed + len(chunk) > self.max_bytes:
+                raise _too_big(self.max_bytes, self.shown)
+            found = sniffer.feed(chunk)
+            if found:
+                raise found.error(self.shown)
+            yield chunk
+        found = sniffer.finish()
+        if found:
+            raise found.error(self.shown)
 
 
 _CHUNK = 1 << 20
@@ -212,40 +299,136 @@ def open_stream(
     name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> StreamedSource | InputError | None:
     """A regular UTF-8 file to read line by line, the error that names what is wrong with
-    it, or None when it must be read whole (not a regular file, or a byte-order mark)."""
+    its size or head, or None when it must be read whole (not a regular file, a byte-order
+    mark, or UTF-16/32 without one). The rest of the file is judged as it is streamed."""
     shown = display_name(name)
     try:
         info = os.stat(name)
         if not stat.S_ISREG(info.st_mode):
             return None
         if info.st_size > max_bytes:
-            return InputError(
-                f"larger than the limit of {max_bytes:,} bytes (--max-file-size), skipped",
-                path=shown,
-            )
+            return _too_big(max_bytes, shown)
         with open(name, "rb") as handle:
-            head = handle.read(8192)
+            head = handle.read(_BLOCK)
     except OSError:
         return None  # read_path names the problem
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if _encoding(head) != ("utf-8", 0):
         return None
-    binary = _binary(head)
-    if binary:
-        return InputError(f"{binary}, skipped", path=shown)
-    return StreamedSource(name, shown)
+    what = _signature(head)
+    found = _Binary(what) if what else _Sniffer.whole(head)
+    if found:
+        return found.error(shown)
+    return StreamedSource(name, shown, max_bytes=max_bytes)
 
 
-def _binary(data: bytes) -> str | None:
-    for signature, what in _SIGNATURES.items():
-        if data.startswith(signature):
-            return f"binary file ({what})"
-    head = data[:8192]
-    if b"\x00" in head:
-        return "binary file (NUL bytes)"
-    controls = sum(1 for byte in head if byte in _CONTROL)
-    if head and controls / len(head) > 0.1:
-        return "binary file (control characters)"
+def _encoding(head: bytes) -> tuple[str, int]:
+    """The encoding of bytes that begin with ``head``, and the length of its byte-order mark."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    return _unmarked(head[:_BLOCK]) or "utf-8", 0
+
+
+def _unmarked(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by its NUL bytes: mostly Latin text
+    has a NUL in the same place(s) of nearly every code unit, and hardly any elsewhere
+    (U+0100, U+4E00… are rare). Bytes with NULs all over (binary) match none of these."""
+    for width, encoding, full, half, never in _UNMARKED:
+        units = len(head) // width
+        if not units:
+            continue
+        nuls = [head[index : units * width : width].count(0) for index in range(width)]
+        if (
+            all(nuls[i] == units for i in full)
+            and all(nuls[i] * 2 >= units for i in half)
+            and nuls[never] * 20 <= units
+        ):
+            return encoding
     return None
+
+
+def _signature(head: bytes) -> str | None:
+    for signature, what in _SIGNATURES.items():
+        if head.startswith(signature):
+            return what
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Binary:
+    """Why bytes are not text, and the offset where that was found."""
+
+    what: str
+    offset: int | None = None  # None: a signature, at the start
+
+    def error(self, name: str, *, unit: str = "offset") -> InputError:
+        at = "" if self.offset is None else f" at {unit} {self.offset}"
+        return InputError(f"binary file ({self.what}{at}), skipped", path=name)
+
+
+class _Sniffer:
+    """Classifies text as it is read, piece by piece, whatever the pieces' sizes: it is
+    binary at its first NUL, or at the first block of ``_BLOCK`` characters (aligned on
+    the start; the last block is the text's last ``_BLOCK``) more than a tenth control
+    characters. Fed bytes of UTF-8, whose multi-byte sequences hold no byte below 0x80, or
+    decoded text."""
+
+    def __init__(self) -> None:
+        self.fed = 0
+        self._pending: bytes | str = b""  # what was fed after the last whole block
+        self._last: bytes | str = b""  # the last whole block
+
+    @classmethod
+    def whole(cls, data: bytes | str) -> _Binary | None:
+        sniffer = cls()
+        for start in range(0, len(data), _CHUNK):
+            found = sniffer.feed(data[start : start + _CHUNK])
+            if found:
+                return found
+        return sniffer.finish()
+
+    def feed(self, piece: bytes | str) -> _Binary | None:
+        nul = piece.find(b"\0" if isinstance(piece, bytes) else "\0")  # type: ignore[arg-type]
+        data = self._pending + piece if self._pending else piece  # type: ignore[operator]
+        base = self.fed - len(self._pending)  # the offset of data[0]
+        whole = len(data) - len(data) % _BLOCK
+        self.fed += len(piece)
+        self._pending = data[whole:]
+        if whole:
+            self._last = data[whole - _BLOCK : whole]
+        # a block of controls that ends before the NUL is named first: the same verdict
+        # however the text came in pieces
+        ends = whole if nul < 0 else min(whole, len(data) - len(piece) + nul)
+        found = _control_block(data, ends, base)
+        if found is None and nul >= 0:
+            return _Binary("NUL bytes", self.fed - len(piece) + nul)
+        return found
+
+    def finish(self) -> _Binary | None:
+        """The verdict on the last block, once everything was fed."""
+        if not self._pending:
+            return None
+        window = (self._last + self._pending)[-_BLOCK:] if self._last else self._pending  # type: ignore[operator]
+        if _controls(window) * 10 > len(window):
+            return _Binary("control characters", self.fed - len(window))
+        return None
+
+
+def _control_block(data: bytes | str, ends: int, base: int) -> _Binary | None:
+    """The first block of ``data`` that ends by ``ends`` and is more than a tenth control
+    characters (``base`` is the offset of ``data[0]``)."""
+    if ends < _BLOCK or _controls(data) * 10 <= _BLOCK:
+        return None  # too few in all for any block to hold a tenth
+    for start in range(0, ends - _BLOCK + 1, _BLOCK):
+        if _controls(data[start : start + _BLOCK]) * 10 > _BLOCK:
+            return _Binary("control characters", base + start)
+    return None
+
+
+def _controls(data: bytes | str) -> int:
+    if isinstance(data, bytes):
+        return len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return len(data) - len(data.translate(_CONTROL_TABLE))
 
 
 def _kind(mode: int) -> str:

@@ -17,16 +17,16 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import os
 import pickle
 import re
-import secrets
 import stat
 import string
 import sys
-import tomllib
+import threading
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
@@ -38,7 +38,8 @@ import regex
 
 from hedgecheck.arguments import path_text, require
 from hedgecheck.budget import ScanBudget, SwitchedOff
-from hedgecheck.errors import ConfigError, RuleError
+from hedgecheck.errors import RuleError
+from hedgecheck.tomlfile import loads_toml, read_toml_bytes, toml_text
 
 # The study designs a design cue, or a description of a study's method, may name.
 DESIGNS = frozenset(
@@ -526,6 +527,11 @@ class Matcher:
     are tried, and the longest cue starting there is kept; overlaps
     between positions are then resolved longest-first, so a pseudo-cue ("in May", "could
     not") swallows the shorter cue inside it.
+
+    Rules from outside the shipped packs (a house pack) are matched by a matcher of their
+    own, walked with this one, so that at every cue start both tiers have their say: a
+    house cue then wins over every shipped cue it overlaps, whatever their lengths (see
+    _resolve_overlaps). With rules of one tier only, there is one matcher, as before.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -542,6 +548,14 @@ class Matcher:
         # every word, and found by one scan of the text in C instead (_anywhere_starts).
         self._anywhere: list[int] = []
         rules = list(rules)
+        shipped = default_rules_path()
+        house = [rule for rule in rules if Path(rule.file).parent != shipped]
+        # The house tier is a matcher of untrusted rules: a scan's budget charges and
+        # switches off its rules as it would those of a matcher of house rules alone.
+        self._house: Matcher | None = None
+        if house and len(house) < len(rules):
+            rules = [rule for rule in rules if Path(rule.file).parent == shipped]
+            self._house = Matcher(house)
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
@@ -562,7 +576,6 @@ class Matcher:
         # matches skip the timeout, whose clock reads cost a third of the matching time.
         # Packs from anywhere else are untrusted: with one of their rules every match is
         # timed, and what their branches spend is charged to the scan's budget.
-        shipped = default_rules_path()
         self._untrusted = frozenset(
             int(group[1:]) + 1
             for group, rule in self._by_group.items()
@@ -587,13 +600,16 @@ class Matcher:
         # matched by one call from its first sighting, and no process spends the half second
         # that compiling them at _OFTEN sightings each would cost.
         self._alternation_code: dict[tuple[int, ...], bytes] = {}
+        # And the scans for the branches that open anywhere (_anywhere_scans), which every
+        # text needs: compiling them is most of a one-line scan's matching time.
+        self._anywhere_code: bytes | None = None
         self._openers: dict[int, regex.Pattern[str] | None] = {}
         # A two-character opening (lower case) -> its candidate branches, each with the
         # third characters it can go on with (None: any; "": ask _may_open).
         self._plans: dict[str, list[tuple[int, frozenset[str] | str | None]]] = {}
         # The scans and the alternation of the branches that open anywhere, built on first
-        # use (see _anywhere_scans) and published in one assignment, so that a thread never
-        # sees them half built.
+        # use (see _anywhere_scans), or read from _anywhere_code, and published in one
+        # assignment, so that a thread never sees them half built.
         self._anywhere_tables: _AnywhereTables | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -614,11 +630,13 @@ class Matcher:
         return self._by_group[f"g{index - 1}"]
 
     def rule_ids(self) -> frozenset[str]:
-        return self._rule_ids
+        """The ids of the rules of both tiers."""
+        return self._rule_ids | self._house.rule_ids() if self._house else self._rule_ids
 
     def untrusted_ids(self) -> frozenset[str]:
-        """The ids of the rules from packs outside the shipped ones."""
-        return self._untrusted_ids
+        """The ids of the rules from packs outside the shipped ones, of both tiers."""
+        house = self._house
+        return self._untrusted_ids | house.untrusted_ids() if house else self._untrusted_ids
 
     def is_untrusted(self, index: int) -> bool:
         return index in self._untrusted
@@ -646,15 +664,27 @@ class Matcher:
 
     def without(self, off: AbstractSet[str]) -> Matcher:
         """This matcher less the rules whose ids are in ``off`` (switched off by one scan's
-        budget): a copy sharing the compiled branches, its opening tables rebuilt without
-        those rules' branches. The shared matcher itself never changes."""
+        budget), in both tiers: a copy sharing the compiled branches, the opening tables of
+        a tier that lost rules rebuilt without their branches (a tier that lost none is
+        shared as it is). The shared matcher itself never changes."""
+        house = self._house.without(off) if self._house is not None else None
         dropped = {index for index in self._bodies if self.rule_of(index).id in off}
-        kept = copy.copy(self)
+        if not dropped:
+            if house is self._house:
+                return self
+            kept = object.__new__(Matcher)
+            kept.__dict__.update(self.__dict__)  # warm tables and all: the same branches
+            kept._house = house
+            return kept
+        kept = copy.copy(self)  # through __getstate__: the tables built from branches emptied
+        kept._house = house
         kept._branches = {
             key: [b for b in branches if b[0] not in dropped]
             for key, branches in self._branches.items()
         }
         kept._anywhere = [index for index in self._anywhere if index not in dropped]
+        if len(kept._anywhere) < len(self._anywhere):
+            kept._anywhere_code = None  # the cached scans would find the dropped branches
         kept._untrusted = self._untrusted - dropped
         kept._timed = bool(kept._untrusted)
         kept._rule_ids = self._rule_ids - off
@@ -662,10 +692,20 @@ class Matcher:
         kept._singles, kept._openers = self._singles, self._openers
         return kept
 
+    def tiers(self) -> tuple[Matcher, ...]:
+        """The matchers walked for this one, the house rules' first (they win overlaps)."""
+        return (self._house, self) if self._house is not None else (self,)
+
+    def rules(self) -> list[Rule]:
+        """Every rule this matcher matches, of both tiers."""
+        return [rule for tier in self.tiers() for rule in tier._by_group.values()]
+
     def compile_branches(self, prose: str = "") -> None:
         """Compile every branch alone, and the alternation of every opening met in
         ``prose`` (a sample of the language the rules read), ahead of use, to be pickled
         with the rules."""
+        if self._house is not None:
+            self._house.compile_branches(prose)
         tabled = {index for branches in self._branches.values() for index, _ in branches}
         for index in sorted(tabled):
             self._single_code[index] = _pickled(_alternation([self._sources[index]]))
@@ -674,6 +714,8 @@ class Matcher:
             if len(kept) > 1:
                 branches = [self._sources[i] for i in kept]
                 self._alternation_code[kept] = _pickled(_alternation(branches))
+        tables = self._anywhere_tables = self._build_anywhere()
+        self._anywhere_code = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
 
     def find(
         self, text: str, *, include_pseudo: bool = False, budget: ScanBudget | None = None
@@ -901,9 +943,12 @@ class Matcher:
         apart is its own)."""
         tables = self._anywhere_tables
         if tables is None:
-            # Built whole, then published: threads sharing the matcher may build it twice,
-            # and each sees either none of it or all of it.
-            tables = self._anywhere_tables = self._build_anywhere()
+            # Built whole (or read whole from the rule cache), then published: threads
+            # sharing the matcher may build it twice, and each sees either none of it or
+            # all of it.
+            code = self._anywhere_code
+            built = pickle.loads(code) if code is not None else self._build_anywhere()
+            tables = self._anywhere_tables = built
         return tables.scans, tables.openings
 
     def _build_anywhere(self) -> _AnywhereTables:
@@ -996,7 +1041,8 @@ def find_together(
     budget: ScanBudget | None = None,
 ) -> list[list[CueMatch]]:
     """The cues of each matcher in ``text``, from one walk over its cue starts (the first
-    pass and the editorial overlay share the walk, the prefixes and the cue window).
+    pass and the editorial overlay, and the house rules' tier of each, share the walk, the
+    prefixes and the cue window).
 
     What untrusted rules spend is charged to ``budget`` (a fresh one when None); when one
     of them is switched off the walk starts again without it, so the cues found never
@@ -1012,10 +1058,12 @@ def find_together(
 def _walk(
     matchers: Sequence[Matcher], text: str, include_pseudo: bool, budget: ScanBudget
 ) -> list[list[CueMatch]]:
-    found_by: list[list[CueMatch]] = [[] for _ in matchers]
+    tiers = [m.tiers() for m in matchers]
+    walked = [tier for both in tiers for tier in both]
+    found_by: list[list[CueMatch]] = [[] for _ in walked]
     tables = [
         (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text, budget), m._timed)
-        for i, m in enumerate(matchers)
+        for i, m in enumerate(walked)
     ]
     window = _Window(text)
     for start in _CUE_STARTS.finditer(text):
@@ -1041,7 +1089,12 @@ def _walk(
                 found = matcher._match_anywhere(found, text, position, end, budget)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
-    return [_resolve_overlaps(raw, include_pseudo) for raw in found_by]
+    result = []
+    raws = iter(found_by)
+    for both in tiers:
+        house = next(raws) if len(both) == 2 else []
+        result.append(_resolve_overlaps(next(raws), include_pseudo, house=house))
+    return result
 
 
 _UNSEEN = object()  # a prefix not in the table yet
@@ -1290,9 +1343,10 @@ def _openings(body: str) -> list[tuple[str, str]]:
     if firsts is None:
         return [("", "")]
     compiled = regex.compile(_without_leading_lookbehind(body))
+    cased = _cased(body)
     keys: list[tuple[str, str]] = []
     for first in sorted(firsts):
-        variants = {first, first.upper()}
+        variants = cased(first)
         if any(compiled.fullmatch(v) for v in variants) or any(
             compiled.fullmatch(v + other, partial=True) for v in variants for other in "é?"
         ):
@@ -1301,9 +1355,7 @@ def _openings(body: str) -> list[tuple[str, str]]:
         seconds = [
             ch
             for ch in _SECOND_CHARACTERS
-            if any(
-                compiled.fullmatch(v + c, partial=True) for v in variants for c in {ch, ch.upper()}
-            )
+            if any(compiled.fullmatch(v + c, partial=True) for v in variants for c in cased(ch))
         ]
         keys.extend((first, ch) for ch in seconds)
     return keys
@@ -1321,10 +1373,11 @@ def _third_characters(
     if "(?<" in stripped:
         return None
     compiled = regex.compile(stripped)
+    cased = _cased(body)
     table: dict[str, frozenset[str] | None] = {}
     for first, second in keys:
         opening = first + second
-        variants = {opening, opening.upper(), opening.capitalize(), first + second.upper()}
+        variants = cased(opening, first + second.upper())
         if any(compiled.fullmatch(v) or compiled.fullmatch(v[0]) for v in variants):
             table[opening] = None
             continue
@@ -1334,7 +1387,7 @@ def _third_characters(
             if any(
                 compiled.fullmatch(v + c, partial=True) or compiled.fullmatch(v + c)
                 for v in variants
-                for c in {ch, ch.upper()}
+                for c in cased(ch)
             )
         )
     return table
@@ -1347,14 +1400,40 @@ def _first_characters(body: str) -> set[str] | None:
     if "(?<" in body:
         return None  # a lookbehind inside may let a branch start anywhere
     compiled = regex.compile(body)
+    cased = _cased(body)
     firsts = {
         ch
         for ch in _FIRST_CHARACTERS
-        if compiled.fullmatch(ch, partial=True) or compiled.fullmatch(ch.upper(), partial=True)
+        if any(compiled.fullmatch(c, partial=True) for c in cased(ch))
     }
     if not firsts or len(firsts) > 24 or compiled.fullmatch("é", partial=True):
         return None
     return firsts
+
+
+def _cased(body: str) -> Callable[..., tuple[str, ...]]:
+    """How to probe ``body`` with a lower-case string (and, for an opening, its mixed-case
+    form): in every case it can take, or, when the whole body matches without regard to
+    case, in lower case alone. The opening tables are worked out by probing each pattern
+    with every character that may follow; done in every case, that was half the time of
+    building the default packs' rules."""
+    if _case_blind(body):
+        return lambda text, *_: (text,)
+    return lambda text, *mixed: tuple(
+        {text, text.upper(), text.capitalize(), *mixed, *(m.upper() for m in mixed)}
+    )
+
+
+def _case_blind(body: str) -> bool:
+    """Whether ``body`` matches a text whatever the case of its ASCII letters: it is
+    wrapped case-insensitive, the wrapper holds all of it (a pattern such as ``a)(?:b``
+    would close it early), and nothing in it can switch that off again (an inline flag
+    group that removes a flag, such as ``(?-i:FDA)``, is taken to switch it off)."""
+    return body.startswith("(?i:") and _FLAG_OFF.search(body) is None and _first_group(body) == body
+
+
+# An inline flag group that turns a flag off ("(?-i:", "(?s-i)", "(?^"), escaped or not.
+_FLAG_OFF = regex.compile(r"\(\?[a-zA-Z]*[-^]")
 
 
 def _without_leading_lookbehind(body: str) -> str:
@@ -1396,38 +1475,57 @@ def _wrap(pattern: str, case_sensitive: bool) -> str:
     return rf"(?:(?<!\w)|(?=[^\w\s])){_body(pattern, case_sensitive)}(?!\w)"
 
 
-def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[CueMatch]:
-    """Longest cue wins among overlapping cues; then each pseudo-cue swallows the cues it
-    overlaps (all of them, or those its ``swallows`` names) that are no longer than itself."""
-    cues = _longest_first([m for m in matches if m.rule.category != "pseudo"])
-    pseudo = _longest_first([m for m in matches if m.rule.category == "pseudo"])
-    # The kept pseudo-cues are disjoint, so sorted by start their ends are sorted too: the
-    # ones a cue overlaps are a run ending just before the first that starts at its end.
-    by_start = sorted(pseudo, key=lambda m: m.start)
-    starts = [p.start for p in by_start]
+def _resolve_overlaps(
+    matches: list[CueMatch], include_pseudo: bool, *, house: Sequence[CueMatch] = ()
+) -> list[CueMatch]:
+    """Longest cue wins among overlapping cues, a ``house`` cue (from a pack outside the
+    shipped ones) over every shipped cue; then each pseudo-cue swallows the cues it
+    overlaps (all of them, or those its ``swallows`` names) that are no longer than itself.
+    A pseudo-cue says no cue is here ("in May"), not which rule wins, so the shipped ones
+    swallow house cues too: the loader warns when one does so in a house rule's example."""
+    cues = _longest_first(
+        [m for m in house if m.rule.category != "pseudo"],
+        [m for m in matches if m.rule.category != "pseudo"],
+    )
+    # Each tier's pseudo-cues are kept apart, so that neither tier's guards drop the other's.
+    tiers = [
+        _disjoint_by_start(_longest_first([m for m in found if m.rule.category == "pseudo"]))
+        for found in (house, matches)
+        if found
+    ]
 
     def swallowed(match: CueMatch) -> bool:
-        index = bisect_left(starts, match.end) - 1
-        while index >= 0 and by_start[index].end > match.start:
-            if pseudo_swallows(by_start[index], match):
-                return True
-            index -= 1
+        for starts, by_start in tiers:
+            index = bisect_left(starts, match.end) - 1
+            while index >= 0 and by_start[index].end > match.start:
+                if pseudo_swallows(by_start[index], match):
+                    return True
+                index -= 1
         return False
 
     result = [m for m in cues if not swallowed(m)]
     if include_pseudo:
-        result.extend(pseudo)
+        result.extend(m for _, by_start in tiers for m in by_start)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 
-def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
-    """Longest first (then leftmost), each kept unless it overlaps one already kept; in
-    ``n log n``: the kept spans are disjoint, so only the last one starting before a
-    match's end can overlap it."""
+def _disjoint_by_start(pseudo: list[CueMatch]) -> tuple[list[int], list[CueMatch]]:
+    """Disjoint pseudo-cues sorted by start, and their starts: their ends are sorted too,
+    so the ones a cue overlaps are a run ending just before the first that starts at its
+    end."""
+    by_start = sorted(pseudo, key=lambda m: m.start)
+    return [p.start for p in by_start], by_start
+
+
+def _longest_first(*tiers: list[CueMatch]) -> list[CueMatch]:
+    """Tier by tier, longest first (then leftmost), each kept unless it overlaps one already
+    kept; in ``n log n``: the kept spans are disjoint, so only the last one starting before
+    a match's end can overlap it."""
     kept: list[CueMatch] = []
     starts: list[int] = []
     ends: list[int] = []
-    for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+    ordered = (m for tier in tiers for m in sorted(tier, key=lambda m: (m.start - m.end, m.start)))
+    for match in ordered:
         index = bisect_left(starts, match.end)
         if index and ends[index - 1] > match.start:
             continue
@@ -1517,6 +1615,71 @@ class RuleSet:
         return next((check for check in self.checks if check.name == name), None)
 
 
+def match_takers(ruleset: RuleSet, rule: Rule, example: Example) -> tuple[CueMatch, ...]:
+    """The other rules' matches that took a match example's marked spans from ``rule``:
+    spans the rule matches alone but not among the whole rule set, and the matches there
+    that overlap them (cues) or swallow them (pseudo-cues)."""
+    alone = {(m.start, m.end) for m in Matcher([rule]).find(example.text, include_pseudo=True)}
+    found = ruleset.matcher_for(rule).find(example.text, include_pseudo=True)
+    kept = {(m.start, m.end) for m in found if m.rule.id == rule.id}
+    takers: dict[CueMatch, None] = {}
+    for start, end in example.spans:
+        if (start, end) not in alone or (start, end) in kept:
+            continue
+        own = CueMatch(rule, start, end, example.text[start:end])
+        for other in found:
+            if other.rule.id == rule.id:
+                continue
+            if other.rule.category == "pseudo":
+                took = pseudo_swallows(other, own)
+            else:
+                took = other.start < end and start < other.end
+            if took:
+                takers[other] = None
+    return tuple(takers)
+
+
+def pattern_of(match: CueMatch, text: str) -> str:
+    """Which of its rule's patterns made ``match`` in ``text`` (the first, when none can be
+    told alone)."""
+    rule = match.rule
+    for pattern in rule.patterns:
+        compiled = regex.compile(_wrap(pattern, rule.case_sensitive))
+        try:  # a house pack's pattern is untrusted, here as in the matcher
+            found = compiled.match(text, match.start, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            continue
+        if found is not None and found.end() == match.end:
+            return pattern
+    return rule.patterns[0]
+
+
+def _shadow_warnings(ruleset: RuleSet) -> tuple[str, ...]:
+    """A warning for each house rule whose own match example a shipped rule takes from it.
+    A house cue wins over every shipped cue it overlaps, so only a shipped pseudo-cue (a
+    guard such as "in May" that says no cue is here) can: the house pack's writer is told
+    which, at load, instead of finding the rule silent."""
+    shipped = default_rules_path()
+    tiers = {Path(r.file).parent == shipped for r in ruleset.rules}
+    if len(tiers) < 2:
+        return ()
+    found: list[str] = []
+    for rule in ruleset.rules:
+        if Path(rule.file).parent == shipped:
+            continue
+        for example in rule.match_examples:
+            for taker in match_takers(ruleset, rule, example):
+                if Path(taker.rule.file).parent != shipped:
+                    continue
+                pattern = pattern_of(taker, example.text)
+                found.append(
+                    f"{rule.file}, rule {rule.id!r}: shipped rule {taker.rule.id!r} "
+                    f"({taker.rule.pack}, {taker.rule.category}, pattern {pattern!r}) shadows "
+                    f"it in its example {example.text!r}: it takes {taker.text!r}"
+                )
+    return tuple(found)
+
+
 def _layer(rule: Rule) -> str:
     """Which matcher a rule's category is matched by: "first", "overlay" or "methods"."""
     spec = CATEGORIES[rule.category]
@@ -1540,7 +1703,11 @@ def default_rules() -> RuleSet:
 
 
 def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
-    """Load packs from files or folders (``*.toml``); no paths means the default packs."""
+    """Load packs from files or folders (``*.toml``); no paths means the default packs.
+
+    A build of the rules from their packs that takes more than ``SLOW_BUILD`` seconds is
+    announced, once, as an INFO record of the ``hedgecheck`` logger (the command line
+    shows it on stderr)."""
     require(include_defaults, bool, argument="load_rules(): include_defaults")
     targets = [Path(path_text(p, argument="load_rules(): each path")) for p in paths]
     if not targets or include_defaults:
@@ -1549,39 +1716,88 @@ def load_rules(*paths: str | Path, include_defaults: bool = False) -> RuleSet:
     for target in targets:
         if target.is_dir():
             files.extend(sorted(target.glob("*.toml")))
-        elif target.is_file():
-            files.append(target)
+        elif os.path.lexists(target):
+            files.append(target)  # whatever it is, the reader names what is wrong with it
         else:
             raise RuleError("no such rule pack file or folder", path=str(target))
+    # A pack named twice (by the config and by --rules) is loaded once, not refused for
+    # defining its ids twice.
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    files = list(unique.values())
+    # Each pack is read once, within bounds: the cache key and the parser see the same bytes.
+    packs = [(path, read_toml_bytes(path)) for path in files]
     notices: list[str] = []
-    cache = _RuleCache.open(files, notices)
+    shipped = _read_shipped(packs, notices) if targets == [default_rules_path()] else None
+    if shipped is not None:
+        return shipped
+    cache = _RuleCache.open(packs, notices)
     try:
         cached = cache.read(notices) if cache is not None else None
         if cached is not None:
-            return cached
-        ruleset = _load_files(files)
+            return _with_notices(cached, notices)
+        with _announced_if_slow(len(packs), cached=cache is not None):
+            ruleset = _compiled(packs) if cache is not None else _load_files(packs)
         if cache is not None:
-            prose = ruleset.example_prose()
-            for matcher in ruleset.matchers:
-                matcher.compile_branches(prose)
             cache.write(ruleset, notices)
     finally:
         if cache is not None:
             cache.close()
+    return _with_notices(ruleset, notices)
+
+
+def _with_notices(ruleset: RuleSet, notices: list[str]) -> RuleSet:
+    """What the caches noticed is said of this load only, so it joins the rule set's
+    warnings after the rule set went into (or came out of) a cache."""
     if notices:
-        # What the cache notices is said of this load only, so it joins the rule set's
-        # warnings after the rule set went into the cache.
         object.__setattr__(ruleset, "warnings", (*ruleset.warnings, *notices))
     return ruleset
 
 
-def _load_files(files: list[Path]) -> RuleSet:
+def _compiled(files: list[tuple[Path, bytes]]) -> RuleSet:
+    """The rules of ``files`` with every branch, and the alternations met in their
+    examples' prose, compiled ahead: what a cache holds."""
+    ruleset = _load_files(files)
+    prose = ruleset.example_prose()
+    for matcher in ruleset.matchers:
+        matcher.compile_branches(prose)
+    return ruleset
+
+
+# Seconds a build of the rules from their packs runs before it is announced: a warm cache
+# loads in a few hundredths of a second, a build of the default packs takes several seconds.
+SLOW_BUILD = 1.0
+_LOG = logging.getLogger("hedgecheck")
+
+
+@contextlib.contextmanager
+def _announced_if_slow(packs: int, *, cached: bool) -> Iterator[None]:
+    """While the block runs, a timer that logs what is happening if it runs past
+    ``SLOW_BUILD`` seconds: the library prints nothing itself."""
+    counted = f"{packs} pack{'' if packs == 1 else 's'}"
+    what = (
+        f"building the rule cache for {counted} (once per set of packs)…"
+        if cached
+        else f"compiling the rules of {counted} (the rule cache is off)…"
+    )
+    timer = threading.Timer(SLOW_BUILD, _LOG.info, args=(what,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _load_files(files: list[tuple[Path, bytes]]) -> RuleSet:
     rules: list[Rule] = []
     checks: list[Check] = []
     scoring = Scoring()
     packs: list[str] = []
-    for path in files:
-        data = read_toml(path)
+    texts = [(path, toml_text(raw, path=path)) for path, raw in files]
+    for path, text in texts:
+        data = loads_toml(text, path=path)
         if "scoring" in data:
             scoring = _parse_scoring(data, path)
             continue
@@ -1590,13 +1806,17 @@ def _load_files(files: list[Path]) -> RuleSet:
         rules.extend(pack_rules)
         checks.extend(pack_checks)
     _check_ids(rules, checks)
-    return RuleSet(
+    ruleset = RuleSet(
         rules=tuple(rules),
         scoring=scoring,
         packs=tuple(packs),
         checks=tuple(checks),
         warnings=_swallow_warnings(rules),
     )
+    shadows = _shadow_warnings(ruleset)
+    if shadows:
+        object.__setattr__(ruleset, "warnings", (*ruleset.warnings, *shadows))
+    return ruleset
 
 
 def _swallow_warnings(rules: Sequence[Rule]) -> tuple[str, ...]:
@@ -1708,10 +1928,16 @@ class _Untrusted(Exception):
     """A cache folder or file that someone other than this user could have written."""
 
 
-def _check_private(info: os.stat_result, shared: int) -> None:
-    """Raise ``_Untrusted`` unless the effective user owns the folder or file ``info``
-    describes and none of the ``shared`` permission bits is set."""
-    if info.st_uid != os.geteuid():
+def _check_private(info: os.stat_result, shared: int, *, owner: int | None = None) -> None:
+    """Raise ``_Untrusted`` unless ``owner`` (by default the effective user) owns the folder
+    or file ``info`` describes and none of the ``shared`` permission bits is set."""
+    if owner is not None:
+        if info.st_uid != owner:
+            raise _Untrusted(
+                f"belongs to uid {info.st_uid}, not to the owner of hedgecheck's own modules "
+                f"(uid {owner})"
+            )
+    elif info.st_uid != os.geteuid():
         raise _Untrusted(f"belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()})")
     if info.st_mode & shared:
         raise _Untrusted(f"has mode {stat.S_IMODE(info.st_mode):04o}, open to group or others")
@@ -1731,7 +1957,7 @@ class _RuleCache:
         self._key_state = ""  # "", then "read", "missing" or "untrusted"
 
     @classmethod
-    def open(cls, files: list[Path], notices: list[str]) -> _RuleCache | None:
+    def open(cls, files: list[tuple[Path, bytes]], notices: list[str]) -> _RuleCache | None:
         """The cache for ``files``, its folder made (0700) if need be; None when the cache
         is off, or its folder cannot be made or trusted (which ``notices`` tells)."""
         folder = _cache_folder()
@@ -1792,6 +2018,8 @@ class _RuleCache:
         key = self.key(notices, create=True)
         if key is None:
             return
+        import secrets  # only to write: a warm start never needs it
+
         temporary = f".rules-{secrets.token_hex(8)}"
         try:
             data = _sealed(ruleset, key, self.digest)
@@ -1836,6 +2064,8 @@ class _RuleCache:
     def _new_key(self) -> bytes | None:
         """A new random key, linked into place so that of two processes making one at once
         both use the first; the caches made with no key or an untrusted one are deleted."""
+        import secrets
+
         key = secrets.token_bytes(_KEY_BYTES)
         temporary = f".key-{secrets.token_hex(8)}"
         folder = self.descriptor
@@ -1859,22 +2089,7 @@ class _RuleCache:
     def _open(self, name: str, shared: int) -> BinaryIO:
         """``name`` in the folder opened for reading: never through a symbolic link, and
         only a regular file of this user's (else ``_Untrusted``)."""
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
-        try:
-            descriptor = os.open(name, flags, dir_fd=self.descriptor)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: O_NOFOLLOW on FreeBSD
-                raise _Untrusted("is a symbolic link") from exc
-            raise
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode):
-                raise _Untrusted("is not a regular file")
-            _check_private(info, shared)
-        except BaseException:
-            os.close(descriptor)
-            raise
-        return os.fdopen(descriptor, "rb")
+        return _open_regular(self.descriptor, name, shared)
 
     def _write_new(self, name: str, data: bytes) -> None:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
@@ -1901,25 +2116,50 @@ class _RuleCache:
             pass  # another process pruned first
 
 
+def _open_regular(folder: int, name: str, shared: int, *, owner: int | None = None) -> BinaryIO:
+    """``name`` in the open ``folder``, opened for reading: never through a symbolic link,
+    and only a regular file of ``owner``'s (by default this user's) that none of the
+    ``shared`` permission bits opens to others (else ``_Untrusted``)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        descriptor = os.open(name, flags, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: O_NOFOLLOW on FreeBSD
+            raise _Untrusted("is a symbolic link") from exc
+        raise
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Untrusted("is not a regular file")
+        _check_private(info, shared, owner=owner)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
 # Rule caches kept: one per set of pack files in use (the default packs, a house style,
 # the packs a test suite writes), the least recently used going first.
 _CACHES_KEPT = 16
 _CACHE_NAME = regex.compile(r"rules-[0-9a-f]{32}\.pickle")
 
 
-def _pack_digest(files: list[Path]) -> tuple[bytes, frozenset[str]] | None:
-    """The cache key of a set of pack files, and the ids their id lines name."""
+def _pack_digest(
+    files: list[tuple[Path, bytes]], *, by_name: bool = False
+) -> tuple[bytes, frozenset[str]] | None:
+    """The cache key of a set of pack files (each path with its bytes), and the ids their
+    id lines name. ``by_name`` keys each file by its name instead of its path: the shipped
+    cache is made in the build folder and read where the wheel was installed."""
     digest = hashlib.sha256()
     ids: set[str] = set()
     try:
         digest.update(Path(__file__).read_bytes())
-        for path in files:
-            data = path.read_bytes()
-            digest.update(f"\0{path}\0{len(data)}\0".encode())
-            digest.update(data)
-            ids.update(m.decode() for m in _ID_LINE.findall(b"\n" + data))
     except OSError:
-        return None  # the loader itself will say what is wrong
+        return None  # the loader cannot be read, so no key can be trusted: no cache
+    for path, data in files:
+        digest.update(f"\0{path.name if by_name else path}\0{len(data)}\0".encode())
+        digest.update(data)
+        ids.update(m.decode() for m in _ID_LINE.findall(b"\n" + data))
     digest.update(f"{sys.version}\0{regex.__version__}".encode())
     return digest.digest(), frozenset(ids)
 
@@ -1927,10 +2167,15 @@ def _pack_digest(files: list[Path]) -> tuple[bytes, frozenset[str]] | None:
 def _sealed(ruleset: RuleSet, key: bytes, digest: bytes) -> bytes:
     """The cache file's bytes: a mark, the tag, and the manifest (JSON) and pickle it
     covers."""
+    body = _payload(ruleset)
+    return _CACHE_MAGIC + _tag(key, digest, body) + body
+
+
+def _payload(ruleset: RuleSet) -> bytes:
+    """The manifest (JSON, its length first) and the pickle of ``ruleset``."""
     manifest = json.dumps(_manifest(ruleset)).encode()
     body = len(manifest).to_bytes(4, "big") + manifest
-    body += pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
-    return _CACHE_MAGIC + _tag(key, digest, body) + body
+    return body + pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _tag(key: bytes, digest: bytes, body: bytes | memoryview) -> bytes:
@@ -1957,6 +2202,12 @@ def _unsealed(
             "fails its integrity check (changed, cut short, or not written by hedgecheck "
             "with this user's key)"
         )
+    return _unpickled(body, ids)
+
+
+def _unpickled(body: memoryview, ids: frozenset[str]) -> tuple[RuleSet | None, str | None]:
+    """The rule set in a trusted payload, or None and what is wrong with it: it must hold
+    every rule its manifest lists and its packs' id lines name."""
     size = int.from_bytes(body[:4], "big")
     try:
         manifest = json.loads(bytes(body[4 : 4 + size]))
@@ -1976,7 +2227,7 @@ def _unsealed(
 def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
     """What a cached rule set holds: its rules, checks and packs, and the rules its
     matchers match (each rule has a pattern, so every one of them)."""
-    matched = {r.id for m in ruleset.matchers for r in m._by_group.values()}
+    matched = {r.id for m in ruleset.matchers for r in m.rules()}
     return {
         "rules": [r.id for r in ruleset.rules],
         "checks": [c.id for c in ruleset.checks],
@@ -1985,16 +2236,98 @@ def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
     }
 
 
-def read_toml(path: Path, *, error: type[RuleError | ConfigError] = RuleError) -> dict[str, Any]:
-    """A TOML file's tables; a syntax error (with its line and column) or an unreadable file
-    raises ``error`` naming the file."""
+# -- the shipped cache ------------------------------------------------------------------
+#
+# A wheel carries the default packs compiled (setup.py runs build_shipped_cache when the
+# wheel is built), so that the first run after an install reads them as fast as later ones.
+# The file is part of the installed package and as trusted as its code, so it carries no
+# HMAC; it is unpickled only when it is a regular file (no symbolic link) in the package's
+# packs folder, owned by the owner of this module and writable by no one else, and made from
+# packs with exactly the installed packs' names and bytes, this module's source and this
+# Python and regex (its key, first in the file). Anything else falls back on the user's
+# cache: an editable install (its packs are the source tree's rules/ folder), packs edited
+# after the install, another regex.
+
+SHIPPED_CACHE = "rules.pickle"
+_SHIPPED_MAGIC = b"hedgecheck shipped rule cache 1\n"
+
+
+def _read_shipped(
+    files: list[tuple[Path, bytes]], notices: list[str], *, folder: Path | None = None
+) -> RuleSet | None:
+    """The packs ``files`` of ``folder`` (the default packs) as compiled when the wheel was
+    built, or None when there is no such file, it is off or stale, or cannot be trusted
+    (which ``notices`` tells)."""
+    folder = folder or default_rules_path()
+    if os.environ.get("HEDGECHECK_NO_CACHE") or not _PRIVATE_FILES:
+        return None
+    if folder.parent != _package_folder():
+        return None  # not an installed wheel's packs (an editable install's, say)
+    where = folder / SHIPPED_CACHE
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"not valid TOML: {exc}", path=str(path)) from exc
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", path=str(path)) from exc
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            owner = _package_owner()
+            with _open_regular(descriptor, SHIPPED_CACHE, _SHARED_WRITE, owner=owner) as handle:
+                data = handle.read()
+        finally:
+            os.close(descriptor)
+    except _Untrusted as exc:
+        notices.append(f"shipped rule cache {where} {exc}: not used")
+        return None
+    except OSError:
+        return None  # none shipped (a wheel built without it), or unreadable
+    keyed = _pack_digest(files, by_name=True)
+    head = len(_SHIPPED_MAGIC) + _TAG_BYTES
+    if (
+        keyed is None
+        or not data.startswith(_SHIPPED_MAGIC)
+        or data[len(_SHIPPED_MAGIC) : head] != keyed[0]
+    ):
+        return None  # made for other packs, another Python or another regex
+    ruleset, problem = _unpickled(memoryview(data)[head:], keyed[1])
+    if ruleset is None:
+        notices.append(f"shipped rule cache {where} {problem}: not used")
+        return None
+    return _relocated(ruleset, folder)
+
+
+def _package_folder() -> Path:
+    return Path(__file__).parent
+
+
+def _package_owner() -> int:
+    """The owner of the package's own modules, who alone may have written its cache."""
+    return os.stat(__file__).st_uid
+
+
+def _relocated(ruleset: RuleSet, folder: Path) -> RuleSet:
+    """``ruleset`` with each rule's and check's file in ``folder``: the shipped cache was
+    made from the packs in the build folder. Done in place, before any rule is hashed,
+    on the objects the matchers share."""
+    for item in (*ruleset.rules, *ruleset.checks):
+        object.__setattr__(item, "file", str(folder / Path(item.file).name))
+    return ruleset
+
+
+def build_shipped_cache(folder: Path | None = None) -> Path:
+    """Compile the packs of ``folder`` (by default this not yet installed package's
+    default packs) into the cache file beside them, as a wheel ships it; run by setup.py
+    when a wheel is built."""
+    folder = folder or default_rules_path()
+    files = [(path, read_toml_bytes(path)) for path in sorted(folder.glob("*.toml"))]
+    keyed = _pack_digest(files, by_name=True)
+    if keyed is None:
+        raise RuleError("cannot read the default packs", path=str(folder))
+    data = _SHIPPED_MAGIC + keyed[0] + _payload(_compiled(files))
+    target = folder / SHIPPED_CACHE
+    import secrets
+
+    temporary = target.with_name(f".{SHIPPED_CACHE}-{secrets.token_hex(8)}")
+    temporary.write_bytes(data)
+    temporary.chmod(0o644)
+    temporary.replace(target)
+    return target
 
 
 def _parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:

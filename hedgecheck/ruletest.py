@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hedgecheck.rules import Check, Example, Rule, RuleSet
+from hedgecheck.rules import Check, CueMatch, Example, Rule, RuleSet, match_takers
 
 VALIDATED = "validated"
 FALSE_POSITIVE = "false-positive"
@@ -19,13 +19,15 @@ MISSED = "missed"
 
 @dataclass(frozen=True, slots=True)
 class ExampleResult:
-    """The outcome of one example: validated, a false positive, or missed."""
+    """The outcome of one example: validated, a false positive, or missed; for a missed
+    match, the other rules' matches that took it (``taken_by``), if any did."""
 
     rule: Rule
     example: Example
     expected: bool
     status: str
     found: tuple[str, ...]
+    taken_by: tuple[CueMatch, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -56,7 +58,8 @@ def _run(rules: RuleSet, rule: Rule, example: Example, *, expected: bool) -> Exa
             status = FALSE_POSITIVE
     else:
         status = FALSE_POSITIVE if spans else VALIDATED
-    return ExampleResult(rule, example, expected, status, found)
+    taken_by = match_takers(rules, rule, example) if expected and status != VALIDATED else ()
+    return ExampleResult(rule, example, expected, status, found, taken_by)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,21 +3,21 @@
 Files are found in a stable order (sorted paths, folders recursively), filtered by include
 and exclude globs and by the simple patterns of ``.gitignore`` files in scanned folders.
 ``exclude`` also skips a file named on the command line (pre-commit names every staged
-file): it matches paths from the config's folder as ``overrides.files`` do
-(:func:`hedgecheck.config.glob_match`), and in a scanned folder also from that folder.
+file): it matches paths as ``overrides.files`` do, by one function
+(:meth:`hedgecheck.config.Config.matches`): from the config's folder and from each scanned
+folder that holds the file.
 With ``jobs`` above one, files are checked in worker processes that each load the rules
-once; results come back in input order, so the output is the same for any ``jobs``. A text
-or Markdown file longer than the part size is checked in parts (``hedgecheck.parts``), in
-the calling process, one report per part, so memory stays flat however big the file.
+once; results come back in input order, so the output is the same for any ``jobs``, and
+the workers end with the scan however it ends (``hedgecheck.workers``). A text or Markdown
+file longer than the part size is checked in parts (``hedgecheck.parts``), in the calling
+process, one report per part, so memory stays flat however big the file.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import signal
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from hedgecheck.api import check
 from hedgecheck.budget import ScanBudget
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
-from hedgecheck.errors import InputError
+from hedgecheck.errors import ConfigError, InputError
 from hedgecheck.gate import LABEL_GATE_CODE
 from hedgecheck.model import Part, Report
 from hedgecheck.parts import check_parts, check_stream
@@ -38,6 +38,7 @@ from hedgecheck.reading import (
     read_stdin,
 )
 from hedgecheck.rules import RuleSet, default_rules, load_rules
+from hedgecheck.tomlfile import read_toml_bytes
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 STDIN = "-"
@@ -55,6 +56,8 @@ class ScanJob:
 
 def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[InputError]]:
     """The files to check, in a stable order, and the paths that could not be used."""
+    if not config.folders:
+        config = replace(config, folders=scanned_folders(paths))
     files: list[str] = []
     problems: list[InputError] = []
     for raw in paths:
@@ -72,6 +75,11 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Inpu
     return files, problems
 
 
+def scanned_folders(paths: Sequence[str]) -> tuple[Path, ...]:
+    """The folders among the paths a scan was given (:attr:`Config.folders`)."""
+    return tuple(Path(p) for p in paths if p != STDIN and Path(p).is_dir())
+
+
 def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
     found: list[Path] = []
     ignored = _gitignore(root)
@@ -87,7 +95,7 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
             d
             for d in subfolders
             if d not in _ALWAYS_SKIPPED
-            and not _excluded(here / d, root, config.exclude + ignored)
+            and not _excluded(here / d, root, ignored)
             and not config.excludes(here / d)
         )
         for name in sorted(names):
@@ -98,7 +106,7 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
 
 
 def _wanted(file: Path, root: Path, config: Config) -> bool:
-    if _excluded(file, root, config.exclude) or config.excludes(file):
+    if config.excludes(file):
         return False
     if config.include:
         return _matches_any(file, root, config.include)
@@ -121,8 +129,10 @@ def _matches_any(path: Path, root: Path, patterns: Sequence[str]) -> bool:
 def _gitignore(root: Path) -> tuple[str, ...]:
     """The plain patterns of the folder's .gitignore; negations are beyond a cheap reading."""
     try:
-        lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        # read as a config file is, within bounds: a FIFO or a link to /dev/zero cannot hang
+        data = read_toml_bytes(root / ".gitignore", error=ConfigError)
+        lines = data.decode("utf-8").splitlines()
+    except (ConfigError, UnicodeDecodeError):
         return ()
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith(("#", "!")))
 
@@ -210,9 +220,12 @@ def check_file_in_parts(
                 yield stream
                 return
             size, policy = job.config.part_chars, job.config.policy_for(name)
-            yield from check_stream(
-                stream, size=size, rules=rules, format=fmt, policy=policy, budget=budget
-            )
+            try:
+                yield from check_stream(
+                    stream, size=size, rules=rules, format=fmt, policy=policy, budget=budget
+                )
+            except InputError as exc:  # binary past its head, or grown past the limit
+                yield exc
             return
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
@@ -253,16 +266,17 @@ def _in_parts(name: str, job: ScanJob) -> bool:
 
 def scan_files(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, jobs: int = 1
-) -> Iterator[Report | InputError]:
+) -> Generator[Report | InputError, None, None]:
     """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes.
     The rules of untrusted packs have one budget for the run (``job.config.rule_budget``),
-    in each process that checks files."""
+    in each process that checks files. Closing the iterator before its end (``close()``, or
+    an exception while it runs) kills the workers and reaps them."""
     return _scan(files, rules, job, jobs, None)  # type: ignore[return-value]
 
 
 def scan_records(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, recorder: Recorder, jobs: int = 1
-) -> Iterator[Recorded | InputError]:
+) -> Generator[Recorded | InputError, None, None]:
     """As :func:`scan_files`, each report turned into its :class:`Recorded` where it was made
     (``recorder`` builds the function that writes a report's record, once per process)."""
     return _scan(files, rules, job, jobs, recorder)  # type: ignore[return-value]
@@ -270,7 +284,7 @@ def scan_records(
 
 def _scan(
     files: Sequence[str], rules: RuleSet, job: ScanJob, jobs: int, recorder: Recorder | None
-) -> Iterator[Report | Recorded | InputError]:
+) -> Generator[Report | Recorded | InputError, None, None]:
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     big = [_in_parts(name, job) for name in files]
     small = [name for name, in_parts in zip(files, big, strict=True) if not in_parts]
@@ -280,23 +294,24 @@ def _scan(
         for name in files:
             yield from _outcomes(check_file_in_parts(name, rules, job, budget), record)
         return
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(small)),
+    from hedgecheck.workers import worker_map  # multiprocessing: only for --jobs
+
+    # On Ctrl-C, a stop signal or a closed pipe, the workers are killed, not waited for.
+    with worker_map(
+        _check_in_worker,
+        small,
+        workers=min(workers, len(small)),
+        chunksize=max(1, len(small) // (workers * 8)),
         initializer=_start_worker,
         initargs=(job, recorder),
-    )
-    try:
+    ) as checked:
         # Big files are checked here, part by part, so that no worker holds a whole big
         # file's reports; the workers take the rest, and the output keeps the input order.
-        checked = pool.map(_check_in_worker, small, chunksize=max(1, len(small) // (workers * 8)))
         for name, in_parts in zip(files, big, strict=True):
             if in_parts:
                 yield from _outcomes(check_file_in_parts(name, rules, job, budget), record)
             else:
                 yield next(checked)
-    finally:
-        # On Ctrl-C or a closed pipe, drop the queued files instead of waiting for them.
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _outcomes(
@@ -318,8 +333,6 @@ _WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None, ScanBudget] | N
 
 
 def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
-    # Ctrl-C is the parent's to handle: workers ignore it and end with the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER
     paths = (*map(str, job.config.rule_paths), *job.rule_paths)
     rules = load_rules(*paths, include_defaults=True) if paths else default_rules()

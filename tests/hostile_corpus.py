@@ -87,12 +87,20 @@ def build(folder: str | os.PathLike[str], *, huge_bytes: int = 2 * 2**20) -> lis
     write("binary-png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), SKIPPED, "PNG")
     write("binary-pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", SKIPPED, "a PDF")
     write("binary-nul.txt", b"The drug\x00 may\x00 help\x00\n" * 10, SKIPPED, "NUL bytes")
+    # Binary past the first block: a text head does not make the rest text.
+    long = text * 200  # 16 KB
+    write("binary-tail.txt", long + bytes(4096), SKIPPED, f"NUL bytes at offset {len(long)}")
+    write("binary-tail.md", long + b"\x01\x02\x03" * 3000, SKIPPED, "control characters at")
+    write("binary-middle.html", long + b"\x00" + long, SKIPPED, f"NUL bytes at offset {len(long)}")
     # Encodings.
     write("utf8.txt", "Café patients: ".encode() + text, REPORTED, claims=True)
     write("utf8-bom.txt", codecs.BOM_UTF8 + text, REPORTED, claims=True)
     write("utf16-le.txt", codecs.BOM_UTF16_LE + PROSE.encode("utf-16-le"), REPORTED, claims=True)
     write("utf16-be.txt", codecs.BOM_UTF16_BE + PROSE.encode("utf-16-be"), REPORTED, claims=True)
     write("utf32-le.txt", codecs.BOM_UTF32_LE + PROSE.encode("utf-32-le"), REPORTED, claims=True)
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32-le"):
+        name = f"{encoding.replace('-', '')}-no-bom.txt"
+        write(name, PROSE.encode(encoding), WARNED, "no byte-order mark", claims=True)
     latin1 = "Caf\xe9 au lait may help, na\xefve patients say. " + PROSE
     write("latin1.txt", latin1.encode("latin-1"), WARNED, "not valid UTF-8", claims=True)
     cp1252 = "\u201cThe drug may help,\u201d she said \u2013 a cure. " + PROSE

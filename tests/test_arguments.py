@@ -1,9 +1,13 @@
 """The public functions refuse what they cannot use with a HedgecheckError naming the
-function and the argument, never a TypeError or AttributeError from inside the engine."""
+function and the argument (a wrong type is also a TypeError), never a TypeError or
+AttributeError from inside the engine. ``check`` and ``check_parts`` read bytes as a file's
+bytes are read."""
 
 from __future__ import annotations
 
+import codecs
 import io
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -21,11 +25,9 @@ TEXT = "A small study suggests the drug may reduce pain."
 @pytest.mark.parametrize(
     ("args", "kwargs", "named"),
     [
-        ((TEXT.encode(),), {}, "text must be str, not bytes (decode"),
-        ((bytearray(b"x"),), {}, "text must be str, not bytearray (decode"),
-        ((None,), {}, "text must be str, not NoneType"),
-        ((42,), {}, "text must be str, not int"),
-        (([TEXT],), {}, "text must be str, not list"),
+        ((None,), {}, "text must be str or bytes or bytearray or memoryview, not NoneType"),
+        ((42,), {}, "text must be str or bytes or bytearray or memoryview, not int"),
+        (([TEXT],), {}, "text must be str or bytes or bytearray or memoryview, not list"),
         ((TEXT,), {"title": 5}, "title must be str or None, not int"),
         ((TEXT,), {"title": b"x"}, "title must be str or None, not bytes"),
         ((TEXT,), {"rules": "garbage"}, "rules must be RuleSet or None, not str"),
@@ -44,6 +46,96 @@ def test_check_names_the_wrong_argument(args: tuple, kwargs: dict, named: str) -
     assert named in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("call", "wrong"),
+    [
+        (lambda v: hedgecheck.check(v), 42),
+        (lambda v: hedgecheck.check(TEXT, title=v), b"x"),
+        (lambda v: hedgecheck.check(TEXT, rules=v), "garbage"),
+        (lambda v: hedgecheck.check_parts(v), None),
+        (lambda v: hedgecheck.load_rules(v), 42),
+        (lambda v: FindingPolicy.build(select=v), 5),
+    ],
+)
+def test_a_wrong_type_is_a_type_error_and_a_usage_error(call: Any, wrong: Any) -> None:
+    """``except TypeError`` catches it as Python callers expect, and ``except
+    HedgecheckError`` as the CLI does; the message names the expected type first."""
+    with pytest.raises(TypeError) as raised:
+        call(wrong)
+    assert isinstance(raised.value, UsageError)
+    assert "must be " in str(raised.value) and f", not {type(wrong).__name__}" in str(raised.value)
+
+
+def test_an_unknown_format_is_a_usage_error_not_a_type_error() -> None:
+    with pytest.raises(UsageError) as raised:
+        hedgecheck.check(TEXT, format="pdf")
+    assert not isinstance(raised.value, TypeError)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode(),
+        bytearray(TEXT.encode()),
+        memoryview(TEXT.encode()),
+        codecs.BOM_UTF8 + TEXT.encode(),
+        TEXT.encode("utf-16"),  # with its byte-order mark, as a file would be read
+        codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"),
+    ],
+    ids=["bytes", "bytearray", "memoryview", "utf-8-bom", "utf-16", "utf-32"],
+)
+def test_check_reads_bytes_as_a_file_is_read(data: Any, tmp_path: Path) -> None:
+    report = hedgecheck.check(data, path="a.txt")
+    assert report.to_dict() == hedgecheck.check(TEXT, path="a.txt").to_dict()
+    assert report.source == TEXT
+    article = tmp_path / "a.txt"
+    article.write_bytes(bytes(data))
+    scanned = _scan_json(article)
+    assert [c["text"] for c in scanned["claims"]] == [c.text for c in report.claims]
+
+
+def _scan_json(path: Path) -> dict:
+    from click.testing import CliRunner
+
+    from hedgecheck.cli import main
+
+    result = CliRunner().invoke(main, ["scan", "--format", "json", str(path)])
+    return json.loads(result.stdout)["files"][0]
+
+
+def test_bytes_that_are_not_utf8_are_read_with_a_warning() -> None:
+    report = hedgecheck.check(b"The drug \xff may cure colds.", path="a.txt")
+    assert report.claims[0].text == "The drug \ufffd may cure colds."
+    assert report.warnings == (
+        "a.txt: not valid UTF-8 (first bad byte at offset 9); 1 undecodable byte sequence(s) "
+        "read as U+FFFD",
+    )
+    parts = list(hedgecheck.check_parts(b"The drug \xff may cure colds."))
+    assert parts[0].warnings and parts[0].warnings[0].startswith("check_parts(): text: not valid")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"The drug\x00 may cure colds.", "binary file (NUL bytes)"),
+        (b"%PDF-1.7 The drug may cure colds.", "binary file (a PDF)"),
+        (b"\xff\xfe\x00\xd8", "not valid utf-16-le after its byte-order mark"),
+    ],
+)
+def test_bytes_that_are_not_text_are_an_input_error(data: bytes, reason: str) -> None:
+    with pytest.raises(hedgecheck.InputError) as raised:
+        hedgecheck.check(data)
+    assert str(raised.value).startswith(f"check(): text: {reason}")
+    assert not str(raised.value).endswith("skipped")
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=200))
+def test_utf8_bytes_give_the_report_of_their_text(text: str) -> None:
+    text = text.removeprefix("\ufeff")  # a leading BOM is read as the mark, as in a file
+    assert hedgecheck.check(text.encode()).to_dict() == hedgecheck.check(text).to_dict()
+
+
 def test_check_takes_a_path_object_as_its_path() -> None:
     assert hedgecheck.check(TEXT, path=Path("news") / "a.txt").path == os.path.join("news", "a.txt")
 
@@ -51,7 +143,7 @@ def test_check_takes_a_path_object_as_its_path() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "named"),
     [
-        ({"text": b"x"}, "check_parts(): text must be str, not bytes"),
+        ({"text": 5}, "check_parts(): text must be str or bytes or bytearray or memoryview, not"),
         ({"text": TEXT, "size": 0}, "check_parts(): size must be at least 1, not 0"),
         ({"text": TEXT, "size": -5}, "check_parts(): size must be at least 1, not -5"),
         ({"text": TEXT, "size": 1.5}, "check_parts(): size must be int, not float"),

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hedgecheck import HedgecheckError, cli
+from hedgecheck import HedgecheckError, cli, scanning
 from hedgecheck.cli import main
 from hedgecheck.reading import read_at_most, read_path, read_stdin
 
@@ -237,7 +237,7 @@ def test_an_unexpected_error_exits_2_with_its_traceback(monkeypatch: pytest.Monk
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "discover", broken)
+    monkeypatch.setattr(scanning, "discover", broken)
     result = _invoke("scan", str(KETAMINE))
     assert result.exit_code == 2
     assert "RuntimeError: a bug" in result.stderr  # what a bug report needs
@@ -250,7 +250,7 @@ def test_a_library_error_anywhere_is_one_line(monkeypatch: pytest.MonkeyPatch) -
     def refused(*args: object, **kwargs: object) -> None:
         raise HedgecheckError("refused for the test")
 
-    monkeypatch.setattr(cli, "discover", refused)
+    monkeypatch.setattr(scanning, "discover", refused)
     result = _invoke("scan", str(KETAMINE))
     assert result.exit_code == 2
     assert result.stderr == "hedgecheck: error: refused for the test\n"

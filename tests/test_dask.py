@@ -71,3 +71,13 @@ def test_a_bag_of_texts_and_parquet_output(tmp_path: Path) -> None:
     back = pd.read_parquet(tmp_path / "claims")
     assert list(back["document"]) == [f"doc{i}" for i in range(len(SENTENCES))]
     assert set(back["label"]) <= {str(label) for label in Label}
+
+
+def test_a_bag_of_byte_texts_is_read_as_check_reads_bytes() -> None:
+    import dask.bag as db
+
+    def rows(texts: list) -> list[dict]:
+        bag = db.from_sequence([(f"doc{i}", t) for i, t in enumerate(texts)], npartitions=1)
+        return hedgecheck.dask.scan(bag).compute(scheduler="sync").to_dict("records")
+
+    assert rows([s.encode() for s in SENTENCES]) == rows(SENTENCES)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from packaging.requirements import Requirement
 
 from hedgecheck.cli import main
 from hedgecheck.config import glob_match
@@ -76,6 +77,25 @@ def test_the_workflow_example_uses_formats_that_exist() -> None:
         fmt = command.split("--format ")[1].split()[0]
         assert fmt in FORMATS
     assert any("upload-sarif" in step.get("uses", "") for step in steps)
+
+
+def test_the_workflow_example_installs_hedgecheck_from_its_repository() -> None:
+    """hedgecheck is on no package index: the workflow pip-installs a git URL pinned to the
+    same tag as the README's pre-commit example (checked by hand: pip resolves such a line
+    to this checkout when the URL is file://localhost/…)."""
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    steps = workflow["jobs"]["hedgecheck"]["steps"]
+    (install,) = [s["run"] for s in steps if "pip install" in s.get("run", "")]
+    quoted = install.split('"')[1]
+    for name, value in workflow["env"].items():
+        quoted = quoted.replace(f"${{{name}}}", value)
+    requirement = Requirement(quoted)
+    assert requirement.name == "hedgecheck" and not requirement.specifier
+    assert requirement.url and requirement.url.startswith("git+https://")
+    ref = workflow["env"]["HEDGECHECK_REF"]
+    assert requirement.url.endswith(f"@{ref}")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"rev: {ref}" in readme
 
 
 def _git(repo: Path, *args: str) -> None:

@@ -186,7 +186,7 @@ def test_the_cli_streams_a_big_file_and_names_a_binary_one(tmp_path: Path) -> No
         main, ["scan", "--format", "jsonl", "--part-size", "0.005", "-q", str(big), str(binary)]
     )
     assert result.exit_code == 2
-    assert "binary.txt: binary file (NUL bytes), skipped" in result.output
+    assert "binary.txt: binary file (NUL bytes at offset 0), skipped" in result.output
     records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert len(records) >= 3 and all("part" in r for r in records)
 

@@ -92,7 +92,7 @@ def _key(folder: Path) -> bytes:
 
 
 def _digest(pack: Path) -> bytes:
-    keyed = rules_module._pack_digest([pack])
+    keyed = rules_module._pack_digest([(pack, pack.read_bytes())])
     assert keyed is not None
     return keyed[0]
 
@@ -100,7 +100,7 @@ def _digest(pack: Path) -> bytes:
 def _from_cache_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make building rules from packs fail, so that a load that succeeds came from the cache."""
 
-    def refuse(files: list[Path]) -> RuleSet:
+    def refuse(files: list[tuple[Path, bytes]]) -> RuleSet:
         raise AssertionError("built from the packs, not read from the cache")
 
     monkeypatch.setattr(rules_module, "_load_files", refuse)
@@ -208,7 +208,7 @@ def test_a_planted_pickle_in_the_default_cache_never_runs_and_hype_is_still_foun
     command, then a scan of hype text with the command line."""
     marker = tmp_path / "pwned"
     files = sorted(rules_module.default_rules_path().glob("*.toml"))
-    keyed = rules_module._pack_digest(files)
+    keyed = rules_module._pack_digest([(f, f.read_bytes()) for f in files])
     assert keyed is not None
     folder.mkdir(mode=0o700)
     cache = folder / f"rules-{keyed[0].hex()[:32]}.pickle"
@@ -459,8 +459,9 @@ def test_two_processes_making_the_key_at_once_share_the_first(
     folder: Path, pack: Path, fresh: RuleSet
 ) -> None:
     notices: list[str] = []
-    first = rules_module._RuleCache.open([pack], notices)
-    second = rules_module._RuleCache.open([pack], notices)
+    packs = [(pack, pack.read_bytes())]
+    first = rules_module._RuleCache.open(packs, notices)
+    second = rules_module._RuleCache.open(packs, notices)
     assert first is not None and second is not None
     try:
         assert first.read(notices) is None and second.read(notices) is None  # no cache yet

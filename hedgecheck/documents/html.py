@@ -6,6 +6,9 @@ paragraphs, list items, block quotes and captions are prose; scripts, styles, co
 tables, forms, navigation, asides, site headers and footers, and elements whose class, id
 or role marks them as ads, cookie banners, sharing or related-link widgets are not.
 Character references are decoded, each mapped to the span of source it was written as.
+Markup the file's end leaves open is read as a browser reads it: an unclosed comment hides
+the rest of the file, and an unclosed tag (an attribute value that never ends) is dropped
+with all that follows it, so neither is ever read as prose.
 """
 
 from __future__ import annotations
@@ -133,6 +136,11 @@ _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "dialog"}
 )
 _TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+# What the tokenizer holds back at the end of the input when it is left open: a comment, a
+# declaration or processing instruction, or a start or end tag. A browser reads the first
+# kinds to the end of the file as a comment, and drops a tag cut off by the end.
+_NEWLINE = regex.compile(r"\n")
+_OPEN_AT_END = regex.compile(r"<(?:!|\?|/?[a-zA-Z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,18 +155,26 @@ class _Element:
 
 def read_html(source: str) -> Document:
     """The prose blocks of an HTML ``source``."""
+    return assemble(source, "html", html_drafts(source))
+
+
+def html_drafts(source: str) -> list[DraftBlock]:
+    """The draft blocks of an HTML ``source``, in reading order (the headline first)."""
     reader = _Reader(source)
     reader.feed(source)
+    if _OPEN_AT_END.match(reader.rawdata):
+        # close() would read what is left as text, a 3 MB attribute value as one "word"
+        reader.rawdata = ""
     reader.close()
-    return assemble(source, "html", reader.drafts())
+    return reader.drafts()
 
 
 class _Reader(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0]
-        self.line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
+        # the tokenizer's line numbers count "\n" alone as a line end
+        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(source))]
         self.stack: list[_Element] = []
         self.open_tags: Counter[str] = Counter()
         self.skipping = 0

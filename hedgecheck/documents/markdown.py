@@ -57,7 +57,6 @@ def _front_matter(source: str) -> tuple[DraftBlock | None, str]:
     """
     title = None
     match = _FRONT_MATTER.match(source)
-    blanked = source
     if match:
         found = _TITLE_KEY.search(match.group(2))
         if found and found.group("t").strip():
@@ -66,15 +65,28 @@ def _front_matter(source: str) -> tuple[DraftBlock | None, str]:
             title = DraftBlock(
                 "title", [Piece(found.group("t"), offset + start, offset + end, True)]
             )
-        blanked = _blank(blanked, match.start(), match.end())
-    for definition in _FOOTNOTE_DEFINITION.finditer(source):
-        blanked = _blank(blanked, definition.start(), definition.end())
-    return title, blanked
+    hidden = [match.span()] if match else []
+    hidden += [definition.span() for definition in _FOOTNOTE_DEFINITION.finditer(source)]
+    return title, _blank(source, hidden)
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    hidden = "".join(ch if ch in "\r\n" else " " for ch in text[start:end])
-    return text[:start] + hidden + text[end:]
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every span blanked, in one pass: blanking one span at a time copied
+    the whole text once per footnote."""
+    pieces: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end <= start:
+            continue
+        pieces.append(text[at:start])
+        pieces.append(_BLANKS.sub(" ", text[start:end]))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+_BLANKS = regex.compile(r"[^\r\n]")
 
 
 class _Reader:

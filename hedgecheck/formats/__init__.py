@@ -11,6 +11,9 @@ A format that can be written one report at a time also registers a ``stream`` fa
 called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
 and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
 it so that a scan of a large corpus never holds every report (JSON and JSON lines do).
+A stream whose ending is large (the HTML page sets each file's section aside until its
+header can count them all) also has ``end_pieces()``, the same text as ``end()`` a piece
+at a time, which the CLI writes as it comes.
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
 records in order with ``add_record``, never receives the report itself.
@@ -24,25 +27,17 @@ outside text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from types import ModuleType
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from hedgecheck.formats import (
-    concise_format,
-    github_format,
-    html_format,
-    json_format,
-    jsonl_format,
-    markdown_format,
-    sarif_format,
-    text_format,
-)
 from hedgecheck.formats._safe import COMMANDS, HTML, JSON, TEXT, guard
-from hedgecheck.model import Report
-from hedgecheck.rules import RuleSet
+
+if TYPE_CHECKING:
+    from hedgecheck.model import Report
+    from hedgecheck.rules import RuleSet
 
 
 class Stream(Protocol):
@@ -57,6 +52,8 @@ class Stream(Protocol):
     def add_record(self, record: str) -> str: ...
 
     def end(self) -> str: ...
+
+    def end_pieces(self) -> Iterator[str]: ...
 
 
 @dataclass(frozen=True)
@@ -76,11 +73,14 @@ class _GuardedStream:
         self,
         make: Callable[..., Stream],
         kind: str,
+        detailed: bool,
         *,
         color: bool = False,
         rules: RuleSet | None = None,
+        verbose: bool = False,
     ) -> None:
-        self._stream = make(color=color, rules=rules)
+        detail = {"verbose": verbose} if detailed else {}
+        self._stream = make(color=color, rules=rules, **detail)
         self._kind = kind
         self._color = color
 
@@ -102,9 +102,29 @@ class _GuardedStream:
     def end(self) -> str:
         return self._guard(self._stream.end())
 
+    def end_pieces(self) -> Iterator[str]:
+        """``end()`` in pieces, each guarded: a piece holds whole lines, so guarding it
+        alone gives what guarding the whole would."""
+        pieces = getattr(self._stream, "end_pieces", None)
+        if pieces is None:
+            yield self.end()
+            return
+        for piece in pieces():
+            yield self._guard(piece)
+
+
+def _module(name: str) -> Any:
+    """The module that writes a format, imported on first use: a run imports the one format
+    it writes, not all eight (SARIF's alone brings importlib.metadata)."""
+    return importlib.import_module(f"hedgecheck.formats.{name}")
+
+
+def _stream_of(module: str, **options: Any) -> Stream:
+    return _module(module).Stream(**options)
+
 
 def _guarded_render(
-    render: Callable[..., str],
+    module: str,
     kind: str,
     detailed: bool,
     reports: Sequence[Report],
@@ -114,20 +134,26 @@ def _guarded_render(
     verbose: bool = False,
 ) -> str:
     detail = {"verbose": verbose} if detailed else {}
+    render = _module(module).render
     return guard(render(reports, color=color, rules=rules, **detail), kind, color=color)
 
 
 def _format(
-    name: str, description: str, module: ModuleType, kind: str, *, detailed: bool = False
+    name: str,
+    description: str,
+    module: str,
+    kind: str,
+    *,
+    detailed: bool = False,
+    streams: bool = False,
 ) -> Format:
-    """Format ``name``, written by ``module`` (its ``render`` and, if it has one, its
+    """Format ``name``, written by ``module`` (its ``render`` and, when it ``streams``, its
     ``Stream``), with every output guarded for ``kind``."""
-    stream = getattr(module, "Stream", None)
     return Format(
         name,
         description,
-        partial(_guarded_render, module.render, kind, detailed),
-        partial(_GuardedStream, stream, kind) if stream else None,
+        partial(_guarded_render, module, kind, detailed),
+        partial(_GuardedStream, partial(_stream_of, module), kind, detailed) if streams else None,
         detailed,
     )
 
@@ -139,36 +165,51 @@ FORMATS: dict[str, Format] = {
             "text",
             "for people: a verdict per file, findings by severity, the evidence tag "
             "(--verbose: every claim and its cues)",
-            text_format,
+            "text_format",
             TEXT,
             detailed=True,
         ),
         _format(
             "concise",
             "one line per finding: path:line:col: CODE [severity] message",
-            concise_format,
+            "concise_format",
             TEXT,
+            streams=True,
         ),
-        _format("json", "one JSON document (schema_version 1)", json_format, JSON),
-        _format("jsonl", "one compact JSON report per line, for corpora", jsonl_format, JSON),
-        _format("sarif", "SARIF 2.1.0, for code-scanning tools", sarif_format, JSON),
+        _format("json", "one JSON document (schema_version 1)", "json_format", JSON, streams=True),
         _format(
-            "github", "GitHub Actions workflow commands (annotations)", github_format, COMMANDS
+            "jsonl",
+            "one compact JSON report per line, for corpora",
+            "jsonl_format",
+            JSON,
+            streams=True,
         ),
-        _format("markdown", "a summary for a pull-request comment", markdown_format, TEXT),
-        _format("html", "one self-contained page: claims tinted by label", html_format, HTML),
+        _format("sarif", "SARIF 2.1.0, for code-scanning tools", "sarif_format", JSON),
+        _format(
+            "github", "GitHub Actions workflow commands (annotations)", "github_format", COMMANDS
+        ),
+        _format("markdown", "a summary for a pull-request comment", "markdown_format", TEXT),
+        _format(
+            "html",
+            "one self-contained page: claims tinted by label",
+            "html_format",
+            HTML,
+            streams=True,
+        ),
     )
 }
 
 
-def recorder(name: str, color: bool, rules: RuleSet) -> Callable[[Report], str]:
+def recorder(
+    name: str, color: bool, rules: RuleSet, *, verbose: bool = False
+) -> Callable[[Report], str]:
     """The ``record`` of format ``name``'s stream: a report's own text in that format, made
     wherever the report is (picklable as ``functools.partial(recorder, name, color)``, so a
     worker process builds it with its own rules)."""
     stream = FORMATS[name].stream
     if stream is None:
         raise ValueError(f"format {name!r} is not written one report at a time")
-    return stream(color=color, rules=rules).record
+    return stream(color=color, rules=rules, verbose=verbose).record
 
 
 def render(

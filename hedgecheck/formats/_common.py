@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from hedgecheck.formats._safe import visible
 from hedgecheck.gate import BUILTIN
-from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
+from hedgecheck.model import CardItem, EvidenceTag, Finding, Part, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.text import LINE_BREAK
 
@@ -139,8 +139,13 @@ def report_title(report: Report) -> str:
 
 def files_summary(reports: Sequence[Report]) -> str:
     """ "3 file(s)", counting a file read in parts once: "3 file(s) (1 in 5 parts)"."""
-    files = sum(1 for r in reports if r.part is None or r.part.index == 1)
-    parted = [r.part.count for r in reports if r.part is not None and r.part.index == 1]
+    return files_summary_of([r.part for r in reports])
+
+
+def files_summary_of(parts: Sequence[Part | None]) -> str:
+    """``files_summary`` of reports with these parts."""
+    files = sum(1 for p in parts if p is None or p.index == 1)
+    parted = [p.count for p in parts if p is not None and p.index == 1]
     if not parted:
         return f"{files} file(s)"
     return f"{files} file(s) ({len(parted)} in {sum(parted)} parts)"

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from tempfile import SpooledTemporaryFile
 
 import regex
 
@@ -39,15 +41,26 @@ from hedgecheck.formats._common import (
     card_score,
     criterion_name,
     files_summary,
+    files_summary_of,
     one_line,
     report_title,
     rule_doc,
     ruleset,
-    severity_counts,
     study_type,
 )
 from hedgecheck.formats._safe import html_text, visible
-from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Label, Mention, Report
+from hedgecheck.model import (
+    CardItem,
+    Claim,
+    Cue,
+    EvidenceTag,
+    Finding,
+    Label,
+    Mention,
+    Part,
+    Report,
+    Severity,
+)
 from hedgecheck.rules import RuleSet
 
 _CUE_GROUPS = {
@@ -232,13 +245,124 @@ class _Span:
 
 
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    known = ruleset(rules)
     findings = all_findings(reports)
-    claims = sum(len(r.claims) for r in reports)
-    codes = sorted(
+    head = _head(
+        files_summary(reports),
+        sum(len(r.claims) for r in reports),
+        _counted_of(len(findings), Counter(f.severity for f in findings)),
+    )
+    sections = [_render_report(report, number) for number, report in enumerate(reports, 1)]
+    return "\n".join([head, *sections, _foot(_cue_codes(reports), rules)])
+
+
+class Stream:
+    """The page written one report at a time. Its header counts every file, claim and
+    finding, so each file's section is set aside as it comes, in a temporary file once it
+    passes ``_SPOOL_BYTES``, and the page is written out at the end, one section at a
+    time: memory holds the totals and one section, whatever the number of files.
+
+    A section is rendered (``record``) where its report is, with the placeholder anchor
+    ``f0`` and a first line of what the totals need; ``add_record`` numbers it."""
+
+    def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
+        self._rules = rules
+        self._parts: list[Part | None] = []
+        self._claims = 0
+        self._severities: Counter[Severity] = Counter()
+        self._codes: set[str] = set()
+        self._spool: SpooledTemporaryFile[str] | None = None
+        self._lengths: list[int] = []
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return self.add_record(self.record(report))
+
+    def record(self, report: Report) -> str:
+        totals = {
+            "part": None if report.part is None else [report.part.index, report.part.count],
+            "claims": len(report.claims),
+            "severities": [f.severity.value for f in report.findings],
+            "codes": _cue_codes([report]),
+        }
+        return json.dumps(totals) + "\n" + _render_report(report, 0)
+
+    def add_record(self, record: str) -> str:
+        totals, section = record.split("\n", 1)
+        counted = json.loads(totals)
+        part = counted["part"]
+        self._parts.append(None if part is None else Part(*part, 0, 0, 0))
+        self._claims += counted["claims"]
+        self._severities.update(Severity(value) for value in counted["severities"])
+        self._codes.update(counted["codes"])
+        number = len(self._parts)
+        section = _PLACEHOLDER.sub(lambda m: f"{m.group(1)}f{number}", section)
+        if self._spool is None:
+            # kept open across calls: end_pieces reads it back and closes it
+            self._spool = SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8")  # noqa: SIM115
+        self._spool.write(section)
+        self._lengths.append(len(section))
+        return ""
+
+    def end(self) -> str:
+        return "".join(self.end_pieces())
+
+    def end_pieces(self) -> Iterator[str]:
+        """The page, a piece at a time: the header, each section, the footer."""
+        total = sum(self._severities.values())
+        yield _head(
+            files_summary_of(self._parts), self._claims, _counted_of(total, self._severities)
+        )
+        if self._spool is not None:
+            with self._spool:
+                self._spool.seek(0)
+                for length in self._lengths:
+                    yield "\n" + self._spool.read(length)
+        yield "\n" + _foot(sorted(self._codes), self._rules)
+
+
+# ``id="f0…"`` and ``href="#f0…"``: a quote never comes from the report's text (html_text
+# escapes it), so only the section's own anchors match.
+_PLACEHOLDER = regex.compile(r'(id="|href="#)f0(?=["-])')
+_SPOOL_BYTES = 8 << 20
+
+
+def _cue_codes(reports: Sequence[Report]) -> list[str]:
+    return sorted(
         {cue.rule for r in reports for c in r.claims for cue in c.cues}
         | {cue.rule for r in reports for cue in r.study_cues}
     )
+
+
+def _head(files: str, claims: int, counted: str) -> str:
+    """The page up to the first file's section: totals over every file."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="hedgecheck">',
+            "<title>hedgecheck report</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            "<header>",
+            "<h1>hedgecheck report</h1>",
+            f'<p class="note">{html_text(files)}, {claims} claim(s), '
+            f"{html_text(counted)}. Hover over, focus or click an underlined cue for "
+            "its rule.</p>",
+            "</header>",
+            "<main>",
+        ]
+    )
+
+
+def _foot(codes: Sequence[str], rules: RuleSet | None) -> str:
+    """The page after the last section: the help of every rule a cue named."""
+    known = ruleset(rules)
     docs = {}
     for code in codes:
         doc = rule_doc(code, known)
@@ -252,24 +376,6 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     # "<" escaped so no "</script>" or "<!--" can end the data block early.
     data = json.dumps(docs, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="hedgecheck">',
-        "<title>hedgecheck report</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        "<h1>hedgecheck report</h1>",
-        f'<p class="note">{html_text(files_summary(reports))}, {claims} claim(s), '
-        f"{html_text(_counted(findings))}. Hover over, focus or click an underlined cue for "
-        "its rule.</p>",
-        "</header>",
-        "<main>",
-        *(_render_report(report, number) for number, report in enumerate(reports, 1)),
         "</main>",
         '<div id="hc-help" role="tooltip" hidden></div>',
         f'<script type="application/json" id="hc-rules">{data}</script>',
@@ -282,8 +388,13 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
 
 def _counted(findings: Sequence[Finding]) -> str:
     """``3 finding(s): 1 warning, 2 info`` (only the severities present)."""
-    counts = [f"{n} {s.value}" for s, n in severity_counts(findings).items() if n]
-    return f"{len(findings)} finding(s)" + (": " + ", ".join(counts) if counts else "")
+    return _counted_of(len(findings), Counter(f.severity for f in findings))
+
+
+def _counted_of(total: int, severities: Counter[Severity]) -> str:
+    ranked = sorted(Severity, key=lambda s: -s.rank)
+    counts = [f"{severities[s]} {s.value}" for s in ranked if severities[s]]
+    return f"{total} finding(s)" + (": " + ", ".join(counts) if counts else "")
 
 
 def _render_report(report: Report, number: int) -> str:

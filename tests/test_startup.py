@@ -1,0 +1,200 @@
+"""Start-up: `hedgecheck --help` imports none of the analysis, a scan imports only the
+output format it writes (and multiprocessing only with --jobs), `import hedgecheck` imports
+its API on first use, and the opening tables of a case-insensitive pattern, probed in lower
+case alone, are the tables probed in every case."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hedgecheck
+import hedgecheck.rules as rules_module
+from hedgecheck.formats import FORMATS
+
+# Modules of the analysis: none is needed to show the commands.
+ANALYSIS = [
+    "hedgecheck.api",
+    "hedgecheck.config",
+    "hedgecheck.editorial",
+    "hedgecheck.engine",
+    "hedgecheck.model",
+    "hedgecheck.rules",
+    "hedgecheck.scanning",
+    "hedgecheck.text",
+    "hedgecheck.formats",
+    "regex",
+]
+OTHER_FORMATS = [
+    f"hedgecheck.formats.{name}_format" for name in FORMATS if name not in ("text", "json")
+]
+
+
+def _imported_by(code: str, *argv: str) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code``."""
+    probe = (
+        f"import sys, json\n{code}\n"
+        "sys.stderr.write('\\n' + json.dumps(sorted(sys.modules)) + '\\n')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _cli(*argv: str) -> str:
+    return (
+        "from hedgecheck.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit:\n"
+        "    pass"
+    )
+
+
+def test_help_imports_none_of_the_analysis() -> None:
+    imported = _imported_by(_cli("--help"))
+    assert not imported & {*ANALYSIS, *OTHER_FORMATS}, imported & {*ANALYSIS, *OTHER_FORMATS}
+
+
+def test_a_scan_imports_the_format_it_writes_and_no_other(tmp_path: Path) -> None:
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    scan = ("scan", "--fail-on", "never", "--format", "json", str(article))
+    imported = _imported_by(_cli(*scan))
+    assert "hedgecheck.formats.json_format" in imported
+    assert "hedgecheck.engine" in imported
+    others = [m for m in OTHER_FORMATS if m in imported]
+    assert others == []
+    assert "hedgecheck.formats.text_format" not in imported
+    assert "concurrent.futures.process" not in imported
+    assert "multiprocessing" not in imported
+
+
+def test_import_hedgecheck_imports_only_the_package() -> None:
+    imported = _imported_by("import hedgecheck")
+    assert {m for m in imported if m.startswith("hedgecheck")} == {"hedgecheck"}
+    assert "regex" not in imported
+
+
+@pytest.mark.parametrize("name", hedgecheck.__all__)
+def test_every_public_name_resolves_to_its_home(name: str) -> None:
+    value = getattr(hedgecheck, name)
+    if name != "__version__":
+        assert value is getattr(importlib.import_module(hedgecheck._HOMES[name]), name)
+    assert name in dir(hedgecheck)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'chek'"):
+        hedgecheck.chek  # noqa: B018
+
+
+def test_each_registered_format_streams_exactly_when_its_module_has_a_stream() -> None:
+    for name, registered in FORMATS.items():
+        module = importlib.import_module(f"hedgecheck.formats.{name}_format")
+        assert (registered.stream is not None) == hasattr(module, "Stream"), name
+
+
+def test_the_lazy_choices_list_the_registries() -> None:
+    from hedgecheck import cli
+    from hedgecheck.documents import INPUT_FORMATS
+    from hedgecheck.evaluate import TASKS
+
+    scan = cli.main.commands["scan"]
+    types = {p.name: p.type for p in scan.params}
+    assert list(types["output_format"].choices) == sorted(FORMATS)  # type: ignore[attr-defined]
+    assert list(types["input_format"].choices) == ["auto", *INPUT_FORMATS]  # type: ignore[attr-defined]
+    task = cli.main.commands["evaluate"].params[0].type
+    assert list(task.choices) == sorted(TASKS)  # type: ignore[attr-defined]
+
+
+# -- the opening tables, probed in lower case for a case-insensitive pattern -------------
+
+TRICKY = [
+    r"a)(?:b",
+    r"may(?:be)?",
+    r"\p{Lu}\w+ et al\.?",
+    r"(?-i:FDA)[- ]approved",
+    r"(?:dr|prof)\.?\s+(?-i:\p{Lu}\p{Ll}+)",
+    r"[A-Z]{2,4}s?\b",
+    r"[^a-z]x",
+    r"n=\d+",
+    r"“?cure[ds]?”?",
+    r"£\d+",
+    r"q(?=u)",
+    r"ab(?!c)",
+]
+
+
+def _tables(body: str) -> tuple[object, ...]:
+    keys = rules_module._openings(body)
+    return tuple(keys), rules_module._third_characters(body, keys)
+
+
+def _agree(body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _tables(body), rules_module._first_characters(body)
+    with monkeypatch.context() as patch:
+        patch.setattr(rules_module, "_case_blind", lambda body: False)
+        slow = _tables(body), rules_module._first_characters(body)
+    assert fast == slow, body
+
+
+@pytest.mark.parametrize("pattern", TRICKY)
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_case_blind_probing_finds_what_probing_every_case_finds(
+    pattern: str, case_sensitive: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _agree(rules_module._body(pattern, case_sensitive), monkeypatch)
+
+
+def test_a_pattern_that_switches_case_back_on_is_probed_in_every_case() -> None:
+    assert rules_module._case_blind(rules_module._body("may", False))
+    assert not rules_module._case_blind(rules_module._body("may", True))
+    assert not rules_module._case_blind(rules_module._body("(?-i:FDA)", False))
+    assert not rules_module._case_blind(rules_module._body("a(?s-i)b", False))
+    assert not rules_module._case_blind(rules_module._body("a)(?:b", False))
+    assert rules_module._case_blind(rules_module._body(r"a\)[)(]b", False))
+
+
+def test_case_blind_probing_agrees_on_a_sample_of_the_shipped_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = hedgecheck.default_rules().rules
+    bodies = [rules_module._body(p, r.case_sensitive) for r in rules for p in r.patterns]
+    for body in bodies[:: max(1, len(bodies) // 24)]:
+        _agree(body, monkeypatch)
+
+
+PIECES = ["a", "b", "A", "x", r"\d", r"\s", "[a-c]", "[A-C]", r"\p{Lu}", r"\p{Ll}", ".", "-", "é"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PIECES), st.sampled_from(["", "?", "+", "{1,2}"])),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_case_blind_probing_agrees_on_generated_patterns(
+    parts: list[tuple[str, str]], case_sensitive: bool
+) -> None:
+    pattern = "".join(piece + repeat for piece, repeat in parts)
+    body = rules_module._body(pattern, case_sensitive)
+    fast = _tables(body), rules_module._first_characters(body)
+    real = rules_module._case_blind
+    rules_module._case_blind = lambda body: False  # type: ignore[assignment]
+    try:
+        slow = _tables(body), rules_module._first_characters(body)
+    finally:
+        rules_module._case_blind = real
+    assert fast == slow, pattern
