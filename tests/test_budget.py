@@ -115,6 +115,30 @@ def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spen
     assert budget.off == {"HSE001"}
 
 
+@pytest.mark.parametrize("text", ["Tea may help. ab\x01 c", "ab\x02 may", "It may.\nab\x01"])
+def test_a_rule_switched_off_leaves_its_house_tier_and_the_shared_matcher_whole(
+    slow_rules: hedgecheck.RuleSet, text: str
+) -> None:
+    # With the default packs the house rule is in a tier of its own (it wins overlaps); a
+    # budget switches it off in that tier, and the shipped tier goes on as it was. The
+    # slow rule opens anywhere: its tier's scans come from the rule cache, and must not
+    # find it once it is off.
+    matcher = slow_rules.matchers[0]
+    house, shipped = matcher.tiers()
+    assert {r.id for r in house.rules()} == {"HSE001"} and house.untrusted_ids() == {"HSE001"}
+    assert shipped.untrusted_ids() == {"HSE001"} and "HSE001" in shipped.rule_ids()
+    derived = matcher.without({"HSE001"})
+    assert len(derived.tiers()) == 2 and derived.tiers()[0] is not house
+    assert "HSE001" not in derived.rule_ids() and derived.untrusted_ids() == frozenset()
+    before = [(m.rule.id, m.start, m.end) for m in matcher.find(text)]
+    after = [(m.rule.id, m.start, m.end) for m in derived.find(text)]
+    alone = [(m.rule.id, m.start, m.end) for m in load_rules().matchers[0].find(text)]
+    assert "HSE001" in {rule for rule, _, _ in before}
+    assert after == alone and "may" in {text[s:e] for _, s, e in after}
+    assert [(m.rule.id, m.start, m.end) for m in matcher.find(text)] == before  # unchanged
+    assert matcher.without({"NOT-A-RULE"}) is matcher
+
+
 def test_the_scan_budget_switches_every_untrusted_rule_off(tmp_path: Path) -> None:
     pack = _pack(tmp_path / "house.toml", ("HSE001", SLOW[0]), ("HSE002", SLOW[1]))
     rules = load_rules(pack)
