@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hedgecheck.arguments import path_text, require, require_text
+from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import Document, read_document
 from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
@@ -29,6 +30,7 @@ def check(
     path: str | None = None,
     format: str = "text",
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Report:
     """Find the claims in ``text`` and label each one's confidence, with the cues behind it.
 
@@ -42,13 +44,24 @@ def check(
     grades the findings, and its label gate makes each main claim at or below the gate an
     LBL001 finding (``hedgecheck.gate``); inline ``hedgecheck:`` directives in ``text``
     suppress them.
+    ``budget`` is what the rules of packs outside the shipped ones may spend matching
+    (``hedgecheck.budget``): pass one :class:`ScanBudget` to every call of a run so that a
+    rule switched off stays off and the run's budgets count; without one each call has a
+    fresh budget. A rule switched off is named in the report's ``errors``.
     An argument of the wrong type is an :class:`ArgumentTypeError` (a :class:`UsageError`
     and a TypeError), an unknown ``format`` a :class:`UsageError`.
     """
-    path = check_arguments(text, title=title, rules=rules, path=path, format=format, policy=policy)
+    path = check_arguments(
+        text, title=title, rules=rules, path=path, format=format, policy=policy, budget=budget
+    )
     text, warnings = text_of(text, path=path)
     report = check_document(
-        read_document(text, format=format), title=title, rules=rules, path=path, policy=policy
+        read_document(text, format=format),
+        title=title,
+        rules=rules,
+        path=path,
+        policy=policy,
+        budget=budget,
     )
     return replace(report, warnings=warnings) if warnings else report
 
@@ -60,18 +73,17 @@ def check_document(
     rules: RuleSet | None = None,
     path: str | None = None,
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Report:
     """``check`` on a document already read (its arguments already checked): what
-    ``hedgecheck.parts`` uses for a part of an HTML file read in one pass."""
+    ``hedgecheck.parts`` uses for a part of an HTML file read in one pass. Each call is a
+    file to ``budget`` (its per-file budgets start again)."""
     text = document.source
     ruleset = rules if rules is not None else default_rules()
-    seen = [len(matcher.problems) for matcher in ruleset.matchers]
-    analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks)
-    errors = tuple(
-        problem
-        for matcher, count in zip(ruleset.matchers, seen, strict=True)
-        for problem in matcher.problems[count:]
-    )
+    budget = budget if budget is not None else ScanBudget()
+    budget.start_file()
+    analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks, budget=budget)
+    errors = budget.problems
     where = _Positions(document, LineIndex(document.source))
     described = _described_study(analysis)
     claims = tuple(
@@ -113,6 +125,7 @@ def check_arguments(
     path: object = None,
     format: object = "text",
     policy: object = None,
+    budget: object = None,
     function: str = "check",
 ) -> str | None:
     """Refuse what ``check`` cannot read (the document reader names an unknown format);
@@ -122,6 +135,7 @@ def check_arguments(
     require(rules, (RuleSet, type(None)), argument=f"{function}(): rules")
     require(format, str, argument=f"{function}(): format")
     require(policy, (FindingPolicy, type(None)), argument=f"{function}(): policy")
+    require(budget, (ScanBudget, type(None)), argument=f"{function}(): budget")
     return None if path is None else path_text(path, argument=f"{function}(): path")
 
 

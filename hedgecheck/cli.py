@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from hedgecheck import __version__
+from hedgecheck.budget import BUDGET_KEYS, RuleBudget, seconds
 from hedgecheck.errors import ConfigError, HedgecheckError, InputError, OutputError, UsageError
 from hedgecheck.settings import (
     FAIL_ON,
@@ -262,8 +263,17 @@ def _rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
     "--on-rule-timeout",
     type=click.Choice(ON_RULE_TIMEOUT),
     default=None,
-    help="When a rule's pattern runs past the match timeout: go on without the rule (skip, "
-    "the default; the run still exits 2) or stop the run at once.",
+    help="When a rule's pattern runs past the match timeout or its time budget: go on "
+    "without the rule (skip, the default; the run still exits 2) or stop the run at once.",
+)
+@click.option(
+    "--rule-budget",
+    multiple=True,
+    metavar="KEY=SECONDS",
+    help="Seconds of matching one rule of a pack you add may spend on a file (file, default "
+    f"{RuleBudget().file:g}) and over the run (run, default {RuleBudget().run:g}), and all "
+    f"of them together (scan, default {RuleBudget().scan:g}); a rule over its budget is "
+    "switched off, named, and the run exits 2. Repeatable: --rule-budget file=2.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no notes on stderr.")
 @click.option(
@@ -477,6 +487,7 @@ def explain_command(
     """Show why each finding in FILE fired and how to suppress it, and why each claim got its
     label: cues, their scopes, and the score trail. The config applies as it does to scan."""
     from hedgecheck.api import check
+    from hedgecheck.budget import ScanBudget
     from hedgecheck.documents import format_for_path
     from hedgecheck.explain import explain
     from hedgecheck.formats._safe import TEXT, guard
@@ -495,7 +506,14 @@ def explain_command(
     fmt = input_format or config.input_format
     if fmt == "auto":
         fmt = "text" if file == "-" else format_for_path(file)
-    report = check(source, rules=rules, path=file, format=fmt, policy=config.policy_for(file))
+    report = check(
+        source,
+        rules=rules,
+        path=file,
+        format=fmt,
+        policy=config.policy_for(file),
+        budget=ScanBudget(config.rule_budget),
+    )
     for error in report.errors:
         _say(f"error: {error}")
     click.echo(guard(explain(report, source, rules), TEXT), nl=False)
@@ -514,6 +532,7 @@ _EXPLAIN_DEFAULTS: dict[str, Any] = {
     "max_file_size": None,
     "part_size": None,
     "on_rule_timeout": None,
+    "rule_budget": (),
 }
 
 
@@ -855,7 +874,29 @@ def _config(paths: tuple[str, ...], options: dict[str, Any]) -> Config:
         max_bytes=max_bytes,
         on_rule_timeout=options["on_rule_timeout"] or config.on_rule_timeout,
         part_chars=part_chars,
+        rule_budget=_rule_budget(options["rule_budget"], config.rule_budget),
     )
+
+
+def _rule_budget(given: tuple[str, ...], base: RuleBudget) -> RuleBudget:
+    """The config's rule budget with each --rule-budget KEY=SECONDS on top."""
+    from dataclasses import replace
+
+    changes: dict[str, float] = {}
+    for item in given:
+        key, sign, value = item.partition("=")
+        if key not in BUDGET_KEYS or not sign:
+            _fail(
+                UsageError(
+                    f"--rule-budget {item!r}: expected KEY=SECONDS, KEY one of "
+                    f"{', '.join(BUDGET_KEYS)}"
+                )
+            )
+        try:
+            changes[key] = seconds(float(value))
+        except ValueError as exc:
+            _fail(UsageError(f"--rule-budget {item!r}: {exc}"))
+    return replace(base, **changes)
 
 
 def _refuse_unknown_selectors(config: Config, options: dict[str, Any], rules: RuleSet) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
+from hedgecheck.budget import BUDGET_KEYS, RuleBudget, seconds
 from hedgecheck.documents import INPUT_FORMATS
 from hedgecheck.errors import ConfigError
 from hedgecheck.findings import OFF, FindingPolicy
@@ -41,6 +42,7 @@ _KEYS = {
     "max-file-size",
     "part-size",
     "on-rule-timeout",
+    "rule-budget",
 }
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
 # A pyproject.toml that names our table means to configure hedgecheck, even if it cannot be
@@ -76,6 +78,8 @@ class Config:
     overrides: tuple[Override, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     on_rule_timeout: str = "skip"
+    # Seconds of matching the rules of packs outside the shipped ones may spend.
+    rule_budget: RuleBudget = field(default_factory=RuleBudget)
     # Characters per part of a text or Markdown file too big to check as one article.
     part_chars: int = DEFAULT_PART_CHARS
     # The folders a scan was given: exclude and overrides.files globs are also tried on a
@@ -159,6 +163,7 @@ def _parse(table: Mapping[str, Any], path: Path, prefix: str) -> Config:
         max_bytes=_megabytes(table, fail),
         part_chars=_part_size(table, fail),
         on_rule_timeout=_choice(table, "on-rule-timeout", ON_RULE_TIMEOUT, "skip", fail) or "skip",
+        rule_budget=_rule_budget(table.get("rule-budget", {}), fail),
     )
 
 
@@ -196,6 +201,23 @@ def _overrides(raw: Any, fail: Any) -> tuple[Override, ...]:
             raise fail_here("expected a non-empty list of globs", "files")
         result.append(Override(files, _policy(entry, fail_here)))
     return tuple(result)
+
+
+def _rule_budget(raw: Any, fail: Any) -> RuleBudget:
+    """``rule-budget``: a table of seconds (``file``, ``run``, ``scan``) over the defaults."""
+    if not isinstance(raw, dict):
+        raise fail(f"expected a table of seconds ({', '.join(BUDGET_KEYS)})", "rule-budget")
+    unknown = set(raw) - set(BUDGET_KEYS)
+    if unknown:
+        raise fail(
+            f"unknown key (allowed: {', '.join(BUDGET_KEYS)})", f"rule-budget.{min(unknown)}"
+        )
+    for key, value in raw.items():
+        try:
+            seconds(value)
+        except ValueError as exc:
+            raise fail(str(exc), f"rule-budget.{key}") from None
+    return RuleBudget(**raw)
 
 
 def _megabytes(table: Mapping[str, Any], fail: Any) -> int:

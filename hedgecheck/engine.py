@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
+from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import Block
 from hedgecheck.rules import (
     GRADED_CATEGORIES,
@@ -106,25 +107,28 @@ def analyse(
     *,
     title: str | None = None,
     blocks: Sequence[Block] | None = None,
+    budget: ScanBudget | None = None,
 ) -> Analysis:
     """Segment ``text``, match every cue in one scan and resolve scopes.
 
     With ``title`` the headline is that separate string (offsets into it), not a line of text.
     With ``blocks`` (from a Markdown or HTML reader) the structure is taken as given.
+    What untrusted rules spend matching is charged to ``budget``.
     """
+    budget = budget if budget is not None else ScanBudget()
     if blocks is not None:
         body = segment_blocks(text, blocks)
         if title is not None:
             body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
     else:
         body = segment(text, find_headline=title is None)
-    found, noted = rules.find(text, include_pseudo=True)
+    found, noted = rules.find(text, include_pseudo=True, budget=budget)
     cues = _assign(_with_stated_relations(found), body)
     notes = _assign(noted, body)
     units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        in_title, title_notes = rules.find(title, include_pseudo=True)
+        in_title, title_notes = rules.find(title, include_pseudo=True, budget=budget)
         units.insert(0, (title, heading, _with_stated_relations(in_title), title_notes))
     quotes = {id(text): _Quotes(text)}
     analysed = []

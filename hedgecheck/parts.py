@@ -28,6 +28,7 @@ import regex
 
 from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
+from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import DraftBlock, Piece, assemble
 from hedgecheck.documents.html import HtmlBlocks, html_drafts
 from hedgecheck.findings import FindingPolicy
@@ -120,18 +121,32 @@ def check_parts(
     path: str | None = None,
     format: str = "text",
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Iterator[Report]:
     """``check`` on ``text`` part by part, one report per part (a single report, without
     ``part``, when the text fits in one). HTML is always checked in one piece. The arguments
     are checked at the call, before any report is asked for: a wrong one is a UsageError.
-    Bytes are read as ``check`` reads them; the first report carries the reading's warnings."""
+    Bytes are read as ``check`` reads them; the first report carries the reading's warnings.
+    One ``budget`` (a fresh one when None) serves every part; each part is a file to it."""
     path = check_arguments(
-        text, rules=rules, path=path, format=format, policy=policy, function="check_parts"
+        text,
+        rules=rules,
+        path=path,
+        format=format,
+        policy=policy,
+        budget=budget,
+        function="check_parts",
     )
     require_count(size, argument="check_parts(): size")
     text, warnings = text_of(text, path=path, function="check_parts")
     reports = _reports_of_parts(
-        text, size=size, rules=rules, path=path, format=format, policy=policy
+        text,
+        size=size,
+        rules=rules,
+        path=path,
+        format=format,
+        policy=policy,
+        budget=budget if budget is not None else ScanBudget(),
     )
     return _warned(reports, warnings) if warnings else reports
 
@@ -150,13 +165,16 @@ def _reports_of_parts(
     path: str | None,
     format: str,
     policy: FindingPolicy | None,
+    budget: ScanBudget,
 ) -> Iterator[Report]:
     if format == "html":
-        yield from _reports_of_html(text, size=size, rules=rules, path=path, policy=policy)
+        yield from _reports_of_html(
+            text, size=size, rules=rules, path=path, policy=policy, budget=budget
+        )
         return
     spans = part_spans(text, size=size, markdown=format == "markdown")
     if len(spans) == 1:
-        yield check(text, rules=rules, path=path, format=format, policy=policy)
+        yield check(text, rules=rules, path=path, format=format, policy=policy, budget=budget)
         return
     line, counted = 1, 0
     for index, (start, end) in enumerate(spans, 1):
@@ -164,7 +182,13 @@ def _reports_of_parts(
         counted = start
         where = Part(index, len(spans), start, end, line)
         yield _check_part(
-            text[start:end], where, rules=rules, path=path, format=format, policy=policy
+            text[start:end],
+            where,
+            rules=rules,
+            path=path,
+            format=format,
+            policy=policy,
+            budget=budget,
         )
 
 
@@ -236,10 +260,11 @@ def _reports_of_html(
     rules: RuleSet | None,
     path: str | None,
     policy: FindingPolicy | None,
+    budget: ScanBudget,
 ) -> Iterator[Report]:
     count, parts = _html_parts(text, size=size)
     if count == 1:
-        yield check(text, rules=rules, path=path, format="html", policy=policy)
+        yield check(text, rules=rules, path=path, format="html", policy=policy, budget=budget)
         return
     line, column, counted = 1, 0, 0
     for index, (start, end, drafts) in enumerate(parts, 1):
@@ -250,7 +275,12 @@ def _reports_of_html(
         document = assemble(text[start:end], "html", _moved(drafts, -start))
         del drafts  # the drafts checked are let go
         report = check_document(
-            document, title=None if index == 1 else "", rules=rules, path=path, policy=policy
+            document,
+            title=None if index == 1 else "",
+            rules=rules,
+            path=path,
+            policy=policy,
+            budget=budget,
         )
         where = Part(index, count, start, end, line)
         yield replace(_Shift(start, line - 1, column).report(report), part=where)
@@ -270,6 +300,7 @@ def check_stream(
     rules: RuleSet | None = None,
     format: str = "text",
     policy: FindingPolicy | None = None,
+    budget: ScanBudget | None = None,
 ) -> Iterator[Report]:
     """``check_parts`` on a file read line by line, never whole: one pass finds where the
     parts end, a second reads and checks one part at a time. The file's warnings (bytes
@@ -277,15 +308,29 @@ def check_stream(
     out to be binary, or grows past its size limit, as it is read: the first pass reads it
     all, so that comes before any report unless the file changes between the passes."""
     spans = spans_of_lines(source.lines(), size=size, markdown=format == "markdown")
+    budget = budget if budget is not None else ScanBudget()
     warnings = source.warnings
     parts = _texts_of_parts(source.lines(), spans)
     for number, (text, start, end, line) in enumerate(parts, 1):
         if len(spans) == 1:
-            report = check(text, rules=rules, path=source.shown, format=format, policy=policy)
+            report = check(
+                text,
+                rules=rules,
+                path=source.shown,
+                format=format,
+                policy=policy,
+                budget=budget,
+            )
         else:
             where = Part(number, len(spans), start, end, line)
             report = _check_part(
-                text, where, rules=rules, path=source.shown, format=format, policy=policy
+                text,
+                where,
+                rules=rules,
+                path=source.shown,
+                format=format,
+                policy=policy,
+                budget=budget,
             )
         yield replace(report, warnings=warnings) if number == 1 and warnings else report
 
@@ -316,6 +361,7 @@ def _check_part(
     path: str | None,
     format: str,
     policy: FindingPolicy | None,
+    budget: ScanBudget,
 ) -> Report:
     """One part checked as an article (a headline only in the first), its positions moved
     to where it lies in the file."""
@@ -326,6 +372,7 @@ def _check_part(
         path=path,
         format=format,
         policy=policy,
+        budget=budget,
     )
     return replace(_Shift(where.start, where.line - 1).report(report), part=where)
 

@@ -10,6 +10,7 @@ rule and key.
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
 import functools
 import hashlib
@@ -30,11 +31,13 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
+from time import perf_counter
 from typing import Any, BinaryIO
 
 import regex
 
 from hedgecheck.arguments import path_text, require
+from hedgecheck.budget import ScanBudget, SwitchedOff
 from hedgecheck.errors import RuleError
 from hedgecheck.tomlfile import loads_toml, read_toml_bytes, toml_text
 
@@ -224,6 +227,19 @@ _SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
 _NESTED_REPEAT = regex.compile(
     r"\((?:\?:)?(?:\\[wsdWSD]|\[[^\]]+\]|\.|\w)[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\})"
 )
+
+# Constructs that crash the regex engine or blow up compiling, none of which a cue needs:
+# a call of a group by itself or another ("(?R)?a" runs out of memory on any text); a
+# back-reference by \g<...> to the whole match or to a group still open, which the engine
+# does not refuse as it refuses "(a\1)"; and repeat counts whose product nests past
+# _MAX_REPEAT ("a{4294967294}" or "(?:a{1000}){1000}" takes seconds to minutes and hundreds of
+# megabytes to compile).
+_RECURSION = regex.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+)\)")
+_GROUP_REFERENCE = regex.compile(r"\\g<(\w+)>")
+_COUNT = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_MAX_REPEAT = 1000
+# Parentheses nested deeper than this overflow the Python stack of the engine's parser.
+_MAX_NESTING = 100
 
 _RULE_KEYS = {
     "id",
@@ -534,12 +550,12 @@ class Matcher:
         rules = list(rules)
         shipped = default_rules_path()
         house = [rule for rule in rules if Path(rule.file).parent != shipped]
-        self.problems: list[str] = []
+        # The house tier is a matcher of untrusted rules: a scan's budget charges and
+        # switches off its rules as it would those of a matcher of house rules alone.
         self._house: Matcher | None = None
         if house and len(house) < len(rules):
             rules = [rule for rule in rules if Path(rule.file).parent == shipped]
             self._house = Matcher(house)
-            self._house.problems = self.problems  # one list, as api.check reads it
         for rule in rules:
             for pattern in rule.patterns:
                 group = f"g{len(self._by_group)}"
@@ -558,8 +574,16 @@ class Matcher:
         # The shipped packs are vetted (nested repeats rejected at load, the hostile-input
         # corpus in the tests) and the cue window bounds what any match reads, so their
         # matches skip the timeout, whose clock reads cost a third of the matching time.
-        # Packs from anywhere else are untrusted and every match is timed.
-        self._timed = not all(Path(rule.file).parent == shipped for rule in rules)
+        # Packs from anywhere else are untrusted: with one of their rules every match is
+        # timed, and what their branches spend is charged to the scan's budget.
+        self._untrusted = frozenset(
+            int(group[1:]) + 1
+            for group, rule in self._by_group.items()
+            if Path(rule.file).parent != shipped
+        )
+        self._timed = bool(self._untrusted)
+        self._rule_ids = frozenset(rule.id for rule in rules)
+        self._untrusted_ids = frozenset(self.rule_of(i).id for i in self._untrusted)
         # The text's first three characters at a cue start -> how to match there: None (no
         # branch can open with them), the few branches that can, each tried alone (_Rare),
         # or, once the opening has been met often, their alternation compiled as one.
@@ -583,22 +607,90 @@ class Matcher:
         # A two-character opening (lower case) -> its candidate branches, each with the
         # third characters it can go on with (None: any; "": ask _may_open).
         self._plans: dict[str, list[tuple[int, frozenset[str] | str | None]]] = {}
-        self._anywhere_pattern: regex.Pattern[str] | None = None
-        self._scans: list[regex.Pattern[str]] | None = None
-        # An assertion that opens branches (kept to cue starts) and the branches; or a whole
-        # branch whose opening could not be told apart, and that branch.
-        self._openings: list[tuple[regex.Pattern[str], tuple[int, ...]]] = []
-        self._disabled: set[int] = set()
+        # The scans and the alternation of the branches that open anywhere, built on first
+        # use (see _anywhere_scans), or read from _anywhere_code, and published in one
+        # assignment, so that a thread never sees them half built.
+        self._anywhere_tables: _AnywhereTables | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """The opening tables without compiled patterns (those are rebuilt on first use)."""
         state = dict(self.__dict__)
         for name in ("_by_prefix", "_by_branches", "_singles", "_openers", "_plans"):
             state[name] = {}
-        state["_anywhere_pattern"] = None
-        state["_scans"] = None
-        state["_openings"] = []
+        state["_anywhere_tables"] = None
         return state
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one timed match may take."""
+        return MATCH_TIMEOUT
+
+    def rule_of(self, index: int) -> Rule:
+        """The rule of branch ``index``."""
+        return self._by_group[f"g{index - 1}"]
+
+    def rule_ids(self) -> frozenset[str]:
+        """The ids of the rules of both tiers."""
+        return self._rule_ids | self._house.rule_ids() if self._house else self._rule_ids
+
+    def untrusted_ids(self) -> frozenset[str]:
+        """The ids of the rules from packs outside the shipped ones, of both tiers."""
+        house = self._house
+        return self._untrusted_ids | house.untrusted_ids() if house else self._untrusted_ids
+
+    def is_untrusted(self, index: int) -> bool:
+        return index in self._untrusted
+
+    def branches_of(self, key: str | tuple[int, ...]) -> tuple[int, ...]:
+        """The branches a timed call tried: given, or those that open with a prefix."""
+        return self._branches_for(key) if isinstance(key, str) else key
+
+    def time_alone(
+        self, indices: Iterable[int], text: str, position: int, end: int
+    ) -> list[tuple[int, float | None]]:
+        """Each branch matched alone at ``position``, with the seconds it took (None when
+        it ran past the timeout): what a slow or sampled call is charged by."""
+        timed: list[tuple[int, float | None]] = []
+        for index in indices:
+            single = self._single(index)
+            started = perf_counter()
+            try:
+                single.match(text, position, end, timeout=MATCH_TIMEOUT)
+            except TimeoutError:
+                timed.append((index, None))
+                continue
+            timed.append((index, perf_counter() - started))
+        return timed
+
+    def without(self, off: AbstractSet[str]) -> Matcher:
+        """This matcher less the rules whose ids are in ``off`` (switched off by one scan's
+        budget), in both tiers: a copy sharing the compiled branches, the opening tables of
+        a tier that lost rules rebuilt without their branches (a tier that lost none is
+        shared as it is). The shared matcher itself never changes."""
+        house = self._house.without(off) if self._house is not None else None
+        dropped = {index for index in self._bodies if self.rule_of(index).id in off}
+        if not dropped:
+            if house is self._house:
+                return self
+            kept = object.__new__(Matcher)
+            kept.__dict__.update(self.__dict__)  # warm tables and all: the same branches
+            kept._house = house
+            return kept
+        kept = copy.copy(self)  # through __getstate__: the tables built from branches emptied
+        kept._house = house
+        kept._branches = {
+            key: [b for b in branches if b[0] not in dropped]
+            for key, branches in self._branches.items()
+        }
+        kept._anywhere = [index for index in self._anywhere if index not in dropped]
+        if len(kept._anywhere) < len(self._anywhere):
+            kept._anywhere_code = None  # the cached scans would find the dropped branches
+        kept._untrusted = self._untrusted - dropped
+        kept._timed = bool(kept._untrusted)
+        kept._rule_ids = self._rule_ids - off
+        kept._untrusted_ids = self._untrusted_ids - off
+        kept._singles, kept._openers = self._singles, self._openers
+        return kept
 
     def tiers(self) -> tuple[Matcher, ...]:
         """The matchers walked for this one, the house rules' first (they win overlaps)."""
@@ -622,23 +714,29 @@ class Matcher:
             if len(kept) > 1:
                 branches = [self._sources[i] for i in kept]
                 self._alternation_code[kept] = _pickled(_alternation(branches))
-        self._anywhere_scans()
-        self._anywhere_code = pickle.dumps(
-            (self._scans, self._openings, self._anywhere_pattern), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        tables = self._anywhere_tables = self._build_anywhere()
+        self._anywhere_code = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def find(self, text: str, *, include_pseudo: bool = False) -> list[CueMatch]:
+    def find(
+        self, text: str, *, include_pseudo: bool = False, budget: ScanBudget | None = None
+    ) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
         ``include_pseudo`` (for rule tests and explanations)."""
-        return find_together((self,), text, include_pseudo=include_pseudo)[0]
+        return find_together((self,), text, include_pseudo=include_pseudo, budget=budget)[0]
 
     def _match_at(
-        self, entry: regex.Pattern[str] | _Rare, prefix: str, text: str, position: int, end: int
+        self,
+        entry: regex.Pattern[str] | _Rare,
+        prefix: str,
+        text: str,
+        position: int,
+        end: int,
+        budget: ScanBudget,
     ) -> regex.Match[str] | None:
         if entry.__class__ is _Rare:
-            return self._match_alone(entry, prefix, text, position, end)  # type: ignore[arg-type]
+            return self._match_alone(entry, prefix, text, position, end, budget)  # type: ignore[arg-type]
         if self._timed:
-            return self._match(entry, prefix, text, position, end)  # type: ignore[arg-type]
+            return self._match(entry, prefix, text, position, end, budget)  # type: ignore[arg-type]
         return entry.match(text, position, end)  # type: ignore[union-attr]
 
     def _for_prefix(self, prefix: str) -> regex.Pattern[str] | _Rare | None:
@@ -686,7 +784,7 @@ class Matcher:
         return plan
 
     def _match_alone(
-        self, entry: _Rare, prefix: str, text: str, position: int, end: int
+        self, entry: _Rare, prefix: str, text: str, position: int, end: int, budget: ScanBudget
     ) -> regex.Match[str] | None:
         """Each branch tried alone, the longest match kept (the first branch on a tie, as
         the alternation would). An opening met ``_OFTEN`` times gets its alternation
@@ -699,27 +797,29 @@ class Matcher:
         elif pattern is not None:
             self._by_prefix[prefix] = pattern
             if self._timed:
-                return self._match(pattern, prefix, text, position, end)
+                return self._match(pattern, entry.branches, text, position, end, budget)
             return pattern.match(text, position, end)
         best = None
         for index in entry.branches:
-            found = self._match_single(index, text, position, end)
+            found = self._match_single(index, text, position, end, budget)
             if found is not None and (best is None or found.end() > best.end()):
                 best = found
         return best
 
     def _match_single(
-        self, index: int, text: str, position: int, end: int
+        self, index: int, text: str, position: int, end: int, budget: ScanBudget
     ) -> regex.Match[str] | None:
         single = self._single(index)
         if not self._timed:
             return single.match(text, position, end)
+        started = perf_counter()
         try:
-            return single.match(text, position, end, timeout=MATCH_TIMEOUT)
+            found = single.match(text, position, end, timeout=MATCH_TIMEOUT)
         except TimeoutError:
-            self._disable(index)
-            self._forget_compiled()
+            budget.timed_out(self, (index,), text, position, end)
             return None
+        budget.charge_one(self, index, perf_counter() - started)
+        return found
 
     def _single(self, index: int) -> regex.Pattern[str]:
         single = self._singles.get(index)
@@ -770,57 +870,27 @@ class Matcher:
     def _match(
         self,
         pattern: regex.Pattern[str],
-        prefix: str,
+        branches: str | tuple[int, ...],
         text: str,
         position: int,
         end: int,
+        budget: ScanBudget,
     ) -> regex.Match[str] | None:
-        """A match at ``position`` ending by ``end``; a pattern that runs past the timeout (an
-        untrusted pack's catastrophic backtracking) is disabled, named in ``problems``, and
-        the scan goes on."""
+        """A timed match at ``position`` ending by ``end``, charged to ``budget`` (the
+        branches it tried are given, or told by their prefix, and worked out only when the
+        call is to be charged to them). A pattern that runs past the timeout (an untrusted
+        pack's catastrophic backtracking) is switched off by the budget, and the walk over
+        the text starts again without it."""
+        started = perf_counter()
         try:
-            return pattern.match(text, position, end, timeout=MATCH_TIMEOUT)
+            found = pattern.match(text, position, end, timeout=MATCH_TIMEOUT)
         except TimeoutError:
-            key = _key(prefix)
-            self._disable_slow_branches(key, text, position, end)
-            retry = self._compile(key)
-            return retry.match(text, position, end, timeout=MATCH_TIMEOUT) if retry else None
+            budget.timed_out(self, self.branches_of(branches), text, position, end)
+            return None
+        budget.charge(self, branches, perf_counter() - started, text, position, end)
+        return found
 
-    def _disable_slow_branches(
-        self, key: tuple[str, str], text: str, position: int, end: int
-    ) -> None:
-        self._disable_slow_branches_at([i for i, _ in self._candidates(key)], text, position, end)
-
-    def _disable_slow_branches_at(
-        self, indices: Iterable[int], text: str, position: int, end: int
-    ) -> None:
-        for index in indices:
-            if index in self._disabled:
-                continue
-            try:
-                single = _alternation([self._sources[index]])
-                single.match(text, position, end, timeout=MATCH_TIMEOUT)
-            except TimeoutError:
-                self._disable(index)
-        self._forget_compiled()
-
-    def _disable(self, index: int) -> None:
-        rule = self._by_group[f"g{index - 1}"]
-        self._disabled.add(index)
-        self.problems.append(
-            f"{rule.file}, rule {rule.id!r}: a pattern ran past the {MATCH_TIMEOUT:g} s "
-            "match timeout (catastrophic backtracking?); the rule is off for the rest "
-            "of this run"
-        )
-
-    def _forget_compiled(self) -> None:
-        """Drop every table built from the branches, so a disabled one is left out."""
-        self._by_prefix.clear()
-        self._by_branches.clear()
-        self._plans.clear()
-        self._anywhere_pattern = self._scans = None
-
-    def _anywhere_starts(self, text: str) -> set[int]:
+    def _anywhere_starts(self, text: str, budget: ScanBudget) -> set[int]:
         """Where a branch that can open anywhere matches in ``text``. Each such branch
         scans the text in C, alone, so that the engine's own search for a required string
         such as "@" or "-induced" skips most of it, and the scan's matches are kept to cue
@@ -832,64 +902,89 @@ class Matcher:
 
         Scans run piece by piece. A scan reads past its piece (by a cue window more), so
         on a hostile text it can cost the square of the piece: a piece whose scan takes
-        longer than ``_PIECE_SECONDS`` has each of its cue starts tried instead."""
+        longer than ``_PIECE_SECONDS`` has each of its cue starts tried instead. In an
+        untrusted pack each piece's scan is charged to its branches."""
         starts: set[int] = set()
         scans, openings = self._anywhere_scans()
-        for scan in scans:
+        timed = self._timed
+        for scan, index in scans:
             for begin in range(0, len(text), _PIECE):
+                started = perf_counter() if timed else 0.0
                 starts.update(_scan_piece(scan, text, begin, guarded=False, timeout=_PIECE_SECONDS))
+                if timed:
+                    budget.charge_one(self, index, perf_counter() - started)
         for opening, indices in openings:
             window = _Window(text)
             for begin in range(0, len(text), _PIECE):
-                for position in _scan_piece(opening, text, begin, timeout=_PIECE_SECONDS):
+                started = perf_counter() if timed else 0.0
+                found = _scan_piece(opening, text, begin, timeout=_PIECE_SECONDS)
+                if timed:
+                    for index in indices:
+                        budget.charge_one(self, index, (perf_counter() - started) / len(indices))
+                for position in found:
                     end = window.end(position)
-                    if any(self._opens_here(i, text, position, end) for i in indices):
+                    if any(self._opens_here(i, text, position, end, budget) for i in indices):
                         starts.add(position)
         return starts
 
-    def _opens_here(self, index: int, text: str, position: int, end: int) -> bool:
-        if index in self._disabled:
-            return False
-        return self._match_single(index, text, position, end) is not None
+    def _opens_here(
+        self, index: int, text: str, position: int, end: int, budget: ScanBudget
+    ) -> bool:
+        return self._match_single(index, text, position, end, budget) is not None
 
     def _anywhere_scans(
         self,
-    ) -> tuple[list[regex.Pattern[str]], list[tuple[regex.Pattern[str], tuple[int, ...]]]]:
+    ) -> tuple[
+        list[tuple[regex.Pattern[str], int]], list[tuple[regex.Pattern[str], tuple[int, ...]]]
+    ]:
         """The scans for the branches that open anywhere: each branch that opens with
-        characters, alone; and each assertion that opens a branch, kept to cue starts,
-        with the branches it opens (a branch whose opening cannot be told apart is its
-        own). Built with their alternation, which matches at a start they found.
+        characters, alone, with that branch; and each assertion that opens a branch, kept
+        to cue starts, with the branches it opens (a branch whose opening cannot be told
+        apart is its own)."""
+        tables = self._anywhere_tables
+        if tables is None:
+            # Built whole (or read whole from the rule cache), then published: threads
+            # sharing the matcher may build it twice, and each sees either none of it or
+            # all of it.
+            code = self._anywhere_code
+            built = pickle.loads(code) if code is not None else self._build_anywhere()
+            tables = self._anywhere_tables = built
+        return tables.scans, tables.openings
+
+    def _build_anywhere(self) -> _AnywhereTables:
+        """The scans, with the branches' alternation, which matches at a start they found.
 
         Kept to cue starts by a leading assertion, a branch's scan would lose the engine's
         fast search for its first characters ("\\p{Lu}" before "et al." runs ten times
         slower), which is why those are scanned bare."""
-        if self._scans is None and self._anywhere_code is not None and not self._disabled:
-            self._scans, self._openings, self._anywhere_pattern = pickle.loads(self._anywhere_code)
-        if self._scans is None:
-            kept = [i for i in self._anywhere if i not in self._disabled]
-            self._scans = []
-            grouped: dict[str, list[int]] = {}
-            for index in kept:
-                body = self._bodies[index]
-                if not _opens_with_assertion(body):
-                    self._scans.append(regex.compile(self._sources[index]))
-                    continue
-                opening = _leading_assertion(body) or body
-                grouped.setdefault(opening, []).append(index)
-            self._openings = [
-                (regex.compile(f"{_AT_CUE_START}{opening}"), tuple(indices))
-                for opening, indices in grouped.items()
-            ]
-            branches = [self._sources[i] for i in kept]
-            self._anywhere_pattern = _alternation(branches) if branches else None
-        return self._scans, self._openings
+        kept = tuple(self._anywhere)
+        scans: _Scans = []
+        grouped: dict[str, list[int]] = {}
+        for index in kept:
+            body = self._bodies[index]
+            if not _opens_with_assertion(body):
+                scans.append((regex.compile(self._sources[index]), index))
+                continue
+            opening = _leading_assertion(body) or body
+            grouped.setdefault(opening, []).append(index)
+        openings = [
+            (regex.compile(f"{_AT_CUE_START}{opening}"), tuple(indices))
+            for opening, indices in grouped.items()
+        ]
+        pattern = _alternation([self._sources[i] for i in kept]) if kept else None
+        return _AnywhereTables(scans, openings, pattern, kept)
 
     def _match_anywhere(
-        self, found: regex.Match[str] | None, text: str, position: int, end: int
+        self,
+        found: regex.Match[str] | None,
+        text: str,
+        position: int,
+        end: int,
+        budget: ScanBudget,
     ) -> regex.Match[str] | None:
         """The longer of ``found`` (from the opening tables) and the match of the branches
         that open anywhere; on a tie the branch defined first, as in one alternation."""
-        other = self._anywhere_match(text, position, end)
+        other = self._anywhere_match(text, position, end, budget)
         if other is None:
             return found
         if found is None or other.end() > found.end():
@@ -898,22 +993,18 @@ class Matcher:
             return other
         return found
 
-    def _anywhere_match(self, text: str, position: int, end: int) -> regex.Match[str] | None:
-        """The branches that open anywhere, matched at ``position``; in an untrusted pack a
-        branch that runs past the timeout is switched off and the rest tried once more."""
-        for attempt in range(2):
-            self._anywhere_scans()
-            pattern = self._anywhere_pattern
-            if pattern is None:
-                return None
-            if not self._timed:
-                return pattern.match(text, position, end)
-            try:
-                return pattern.match(text, position, end, timeout=MATCH_TIMEOUT)
-            except TimeoutError:
-                if attempt == 0:
-                    self._disable_slow_branches_at(self._anywhere, text, position, end)
-        return None
+    def _anywhere_match(
+        self, text: str, position: int, end: int, budget: ScanBudget
+    ) -> regex.Match[str] | None:
+        """The branches that open anywhere, matched at ``position`` (timed in an untrusted
+        pack)."""
+        self._anywhere_scans()
+        tables = self._anywhere_tables
+        if tables is None or tables.pattern is None:
+            return None
+        if not self._timed:
+            return tables.pattern.match(text, position, end)
+        return self._match(tables.pattern, tables.branches, text, position, end, budget)
 
     def _candidates(self, key: tuple[str, str]) -> list[tuple[int, str]]:
         first = key[0]
@@ -922,26 +1013,56 @@ class Matcher:
             *self._branches.get((first, ""), ()),
             *self._branches.get(("", ""), ()),
         }
-        return sorted(b for b in found if b[0] not in self._disabled)
+        return sorted(found)
 
-    def _compile(self, key: tuple[str, str]) -> regex.Pattern[str] | None:
-        """The alternation of the branches that can open with ``key``, after a timeout
-        disabled some of them."""
-        found = self._candidates(key)
-        return _alternation([b for _, b in found]) if found else None
+
+# Scans for branches that open anywhere, each with its branch; and assertions that open
+# branches (kept to cue starts), each with the branches it opens (or a whole branch whose
+# opening could not be told apart, and that branch).
+_Scans = list[tuple[regex.Pattern[str], int]]
+_Openings = list[tuple[regex.Pattern[str], tuple[int, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _AnywhereTables:
+    """How a matcher finds the branches that open anywhere (see Matcher._anywhere_starts)."""
+
+    scans: _Scans
+    openings: _Openings
+    pattern: regex.Pattern[str] | None
+    branches: tuple[int, ...]
 
 
 def find_together(
-    matchers: Sequence[Matcher], text: str, *, include_pseudo: bool = False
+    matchers: Sequence[Matcher],
+    text: str,
+    *,
+    include_pseudo: bool = False,
+    budget: ScanBudget | None = None,
 ) -> list[list[CueMatch]]:
     """The cues of each matcher in ``text``, from one walk over its cue starts (the first
     pass and the editorial overlay, and the house rules' tier of each, share the walk, the
-    prefixes and the cue window)."""
+    prefixes and the cue window).
+
+    What untrusted rules spend is charged to ``budget`` (a fresh one when None); when one
+    of them is switched off the walk starts again without it, so the cues found never
+    depend on where in the text a budget ran out."""
+    budget = budget if budget is not None else ScanBudget()
+    while True:
+        try:
+            return _walk([budget.active(m) for m in matchers], text, include_pseudo, budget)
+        except SwitchedOff:
+            continue
+
+
+def _walk(
+    matchers: Sequence[Matcher], text: str, include_pseudo: bool, budget: ScanBudget
+) -> list[list[CueMatch]]:
     tiers = [m.tiers() for m in matchers]
     walked = [tier for both in tiers for tier in both]
     found_by: list[list[CueMatch]] = [[] for _ in walked]
     tables = [
-        (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text), m._timed)
+        (m, m._by_prefix, m._by_group, found_by[i], m._anywhere_starts(text, budget), m._timed)
         for i, m in enumerate(walked)
     ]
     window = _Window(text)
@@ -961,11 +1082,11 @@ def find_together(
             if entry is None:
                 found = None
             elif timed or entry.__class__ is _Rare:
-                found = matcher._match_at(entry, prefix, text, position, end)
+                found = matcher._match_at(entry, prefix, text, position, end, budget)
             else:  # the common case, spelled out: one call into the regex engine
                 found = entry.match(text, position, end)
             if opens_anywhere:
-                found = matcher._match_anywhere(found, text, position, end)
+                found = matcher._match_anywhere(found, text, position, end, budget)
             if found is not None and found.end() > position:
                 raw.append(CueMatch(rules[found.lastgroup], position, found.end(), found.group()))
     result = []
@@ -1470,12 +1591,15 @@ class RuleSet:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
     def find(
-        self, text: str, *, include_pseudo: bool = False
+        self, text: str, *, include_pseudo: bool = False, budget: ScanBudget | None = None
     ) -> tuple[list[CueMatch], list[CueMatch]]:
         """The first pass's cues, and the editorial overlay's and the method descriptions'
         notes, in ``text``, in one scan; with ``include_pseudo`` the pseudo-cues that
-        swallowed others are kept among them."""
-        cues, notes, described = find_together(self.matchers, text, include_pseudo=include_pseudo)
+        swallowed others are kept among them. What the rules of untrusted packs spend is
+        charged to ``budget`` (see ``hedgecheck.budget``)."""
+        cues, notes, described = find_together(
+            self.matchers, text, include_pseudo=include_pseudo, budget=budget
+        )
         if described:
             notes = sorted([*notes, *described], key=lambda m: (m.start, m.end))
         return cues, notes
@@ -2602,10 +2726,18 @@ def _patterns(raw: Any, case_sensitive: bool, fail: Any) -> tuple[str, ...]:
     if not isinstance(raw, list) or not raw or not all(isinstance(p, str) and p for p in raw):
         raise fail("expected a non-empty list of regex patterns", "patterns")
     for index, pattern in enumerate(raw):
+        refused = _refused_construct(pattern)
+        if refused:
+            raise fail(f"bad pattern {pattern!r}: {refused}", f"patterns[{index}]")
         try:
             compiled = regex.compile(_wrap(pattern, case_sensitive))
         except regex.error as exc:
-            raise fail(f"bad pattern {pattern!r}: {exc}", f"patterns[{index}]") from exc
+            message = _unwrapped(exc, case_sensitive)
+            raise fail(f"bad pattern {pattern!r}: {message}", f"patterns[{index}]") from exc
+        except (RecursionError, MemoryError, OverflowError) as exc:
+            # What the checks above missed: named, not a traceback.
+            message = f"the regex engine cannot compile it ({type(exc).__name__})"
+            raise fail(f"bad pattern {pattern!r}: {message}", f"patterns[{index}]") from None
         if compiled.groupindex:
             raise fail("named groups are reserved for the matcher", f"patterns[{index}]")
         if compiled.match(""):
@@ -2618,6 +2750,97 @@ def _patterns(raw: Any, case_sensitive: bool, fail: Any) -> tuple[str, ...]:
                 f"patterns[{index}]",
             )
     return tuple(raw)
+
+
+def _refused_construct(pattern: str) -> str | None:
+    """Why ``pattern`` holds a construct that crashes the regex engine or explodes when
+    compiled, checked before it is compiled; None when it holds none."""
+    events = _pattern_events(pattern)
+    open_groups: list[int | None] = []  # the number of each open group (None: not capturing)
+    number = 0
+    weights = [1]  # per open group: the largest nested repeat count product inside it
+    closed = 1  # that product of the group that closed last
+    for offset, kind in events:
+        if kind == "(":
+            if _RECURSION.match(pattern, offset):
+                end = _RECURSION.match(pattern, offset).end()  # type: ignore[union-attr]
+                return (
+                    f"{pattern[offset:end]!r} calls a group recursively, which can recurse "
+                    "without bound"
+                )
+            capturing = not pattern.startswith("(?", offset)
+            number += capturing
+            open_groups.append(number if capturing else None)
+            weights.append(1)
+            if len(open_groups) > _MAX_NESTING:
+                return f"groups nest deeper than {_MAX_NESTING}"
+        elif kind == ")" and open_groups:
+            open_groups.pop()
+            closed = weights.pop()
+            weights[-1] = max(weights[-1], closed)
+        elif kind == "\\g":
+            reference = _GROUP_REFERENCE.match(pattern, offset)
+            if reference and (
+                reference.group(1) == "0" or _is_open(reference.group(1), open_groups)
+            ):
+                return (
+                    f"{reference.group()!r} refers back to a group that is still open, which "
+                    "the engine cannot match"
+                )
+        elif kind == "{":
+            count = _COUNT.match(pattern, offset)
+            if count is None:
+                continue
+            bound = max((int(n) for n in count.groups() if n), default=0)
+            after_group = offset > 0 and pattern[offset - 1] == ")"
+            product = bound * (closed if after_group else 1)
+            if product > _MAX_REPEAT:
+                return (
+                    f"{count.group()!r} repeats {product:,} times with the counts around it, "
+                    f"above {_MAX_REPEAT:,}: compiling that can take minutes and gigabytes, "
+                    "and a cue is a phrase"
+                )
+            weights[-1] = max(weights[-1], product)
+    return None
+
+
+def _is_open(reference: str, open_groups: list[int | None]) -> bool:
+    return reference.isdigit() and int(reference) in open_groups
+
+
+def _pattern_events(pattern: str) -> list[tuple[int, str]]:
+    """The parentheses, \\g references and braces of a pattern, with their offsets, leaving
+    out escaped ones and those inside character classes."""
+    events: list[tuple[int, str]] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        ch = pattern[index]
+        if ch == "\\":
+            if not in_class and pattern.startswith("\\g<", index):
+                events.append((index, "\\g"))
+            index += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "]":
+                index += 1  # "[]...]": a literal "]" first
+        elif ch in "(){":
+            events.append((index, ch))
+        index += 1
+    return events
+
+
+def _unwrapped(exc: regex.error, case_sensitive: bool) -> str:
+    """The engine's message, its position counted in the pattern as written rather than in
+    the matcher's wrapping of it."""
+    message = getattr(exc, "msg", str(exc))
+    where = getattr(exc, "pos", None)
+    if where is None:
+        return message
+    before = len(_wrap("", case_sensitive)) - len("(?!\\w)") - 1
+    return f"{message} at position {max(0, where - before)}"
 
 
 # The relations a hype word may state besides its hype: a relation of no kind ("none")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hedgecheck.api import check
+from hedgecheck.budget import ScanBudget
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import ConfigError, InputError
@@ -186,8 +187,11 @@ def read_source(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | In
     )
 
 
-def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
-    """Read and check one file with the settings that apply to it, as one article."""
+def check_file(
+    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget | None = None
+) -> Report | InputError:
+    """Read and check one file with the settings that apply to it, as one article; the
+    run's ``budget``, or one for this file alone."""
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
         return source
@@ -197,11 +201,14 @@ def check_file(name: str, rules: RuleSet, job: ScanJob) -> Report | InputError:
         path=display_name(name),
         format=_format_of(name, job),
         policy=job.config.policy_for(name),
+        budget=budget or ScanBudget(job.config.rule_budget),
     )
     return replace(report, warnings=source.warnings) if source.warnings else report
 
 
-def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Report | InputError]:
+def check_file_in_parts(
+    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget
+) -> Iterator[Report | InputError]:
     """Read and check one file; a text or Markdown file longer than the part size comes out
     as one report per part (see ``hedgecheck.parts``), each made when it is asked for. A big
     UTF-8 file is read line by line, never whole, so memory stays flat."""
@@ -214,7 +221,9 @@ def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Rep
                 return
             size, policy = job.config.part_chars, job.config.policy_for(name)
             try:
-                yield from check_stream(stream, size=size, rules=rules, format=fmt, policy=policy)
+                yield from check_stream(
+                    stream, size=size, rules=rules, format=fmt, policy=policy, budget=budget
+                )
             except InputError as exc:  # binary past its head, or grown past the limit
                 yield exc
             return
@@ -230,6 +239,7 @@ def check_file_in_parts(name: str, rules: RuleSet, job: ScanJob) -> Iterator[Rep
         path=display_name(name),
         format=fmt,
         policy=policy,
+        budget=budget,
     )
     for number, report in enumerate(parts):
         yield (
@@ -258,8 +268,9 @@ def scan_files(
     files: Sequence[str], rules: RuleSet, job: ScanJob, *, jobs: int = 1
 ) -> Generator[Report | InputError, None, None]:
     """Check ``files`` in order; with ``jobs`` > 1 (0: every core) in worker processes.
-    Closing the iterator before its end (``close()``, or an exception while it runs) kills
-    the workers and reaps them."""
+    The rules of untrusted packs have one budget for the run (``job.config.rule_budget``),
+    in each process that checks files. Closing the iterator before its end (``close()``, or
+    an exception while it runs) kills the workers and reaps them."""
     return _scan(files, rules, job, jobs, None)  # type: ignore[return-value]
 
 
@@ -278,9 +289,10 @@ def _scan(
     big = [_in_parts(name, job) for name in files]
     small = [name for name, in_parts in zip(files, big, strict=True) if not in_parts]
     record = recorder(rules) if recorder else None
+    budget = ScanBudget(job.config.rule_budget)
     if workers <= 1 or len(small) <= 1:
         for name in files:
-            yield from _outcomes(check_file_in_parts(name, rules, job), record)
+            yield from _outcomes(check_file_in_parts(name, rules, job, budget), record)
         return
     from hedgecheck.workers import worker_map  # multiprocessing: only for --jobs
 
@@ -297,7 +309,7 @@ def _scan(
         # file's reports; the workers take the rest, and the output keeps the input order.
         for name, in_parts in zip(files, big, strict=True):
             if in_parts:
-                yield from _outcomes(check_file_in_parts(name, rules, job), record)
+                yield from _outcomes(check_file_in_parts(name, rules, job, budget), record)
             else:
                 yield next(checked)
 
@@ -317,17 +329,22 @@ def _recorded(
     return Recorded.of(outcome, record)
 
 
-_WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None] | None = None
+_WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None, ScanBudget] | None = None
 
 
 def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
     global _WORKER
     paths = (*map(str, job.config.rule_paths), *job.rule_paths)
     rules = load_rules(*paths, include_defaults=True) if paths else default_rules()
-    _WORKER = (rules, job, recorder(rules) if recorder else None)
+    _WORKER = (
+        rules,
+        job,
+        recorder(rules) if recorder else None,
+        ScanBudget(job.config.rule_budget),
+    )
 
 
 def _check_in_worker(name: str) -> Report | Recorded | InputError:
     assert _WORKER is not None, "worker started without its initializer"
-    rules, job, record = _WORKER
-    return _recorded(check_file(name, rules, job), record)
+    rules, job, record, budget = _WORKER
+    return _recorded(check_file(name, rules, job, budget), record)

@@ -117,7 +117,7 @@ def test_bytes_that_are_not_utf8_are_read_with_a_warning() -> None:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"The drug\x00 may cure colds.", "binary file (NUL bytes)"),
+        (b"The drug\x00 may cure colds.", "binary file (NUL bytes at offset 8)"),
         (b"%PDF-1.7 The drug may cure colds.", "binary file (a PDF)"),
         (b"\xff\xfe\x00\xd8", "not valid utf-16-le after its byte-order mark"),
     ],
