@@ -236,6 +236,8 @@ _NESTED_REPEAT = regex.compile(
 # megabytes to compile).
 _RECURSION = regex.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+)\)")
 _GROUP_REFERENCE = regex.compile(r"\\g<(\w+)>")
+_NUMBERED_REFERENCE = regex.compile(r"\\([1-9][0-9]?)")
+_DIGITS = frozenset("123456789")
 _COUNT = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 _MAX_REPEAT = 1000
 # Parentheses nested deeper than this overflow the Python stack of the engine's parser.
@@ -2787,6 +2789,12 @@ def _refused_construct(pattern: str) -> str | None:
                     f"{reference.group()!r} refers back to a group that is still open, which "
                     "the engine cannot match"
                 )
+            if reference and reference.group(1).isdigit():
+                return _numbered_reference(reference.group())
+        elif kind == "\\N":
+            reference = _NUMBERED_REFERENCE.match(pattern, offset)
+            if reference and not _is_open(reference.group(1), open_groups):
+                return _numbered_reference(reference.group())  # an open one: the engine says
         elif kind == "{":
             count = _COUNT.match(pattern, offset)
             if count is None:
@@ -2804,6 +2812,15 @@ def _refused_construct(pattern: str) -> str | None:
     return None
 
 
+def _numbered_reference(reference: str) -> str:
+    # The matcher puts every pattern in one alternation, inside a group naming its rule and
+    # after the groups of the patterns before it, so a number points at another group there.
+    return (
+        f"{reference!r} is a numbered back-reference, whose number shifts when the pattern "
+        "joins the others (and named groups are the matcher's own): spell the words out"
+    )
+
+
 def _is_open(reference: str, open_groups: list[int | None]) -> bool:
     return reference.isdigit() and int(reference) in open_groups
 
@@ -2818,6 +2835,8 @@ def _pattern_events(pattern: str) -> list[tuple[int, str]]:
         if ch == "\\":
             if not in_class and pattern.startswith("\\g<", index):
                 events.append((index, "\\g"))
+            elif not in_class and pattern[index + 1 : index + 2] in _DIGITS:
+                events.append((index, "\\N"))
             index += 2
             continue
         if in_class:
