@@ -22,6 +22,7 @@ import regex
 
 from hedgecheck.documents import Document, DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
+from hedgecheck.patterns import compiled
 
 _SKIPPED = frozenset(
     [
@@ -126,7 +127,7 @@ _KINDS = {
     "title": "document-title",
 }
 # Class and id words that mark page furniture rather than the article.
-_CHROME_WORDS = regex.compile(
+_CHROME_WORDS = compiled(
     r"(?:^|[\s_-])(?:ads?|advert\w*|banner|breadcrumbs?|comments?|cookies?|consent|gdpr"
     r"|menu|modal|nav\w*|newsletter|outbrain|paywall|popup|promo\w*|related|share|sharing"
     r"|sidebar|social|sponsor\w*|subscribe\w*|taboola|toolbar|widget)(?:$|[\s_-])",
@@ -135,12 +136,12 @@ _CHROME_WORDS = regex.compile(
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "dialog"}
 )
-_TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+_TITLE_SUFFIX = compiled(r"\s+[|–—-]\s+[^|–—-]+$")
 # What the tokenizer holds back at the end of the input when it is left open: a comment, a
 # declaration or processing instruction, or a start or end tag. A browser reads the first
 # kinds to the end of the file as a comment, and drops a tag cut off by the end.
-_NEWLINE = regex.compile(r"\n")
-_OPEN_AT_END = regex.compile(r"<(?:!|\?|/?[a-zA-Z])")
+_NEWLINE = compiled(r"\n")
+_OPEN_AT_END = compiled(r"<(?:!|\?|/?[a-zA-Z])")
 
 
 @dataclass(frozen=True, slots=True)
