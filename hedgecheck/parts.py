@@ -26,7 +26,6 @@ from typing import TypeVar
 from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
 from hedgecheck.documents import DraftBlock, Piece, assemble
-from hedgecheck.documents.html import html_drafts
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.patterns import compiled
@@ -170,6 +169,9 @@ def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]
     """(start, end, draft blocks) of each part of an HTML ``text``, in order, covering all of
     it: a part ends where a block ends once it holds ``size`` characters of prose (and
     never inside a ``disable`` range, nor after a directive waiting for its paragraph)."""
+    # Imported here: a text or Markdown scan need not pay for importing html.parser.
+    from hedgecheck.documents.html import html_drafts
+
     if len(text) <= size:
         return [(0, len(text), html_drafts(text))]
     groups: list[tuple[int, list[DraftBlock]]] = [(0, [])]
