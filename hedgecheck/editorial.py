@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from statistics import median
 
 import regex
 
@@ -505,6 +504,8 @@ def _body_says(headline: Claim, body: list[Claim]) -> str | None:
         and not headline.negated
         and strongest < Strength.CAUSAL.level
     )
+    from statistics import median  # here: statistics imports fractions and decimal
+
     hedged_body = [c for c in body if _hedged(c)]
     firmer = bool(hedged_body) and headline.certainty - median(c.certainty for c in body) >= 0.3
     if not (causal_over_weaker or firmer):

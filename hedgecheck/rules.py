@@ -26,7 +26,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -1485,8 +1484,12 @@ def _layer(rule: Rule) -> str:
 
 
 def default_rules_path() -> Path:
-    """Folder of the default packs inside the installed package."""
-    return Path(str(resources.files("hedgecheck.packs")))
+    """Folder of the default packs inside the installed package: the folder of the
+    hedgecheck.packs package, found as importlib.resources finds it (which imports
+    tempfile and shutil, some 10 ms of a warm start, to no use here)."""
+    import hedgecheck.packs
+
+    return Path(hedgecheck.packs.__path__[0])
 
 
 _DEFAULT: RuleSet | None = None

@@ -203,12 +203,16 @@ def test_case_blind_probing_agrees_on_generated_patterns(
 # -- what a plain scan does not pay for ----------------------------------------------------
 
 
-def test_a_text_scan_imports_no_html_reader(tmp_path: Path) -> None:
+def test_a_text_scan_to_standard_output_imports_no_html_reader_nor_temporary_files(
+    tmp_path: Path,
+) -> None:
     article = tmp_path / "one.txt"
     article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
     imported = _imported_by(_cli("scan", "--fail-on", "never", str(article)))
     assert "hedgecheck.engine" in imported
     assert not {"hedgecheck.documents.html", "html.parser", "html.entities"} & imported
+    # nor what only an output file, a dataset or a headline check needs
+    assert not {"tempfile", "shutil", "statistics", "importlib.resources"} & imported
 
 
 def test_an_html_scan_still_reads_html(tmp_path: Path) -> None:
