@@ -1,11 +1,12 @@
 """The patterns the package's modules compile when they are imported, compiled once when
 the wheel is built.
 
-Compiling them (the regex module parses a pattern in Python) took most of a one-line scan's
-time: about a quarter of a second, the page-furniture and date-stamp patterns of text.py
-alone a tenth. The regex module pickles a pattern with its compiled code, so a wheel ships
-them pickled (``compiled.pickle`` beside this module, written by setup.py through
-``build_shipped_patterns``) and a process unpickles the lot in a few milliseconds.
+Compiling them (the regex module parses a pattern in Python) was the largest part of a
+one-line scan's time: about a quarter of a second on a busy machine, most of it text.py's
+patterns for page furniture and date stamps. The regex module pickles a pattern with its
+compiled code, so a wheel ships them pickled (``compiled.pickle`` beside this module,
+written by setup.py through ``build_shipped_patterns``) and a process unpickles the lot in
+a few milliseconds.
 
 The file is as trusted as the package's code, with the checks of the shipped rule cache:
 a regular file (no symbolic link) in this module's folder, owned by the owner of this module
