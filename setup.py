@@ -1,6 +1,7 @@
 """Build step: a wheel carries the default rule packs compiled, so that the first run after
 ``pip install`` does not spend its first seconds building them (hedgecheck.rules explains
-when the shipped cache is used). The metadata is in pyproject.toml."""
+when the shipped cache is used), and the patterns its modules compile on import
+(hedgecheck.patterns). The metadata is in pyproject.toml."""
 
 from __future__ import annotations
 
@@ -15,19 +16,21 @@ from setuptools.command.build_py import build_py
 # that copy (and its packs) that is compiled, and nothing of it stays in this process.
 _COMPILE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from hedgecheck.rules import build_shipped_cache; print(build_shipped_cache())"
+    "from hedgecheck.rules import build_shipped_cache; print(build_shipped_cache()); "
+    "from hedgecheck.patterns import build_shipped_patterns; print(build_shipped_patterns())"
 )
 
 
 class BuildPyWithRuleCache(build_py):
-    """build_py, then the default packs compiled into hedgecheck/packs/rules.pickle."""
+    """build_py, then the default packs compiled into hedgecheck/packs/rules.pickle and the
+    modules' own patterns into hedgecheck/compiled.pickle."""
 
     def run(self) -> None:
         super().run()
         if getattr(self, "editable_mode", False):
             return  # an editable install reads the source tree's packs: no shipped cache
         env = {k: v for k, v in os.environ.items() if not k.startswith("HEDGECHECK_")}
-        self.announce("compiling the default rule packs into the shipped rule cache", level=2)
+        self.announce("compiling the default rule packs and the modules' patterns", level=2)
         subprocess.run(
             [sys.executable, "-c", _COMPILE, os.path.abspath(self.build_lib)],
             cwd=self.build_lib,

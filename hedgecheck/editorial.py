@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from statistics import median
 
 import regex
 
@@ -26,6 +25,7 @@ from hedgecheck.model import (
     Severity,
     Strength,
 )
+from hedgecheck.patterns import compiled
 from hedgecheck.rules import Check, RuleSet
 
 # (start, end, in_title) of prose offsets -> (start, end, line, column) in the source
@@ -91,7 +91,7 @@ _OWN, _OPENING = 3.0, 1.0
 # A design named in the plural ("animal studies suggest", "clinical trials have shown")
 # names a body of work, not the one study an article reports; "a meta-analysis of 40
 # trials" names one study of many.
-_BODY_OF_WORK = regex.compile(
+_BODY_OF_WORK = compiled(
     r"^(?!.*\bof\b).*(?:studies|trials|analyses|reviews|experiments|surveys|models)$",
     regex.IGNORECASE,
 )
@@ -100,7 +100,7 @@ _BODY_OF_WORK = regex.compile(
 _REVIEWS = frozenset({"narrative_review", "systematic_review", "meta_analysis"})
 # A study marker that calls the study a trial ("the trial enrolled 400 patients") names a
 # clinical trial, less surely than a placebo arm or a random assignment does.
-_TRIAL_MARKER = regex.compile(r"trial$", regex.IGNORECASE)
+_TRIAL_MARKER = compiled(r"trial$", regex.IGNORECASE)
 _TRIAL_MARKER_WEIGHT = 0.5
 _NOT_REVIEWED = {
     "not_peer_reviewed": "not peer-reviewed",
@@ -504,6 +504,8 @@ def _body_says(headline: Claim, body: list[Claim]) -> str | None:
         and not headline.negated
         and strongest < Strength.CAUSAL.level
     )
+    from statistics import median  # here: statistics imports fractions and decimal
+
     hedged_body = [c for c in body if _hedged(c)]
     firmer = bool(hedged_body) and headline.certainty - median(c.certainty for c in body) >= 0.3
     if not (causal_over_weaker or firmer):

@@ -14,10 +14,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import regex
-
 from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import Block
+from hedgecheck.patterns import compiled
 from hedgecheck.rules import (
     GRADED_CATEGORIES,
     CueMatch,
@@ -29,7 +28,7 @@ from hedgecheck.rules import (
 from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
-_QUOTE_PAIRS = regex.compile(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
+_QUOTE_PAIRS = compiled(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
@@ -100,6 +98,9 @@ def text_writer(output: str) -> Iterator[Callable[[str], object]]:
 def write_dataset(folder: str, fill: Callable[[str], object], *, replace: bool = False) -> None:
     """Make a dataset in ``folder``: ``fill`` writes it into an empty temporary folder beside
     it, which then takes ``folder``'s place (see :func:`refuse_dataset_target`)."""
+    import shutil
+    import tempfile
+
     old = refuse_dataset_target(folder, replace=replace)
     shown, target = display_name(folder), os.path.realpath(folder)
     parent, name = os.path.split(target)
@@ -136,6 +137,8 @@ def refuse_dataset_target(folder: str, *, replace: bool = False) -> list[str] | 
 def _replaced(
     target: str, info: os.stat_result | None, shown: str
 ) -> Iterator[Callable[[str], object]]:
+    import tempfile  # here: a report to standard output needs no temporary file
+
     folder, name = os.path.split(target)
     descriptor, temporary = _guarded(
         shown, lambda: tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.")
@@ -211,6 +214,9 @@ def _swap(new: str, target: str, *, keep_mode: bool) -> None:
         os.chmod(new, 0o777 & ~_umask())
         os.replace(new, target)
         return
+    import shutil
+    import tempfile
+
     os.chmod(new, stat.S_IMODE(os.stat(target).st_mode))
     parent, name = os.path.split(target)
     aside = tempfile.mkdtemp(dir=parent, prefix=f".{name}.old-")

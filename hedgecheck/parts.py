@@ -24,15 +24,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TypeVar
 
-import regex
-
 from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
 from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import DraftBlock, Piece, assemble
-from hedgecheck.documents.html import HtmlBlocks, html_drafts
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
+from hedgecheck.patterns import compiled
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
 from hedgecheck.rules import RuleSet
 from hedgecheck.suppressions import DIRECTIVE
@@ -42,7 +40,7 @@ _Span = TypeVar("_Span", Claim, Cue, Finding, Mention)
 
 # A paragraph longer than this many parts is cut at a line end instead of a blank line.
 _PARAGRAPH_PARTS = 4
-_FENCE = regex.compile(r" {0,3}(`{3,}|~{3,})")
+_FENCE = compiled(r" {0,3}(`{3,}|~{3,})")
 
 
 def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[int, int]]:
@@ -204,6 +202,9 @@ def _html_parts(text: str, *, size: int) -> tuple[int, Iterator[tuple[int, int, 
     one pass of the tokenizer finds where the parts start (two when the document title is
     the headline, known only at the end), the last gives each part's blocks, so memory
     holds one part's blocks, never the file's."""
+    # Imported here: a text or Markdown scan need not pay for importing html.parser.
+    from hedgecheck.documents.html import HtmlBlocks, html_drafts
+
     if len(text) <= size:
         return 1, iter([(0, len(text), html_drafts(text))])
     reading = HtmlBlocks(text)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import errno
 import functools
 import hashlib
 import hmac
@@ -21,7 +20,6 @@ import logging
 import os
 import pickle
 import re
-import stat
 import string
 import sys
 import threading
@@ -29,7 +27,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
-from importlib import resources
 from pathlib import Path
 from time import perf_counter
 from typing import Any, BinaryIO
@@ -39,7 +36,14 @@ import regex
 from hedgecheck.arguments import path_text, require
 from hedgecheck.budget import ScanBudget, SwitchedOff
 from hedgecheck.errors import RuleError
+from hedgecheck.patterns import compiled
 from hedgecheck.tomlfile import loads_toml, read_toml_bytes, toml_text
+from hedgecheck.trust import PRIVATE_FILES as _PRIVATE_FILES
+from hedgecheck.trust import SHARED_ANY as _SHARED_ANY
+from hedgecheck.trust import SHARED_WRITE as _SHARED_WRITE
+from hedgecheck.trust import Untrusted as _Untrusted
+from hedgecheck.trust import check_private as _check_private
+from hedgecheck.trust import open_regular as _open_regular
 
 # The study designs a design cue, or a description of a study's method, may name.
 DESIGNS = frozenset(
@@ -219,12 +223,12 @@ LABELS = ("speculative", "preliminary", "supported", "established")
 SEVERITIES = ("info", "warning", "error")
 # Ids and names are checked with fullmatch: "$" also matches before a final newline, and
 # "HYP001\n" passed as a new rule beside HYP001.
-_ID = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
-_NAME = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SPAN_MARK = regex.compile(r"\[\[(.+?)\]\]")
+_ID = compiled(r"[A-Z]{2,5}[0-9]{3}")
+_NAME = compiled(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SPAN_MARK = compiled(r"\[\[(.+?)\]\]")
 # "(a+)+", "(\w+\s?)*": a group opening with an unbounded repeat, itself repeated without
 # bound. The matcher's timeout catches what this cheap test misses.
-_NESTED_REPEAT = regex.compile(
+_NESTED_REPEAT = compiled(
     r"\((?:\?:)?(?:\\[wsdWSD]|\[[^\]]+\]|\.|\w)[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\})"
 )
 
@@ -272,12 +276,23 @@ _REQUIRED = ("id", "name", "category", "patterns", "summary", "why", "source", "
 _PACK_KEYS = {"name", "description", "version"}
 
 
+def _by_init(item: Any) -> tuple[type[Any], tuple[Any, ...]]:
+    """A frozen dataclass pickled as a call of its constructor. A rule cache holds some
+    2,000 rules and examples: the setstate that dataclass gives them (fields() called per
+    object, each field set in a Python loop) took a third of a one-line scan's rule
+    loading."""
+    return type(item), tuple(getattr(item, f.name) for f in fields(item))
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     """An example sentence; ``spans`` are the offsets the rule must match (empty for no_match)."""
 
     text: str
     spans: tuple[tuple[int, int], ...]
+
+    def __reduce__(self) -> tuple[type[Example], tuple[Any, ...]]:
+        return _by_init(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +327,9 @@ class Rule:
     suggestion: str | None = None
     match_examples: tuple[Example, ...] = ()
     no_match_examples: tuple[Example, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Rule], tuple[Any, ...]]:
+        return _by_init(self)
 
     @property
     def axis(self) -> str:
@@ -606,6 +624,9 @@ class Matcher:
         # text needs: compiling them is most of a one-line scan's matching time.
         self._anywhere_code: bytes | None = None
         self._openers: dict[int, regex.Pattern[str] | None] = {}
+        # The openings _may_open compiles (for the few branches the three-character table
+        # cannot tell), pickled like the branches: one costs a one-line scan 10 ms.
+        self._opener_code: dict[int, bytes] = {}
         # A two-character opening (lower case) -> its candidate branches, each with the
         # third characters it can go on with (None: any; "": ask _may_open).
         self._plans: dict[str, list[tuple[int, frozenset[str] | str | None]]] = {}
@@ -709,13 +730,19 @@ class Matcher:
         if self._house is not None:
             self._house.compile_branches(prose)
         tabled = {index for branches in self._branches.values() for index, _ in branches}
-        for index in sorted(tabled):
+        # The branches that open anywhere too: those behind an assertion are each matched
+        # alone where their opening holds, which every text needs.
+        for index in sorted(tabled | set(self._anywhere)):
             self._single_code[index] = _pickled(_alternation([self._sources[index]]))
         openings = {prose[m.start() : m.start() + 3] for m in _CUE_STARTS.finditer(prose)}
         for kept in sorted({self._branches_for(prefix) for prefix in openings}):
             if len(kept) > 1:
                 branches = [self._sources[i] for i in kept]
                 self._alternation_code[kept] = _pickled(_alternation(branches))
+        for index, thirds in self._thirds.items():
+            opener = self._opener(index) if thirds is None else None
+            if opener is not None:
+                self._opener_code[index] = _pickled(opener)
         tables = self._anywhere_tables = self._build_anywhere()
         self._anywhere_code = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -858,16 +885,23 @@ class Matcher:
                 return False
             allowed = thirds[lower[:2]]
             return allowed is None or lower[2] in allowed
-        if index not in self._openers:
-            body = _without_leading_lookbehind(self._bodies[index])
-            # A lookbehind inside may look at text before the cue: it cannot be told alone.
-            self._openers[index] = None if "(?<" in body else regex.compile(body)
-        opener = self._openers[index]
+        opener = self._opener(index)
         if opener is None:
             return True
         if opener.fullmatch(prefix, partial=True):
             return True
         return any(opener.fullmatch(prefix[:k]) for k in range(1, len(prefix)))
+
+    def _opener(self, index: int) -> regex.Pattern[str] | None:
+        """Branch ``index``'s opening compiled alone, or None when it cannot be told alone."""
+        if index not in self._openers:
+            code = self._opener_code.get(index)
+            body = _without_leading_lookbehind(self._bodies[index])
+            # A lookbehind inside may look at text before the cue: it cannot be told alone.
+            self._openers[index] = (
+                pickle.loads(code) if code else None if "(?<" in body else regex.compile(body)
+            )
+        return self._openers[index]
 
     def _match(
         self,
@@ -1128,7 +1162,7 @@ MATCH_TIMEOUT = 1.0
 # of a clause ("[^.;!?]*") or along a run of word characters and dots (an e-mail address)
 # cost the length of the run at every cue start in it: quadratic in a long unpunctuated line.
 CUE_REACH = 1000
-_SPACE = regex.compile(r"\s")
+_SPACE = compiled(r"\s")
 _SLACK = 256
 
 
@@ -1172,7 +1206,7 @@ class _Window:
 
 
 # Where a cue may begin: a word start, or a punctuation mark such as ";".
-_CUE_STARTS = regex.compile(r"(?<!\w)\S|[^\w\s]")
+_CUE_STARTS = compiled(r"(?<!\w)\S|[^\w\s]")
 
 
 # Characters of text whose starts one scan for the branches that open anywhere covers, and
@@ -1182,7 +1216,7 @@ _PIECE = 16384
 _PIECE_SECONDS = 0.05
 # A cue start (as _CUE_STARTS finds them), as a condition at the current position.
 _AT_CUE_START = r"(?:(?<!\w)(?=\S)|(?=[^\w\s]))"
-_CUE_START_HERE = regex.compile(_AT_CUE_START)
+_CUE_START_HERE = compiled(_AT_CUE_START)
 
 
 def _scan_piece(
@@ -1435,7 +1469,7 @@ def _case_blind(body: str) -> bool:
 
 
 # An inline flag group that turns a flag off ("(?-i:", "(?s-i)", "(?^"), escaped or not.
-_FLAG_OFF = regex.compile(r"\(\?[a-zA-Z]*[-^]")
+_FLAG_OFF = compiled(r"\(\?[a-zA-Z]*[-^]")
 
 
 def _without_leading_lookbehind(body: str) -> str:
@@ -1689,8 +1723,12 @@ def _layer(rule: Rule) -> str:
 
 
 def default_rules_path() -> Path:
-    """Folder of the default packs inside the installed package."""
-    return Path(str(resources.files("hedgecheck.packs")))
+    """Folder of the default packs inside the installed package: the folder of the
+    hedgecheck.packs package, found as importlib.resources finds it (which imports
+    tempfile and shutil, some 10 ms of a warm start, to no use here)."""
+    import hedgecheck.packs
+
+    return Path(hedgecheck.packs.__path__[0])
 
 
 _DEFAULT: RuleSet | None = None
@@ -1891,19 +1929,6 @@ _CACHE_MAGIC = b"hedgecheck rule cache 2\n"
 _TAG_BYTES = hashlib.sha256().digest_size
 _KEY_FILE = "cache-key"
 _KEY_BYTES = 32
-# Permission bits that make a folder or file of the cache untrustworthy: write by group or
-# others; for the key, any access by them.
-_SHARED_WRITE = stat.S_IWGRP | stat.S_IWOTH
-_SHARED_ANY = stat.S_IRWXG | stat.S_IRWXO
-# The checks need owners, O_NOFOLLOW and paths relative to an open folder: where those are
-# missing (Windows), there is no cache.
-_PRIVATE_FILES = (
-    hasattr(os, "geteuid")
-    and hasattr(os, "O_NOFOLLOW")
-    and hasattr(os, "O_DIRECTORY")
-    and {os.open, os.stat, os.unlink, os.rename, os.link} <= os.supports_dir_fd
-    and os.listdir in os.supports_fd
-)
 # An id line of a pack as packs write them (id = "HDG001"), after a line feed: the ids a
 # cached rule set must hold, read off the pack bytes hashed for the key (an id in an inline
 # table is not seen). The standard re module finds them ten times faster than regex here.
@@ -1924,25 +1949,6 @@ def _cache_folder() -> Path | None:
         return Path.home() / ".cache" / "hedgecheck"
     except RuntimeError:  # no home folder
         return None
-
-
-class _Untrusted(Exception):
-    """A cache folder or file that someone other than this user could have written."""
-
-
-def _check_private(info: os.stat_result, shared: int, *, owner: int | None = None) -> None:
-    """Raise ``_Untrusted`` unless ``owner`` (by default the effective user) owns the folder
-    or file ``info`` describes and none of the ``shared`` permission bits is set."""
-    if owner is not None:
-        if info.st_uid != owner:
-            raise _Untrusted(
-                f"belongs to uid {info.st_uid}, not to the owner of hedgecheck's own modules "
-                f"(uid {owner})"
-            )
-    elif info.st_uid != os.geteuid():
-        raise _Untrusted(f"belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()})")
-    if info.st_mode & shared:
-        raise _Untrusted(f"has mode {stat.S_IMODE(info.st_mode):04o}, open to group or others")
 
 
 class _RuleCache:
@@ -2118,32 +2124,10 @@ class _RuleCache:
             pass  # another process pruned first
 
 
-def _open_regular(folder: int, name: str, shared: int, *, owner: int | None = None) -> BinaryIO:
-    """``name`` in the open ``folder``, opened for reading: never through a symbolic link,
-    and only a regular file of ``owner``'s (by default this user's) that none of the
-    ``shared`` permission bits opens to others (else ``_Untrusted``)."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
-    try:
-        descriptor = os.open(name, flags, dir_fd=folder)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: O_NOFOLLOW on FreeBSD
-            raise _Untrusted("is a symbolic link") from exc
-        raise
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise _Untrusted("is not a regular file")
-        _check_private(info, shared, owner=owner)
-    except BaseException:
-        os.close(descriptor)
-        raise
-    return os.fdopen(descriptor, "rb")
-
-
 # Rule caches kept: one per set of pack files in use (the default packs, a house style,
 # the packs a test suite writes), the least recently used going first.
 _CACHES_KEPT = 16
-_CACHE_NAME = regex.compile(r"rules-[0-9a-f]{32}\.pickle")
+_CACHE_NAME = compiled(r"rules-[0-9a-f]{32}\.pickle")
 
 
 def _pack_digest(
@@ -2307,8 +2291,13 @@ def _relocated(ruleset: RuleSet, folder: Path) -> RuleSet:
     """``ruleset`` with each rule's and check's file in ``folder``: the shipped cache was
     made from the packs in the build folder. Done in place, before any rule is hashed,
     on the objects the matchers share."""
+    # By file name, a path built once per pack: building one per rule with pathlib took a
+    # fifth of the time to load the shipped cache.
+    moved: dict[str, str] = {}
     for item in (*ruleset.rules, *ruleset.checks):
-        object.__setattr__(item, "file", str(folder / Path(item.file).name))
+        if item.file not in moved:
+            moved[item.file] = str(folder / Path(item.file).name)
+        object.__setattr__(item, "file", moved[item.file])
     return ruleset
 
 
@@ -2463,8 +2452,8 @@ def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], l
 # "{{amount}}" in a pattern stands for the pack's fragment "amount": a grammar (a risk
 # statement is an amount, a direction and a measure) is written once and shared by the rules
 # that need it, instead of copied into each. No regex construct uses double braces.
-_FRAGMENT_REF = regex.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
-_FRAGMENT_NAME = regex.compile(r"^[a-z][a-z0-9_]*$")
+_FRAGMENT_REF = compiled(r"\{\{([a-z][a-z0-9_]*)\}\}")
+_FRAGMENT_NAME = compiled(r"^[a-z][a-z0-9_]*$")
 
 
 def _parse_fragments(raw: Any, path: Path) -> dict[str, str]:

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 import regex
 
 from hedgecheck.model import Finding, Severity
+from hedgecheck.patterns import compiled
 from hedgecheck.text import LINE_BREAK, line_starts
 
-DIRECTIVE = regex.compile(
+DIRECTIVE = compiled(
     r"hedgecheck:\s*(?P<verb>ignore|disable|enable)\b(?:\[(?P<codes>[^\]\n]*)\])?",
     regex.IGNORECASE,
 )
 # What may stand beside a directive on a line that holds nothing else.
-_COMMENT_MARKS = regex.compile(r"<!--|-->|^\s*(?:#|//|%|;)|\s")
+_COMMENT_MARKS = compiled(r"<!--|-->|^\s*(?:#|//|%|;)|\s")
 UNUSED_CODE = "HCS001"
 
 

@@ -23,15 +23,17 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from hedgecheck.patterns import compiled
+
 if TYPE_CHECKING:
     from hedgecheck.documents import Block
 
-_TERMINAL = regex.compile(r"""[.!?]["'”’)\]]*\s*$|:\s*$""")
-_TERMINAL_PROSE = regex.compile(r"""[.!?;]["'”’)\]]*\s*$""")
-_INNER_END = regex.compile(r"""\p{Ll}[.!?]["'”’)\]]*\s+\S""")
-_BULLET = regex.compile(r"^\s*(?:[-*•·◦▪‣–—]|\d{1,3}[.)]|\([a-z0-9]\))\s+")
-_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’\-]*|\d+(?:[.,]\d+)*")
-_TOKEN = regex.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
+_TERMINAL = compiled(r"""[.!?]["'”’)\]]*\s*$|:\s*$""")
+_TERMINAL_PROSE = compiled(r"""[.!?;]["'”’)\]]*\s*$""")
+_INNER_END = compiled(r"""\p{Ll}[.!?]["'”’)\]]*\s+\S""")
+_BULLET = compiled(r"^\s*(?:[-*•·◦▪‣–—]|\d{1,3}[.)]|\([a-z0-9]\))\s+")
+_WORD = compiled(r"\p{L}[\p{L}\p{M}'’\-]*|\d+(?:[.,]\d+)*")
+_TOKEN = compiled(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -41,7 +43,7 @@ _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
 # behind an optional label ("Updated", "Last modified on", "Published:"), in segments split
 # by "|" or "·" (a byline may be one of them), with a number or a relative time somewhere.
 # (No two runs of white space meet in these patterns, so a long run costs linear time.)
-_STAMP_LABEL = regex.compile(
+_STAMP_LABEL = compiled(
     r"(?:(?:last|first|originally|date)\s+)?(?:updated|modified|published|posted|edited"
     r"|reviewed|created|released|dated?|embargoed(?:\s+(?:for\s+release|until))?)"
     r"(?:\s+(?:on|at|until))?[\s:]*",
@@ -66,21 +68,21 @@ _READ_TIME = (
     r"|(?:reading|read)\s+time[\s:]*\d+[\s\-]*min(?:ute)?s?\.?"
 )
 _STAMP_PART = rf"(?:{_AGO}|{_ZONE}|{_CLOCK}|{_CALENDAR})"
-_STAMP = regex.compile(
+_STAMP = compiled(
     rf"{_STAMP_PART}(?:(?:\s*,\s*|\s+){_STAMP_PART})*,?|{_READ_TIME}", regex.IGNORECASE
 )
-_STAMP_DATED = regex.compile(rf"\d|{_AGO}", regex.IGNORECASE)
+_STAMP_DATED = compiled(rf"\d|{_AGO}", regex.IGNORECASE)
 # Separators are found as single characters (the parts are stripped after): white space
 # around them in the pattern would be tried from every space of a long run of spaces.
-_STAMP_SEPARATOR = regex.compile(r"[|·•]|(?<=\s)[-–—](?=\s)")
+_STAMP_SEPARATOR = compiled(r"[|·•]|(?<=\s)[-–—](?=\s)")
 # "This article is more than 2 years old": the page's note of the story's age.
-_AGE_NOTE = regex.compile(
+_AGE_NOTE = compiled(
     r"this\s+(?:article|story|page|post)\s+is\s+(?:more\s+than\s+|over\s+)?\S+\s+"
     r"(?:years?|months?|weeks?|days?)\s+old\.?",
     regex.IGNORECASE,
 )
 # "BOSTON, May 3, 2016 /Wire/ --" alone on its line: a release's dateline cut from its text.
-_DATELINE = regex.compile(r"\p{Lu}{2}[\p{Lu}\s.'’\-]*,[^!?]{0,80}?\d[^!?]{0,40}?\s(?:--|—|–)")
+_DATELINE = compiled(r"\p{Lu}{2}[\p{Lu}\s.'’\-]*,[^!?]{0,80}?\d[^!?]{0,40}?\s(?:--|—|–)")
 # The controls of the page around a story: a line made only of them ("Skip to main content",
 # "Menu", "Sign in | Subscribe", "Share this article") is no part of the story.
 _CHROME_ITEM = (
@@ -96,11 +98,11 @@ _CHROME_ITEM = (
     r"|manage\s+(?:cookies|preferences|settings)|cookie\s+(?:settings|preferences)|got\s+it"
     r"|continue\s+reading|read\s+more|more|next|previous|loading"
 )
-_CHROME = regex.compile(
+_CHROME = compiled(
     rf"(?:{_CHROME_ITEM})(?:(?:\s*[|·•/,])?\s*(?:{_CHROME_ITEM}))*[.…]*", regex.IGNORECASE
 )
 # A cookie notice, in whatever words the site chose around these.
-_COOKIE_NOTICE = regex.compile(
+_COOKIE_NOTICE = compiled(
     r"\b(?:we|(?:this|our)\s+(?:web)?site|(?:this|our)\s+(?:page|service))\s+"
     r"(?:uses?|is\s+using|are\s+using)\s+cookies\b"
     r"|\bby\s+(?:continuing|using|clicking|browsing|scrolling)\b.{0,80}?"
@@ -110,7 +112,7 @@ _COOKIE_NOTICE = regex.compile(
     regex.IGNORECASE,
 )
 # "Home > Health > Nutrition", "Science | Health": link texts in a row, each a word or three.
-_CRUMB_SEPARATOR = regex.compile(r"[›»]|(?<=\s)[>|/](?=\s)")
+_CRUMB_SEPARATOR = compiled(r"[›»]|(?<=\s)[>|/](?=\s)")
 # A section label set above a headline ("Health", "EXCLUSIVE", "Science & Tech News").
 _SECTION_WORDS = frozenset(
     [
@@ -174,19 +176,19 @@ _SECTION_WORDS = frozenset(
 # "HomeNewsHealth": link texts glued together when a breadcrumb loses its separators, seen
 # as two places in one word where a lower-case letter runs into a capital. (The characters
 # \x1c-\x1f end a word for str.split, not for \s.)
-_GLUED = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}[^\s\x1c-\x1f]*\p{Ll}\p{Lu}\p{Ll}")
-_DASH_LABEL = regex.compile(r"^\s*[-–—]+\s*\S.*\S\s*[-–—]+\s*$")
+_GLUED = compiled(r"\p{Ll}\p{Lu}\p{Ll}[^\s\x1c-\x1f]*\p{Ll}\p{Lu}\p{Ll}")
+_DASH_LABEL = compiled(r"^\s*[-–—]+\s*\S.*\S\s*[-–—]+\s*$")
 # A capitalised name of up to four words, initials allowed ("Jane Q. Public").
 _NAME = r"\p{Lu}(?:[\p{L}'’\-]*\.?)(?:\s+\p{Lu}(?:[\p{L}'’\-]*\.?)){0,3}"
 # "By Jane Doe", "By Jane Doe and John Roe, Staff Reporter": a byline, not a title.
-_BYLINE = regex.compile(
+_BYLINE = compiled(
     rf"^(?:[-–—]+\s*)?(?i:(?:written\s+|reported\s+)?by\s+(?:(?:dr|prof)\.?\s+)?){_NAME}"
     rf"(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME}){{0,3}}(?:\s*[,|/–—]\s*[\p{{L}} ]{{1,40}})?$"
 )
 # A caption ends with its credit: "... Photo: Jane Doe", "... (Photo by Jane Doe)",
 # "... AGENCY/Jane Doe", "Jane Doe / Agency Images". The credit ends the line, no full stop.
 _CREDIT_NAME = r"\p{Lu}(?:[\p{L}&'’\-]*|\.)(?:\s+\p{Lu}(?:[\p{L}&'’\-]*|\.)){0,4}"
-_CREDIT_TAIL = regex.compile(
+_CREDIT_TAIL = compiled(
     r"(?:(?<![\p{L}\d])(?i:photo(?:graph)?|image|picture|illustration|graphic)s?"
     rf"(?:\s+(?i:by|credit)\s*:?|\s*:)\s*{_CREDIT_NAME}\)?"
     rf"|(?<![\p{{L}}\d/])\p{{Lu}}{{2,}}\s*/\s*\p{{Lu}}\p{{Ll}}+\s+{_CREDIT_NAME}"
@@ -196,15 +198,15 @@ _CREDIT_TAIL = regex.compile(
 # What every credit above contains: a slash or a picture word. The engine has no quick way
 # into the credit pattern (its branches open with lookbehinds), so a line without either is
 # not searched at all: a tenth of the segmentation time.
-_CREDIT_CLUE = regex.compile(r"/|(?i:photo|image|picture|illustration|graphic)")
+_CREDIT_CLUE = compiled(r"/|(?i:photo|image|picture|illustration|graphic)")
 # "MORE: ...", "Related: ...", "Source: ...": a link or citation behind a label.
-_LINK_LABEL = regex.compile(
+_LINK_LABEL = compiled(
     r"^(?:more|read\s+more|related|see\s+also|watch|listen|video|photos?|slideshow|sources?)"
     r"\s*:\s*\S",
     regex.IGNORECASE,
 )
 # The heading of a box the page adds under the story; the line after it is the box's.
-_BOX_HEADING = regex.compile(
+_BOX_HEADING = compiled(
     r"^(?:(?:for\s+)?more\s+information|further\s+(?:information|reading)|read\s+more"
     r"|related(?:\s+(?:articles?|stories|links|content|coverage))?|see\s+also"
     r"|corrections?(?:\s*(?:&|and)\s*amplifications?)?|clarifications?)\s*:?$",
@@ -212,10 +214,10 @@ _BOX_HEADING = regex.compile(
 )
 # Compiled here, not passed as strings to regex.search: the module's cache of compiled
 # patterns costs more per lookup than these searches themselves.
-_COLON_CAPITAL = regex.compile(r"\S:\s+\p{Lu}")
-_LAST_WORD = regex.compile(r"[\p{L}.]+$")
-_DOTTED = regex.compile(r"(?:\p{L}\.)+\p{L}")
-_SENTENCE_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
+_COLON_CAPITAL = compiled(r"\S:\s+\p{Lu}")
+_LAST_WORD = compiled(r"[\p{L}.]+$")
+_DOTTED = compiled(r"(?:\p{L}\.)+\p{L}")
+_SENTENCE_END = compiled(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
 _ABBREVIATIONS = frozenset(
     [
         "al",
@@ -274,8 +276,8 @@ _ABBREVIATIONS = frozenset(
 )
 _QUOTE_MARKS = "\"'“”‘’«»„‚"
 # A quote mark that closes a quotation rather than one inside a word ("I'll").
-_CLOSING_QUOTE = regex.compile(r"""(?<=\S)["'”’»“‘](?!\p{L})""")
-_INNER_PUNCTUATION = regex.compile(r"[,.!?;:]")
+_CLOSING_QUOTE = compiled(r"""(?<=\S)["'”’»“‘](?!\p{L})""")
+_INNER_PUNCTUATION = compiled(r"[,.!?;:]")
 _SMALL_WORDS = frozenset(
     [
         "a",
@@ -323,7 +325,7 @@ class Line:
 
 # A line ends at "\r\n", "\n" or a lone "\r" (old Mac files), as editors, Python's universal
 # newlines and markdown-it count lines. Form feeds, U+2028 and U+0085 do not end a line.
-LINE_BREAK = regex.compile(r"\r\n?|\n")
+LINE_BREAK = compiled(r"\r\n?|\n")
 
 
 def line_starts(text: str) -> list[int]:

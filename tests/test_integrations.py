@@ -28,6 +28,8 @@ def test_the_pre_commit_hook_runs_the_scan_on_prose_files() -> None:
     assert hook["language"] == "python"
     # Markdown and HTML by default: a requirements.txt comment is no article
     assert hook["types_or"] == ["markdown", "html"] and "files" not in hook
+    # one process for all the staged files: start-up, not the files, is most of a run
+    assert hook["require_serial"] is True
 
 
 def _scan(cwd: Path, *args: str) -> Result:

@@ -198,3 +198,72 @@ def test_case_blind_probing_agrees_on_generated_patterns(
     finally:
         rules_module._case_blind = real
     assert fast == slow, pattern
+
+
+# -- what a plain scan does not pay for ----------------------------------------------------
+
+
+def test_a_text_scan_to_standard_output_imports_no_html_reader_nor_temporary_files(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    imported = _imported_by(_cli("scan", "--fail-on", "never", str(article)))
+    assert "hedgecheck.engine" in imported
+    assert not {"hedgecheck.documents.html", "html.parser", "html.entities"} & imported
+    # nor what only an output file, a dataset or a headline check needs
+    assert not {"tempfile", "shutil", "statistics", "importlib.resources"} & imported
+
+
+def test_an_html_scan_still_reads_html(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<p>Coffee <b>may</b> cut the risk of stroke &amp; more.</p>", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _cli("scan", "--format", "json", "--fail-on", "never", str(page))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    claims = json.loads(done.stdout)["files"][0]["claims"]
+    assert claims[0]["text"] == "Coffee may cut the risk of stroke & more."
+
+
+def test_the_command_leaves_its_long_lived_objects_out_of_the_exit_collections() -> None:
+    """main has gc.freeze run at exit, once however often it runs in one process."""
+    probe = (
+        "import atexit, gc\n"
+        "calls = []\n"
+        "real = gc.freeze\n"
+        "gc.freeze = lambda: (calls.append(1), real())\n"
+        f"{_cli('rules', '--help')}\n"
+        f"{_cli('rules', '--help')}\n"
+        "before = gc.get_freeze_count()\n"
+        "atexit._run_exitfuncs()\n"
+        "print(len(calls), before, gc.get_freeze_count())"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    calls, before, frozen = map(int, done.stdout.split()[-3:])
+    assert calls == 1
+    assert before == 0 and frozen > 1000
+
+
+@pytest.mark.parametrize("index", [0, 1, -1])
+def test_rules_and_examples_pickle_back_equal(index: int) -> None:
+    import pickle
+
+    rule = hedgecheck.default_rules().rules[index]
+    assert pickle.loads(pickle.dumps(rule)) == rule
+    for example in (*rule.match_examples, *rule.no_match_examples):
+        assert pickle.loads(pickle.dumps(example)) == example
+
+
+def test_the_rule_cache_holds_every_opening_it_would_compile() -> None:
+    for matcher in hedgecheck.default_rules().matchers:
+        untold = {
+            i
+            for i, thirds in matcher._thirds.items()
+            if thirds is None
+            and "(?<" not in rules_module._without_leading_lookbehind(matcher._bodies[i])
+        }
+        assert untold <= set(matcher._opener_code)
+        assert set(matcher._anywhere) <= set(matcher._single_code)

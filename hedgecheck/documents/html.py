@@ -30,6 +30,7 @@ import regex
 
 from hedgecheck.documents import Document, DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
+from hedgecheck.patterns import compiled
 
 _SKIPPED = frozenset(
     [
@@ -134,7 +135,7 @@ _KINDS = {
     "title": "document-title",
 }
 # Class and id words that mark page furniture rather than the article.
-_CHROME_WORDS = regex.compile(
+_CHROME_WORDS = compiled(
     r"(?:^|[\s_-])(?:ads?|advert\w*|banner|breadcrumbs?|comments?|cookies?|consent|gdpr"
     r"|menu|modal|nav\w*|newsletter|outbrain|paywall|popup|promo\w*|related|share|sharing"
     r"|sidebar|social|sponsor\w*|subscribe\w*|taboola|toolbar|widget)(?:$|[\s_-])",
@@ -143,18 +144,19 @@ _CHROME_WORDS = regex.compile(
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "dialog"}
 )
-_TITLE_SUFFIX = regex.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+_TITLE_SUFFIX = compiled(r"\s+[|–—-]\s+[^|–—-]+$")
 # What the tokenizer holds back at the end of the input when it is left open: a comment, a
 # declaration or processing instruction, or a start or end tag. A browser reads the first
 # kinds to the end of the file as a comment, and drops a tag cut off by the end; "</" and
 # anything but a letter starts a comment too ("</" alone at the end is text).
-_OPEN_AT_END = regex.compile(r"<(?:[!?a-zA-Z]|/[\s\S])")
+_OPEN_AT_END = compiled(r"<(?:[!?a-zA-Z]|/[\s\S])")
 # A "&#" the tokenizer cannot read as a character reference (its own pattern, negated).
-_LOST_CHARREF = regex.compile(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
+_LOST_CHARREF = compiled(r"&(?=#(?![0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]))")
 _CHUNK = 1 << 16
 _STAND_IN = "%"  # not "\0": it ends a tag name
 # Browsers end these at once; the tokenizer would read on to the next "-->".
 _EMPTY_COMMENTS = ("<!-->", "<!--->")
+_NEWLINE = compiled(r"\n")
 
 
 @dataclass(frozen=True, slots=True)

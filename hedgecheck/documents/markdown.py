@@ -18,20 +18,19 @@ from markdown_it.token import Token
 
 from hedgecheck.documents import Document, DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
+from hedgecheck.patterns import compiled
 from hedgecheck.text import LINE_BREAK, line_starts
 
-_FRONT_MATTER = regex.compile(
+_FRONT_MATTER = compiled(
     r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(?:\r?\n|\Z)", regex.S | regex.M
 )
-_TITLE_KEY = regex.compile(
-    r"""^title\s*[:=]\s*(?:(["'])(?P<t>.*?)\1|(?P<t>[^\r\n#]*?))\s*$""", regex.M
-)
-_FOOTNOTE_DEFINITION = regex.compile(
+_TITLE_KEY = compiled(r"""^title\s*[:=]\s*(?:(["'])(?P<t>.*?)\1|(?P<t>[^\r\n#]*?))\s*$""", regex.M)
+_FOOTNOTE_DEFINITION = compiled(
     r"^\[\^[^\]\s]+\]:.*(?:\r?\n(?:[ \t]+\S.*|[ \t]*)(?=\r?\n[ \t]|\Z|\r?\n\r?\n[ \t]))*", regex.M
 )
-_FOOTNOTE_REFERENCE = regex.compile(r"\[\^[^\]\s]+\]")
-_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
-_WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}]")
+_FOOTNOTE_REFERENCE = compiled(r"\[\^[^\]\s]+\]")
+_ENTITY = compiled(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+_WORD_CHARACTER = compiled(r"[\p{L}\p{N}]")
 _CONTAINERS = {"blockquote_open": "quote", "list_item_open": "list-item", "table_open": "table"}
 
 
@@ -86,7 +85,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-_BLANKS = regex.compile(r"[^\r\n]")
+_BLANKS = compiled(r"[^\r\n]")
 
 
 class _Reader:

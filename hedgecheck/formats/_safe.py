@@ -51,7 +51,6 @@ specifies). In JSON the characters are written as ``\\uXXXX`` escapes (``##[`` a
 from __future__ import annotations
 
 import re
-from html import escape
 
 TEXT = "text"  # lines for people: the text format, Markdown, CLI messages
 COMMANDS = "commands"  # GitHub workflow commands
@@ -142,6 +141,8 @@ def html_text(text: str) -> str:
     """``text`` escaped for HTML text or a quoted attribute, controls shown, and line breaks
     and the ``[`` of ``##[`` as character references: they read the same in HTML, and keep
     the page's lines whole and free of workflow commands."""
+    from html import escape  # here: importing html reads its table of 2,000 entities
+
     escaped = escape(visible(text, layout=True)).replace(_LEGACY_COMMAND, "##&#91;")
     return escaped.replace("\r", "&#13;").replace("\n", "&#10;")
 

@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from itertools import groupby
 from tempfile import SpooledTemporaryFile
 
-import regex
-
 from hedgecheck.documents import read_document
 from hedgecheck.formats._common import (
     CARD_SYMBOLS,
@@ -61,6 +59,7 @@ from hedgecheck.model import (
     Report,
     Severity,
 )
+from hedgecheck.patterns import compiled
 from hedgecheck.rules import RuleSet
 
 _CUE_GROUPS = {
@@ -92,11 +91,11 @@ _LABEL_MEANING = {
 }
 _SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
 # A paragraph of the article: text between blank lines.
-_PARAGRAPH_BREAK = regex.compile(r"\n[ \t\f\v\r]*\n\s*")
+_PARAGRAPH_BREAK = compiled(r"\n[ \t\f\v\r]*\n\s*")
 # What a note (a block) already stands for: the line break or the spaces after it.
-_AFTER_NOTE = regex.compile(r"\n|[ \t]+(?=\S)")
+_AFTER_NOTE = compiled(r"\n|[ \t]+(?=\S)")
 # Where a sentence ends: the place a finding outside any claim is shown after.
-_SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)")
+_SENTENCE_END = compiled(r"[.!?…][\"'”’)\]]*(?=\s|$)")
 
 _CSS = """
 :root { color-scheme: light; --est: #c8ecd0; --sup: #cde7f7; --pre: #fbeec1; --spe: #f8d3d0;
@@ -324,7 +323,7 @@ class Stream:
 
 # ``id="f0…"`` and ``href="#f0…"``: a quote never comes from the report's text (html_text
 # escapes it), so only the section's own anchors match.
-_PLACEHOLDER = regex.compile(r'(id="|href="#)f0(?=["-])')
+_PLACEHOLDER = compiled(r'(id="|href="#)f0(?=["-])')
 _SPOOL_BYTES = 8 << 20
 
 
