@@ -238,11 +238,11 @@ _NESTED_REPEAT = compiled(
 # does not refuse as it refuses "(a\1)"; and repeat counts whose product nests past
 # _MAX_REPEAT ("a{4294967294}" or "(?:a{1000}){1000}" takes seconds to minutes and hundreds of
 # megabytes to compile).
-_RECURSION = regex.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+)\)")
-_GROUP_REFERENCE = regex.compile(r"\\g<(\w+)>")
-_NUMBERED_REFERENCE = regex.compile(r"\\([1-9][0-9]?)")
+_RECURSION = compiled(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+)\)")
+_GROUP_REFERENCE = compiled(r"\\g<(\w+)>")
+_NUMBERED_REFERENCE = compiled(r"\\([1-9][0-9]?)")
 _DIGITS = frozenset("123456789")
-_COUNT = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_COUNT = compiled(r"\{(\d*)(?:,(\d*))?\}")
 _MAX_REPEAT = 1000
 # Parentheses nested deeper than this overflow the Python stack of the engine's parser.
 _MAX_NESTING = 100

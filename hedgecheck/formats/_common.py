@@ -25,13 +25,16 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from tempfile import SpooledTemporaryFile
+from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
 from hedgecheck.gate import BUILTIN
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Part, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.text import LINE_BREAK
+
+if TYPE_CHECKING:
+    from tempfile import SpooledTemporaryFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +301,8 @@ class Spool:
     def write(self, text: str) -> None:
         if self._file is None:
             # kept open across calls: pieces() reads it back and closes it
+            from tempfile import SpooledTemporaryFile  # only once something is set aside
+
             self._file = SpooledTemporaryFile(SPOOL_CHARS, mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
         self._file.write(text)
 
