@@ -42,6 +42,8 @@ _Span = TypeVar("_Span", Claim, Cue, Finding, Mention)
 _PARAGRAPH_PARTS = 4
 _FENCE = regex.compile(r" {0,3}(`{3,}|~{3,})")
 _LINE_ENDS = ("\n", "\r")
+# Characters of a long line read at a time: small beside a part, big beside a sentence.
+_PIECE = 1 << 16
 
 
 def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[int, int]]:
@@ -55,9 +57,10 @@ def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[in
 
 
 def piece_chars(size: int) -> int:
-    """The longest piece of a line read at a time for parts of ``size`` characters: a line
-    longer than the part size is cut into pieces (see ``lines_of``) where a part may end."""
-    return min(size, DEFAULT_PART_CHARS)
+    """The longest piece of a line read at a time for parts of ``size`` characters (see
+    ``lines_of``): a part may end where a piece of a line longer than ``size`` ends, so a
+    part of such a line holds at most ``size`` and a piece."""
+    return min(size, _PIECE)
 
 
 def spans_of_lines(
@@ -67,7 +70,7 @@ def spans_of_lines(
     of which only the last has one) make up."""
     spans: list[tuple[int, int]] = []
     state = _Breaks(markdown=markdown)
-    start = offset = 0
+    start = offset = line_start = 0
     for line in lines:
         offset += len(line)
         inside = not line.endswith(_LINE_ENDS)  # a piece of a long line (or the file's end)
@@ -76,10 +79,13 @@ def spans_of_lines(
         if state.may_break() and (
             (blank and length >= size)
             or length >= size * _PARAGRAPH_PARTS
-            or (inside and length >= size)
+            # only a line longer than a part is cut: the others end parts as they did
+            or (inside and length >= size and offset - line_start > size)
         ):
             spans.append((start, offset))
             start = offset
+        if not inside:
+            line_start = offset
     if start < offset or not spans:
         spans.append((start, offset))
     return spans

@@ -1350,13 +1350,30 @@ def _resolve_overlaps(matches: list[CueMatch], include_pseudo: bool) -> list[Cue
 
 
 def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
-    """Longest first (then leftmost), each kept unless it overlaps one already kept; in
-    ``n log n``: the kept spans are disjoint, so only the last one starting before a
-    match's end can overlap it."""
+    """Longest first (then leftmost), each kept unless it overlaps one already kept. A
+    match clashes only with matches it overlaps, so each run of overlapping matches is
+    settled on its own: one list of every kept start for the whole text would shift on
+    each insert, quadratic in a long text."""
+    kept: list[CueMatch] = []
+    run: list[CueMatch] = []
+    reach = -1
+    for match in sorted(matches, key=lambda m: m.start):
+        if match.start >= reach:
+            kept += _longest_first_in(run)
+            run, reach = [], match.end
+        run.append(match)
+        reach = max(reach, match.end)
+    kept += _longest_first_in(run)
+    return sorted(kept, key=_longest_leftmost)
+
+
+def _longest_first_in(matches: list[CueMatch]) -> list[CueMatch]:
+    """``_longest_first`` of a run of matches: the kept spans are disjoint, so only the
+    last one starting before a match's end can overlap it."""
     kept: list[CueMatch] = []
     starts: list[int] = []
     ends: list[int] = []
-    for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+    for match in sorted(matches, key=_longest_leftmost):
         index = bisect_left(starts, match.end)
         if index and ends[index - 1] > match.start:
             continue
@@ -1364,6 +1381,10 @@ def _longest_first(matches: list[CueMatch]) -> list[CueMatch]:
         starts.insert(index, match.start)
         ends.insert(index, match.end)
     return kept
+
+
+def _longest_leftmost(match: CueMatch) -> tuple[int, int]:
+    return match.start - match.end, match.start
 
 
 def pseudo_swallows(pseudo: CueMatch, match: CueMatch) -> bool:
