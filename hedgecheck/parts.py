@@ -59,7 +59,8 @@ def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[in
 def piece_chars(size: int) -> int:
     """The longest piece of a line read at a time for parts of ``size`` characters (see
     ``lines_of``): a part may end where a piece of a line longer than ``size`` ends, so a
-    part of such a line holds at most ``size`` and a piece."""
+    part inside such a line holds less than ``size`` and a piece. A line no longer than
+    ``size`` (nor than 64K characters) is read whole, its directives and fences with it."""
     return min(size, _PIECE)
 
 
@@ -78,7 +79,7 @@ def spans_of_lines(
         length = offset - start
         if state.may_break() and (
             (blank and length >= size)
-            or length >= size * _PARAGRAPH_PARTS
+            or (not inside and length >= size * _PARAGRAPH_PARTS)
             # only a line longer than a part is cut: the others end parts as they did
             or (inside and length >= size and offset - line_start > size)
         ):
