@@ -255,7 +255,7 @@ def test_no_part_ends_inside_a_disable_range_within_a_long_line() -> None:
     text = SENTENCE * 30 + opening + SENTENCE * 30 + closing + SENTENCE * 30
     spans = part_spans(text, size=600)
     inside = [end for _, end in spans[:-1]]
-    assert len(inside) > 2
+    assert len(inside) >= 2
     assert not any(text.index(opening) < end <= text.index(closing) for end in inside)
 
 
