@@ -10,6 +10,12 @@ the paragraph it covers, so suppressions read the same as in one piece. ``check_
 reads a big file line by line, twice (once to find where the parts end, once to check them),
 so the file is never held whole either.
 
+A line longer than a part (a file with no line break, an article on one line) is read in
+pieces (``hedgecheck.reading.lines_of``), so that no line is held whole, and a part may end
+where one of its pieces ends: where a sentence starts, as the segmenter splits sentences.
+A part that starts inside a line keeps that line's columns. Lines no longer than a part end
+parts as they always did.
+
 An HTML file's blocks may span any line, and minified HTML has a single line: it is read in
 one pass of the tokenizer (which keeps no tree, so that costs a little more than the prose),
 and its prose blocks are grouped into parts of ``size`` characters of prose, each ending
