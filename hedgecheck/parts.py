@@ -10,6 +10,12 @@ the paragraph it covers, so suppressions read the same as in one piece. ``check_
 reads a big file line by line, twice (once to find where the parts end, once to check them),
 so the file is never held whole either.
 
+A line longer than a part (a file with no line break, an article on one line) is read in
+pieces (``hedgecheck.reading.lines_of``), so that no line is held whole, and a part may end
+where one of its pieces ends: where a sentence starts, as the segmenter splits sentences.
+A part that starts inside a line keeps that line's columns. Lines no longer than a part end
+parts as they always did.
+
 An HTML file's blocks may span any line, and minified HTML has a single line: its prose
 blocks are grouped into parts of ``size`` characters of prose, each ending where a block
 ends. The tokenizer (which keeps no tree) reads the file once to find where the parts start
@@ -41,31 +47,52 @@ _Span = TypeVar("_Span", Claim, Cue, Finding, Mention)
 # A paragraph longer than this many parts is cut at a line end instead of a blank line.
 _PARAGRAPH_PARTS = 4
 _FENCE = compiled(r" {0,3}(`{3,}|~{3,})")
+_LINE_ENDS = ("\n", "\r")
+# Characters of a long line read at a time: small beside a part, big beside a sentence.
+_PIECE = 1 << 16
 
 
 def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[int, int]]:
     """(start, end) offsets of the parts of ``text``, in order, covering all of it: each
     ends after a blank line once it holds ``size`` characters (or, inside a paragraph
-    longer than ``_PARAGRAPH_PARTS`` parts, at a line end)."""
+    longer than ``_PARAGRAPH_PARTS`` parts, at a line end; inside a line longer than
+    ``size``, where a sentence starts)."""
     if len(text) <= size:
         return [(0, len(text))]
-    return spans_of_lines(lines_of([text]), size=size, markdown=markdown)
+    return spans_of_lines(lines_of([text], longest=piece_chars(size)), size=size, markdown=markdown)
+
+
+def piece_chars(size: int) -> int:
+    """The longest piece of a line read at a time for parts of ``size`` characters (see
+    ``lines_of``): a part may end where a piece of a line longer than ``size`` ends, so a
+    part inside such a line holds less than ``size`` and a piece. A line no longer than
+    ``size`` (nor than 64K characters) is read whole, its directives and fences with it."""
+    return min(size, _PIECE)
 
 
 def spans_of_lines(
     lines: Iterable[str], *, size: int, markdown: bool = False
 ) -> list[tuple[int, int]]:
-    """``part_spans`` of the text these lines (each with its line end) make up."""
+    """``part_spans`` of the text these lines (each with its line end, a long one in pieces
+    of which only the last has one) make up."""
     spans: list[tuple[int, int]] = []
     state = _Breaks(markdown=markdown)
-    start = offset = 0
+    start = offset = line_start = 0
     for line in lines:
         offset += len(line)
-        blank = state.read(line)
+        inside = not line.endswith(_LINE_ENDS)  # a piece of a long line (or the file's end)
+        blank = state.read(line, ends_line=not inside)
         length = offset - start
-        if state.may_break() and ((blank and length >= size) or length >= size * _PARAGRAPH_PARTS):
+        if state.may_break() and (
+            (blank and length >= size)
+            or (not inside and length >= size * _PARAGRAPH_PARTS)
+            # only a line longer than a part is cut: the others end parts as they did
+            or (inside and length >= size and offset - line_start > size)
+        ):
             spans.append((start, offset))
             start = offset
+        if not inside:
+            line_start = offset
     if start < offset or not spans:
         spans.append((start, offset))
     return spans
@@ -77,14 +104,16 @@ class _Breaks:
 
     def __init__(self, *, markdown: bool) -> None:
         self._markdown = markdown
+        self._line_start = True  # the next piece read starts a line
         self._fence: str | None = None
         self._disabled: list[str] = []
         self._directive_waits = False
 
-    def read(self, line: str) -> bool:
-        """Take in one line; whether it is blank."""
-        blank = not line.strip()
-        if self._markdown:
+    def read(self, line: str, *, ends_line: bool = True) -> bool:
+        """Take in one line, or a piece of a long one; whether it is a blank line."""
+        starts_line, self._line_start = self._line_start, ends_line
+        blank = starts_line and ends_line and not line.strip()
+        if self._markdown and starts_line:
             fence = _FENCE.match(line)
             if fence and self._fence is None:
                 self._fence = fence.group(1)[0] * 3
@@ -174,20 +203,31 @@ def _reports_of_parts(
     if len(spans) == 1:
         yield check(text, rules=rules, path=path, format=format, policy=policy, budget=budget)
         return
-    line, counted = 1, 0
-    for index, (start, end) in enumerate(spans, 1):
-        line += sum(1 for _ in LINE_BREAK.finditer(text, counted, start))
-        counted = start
+    places = _places(text, [start for start, _ in spans])
+    for index, ((start, end), (line, column)) in enumerate(zip(spans, places, strict=True), 1):
         where = Part(index, len(spans), start, end, line)
         yield _check_part(
             text[start:end],
             where,
+            column=column,
             rules=rules,
             path=path,
             format=format,
             policy=policy,
             budget=budget,
         )
+
+
+def _places(text: str, starts: list[int]) -> Iterator[tuple[int, int]]:
+    """The line (1-based) and column (0-based: characters before it on its line) of each
+    offset in ``starts``, in order."""
+    line, column, counted = 1, 0, 0
+    for start in starts:
+        breaks = list(LINE_BREAK.finditer(text, counted, start))
+        line += len(breaks)
+        column = start - breaks[-1].end() if breaks else column + start - counted
+        counted = start
+        yield line, column
 
 
 def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]]]:
@@ -267,12 +307,9 @@ def _reports_of_html(
     if count == 1:
         yield check(text, rules=rules, path=path, format="html", policy=policy, budget=budget)
         return
-    line, column, counted = 1, 0, 0
-    for index, (start, end, drafts) in enumerate(parts, 1):
-        breaks = list(LINE_BREAK.finditer(text, counted, start))
-        line += len(breaks)
-        column = start - breaks[-1].end() if breaks else column + start - counted
-        counted = start
+    starts = [start for start, _, _ in parts]
+    for index, (line, column) in enumerate(_places(text, starts), 1):
+        start, end, drafts = parts[index - 1]
         document = assemble(text[start:end], "html", _moved(drafts, -start))
         del drafts  # the drafts checked are let go
         report = check_document(
@@ -308,11 +345,12 @@ def check_stream(
     that are not UTF-8) go with the first report. Raises InputError when the file turns
     out to be binary, or grows past its size limit, as it is read: the first pass reads it
     all, so that comes before any report unless the file changes between the passes."""
-    spans = spans_of_lines(source.lines(), size=size, markdown=format == "markdown")
+    longest = piece_chars(size)
+    spans = spans_of_lines(source.lines(longest=longest), size=size, markdown=format == "markdown")
     budget = budget if budget is not None else ScanBudget()
     warnings = source.warnings
-    parts = _texts_of_parts(source.lines(), spans)
-    for number, (text, start, end, line) in enumerate(parts, 1):
+    parts = _texts_of_parts(source.lines(longest=longest), spans)
+    for number, (text, start, end, line, column) in enumerate(parts, 1):
         if len(spans) == 1:
             report = check(
                 text,
@@ -327,6 +365,7 @@ def check_stream(
             report = _check_part(
                 text,
                 where,
+                column=column,
                 rules=rules,
                 path=source.shown,
                 format=format,
@@ -338,26 +377,31 @@ def check_stream(
 
 def _texts_of_parts(
     lines: Iterator[str], spans: list[tuple[int, int]]
-) -> Iterator[tuple[str, int, int, int]]:
-    """Each part's text, start, end and first line, from the lines of the whole text."""
-    line = 1
+) -> Iterator[tuple[str, int, int, int, int]]:
+    """Each part's text, start, end, first line and column (characters before it on that
+    line), from the lines of the whole text (a long one in pieces)."""
+    line, column = 1, 0
     for start, end in spans:
         held: list[str] = []
-        offset, first = start, line
+        offset, first, shift = start, line, column
         while offset < end:
             text = next(lines, "")
             if not text:
                 break  # the file shrank since the first pass
             held.append(text)
             offset += len(text)
-            line += 1
-        yield "".join(held), start, end, first
+            if text.endswith(_LINE_ENDS):
+                line, column = line + 1, 0
+            else:
+                column += len(text)  # a piece of a long line: the next goes on in it
+        yield "".join(held), start, end, first, shift
 
 
 def _check_part(
     text: str,
     where: Part,
     *,
+    column: int = 0,
     rules: RuleSet | None,
     path: str | None,
     format: str,
@@ -365,7 +409,7 @@ def _check_part(
     budget: ScanBudget,
 ) -> Report:
     """One part checked as an article (a headline only in the first), its positions moved
-    to where it lies in the file."""
+    to where it lies in the file (``column``: characters before it on its first line)."""
     report = check(
         text,
         title=None if where.index == 1 else "",
@@ -375,7 +419,7 @@ def _check_part(
         policy=policy,
         budget=budget,
     )
-    return replace(_Shift(where.start, where.line - 1).report(report), part=where)
+    return replace(_Shift(where.start, where.line - 1, column).report(report), part=where)
 
 
 class _Shift:
@@ -384,7 +428,7 @@ class _Shift:
     def __init__(self, offset: int, lines: int, column: int = 0) -> None:
         self.offset = offset
         self.lines = lines
-        self.column = column  # of the part's start, in its line (HTML parts only)
+        self.column = column  # of the part's start, in its line
 
     def report(self, report: Report) -> Report:
         tag = report.evidence_tag

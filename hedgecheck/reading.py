@@ -18,12 +18,14 @@ import codecs
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
+import regex
+
 from hedgecheck.errors import InputError
-from hedgecheck.text import LINE_BREAK
+from hedgecheck.text import LINE_BREAK, last_sentence_start
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Characters per part of a text or Markdown file too big to check as one article (see
@@ -225,9 +227,10 @@ class StreamedSource:
         self.max_bytes = max_bytes
         self.warnings: tuple[str, ...] = ()
 
-    def lines(self) -> Iterator[str]:
-        """The text's lines, each with its line end (``\\r\\n``, ``\\r`` or ``\\n``)."""
-        return lines_of(self._text())
+    def lines(self, *, longest: int = DEFAULT_PART_CHARS) -> Iterator[str]:
+        """The text's lines, each with its line end (``\\r\\n``, ``\\r`` or ``\\n``); a
+        line longer than ``longest`` in pieces (see ``lines_of``)."""
+        return lines_of(self._text(), longest=longest)
 
     def _text(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -268,21 +271,50 @@ class StreamedSource:
 _CHUNK = 1 << 20
 
 
-def lines_of(chunks: Iterable[str]) -> Iterator[str]:
+def lines_of(chunks: Iterable[str], *, longest: int = DEFAULT_PART_CHARS) -> Iterator[str]:
     """The lines of the text these chunks make up, each with its line end (as
-    ``LINE_BREAK`` finds them, a "\\r\\n" cut between two chunks included)."""
+    ``LINE_BREAK`` finds them, a "\\r\\n" cut between two chunks included). A line of more
+    than ``longest`` characters (before its line end) comes in pieces of at most that many,
+    so that no line, however long, is held whole: only the piece that ends a line ends with
+    a line end. Where the pieces end depends on the text alone, not on its chunks."""
     rest = ""
     for chunk in chunks:
+        # rest is less than a piece: joining and searching it again costs no more than the
+        # chunk, so a file of one line is read in linear time
         text = rest + chunk
         last = 0
         for match in LINE_BREAK.finditer(text):
             if match.end() == len(text) and text.endswith("\r"):
                 break  # the "\r" of a "\r\n" the next chunk may finish
+            last = yield from _pieces(text, last, match.start(), longest)
             yield text[last : match.end()]
             last = match.end()
+        last = yield from _pieces(text, last, len(text) - text.endswith("\r"), longest)
         rest = text[last:]
     if rest:
         yield rest
+
+
+def _pieces(text: str, begin: int, end: int, longest: int) -> Generator[str, None, int]:
+    """The pieces of the line in ``text[begin:end]`` (no line end in it, and more of the
+    line may follow) while more than ``longest`` characters are left; where the rest
+    starts. A piece ends where a sentence starts in its second half, else where a word
+    starts there, else after ``longest`` characters: each piece holds at least half of
+    ``longest``, so the searches cost linear time."""
+    while end - begin > longest:
+        stop = begin + longest
+        half = begin + longest // 2
+        cut = last_sentence_start(text, half, stop)
+        if cut is None:
+            word = _WORD_START.search(text, half, stop)
+            cut = stop if word is None or word.start() <= begin else word.start()
+        yield text[begin:cut]
+        begin = cut
+    return begin
+
+
+# Backwards: the last character in a stretch that starts a word (follows a white space).
+_WORD_START = regex.compile(r"(?<=\s)\S", regex.REVERSE)
 
 
 def _first_bad_byte(data: bytes, base: int) -> int | None:

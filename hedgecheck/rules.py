@@ -1555,13 +1555,30 @@ def _disjoint_by_start(pseudo: list[CueMatch]) -> tuple[list[int], list[CueMatch
 
 def _longest_first(*tiers: list[CueMatch]) -> list[CueMatch]:
     """Tier by tier, longest first (then leftmost), each kept unless it overlaps one already
-    kept; in ``n log n``: the kept spans are disjoint, so only the last one starting before
-    a match's end can overlap it."""
+    kept. A match clashes only with matches it overlaps, so each run of overlapping matches
+    (of any tier) is settled on its own: one list of every kept start for the whole text
+    would shift on each insert, quadratic in a long text."""
+    kept: list[CueMatch] = []
+    run: list[tuple[int, CueMatch]] = []
+    reach = -1
+    ranked = ((rank, match) for rank, tier in enumerate(tiers) for match in tier)
+    for rank, match in sorted(ranked, key=lambda item: item[1].start):
+        if match.start >= reach:
+            kept += _longest_first_in(run)
+            run, reach = [], match.end
+        run.append((rank, match))
+        reach = max(reach, match.end)
+    kept += _longest_first_in(run)
+    return kept
+
+
+def _longest_first_in(run: list[tuple[int, CueMatch]]) -> list[CueMatch]:
+    """``_longest_first`` of a run of (tier, match): the kept spans are disjoint, so only
+    the last one starting before a match's end can overlap it."""
     kept: list[CueMatch] = []
     starts: list[int] = []
     ends: list[int] = []
-    ordered = (m for tier in tiers for m in sorted(tier, key=lambda m: (m.start - m.end, m.start)))
-    for match in ordered:
+    for _, match in sorted(run, key=lambda item: (item[0], *_longest_leftmost(item[1]))):
         index = bisect_left(starts, match.end)
         if index and ends[index - 1] > match.start:
             continue
@@ -1569,6 +1586,10 @@ def _longest_first(*tiers: list[CueMatch]) -> list[CueMatch]:
         starts.insert(index, match.start)
         ends.insert(index, match.end)
     return kept
+
+
+def _longest_leftmost(match: CueMatch) -> tuple[int, int]:
+    return match.start - match.end, match.start
 
 
 def pseudo_swallows(pseudo: CueMatch, match: CueMatch) -> bool:

@@ -215,7 +215,10 @@ _BOX_HEADING = compiled(
 # Compiled here, not passed as strings to regex.search: the module's cache of compiled
 # patterns costs more per lookup than these searches themselves.
 _COLON_CAPITAL = compiled(r"\S:\s+\p{Lu}")
-_LAST_WORD = compiled(r"[\p{L}.]+$")
+# Matched backwards from a full stop: the word before it, read in the length of that word
+# (not of all the text before it, which a long run of abbreviations made quadratic).
+_LAST_WORD = compiled(r"[\p{L}.]+", regex.REVERSE)
+_NOT_SPACE = compiled(r"\S")
 _DOTTED = compiled(r"(?:\p{L}\.)+\p{L}")
 _SENTENCE_END = compiled(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d•])""")
 _ABBREVIATIONS = frozenset(
@@ -685,10 +688,24 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def last_sentence_start(text: str, start: int, end: int) -> int | None:
+    """The offset of the last sentence in ``text[start:end]`` that follows another one
+    ending there, as ``segment`` splits prose (after "Dr." or "J." no sentence starts), or
+    None: where a line too long to hold whole may be cut without cutting a sentence."""
+    found = None
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if not _is_abbreviation(text, start, match.start()):
+            found = match.end()
+    if found is None:
+        return None
+    # the white space after the end belongs to neither sentence: the next one starts past it
+    return _NOT_SPACE.search(text, found, end).start()
+
+
 def _is_abbreviation(text: str, start: int, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = _LAST_WORD.search(text[start:dot])
+    word = _LAST_WORD.match(text, start, dot)
     if not word:
         return False
     token = word.group().lower().lstrip(".")
