@@ -26,3 +26,37 @@ def write_pack(path: Path, *patterns: str, example: str = "[[ab]] c") -> Path:
     listed = ", ".join(f"'{pattern}'" for pattern in patterns)
     path.write_text(PACK.format(patterns=listed, example=example))
     return path
+
+
+# Two house rules (a hedge and a hype), for tests of the rule caches and the build notice.
+HEDGE_PACK = """[pack]
+name = "house"
+
+[[rules]]
+id = "HSE001"
+name = "house-hedge"
+category = "hedge"
+kind = "modal"
+patterns = ['perchance']
+summary = "s"
+why = "w"
+source = "house style guide"
+examples.match = ["It [[perchance]] works."]
+examples.no_match = ["It works."]
+"""
+HOUSE_PACK = (
+    HEDGE_PACK
+    + """
+[[rules]]
+id = "HSE002"
+name = "house-hype"
+category = "hype"
+kind = "cure"
+patterns = ['wonder ?pills?']
+summary = "s"
+why = "w"
+source = "house style guide"
+examples.match = ["A [[wonder pill]] for all."]
+examples.no_match = ["A pill for all."]
+"""
+)

@@ -10,27 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from house_pack import HEDGE_PACK as PACK
 
 import hedgecheck.rules as rules_module
 from hedgecheck import load_rules
 from hedgecheck.cli import main
 from hedgecheck.rules import RuleSet
-
-PACK = """[pack]
-name = "house"
-
-[[rules]]
-id = "HSE001"
-name = "house-hedge"
-category = "hedge"
-kind = "modal"
-patterns = ['perchance']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["It [[perchance]] works."]
-examples.no_match = ["It works."]
-"""
 
 
 @pytest.fixture

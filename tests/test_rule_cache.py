@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from house_pack import HOUSE_PACK as PACK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,34 +23,6 @@ import hedgecheck.rules as rules_module
 from hedgecheck import load_rules
 from hedgecheck.cli import main
 from hedgecheck.rules import RuleSet
-
-PACK = """[pack]
-name = "house"
-
-[[rules]]
-id = "HSE001"
-name = "house-hedge"
-category = "hedge"
-kind = "modal"
-patterns = ['perchance']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["It [[perchance]] works."]
-examples.no_match = ["It works."]
-
-[[rules]]
-id = "HSE002"
-name = "house-hype"
-category = "hype"
-kind = "cure"
-patterns = ['wonder ?pills?']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["A [[wonder pill]] for all."]
-examples.no_match = ["A pill for all."]
-"""
 
 IDS = ["HSE001", "HSE002"]
 MAGIC = rules_module._CACHE_MAGIC

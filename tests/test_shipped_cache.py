@@ -14,38 +14,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from house_pack import HOUSE_PACK as PACK
 
 import hedgecheck.rules as rules_module
 from hedgecheck import load_rules
 from hedgecheck.rules import SHIPPED_CACHE, RuleSet, build_shipped_cache
-
-PACK = """[pack]
-name = "house"
-
-[[rules]]
-id = "HSE001"
-name = "house-hedge"
-category = "hedge"
-kind = "modal"
-patterns = ['perchance']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["It [[perchance]] works."]
-examples.no_match = ["It works."]
-
-[[rules]]
-id = "HSE002"
-name = "house-hype"
-category = "hype"
-kind = "cure"
-patterns = ['wonder ?pills?']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["A [[wonder pill]] for all."]
-examples.no_match = ["A pill for all."]
-"""
 
 pytestmark = pytest.mark.skipif(
     not rules_module._PRIVATE_FILES, reason="the rule caches need POSIX owners and O_NOFOLLOW"
