@@ -25,6 +25,7 @@ from typing import BinaryIO
 import regex
 
 from hedgecheck.errors import InputError
+from hedgecheck.patterns import compiled
 from hedgecheck.text import LINE_BREAK, last_sentence_start
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -314,7 +315,7 @@ def _pieces(text: str, begin: int, end: int, longest: int) -> Generator[str, Non
 
 
 # Backwards: the last character in a stretch that starts a word (follows a white space).
-_WORD_START = regex.compile(r"(?<=\s)\S", regex.REVERSE)
+_WORD_START = compiled(r"(?<=\s)\S", regex.REVERSE)
 
 
 def _first_bad_byte(data: bytes, base: int) -> int | None:

@@ -1558,7 +1558,7 @@ def _longest_first(*tiers: list[CueMatch]) -> list[CueMatch]:
     kept. A match clashes only with matches it overlaps, so each run of overlapping matches
     (of any tier) is settled on its own: one list of every kept start for the whole text
     would shift on each insert, quadratic in a long text."""
-    kept: list[CueMatch] = []
+    kept: list[tuple[int, CueMatch]] = []
     run: list[tuple[int, CueMatch]] = []
     reach = -1
     ranked = ((rank, match) for rank, tier in enumerate(tiers) for match in tier)
@@ -1569,20 +1569,20 @@ def _longest_first(*tiers: list[CueMatch]) -> list[CueMatch]:
         run.append((rank, match))
         reach = max(reach, match.end)
     kept += _longest_first_in(run)
-    return kept
+    return [match for _, match in sorted(kept, key=_tier_longest_leftmost)]
 
 
-def _longest_first_in(run: list[tuple[int, CueMatch]]) -> list[CueMatch]:
+def _longest_first_in(run: list[tuple[int, CueMatch]]) -> list[tuple[int, CueMatch]]:
     """``_longest_first`` of a run of (tier, match): the kept spans are disjoint, so only
     the last one starting before a match's end can overlap it."""
-    kept: list[CueMatch] = []
+    kept: list[tuple[int, CueMatch]] = []
     starts: list[int] = []
     ends: list[int] = []
-    for _, match in sorted(run, key=lambda item: (item[0], *_longest_leftmost(item[1]))):
+    for rank, match in sorted(run, key=_tier_longest_leftmost):
         index = bisect_left(starts, match.end)
         if index and ends[index - 1] > match.start:
             continue
-        kept.append(match)
+        kept.append((rank, match))
         starts.insert(index, match.start)
         ends.insert(index, match.end)
     return kept
@@ -1590,6 +1590,10 @@ def _longest_first_in(run: list[tuple[int, CueMatch]]) -> list[CueMatch]:
 
 def _longest_leftmost(match: CueMatch) -> tuple[int, int]:
     return match.start - match.end, match.start
+
+
+def _tier_longest_leftmost(ranked: tuple[int, CueMatch]) -> tuple[int, int, int]:
+    return (ranked[0], *_longest_leftmost(ranked[1]))
 
 
 def pseudo_swallows(pseudo: CueMatch, match: CueMatch) -> bool:

@@ -207,11 +207,14 @@ def check_file(
 
 
 def check_file_in_parts(
-    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget
+    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget | None = None
 ) -> Iterator[Report | InputError]:
     """Read and check one file; a text or Markdown file longer than the part size comes out
     as one report per part (see ``hedgecheck.parts``), each made when it is asked for. A big
-    UTF-8 file is read line by line, never whole, so memory stays flat."""
+    UTF-8 file is read line by line, never whole, so memory stays flat. Without a
+    ``budget`` the file has one of its own, of the job's rule budget."""
+    if budget is None:
+        budget = ScanBudget(job.config.rule_budget)
     fmt = _format_of(name, job)
     if fmt != "html" and name != STDIN and _in_parts(name, job):
         stream = open_stream(name, max_bytes=job.config.max_bytes)
