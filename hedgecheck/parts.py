@@ -223,11 +223,16 @@ def _places(text: str, starts: list[int]) -> Iterator[tuple[int, int]]:
     offset in ``starts``, in order."""
     line, column, counted = 1, 0, 0
     for start in starts:
-        breaks = list(LINE_BREAK.finditer(text, counted, start))
-        line += len(breaks)
-        column = start - breaks[-1].end() if breaks else column + start - counted
-        counted = start
+        (line, column), counted = _place(text, start, line, column, counted), start
         yield line, column
+
+
+def _place(text: str, start: int, line: int, column: int, counted: int) -> tuple[int, int]:
+    """The line and column of ``start``, from those of ``counted`` (an offset before it)."""
+    breaks = list(LINE_BREAK.finditer(text, counted, start))
+    if breaks:
+        return line + len(breaks), start - breaks[-1].end()
+    return line, column + start - counted
 
 
 def html_parts(text: str, *, size: int) -> list[tuple[int, int, list[DraftBlock]]]:
@@ -307,9 +312,11 @@ def _reports_of_html(
     if count == 1:
         yield check(text, rules=rules, path=path, format="html", policy=policy, budget=budget)
         return
-    starts = [start for start, _, _ in parts]
-    for index, (line, column) in enumerate(_places(text, starts), 1):
-        start, end, drafts = parts[index - 1]
+    # The parts are read one at a time (their drafts are not all held): each part's place
+    # is found as the part comes.
+    line, column, counted = 1, 0, 0
+    for index, (start, end, drafts) in enumerate(parts, 1):
+        (line, column), counted = _place(text, start, line, column, counted), start
         document = assemble(text[start:end], "html", _moved(drafts, -start))
         del drafts  # the drafts checked are let go
         report = check_document(
