@@ -98,3 +98,12 @@ def test_the_readme_gets_the_account_between_its_markers_only(
     )
     shipped = (FUZZ / "README.md").read_text(encoding="utf-8")
     assert shipped.count(driver.BEGIN) == 1 and shipped.count(driver.END) == 1
+
+
+def test_the_budgets_target_is_a_job_with_room_for_its_text(driver: ModuleType) -> None:
+    assert [job.name for job in driver.jobs(["budgets"])] == ["budgets"]
+    assert "budgets" in {job.target for job in driver.jobs([])}
+    source = (FUZZ / "fuzz_budgets.py").read_text(encoding="utf-8")
+    cap = int(source.split("MAX_TEXT = ", 1)[1].split("\n", 1)[0])
+    # Two header bytes, then the text: one byte a character at the least.
+    assert cap < driver.MAX_LEN["budgets"] <= cap + 16
