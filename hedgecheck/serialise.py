@@ -29,9 +29,9 @@ HIDDEN = MappingProxyType({_HOW: _HIDDEN})
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-# Each class's writer, made once from its fields and their types: the generated function
-# reads each field once, as a hand-written ``to_dict`` would (a report holds thousands of
-# cues, and a loop over every field of each took five times as long).
+# Each class's writer, generated once from its fields and their types, reads the fields by
+# name as a hand-written ``to_dict`` would: a report holds thousands of cues, and a loop over
+# the fields of each object took five times the hand-written methods' time (this, twice).
 _writers: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
 
