@@ -216,7 +216,7 @@ STAGES = (
     ("scoring (assess)", "scoring.py", "assess"),
     ("editorial checks (run_checks)", "editorial.py", "run_checks"),
     ("evidence tag and report card", "editorial.py", "report_card"),
-    ("report to dict (to_dict)", "model.py", "to_dict"),
+    ("report to dict (to_dict)", "serialise.py", "to_dict"),
     ("JSON encoding (json.dumps)", "json/__init__.py", "dumps"),
 )
 

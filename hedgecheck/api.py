@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 
 from hedgecheck.arguments import path_text, require, require_text
 from hedgecheck.budget import ScanBudget
-from hedgecheck.documents import Document, read_document
+from hedgecheck.documents import read_document
+from hedgecheck.documents.blocks import Document
 from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
 from hedgecheck.editorial import Sentence as EditorialSentence
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse

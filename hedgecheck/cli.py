@@ -433,7 +433,7 @@ def _scan_to_parquet(
     try:
         import distributed  # noqa: F401  (needed by --dask; named here if missing)
 
-        import hedgecheck.dask as hedgecheck_dask
+        import hedgecheck.cluster as hedgecheck_dask
         from hedgecheck.outputs import refuse_dataset_target, write_dataset
     except ImportError as exc:
         _fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hedgecheck.budget import ScanBudget
-from hedgecheck.documents import Block
+from hedgecheck.documents.blocks import Block
 from hedgecheck.patterns import compiled
 from hedgecheck.rules import (
     GRADED_CATEGORIES,

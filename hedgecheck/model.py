@@ -1,10 +1,17 @@
-"""The report model: frozen dataclasses with character offsets into the checked text."""
+"""The report model: frozen dataclasses with character offsets into the checked text.
+
+Each class declares its fields in the order its JSON shows them (the order of
+``schema/hedgecheck-report.schema.json``), which is the order :mod:`hedgecheck.serialise`
+writes them in; a class whose order puts a field with a default before one without is
+keyword-only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+
+from hedgecheck.serialise import HIDDEN, OMITTED_WHEN_DEFAULT, Serialised
 
 
 class Label(StrEnum):
@@ -42,8 +49,8 @@ class Strength(StrEnum):
         return list(Strength).index(self)
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cue(Serialised):
     """One rule match that modifies a claim."""
 
     rule: str
@@ -54,39 +61,16 @@ class Cue:
     end: int
     line: int
     column: int
-    weight: float
     scope: str = "sentence"
-    value: str | None = None
-    kind: str | None = None
-    quoted: bool = False
-    scope_span: tuple[int, int] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "rule": self.rule,
-            "name": self.name,
-            "category": self.category,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "column": self.column,
-            "scope": self.scope,
-            "weight": self.weight,
-        }
-        if self.kind is not None:
-            data["kind"] = self.kind
-        if self.value is not None:
-            data["value"] = self.value
-        if self.quoted:
-            data["quoted"] = True
-        if self.scope_span is not None:
-            data["scope_span"] = list(self.scope_span)
-        return data
+    weight: float
+    kind: str | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
+    value: str | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
+    quoted: bool = field(default=False, metadata=OMITTED_WHEN_DEFAULT)
+    scope_span: tuple[int, int] | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(Serialised):
     """Evidence signals a claim rests on, as the text states them."""
 
     design: str | None = None
@@ -99,35 +83,19 @@ class Evidence:
     # stated; None when the scoring grades no evidence.
     grade: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "design": self.design,
-            "subjects": self.subjects,
-            "sample": self.sample,
-            "publication": self.publication,
-            "limitations": list(self.limitations),
-            "grade": self.grade,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(Serialised):
     """One step of the explanation trail: what moved a score, and by how much."""
 
     source: str
     axis: str
     weight: float
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"source": self.source, "axis": self.axis, "weight": self.weight}
-        if self.note:
-            data["note"] = self.note
-        return data
+    note: str = field(default="", metadata=OMITTED_WHEN_DEFAULT)
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim(Serialised):
     """A sentence that asserts a finding or relationship, with its scores and cues."""
 
     text: str
@@ -137,35 +105,15 @@ class Claim:
     column: int
     headline: bool
     primary: bool
+    block: str = "paragraph"
     label: Label
+    confidence: float
     certainty: float
     strength: Strength
     negated: bool
     evidence: Evidence
     cues: tuple[Cue, ...]
     explanation: tuple[Contribution, ...]
-    confidence: float
-    block: str = "paragraph"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "column": self.column,
-            "headline": self.headline,
-            "primary": self.primary,
-            "block": self.block,
-            "label": self.label.value,
-            "confidence": self.confidence,
-            "certainty": self.certainty,
-            "strength": self.strength.value,
-            "negated": self.negated,
-            "evidence": self.evidence.to_dict(),
-            "cues": [cue.to_dict() for cue in self.cues],
-            "explanation": [step.to_dict() for step in self.explanation],
-        }
 
 
 class Severity(StrEnum):
@@ -181,7 +129,7 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Serialised):
     """Something an editor should look at, tied to a span of the text."""
 
     code: str
@@ -193,34 +141,16 @@ class Finding:
     end: int
     line: int
     column: int
-    suggestion: str | None = None
-    quoted: bool = False
+    suggestion: str | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
+    quoted: bool = field(default=False, metadata=OMITTED_WHEN_DEFAULT)
     # What made an article check fire (the study's description it read, the sentences on
-    # animal work), for ``hedgecheck explain``; not in ``to_dict`` (the JSON schema is
-    # unchanged) nor compared.
-    basis: tuple[Mention, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "code": self.code,
-            "name": self.name,
-            "severity": self.severity.value,
-            "message": self.message,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "column": self.column,
-        }
-        if self.suggestion is not None:
-            data["suggestion"] = self.suggestion
-        if self.quoted:
-            data["quoted"] = True
-        return data
+    # animal work), for ``hedgecheck explain``; not in the JSON (its schema is unchanged)
+    # nor compared.
+    basis: tuple[Mention, ...] = field(default=(), compare=False, metadata=HIDDEN)
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(Serialised):
     """A span of the text that a tag or report-card item rests on."""
 
     rule: str
@@ -230,39 +160,22 @@ class Mention:
     line: int
     column: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "column": self.column,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class EvidenceTag:
+class EvidenceTag(Serialised):
     """The AMS / Science Media Centre label, filled from what the text states."""
 
     peer_reviewed: str  # "yes", "no" (preprint and conference count as no) or "not stated"
     study_type: str | None  # the labels' coarse kind: "clinical trial", "observational"...
+    # The finer design: "randomised trial", "cohort study"... Keyword-only: the JSON has it
+    # here, the constructor takes the other four by position.
+    design: str | None = field(default=None, kw_only=True)
     subjects: str | None
     basis: tuple[Mention, ...] = ()
-    design: str | None = None  # the finer design: "randomised trial", "cohort study"...
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "peer_reviewed": self.peer_reviewed,
-            "study_type": self.study_type,
-            "design": self.design,
-            "subjects": self.subjects,
-            "basis": [m.to_dict() for m in self.basis],
-        }
 
 
 @dataclass(frozen=True, slots=True)
-class CardItem:
+class CardItem(Serialised):
     """One HealthNewsReview criterion: satisfied, not satisfied or not applicable."""
 
     criterion: str
@@ -270,17 +183,9 @@ class CardItem:
     note: str
     evidence: tuple[Mention, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "criterion": self.criterion,
-            "status": self.status,
-            "note": self.note,
-            "evidence": [m.to_dict() for m in self.evidence],
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Part:
+class Part(Serialised):
     """Where a report's text lies in a file too big to check as one article: the file is
     read in parts that end at paragraph breaks, each checked as an article of its own."""
 
@@ -290,50 +195,23 @@ class Part:
     end: int
     line: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "count": self.count,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-        }
 
-
-@dataclass(frozen=True, slots=True)
-class Report:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report(Serialised):
     """Everything hedgecheck says about one text (or one part of a big file)."""
 
-    label: Label | None
-    headline: str | None
-    claims: tuple[Claim, ...]
-    findings: tuple[Finding, ...] = ()
-    study_cues: tuple[Cue, ...] = field(default=())
     path: str | None = None
-    input_format: str = "text"
-    evidence_tag: EvidenceTag | None = None
-    report_card: tuple[CardItem, ...] = ()
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
-    part: Part | None = None
+    input_format: str = "text"
+    label: Label | None
+    headline: str | None
+    evidence_tag: EvidenceTag | None = None
+    report_card: tuple[CardItem, ...] = ()
+    study_cues: tuple[Cue, ...] = ()
+    claims: tuple[Claim, ...]
+    findings: tuple[Finding, ...] = ()
+    part: Part | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
     # The text the offsets point into (for a part, from ``part.start``), kept so a page can
-    # show the whole article; not in ``to_dict`` (the JSON schema is unchanged) nor compared.
-    source: str | None = field(default=None, repr=False, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {
-            "path": self.path,
-            "warnings": list(self.warnings),
-            "errors": list(self.errors),
-            "input_format": self.input_format,
-            "label": self.label.value if self.label else None,
-            "headline": self.headline,
-            "evidence_tag": self.evidence_tag.to_dict() if self.evidence_tag else None,
-            "report_card": [item.to_dict() for item in self.report_card],
-            "study_cues": [cue.to_dict() for cue in self.study_cues],
-            "claims": [claim.to_dict() for claim in self.claims],
-            "findings": [finding.to_dict() for finding in self.findings],
-        }
-        if self.part is not None:
-            data["part"] = self.part.to_dict()
-        return data
+    # show the whole article; not in the JSON (its schema is unchanged) nor compared.
+    source: str | None = field(default=None, repr=False, compare=False, metadata=HIDDEN)

@@ -33,7 +33,8 @@ from typing import TypeVar
 from hedgecheck.api import check, check_arguments, check_document, text_of
 from hedgecheck.arguments import require_count
 from hedgecheck.budget import ScanBudget
-from hedgecheck.documents import DraftBlock, Piece, assemble
+from hedgecheck.documents.blocks import DraftBlock, assemble
+from hedgecheck.documents.sourcemap import Piece
 from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.patterns import compiled

@@ -93,7 +93,7 @@ def build_shipped_patterns(folder: Path | None = None) -> Path:
         try:
             importlib.import_module(module.name)
         except ImportError:
-            continue  # hedgecheck.dask without its extra: its patterns are compiled on use
+            continue  # hedgecheck.cluster without its extra: its patterns are compiled on use
     target = (folder or Path(__file__).parent) / SHIPPED_PATTERNS
     data = _header() + pickle.dumps(dict(_asked), protocol=pickle.HIGHEST_PROTOCOL)
     temporary = target.with_name(f".{SHIPPED_PATTERNS}-{os.getpid()}")

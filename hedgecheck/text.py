@@ -26,7 +26,7 @@ import regex
 from hedgecheck.patterns import compiled
 
 if TYPE_CHECKING:
-    from hedgecheck.documents import Block
+    from hedgecheck.documents.blocks import Block
 
 _TERMINAL = compiled(r"""[.!?]["'”’)\]]*\s*$|:\s*$""")
 _TERMINAL_PROSE = compiled(r"""[.!?;]["'”’)\]]*\s*$""")

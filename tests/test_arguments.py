@@ -207,9 +207,9 @@ def test_a_single_selector_string_is_one_selector_not_its_letters() -> None:
     ],
 )
 def test_dask_scan_names_the_wrong_argument(args: tuple, kwargs: dict, named: str) -> None:
-    dask = pytest.importorskip("hedgecheck.dask")
+    cluster = pytest.importorskip("hedgecheck.cluster")
     with pytest.raises(UsageError) as raised:
-        dask.scan(*args, **kwargs)
+        cluster.scan(*args, **kwargs)
     assert named in str(raised.value)
 
 

@@ -11,7 +11,7 @@ pytest.importorskip("dask.dataframe")
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 
-import hedgecheck.dask
+import hedgecheck.cluster
 from hedgecheck.config import Config
 from hedgecheck.model import Label
 from hedgecheck.reading import display_name
@@ -47,16 +47,16 @@ def test_local_cluster_rows_equal_the_single_process_scan(tmp_path: Path) -> Non
     expected = [
         row
         for name in files
-        for row in hedgecheck.dask.claim_rows(display_name(name), check_file(name, rules, job))
+        for row in hedgecheck.cluster.claim_rows(display_name(name), check_file(name, rules, job))
     ]
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
         Client(cluster),
     ):
-        frame = hedgecheck.dask.scan([tmp_path], partition_size=4)
+        frame = hedgecheck.cluster.scan([tmp_path], partition_size=4)
         assert frame.npartitions == 5
         table = frame.compute()
-    assert list(table.columns) == list(hedgecheck.dask.COLUMNS)
+    assert list(table.columns) == list(hedgecheck.cluster.COLUMNS)
     assert table.to_dict("records") == expected
     assert len(expected) > 20
 
@@ -66,7 +66,7 @@ def test_a_bag_of_texts_and_parquet_output(tmp_path: Path) -> None:
     import pandas as pd
 
     bag = db.from_sequence([(f"doc{i}", s) for i, s in enumerate(SENTENCES)], npartitions=2)
-    frame = hedgecheck.dask.scan(bag)
+    frame = hedgecheck.cluster.scan(bag)
     frame.to_parquet(tmp_path / "claims", write_index=False)
     back = pd.read_parquet(tmp_path / "claims")
     assert list(back["document"]) == [f"doc{i}" for i in range(len(SENTENCES))]
@@ -78,6 +78,6 @@ def test_a_bag_of_byte_texts_is_read_as_check_reads_bytes() -> None:
 
     def rows(texts: list) -> list[dict]:
         bag = db.from_sequence([(f"doc{i}", t) for i, t in enumerate(texts)], npartitions=1)
-        return hedgecheck.dask.scan(bag).compute(scheduler="sync").to_dict("records")
+        return hedgecheck.cluster.scan(bag).compute(scheduler="sync").to_dict("records")
 
     assert rows([s.encode() for s in SENTENCES]) == rows(SENTENCES)

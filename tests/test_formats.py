@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hedgecheck
-from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS, read_document
+from hedgecheck.documents import INPUT_FORMATS, read_document
+from hedgecheck.documents.blocks import BLOCK_KINDS
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position, rule_doc
 from hedgecheck.formats._safe import html_text, visible

@@ -5,15 +5,16 @@ as a sequence of blocks (headline, headings, paragraphs, list items, quotes, cap
 keeps a map from every prose offset back into the source, so positions reported to the user
 point at the file they opened. Plain text has no markup: its prose is the source and its
 structure is found by the line classifier in :mod:`hedgecheck.text`.
+
+Modules: ``blocks`` (the blocks and the document they make), ``sourcemap`` (prose offsets to
+source offsets), ``markdown`` and ``html`` (the readers, imported when a file needs one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from hedgecheck.documents.sourcemap import Piece, ProseBuilder, SourceMap
+from hedgecheck.documents.blocks import Document
 from hedgecheck.errors import UsageError
 
 INPUT_FORMATS = ("text", "markdown", "html")
@@ -24,42 +25,6 @@ _EXTENSIONS = {
     ".htm": "html",
     ".txt": "text",
 }
-# Block kinds a reader may produce; "title" is the headline.
-BLOCK_KINDS = frozenset(
-    {"title", "heading", "paragraph", "list-item", "quote", "caption", "alt-text"}
-)
-_SEPARATOR = "\n\n"
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A structural unit of prose; it ends every sentence and every cue's scope in it."""
-
-    kind: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """The prose of one file: ``text`` to scan, ``blocks`` of it, and the map to ``source``."""
-
-    source: str
-    text: str
-    format: str
-    blocks: tuple[Block, ...] | None = None
-    source_map: SourceMap = field(default_factory=SourceMap)
-
-
-@dataclass(slots=True)
-class DraftBlock:
-    """A block being read: its kind and its pieces of prose."""
-
-    kind: str
-    pieces: list[Piece]
-
-    def has_words(self) -> bool:
-        return any(not piece.text.isspace() for piece in self.pieces if piece.text)
 
 
 def format_for_path(path: str | PurePath) -> str:
@@ -82,44 +47,4 @@ def read_document(source: str, *, format: str = "text") -> Document:
     raise UsageError(f"unknown input format {format!r}; choose one of {', '.join(INPUT_FORMATS)}")
 
 
-def assemble(source: str, format: str, drafts: Iterable[DraftBlock]) -> Document:
-    """Join draft blocks into one prose text, a blank line between blocks."""
-    builder = ProseBuilder(source)
-    blocks: list[Block] = []
-    offset = 0
-    for draft in drafts:
-        if not draft.has_words():
-            continue
-        if blocks:
-            anchor = builder.pieces[-1].end
-            builder.emit(_SEPARATOR, anchor, anchor)
-            offset += len(_SEPARATOR)
-        start = offset
-        for piece in draft.pieces:
-            if piece.copied:
-                builder.copy(piece.start, piece.end)
-            else:
-                builder.emit(piece.text, piece.start, piece.end)
-            offset += len(piece.text)
-        blocks.append(Block(draft.kind, start, offset))
-    return Document(
-        source=source,
-        text=builder.text(),
-        format=format,
-        blocks=tuple(blocks),
-        source_map=SourceMap(builder.pieces),
-    )
-
-
-__all__ = [
-    "BLOCK_KINDS",
-    "INPUT_FORMATS",
-    "Block",
-    "Document",
-    "DraftBlock",
-    "Piece",
-    "SourceMap",
-    "assemble",
-    "format_for_path",
-    "read_document",
-]
+__all__ = ["INPUT_FORMATS", "format_for_path", "read_document"]

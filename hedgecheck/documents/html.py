@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 
 import regex
 
-from hedgecheck.documents import Document, DraftBlock, assemble
+from hedgecheck.documents.blocks import Document, DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
 from hedgecheck.patterns import compiled
 

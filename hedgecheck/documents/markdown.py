@@ -16,7 +16,7 @@ import regex
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from hedgecheck.documents import Document, DraftBlock, assemble
+from hedgecheck.documents.blocks import Document, DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
 from hedgecheck.patterns import compiled
 from hedgecheck.text import LINE_BREAK, line_starts

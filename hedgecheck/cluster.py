@@ -3,10 +3,10 @@
 Needs the optional extra: ``pip install 'hedgecheck[dask]'``. ::
 
     from dask.distributed import Client
-    import hedgecheck.dask
+    import hedgecheck.cluster
 
     client = Client("tcp://scheduler:8786")
-    claims = hedgecheck.dask.scan(["corpus/"])
+    claims = hedgecheck.cluster.scan(["corpus/"])
     claims.to_parquet("claims.parquet")
 
 Each partition is checked by one task; a worker loads (or reads from the rule cache) the
@@ -72,7 +72,7 @@ def scan(
     argument of the wrong type is a UsageError.
     """
     packs = _paths(rules or (), "rules")
-    require_count(partition_size, argument="hedgecheck.dask.scan(): partition_size")
+    require_count(partition_size, argument="hedgecheck.cluster.scan(): partition_size")
     if isinstance(paths_or_bag, db.Bag):
         bag = paths_or_bag
     else:
@@ -85,7 +85,7 @@ def scan(
 
 
 def _paths(value: object, name: str) -> tuple[str, ...]:
-    argument = f"hedgecheck.dask.scan(): {name}"
+    argument = f"hedgecheck.cluster.scan(): {name}"
     if isinstance(value, str | os.PathLike):
         value = [value]
     hint = " (paths, or a dask.bag)" if name == "paths_or_bag" else " (paths)"
