@@ -43,9 +43,8 @@ from hedgecheck.settings import (
 # imports none of it, and a scan only the output format it writes.
 if TYPE_CHECKING:
     from hedgecheck.config import Config
-    from hedgecheck.gate import Builtin
     from hedgecheck.model import Report
-    from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.rules import RuleSet
     from hedgecheck.ruletest import ExampleResult
     from hedgecheck.scanning import Recorded
 
@@ -609,30 +608,10 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
     rule_paths = ctx.obj
     if ctx.invoked_subcommand is None:
         from hedgecheck.formats._safe import safe_line
-        from hedgecheck.gate import BUILTIN
+        from hedgecheck.ruledoc import documents, listing_line
 
-        rules = _load(rule_paths)
-        for rule in rules.rules:
-            severity = rule.severity or "-"
-            click.echo(
-                safe_line(
-                    f"{rule.id}  {rule.category:<11} {severity:<8} {rule.name:<28} {rule.summary}"
-                )
-            )
-        for check in rules.checks:
-            click.echo(
-                safe_line(
-                    f"{check.id}  {'check':<11} {check.severity:<8} {check.name:<28} "
-                    f"{check.summary}"
-                )
-            )
-        for own in BUILTIN.values():
-            click.echo(
-                safe_line(
-                    f"{own.id}  {own.category:<11} {own.severity.value:<8} {own.name:<28} "
-                    f"{own.summary}"
-                )
-            )
+        for doc in documents(_load(rule_paths)):
+            click.echo(safe_line(listing_line(doc)))
 
 
 @rules_command.command(name="show", hidden=True)
@@ -642,19 +621,12 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
 def rules_show(given: tuple[str, ...], rule_id: str, rule_paths: tuple[str, ...]) -> None:
     """Document one rule or check: summary, why, settings, examples, source."""
     from hedgecheck.formats._safe import TEXT, guard
-    from hedgecheck.gate import BUILTIN
+    from hedgecheck.ruledoc import find, text
 
-    rules = _load((*given, *rule_paths))
-    rule = rules.get(rule_id.upper())
-    check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
-    if rule is not None:
-        click.echo(guard(_rule_doc(rule), TEXT))
-    elif check is not None:
-        click.echo(guard(_check_doc(check), TEXT))
-    elif rule_id.upper() in BUILTIN:
-        click.echo(guard(_builtin_doc(BUILTIN[rule_id.upper()]), TEXT))
-    else:
+    doc = find(rule_id.upper(), _load((*given, *rule_paths)))
+    if doc is None:
         _fail(HedgecheckError(f"no rule {rule_id!r}; `hedgecheck rules` lists them"))
+    click.echo(guard(text(doc), TEXT))
 
 
 @rules_command.command(name="test")
@@ -739,83 +711,6 @@ def _in_packs(file: str, chosen: set[str]) -> bool:
     """Whether a rule's file is one of the packs (or in one of the folders) asked for."""
     path = Path(file).resolve()
     return str(path) in chosen or str(path.parent) in chosen
-
-
-def _check_doc(check: Check) -> str:
-    return "\n".join(
-        [
-            f"{check.id} {check.name} ({check.pack}, article check, {check.severity})",
-            "",
-            "## What it does",
-            check.summary,
-            "",
-            "## Why",
-            check.why,
-            "",
-            "## Message",
-            check.message,
-            *(["", "## Suggestion", check.suggestion] if check.suggestion else []),
-            "",
-            "## Examples",
-            *(f"  + {text!r}" for text in check.raise_examples),
-            *(f"  - {text!r}" for text in check.pass_examples),
-            "",
-            "## Source",
-            check.source,
-        ]
-    )
-
-
-def _builtin_doc(own: Builtin) -> str:
-    return "\n".join(
-        [
-            f"{own.id} {own.name} (hedgecheck, {own.category}, {own.severity.value})",
-            "",
-            "## What it does",
-            own.summary,
-            "",
-            "## Why",
-            own.why,
-            "",
-            "## Suggestion",
-            own.suggestion,
-            "",
-            "## Source",
-            own.source,
-        ]
-    )
-
-
-def _rule_doc(rule: Rule) -> str:
-    examples = [f"  + {e.text}" for e in rule.match_examples]
-    examples += [f"  - {e.text}" for e in rule.no_match_examples]
-    settings = f"category {rule.category}, weight {rule.weight:+g}, direction {rule.direction}"
-    if rule.max_scope:
-        settings += f" ({rule.max_scope} tokens)"
-    if rule.cap:
-        settings += f", caps the label at {rule.cap}"
-    if rule.relation:
-        settings += f", also states a {rule.relation} relation"
-    return "\n".join(
-        [
-            f"{rule.id} {rule.name} ({rule.pack})",
-            "",
-            "## What it does",
-            rule.summary,
-            "",
-            "## Why",
-            rule.why,
-            "",
-            "## Settings",
-            settings,
-            "",
-            "## Examples",
-            *examples,
-            "",
-            "## Source",
-            rule.source,
-        ]
-    )
 
 
 _stopped_by: int | None = None  # the stop signal received, if any

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 import hedgecheck
 from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS, read_document
 from hedgecheck.formats import FORMATS, render
-from hedgecheck.formats._common import end_position, rule_doc
+from hedgecheck.formats._common import end_position
 from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.formats.html_format import locate_cues
+from hedgecheck.ruledoc import document
 from hedgecheck.model import (
     CardItem,
     EvidenceTag,
@@ -1276,7 +1277,7 @@ def test_streamed_json_and_jsonl_are_the_batch_output_byte_for_byte(count: int) 
 
 def test_article_checks_are_documented_from_their_pack_entry() -> None:
     rules = hedgecheck.default_rules()
-    doc = rule_doc("EDT001", rules)
+    doc = document("EDT001", rules)
     check = next(c for c in rules.checks if c.id == "EDT001")
     assert (doc.name, doc.why, doc.source) == (check.name, check.why, check.source)
     assert doc.severity.value == check.severity

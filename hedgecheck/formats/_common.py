@@ -1,4 +1,5 @@
-"""What several formats need beyond the report: a finding's end position and its rule's text.
+"""What several formats share: a finding's end position, the rule set, the summaries of a
+run, and what a streamed format keeps until its end.
 
 Formatters get the reports and the rule set, never the source text, so two things are
 reconstructed here:
@@ -13,10 +14,8 @@ reconstructed here:
   so the column is exact; across lines the last line's length comes from the prose, so a
   Markdown quote marker (``>``) or an HTML tag on that line shifts it. ``charOffset`` and
   ``charLength`` (from ``start``/``end``) are always exact.
-* **A rule's documentation** (name, summary, why, suggestion) for a finding's code: from the
-  rule set the report was made with, or for the findings hedgecheck raises itself (``HCS001``,
-  an unused suppression, and ``LBL001``, the label gate), which are in no pack, from
-  :data:`hedgecheck.gate.BUILTIN`.
+* **The rule set** a format documents codes from (:mod:`hedgecheck.ruledoc` renders them):
+  the one the report was made with, else the default packs.
 """
 
 from __future__ import annotations
@@ -24,11 +23,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
-from hedgecheck.gate import BUILTIN
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Part, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.text import LINE_BREAK
@@ -37,73 +34,9 @@ if TYPE_CHECKING:
     from tempfile import SpooledTemporaryFile
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    """The documentation of the rule behind a finding or cue code."""
-
-    id: str
-    name: str
-    category: str
-    summary: str
-    why: str
-    suggestion: str | None = None
-    severity: Severity = Severity.INFO
-    source: str = ""
-
-
 def ruleset(rules: RuleSet | None) -> RuleSet:
     """The rule set a format documents codes from: the one given, else the default packs."""
     return rules if rules is not None else default_rules()
-
-
-def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleDoc:
-    """Documentation for ``code`` (a rule or an article check); a code the rule set lacks is
-    described by its finding."""
-    rule = rules.get(code)
-    if rule is not None:
-        return RuleDoc(
-            id=rule.id,
-            name=rule.name,
-            category=rule.category,
-            summary=rule.summary,
-            why=rule.why,
-            suggestion=rule.suggestion,
-            severity=Severity(rule.severity or "info"),
-            source=rule.source,
-        )
-    check = next((c for c in rules.checks if c.id == code), None)
-    if check is not None:
-        return RuleDoc(
-            id=check.id,
-            name=check.name,
-            category="editorial",
-            summary=check.summary,
-            why=check.why,
-            suggestion=check.suggestion,
-            severity=Severity(check.severity),
-            source=check.source,
-        )
-    own = BUILTIN.get(code)
-    if own is not None:
-        return RuleDoc(
-            id=own.id,
-            name=own.name,
-            category=own.category,
-            summary=own.summary,
-            why=own.why,
-            suggestion=own.suggestion,
-            severity=own.severity,
-            source=own.source,
-        )
-    return RuleDoc(
-        id=code,
-        name=finding.name if finding else code,
-        category="",
-        summary=finding.message if finding else "",
-        why="",
-        suggestion=finding.suggestion if finding else None,
-        severity=finding.severity if finding else Severity.INFO,
-    )
 
 
 def end_position(finding: Finding) -> tuple[int, int]:

@@ -42,11 +42,10 @@ from hedgecheck.formats._common import (
     files_summary_of,
     one_line,
     report_title,
-    rule_doc,
     ruleset,
     study_type,
 )
-from hedgecheck.formats._safe import html_text, visible
+from hedgecheck.formats._safe import html_text
 from hedgecheck.model import (
     CardItem,
     Claim,
@@ -60,6 +59,7 @@ from hedgecheck.model import (
     Severity,
 )
 from hedgecheck.patterns import compiled
+from hedgecheck.ruledoc import hovers
 from hedgecheck.rules import RuleSet
 
 _CUE_GROUPS = {
@@ -361,17 +361,7 @@ def _head(files: str, claims: int, counted: str) -> str:
 
 def _foot(codes: Sequence[str], rules: RuleSet | None) -> str:
     """The page after the last section: the help of every rule a cue named."""
-    known = ruleset(rules)
-    docs = {}
-    for code in codes:
-        doc = rule_doc(code, known)
-        # shown by the script as text, so controls are made visible here
-        docs[code] = {
-            "name": visible(doc.name),
-            "category": visible(doc.category),
-            "summary": visible(doc.summary, layout=True),
-            "why": visible(doc.why, layout=True),
-        }
+    docs = hovers(codes, ruleset(rules))
     # "<" escaped so no "</script>" or "<!--" can end the data block early.
     data = json.dumps(docs, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     parts = [
