@@ -20,9 +20,8 @@ import hedgecheck
 from hedgecheck.documents import BLOCK_KINDS, INPUT_FORMATS, read_document
 from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position
+from hedgecheck.formats._html_article import locate_cues
 from hedgecheck.formats._safe import html_text, visible
-from hedgecheck.formats.html_format import locate_cues
-from hedgecheck.ruledoc import document
 from hedgecheck.model import (
     CardItem,
     EvidenceTag,
@@ -33,6 +32,7 @@ from hedgecheck.model import (
     Severity,
     Strength,
 )
+from hedgecheck.ruledoc import document
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
 from hedgecheck.text import LineIndex
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
-from hedgecheck.model import CardItem, EvidenceTag, Finding, Part, Report, Severity
+from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.text import LINE_BREAK
 
@@ -49,8 +49,17 @@ def end_position(finding: Finding) -> tuple[int, int]:
 
 def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
     """Findings per severity, highest first, every severity present (zero when none)."""
-    counts = Counter(f.severity for f in findings)
+    return ranked_counts(Counter(f.severity for f in findings))
+
+
+def ranked_counts(counts: Counter[Severity]) -> dict[Severity, int]:
+    """``counts`` highest severity first, every severity present (zero when none)."""
     return {s: counts.get(s, 0) for s in sorted(Severity, key=lambda s: -s.rank)}
+
+
+def by_severity(counts: dict[Severity, int]) -> str:
+    """``1 error, 2 warning, 0 info``: :func:`severity_counts` in words."""
+    return ", ".join(f"{n} {s.value}" for s, n in counts.items())
 
 
 def all_findings(reports: Sequence[Report]) -> list[Finding]:
@@ -77,11 +86,7 @@ def report_title(report: Report) -> str:
 
 def files_summary(reports: Sequence[Report]) -> str:
     """ "3 file(s)", counting a file read in parts once: "3 file(s) (1 in 5 parts)"."""
-    return files_summary_of([r.part for r in reports])
-
-
-def files_summary_of(parts: Sequence[Part | None]) -> str:
-    """``files_summary`` of reports with these parts."""
+    parts = [r.part for r in reports]
     files = sum(1 for p in parts if p is None or p.index == 1)
     parted = [p.count for p in parts if p is not None and p.index == 1]
     return _files_text(files, len(parted), sum(parted))
@@ -147,9 +152,11 @@ def card_summary(card: Sequence[CardItem]) -> str:
     return f"{card_score(card)} — {marks}"
 
 
-class RecordStream:
-    """The output of a format that writes one record per report and nothing around them
-    (``jsonl``, ``concise``): a subclass says how a report becomes its record."""
+class ReportStream:
+    """What the stream of every format shares (see :mod:`hedgecheck.formats`): nothing before
+    the first report, a report added as its record, and an end made of pieces. A format
+    says how a report becomes its record; one that writes more than its records also says
+    what ``add_record`` keeps and what ``end_pieces`` gives."""
 
     def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
         pass
@@ -167,12 +174,16 @@ class RecordStream:
         return record
 
     def end(self) -> str:
-        return ""
+        return "".join(self.end_pieces())
+
+    def end_pieces(self) -> Iterator[str]:
+        return iter(())
 
     @classmethod
     def render(cls, reports: Sequence[Report]) -> str:
         """The whole output of ``reports`` at once."""
-        return "".join(cls().add(r) for r in reports)
+        stream = cls()
+        return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
 
 
 # -- what a streamed format keeps until its end ------------------------------------------------
@@ -185,7 +196,7 @@ class Tally:
     ``--jobs`` run, which never sees the reports, counts them in the same numbers."""
 
     def __init__(self) -> None:
-        self.files = self.parted = self.parts = self.claims = 0
+        self.reports = self.files = self.parted = self.parts = self.claims = 0
         self.severities: Counter[Severity] = Counter()
 
     @staticmethod
@@ -199,6 +210,7 @@ class Tally:
         """Count a :meth:`counted` record in; its body."""
         share, body = record.split("\n", 1)
         part, claims, severities = json.loads(share)
+        self.reports += 1
         if part is None or part[0] == 1:
             self.files += 1
         if part is not None and part[0] == 1:
@@ -217,7 +229,7 @@ class Tally:
 
     def severity_counts(self) -> dict[Severity, int]:
         """What :func:`severity_counts` says of the findings counted."""
-        return {s: self.severities.get(s, 0) for s in sorted(Severity, key=lambda s: -s.rank)}
+        return ranked_counts(self.severities)
 
 
 SPOOL_CHARS = 8 << 20

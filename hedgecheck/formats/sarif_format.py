@@ -28,7 +28,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from hedgecheck.formats._common import Spool, end_position, one_line, ruleset
+from hedgecheck.formats._common import ReportStream, Spool, end_position, one_line, ruleset
 from hedgecheck.formats._safe import scalars
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.ruledoc import RuleDoc, document
@@ -96,7 +96,7 @@ def _log(
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-class Stream:
+class Stream(ReportStream):
     """The log written one file at a time. The rules it documents and the index of each
     result's rule are known only once every file is in, so each file's artifact and results
     are set aside (in temporary files once there are many), one compact JSON line each, and
@@ -112,12 +112,6 @@ class Stream:
         self._relative = False
         self._artifacts = Spool()
         self._results = Spool()
-
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
 
     def record(self, report: Report) -> str:
         known = ruleset(self._rules)
@@ -141,9 +135,6 @@ class Stream:
         self._artifacts.write(artifact + "\n")
         self._results.write(results)
         return ""
-
-    def end(self) -> str:
-        return "".join(self.end_pieces())
 
     def end_pieces(self) -> Iterator[str]:
         # -1 and -2 stand for the lists: nothing else in the log is a number
