@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
-from hedgecheck.gate import BUILTIN, Builtin
+from hedgecheck.gate import BUILTIN
 from hedgecheck.model import Finding, Severity
 
 if TYPE_CHECKING:
+    from hedgecheck.gate import Builtin
     from hedgecheck.rules import Check, Rule, RuleSet
 
 RULE = "rule"
@@ -117,12 +118,10 @@ def of_rule(rule: Rule) -> RuleDoc:
         severity=Severity(rule.severity) if rule.severity else None,
         source=rule.source,
         origin=rule.pack,
-        sections=(
-            Section("What it does", (rule.summary,)),
-            Section("Why", (rule.why,)),
+        sections=_sections(
+            rule,
             Section("Settings", (_settings(rule),)),
             Section("Examples", tuple(examples)),
-            Section("Source", (rule.source,)),
         ),
     )
 
@@ -153,13 +152,11 @@ def of_check(check: Check) -> RuleDoc:
         severity=Severity(check.severity),
         source=check.source,
         origin=f"{check.pack}, article check, {check.severity}",
-        sections=(
-            Section("What it does", (check.summary,)),
-            Section("Why", (check.why,)),
+        sections=_sections(
+            check,
             Section("Message", (check.message,)),
             *suggestion,
             Section("Examples", tuple(examples)),
-            Section("Source", (check.source,)),
         ),
     )
 
@@ -176,12 +173,17 @@ def of_builtin(own: Builtin) -> RuleDoc:
         severity=own.severity,
         source=own.source,
         origin=f"hedgecheck, {own.category}, {own.severity.value}",
-        sections=(
-            Section("What it does", (own.summary,)),
-            Section("Why", (own.why,)),
-            Section("Suggestion", (own.suggestion,)),
-            Section("Source", (own.source,)),
-        ),
+        sections=_sections(own, Section("Suggestion", (own.suggestion,))),
+    )
+
+
+def _sections(documented: Rule | Check | Builtin, *middle: Section) -> tuple[Section, ...]:
+    """What it does and why, then ``middle``, then the source."""
+    return (
+        Section("What it does", (documented.summary,)),
+        Section("Why", (documented.why,)),
+        *middle,
+        Section("Source", (documented.source,)),
     )
 
 

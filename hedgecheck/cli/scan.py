@@ -265,8 +265,8 @@ def _say_outcome(outcome: Recorded, config: Config, *, verbose: bool) -> bool:
 
 class GateTally:
     """What the gate needs from the reports seen so far: the highest finding severity and
-    whether a label-gate finding was reported. A scan adds each report as it goes and keeps
-    none of them."""
+    whether a label-gate finding was reported. A scan adds each file's as it goes, from its
+    record, and keeps none of the reports."""
 
     def __init__(self) -> None:
         self.worst_severity: int | None = None
