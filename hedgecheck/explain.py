@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hedgecheck.findings import quoted_severity
-from hedgecheck.formats._common import RuleDoc, rule_doc
 from hedgecheck.formats._safe import prose, visible
 from hedgecheck.formats.text_format import evidence_line, ranked
 from hedgecheck.gate import LABEL_GATE_CODE
 from hedgecheck.model import Claim, Cue, Finding, Mention, Report
+from hedgecheck.ruledoc import RuleDoc, document
 from hedgecheck.rules import RuleSet
 from hedgecheck.suppressions import UNUSED_CODE
 
@@ -57,7 +57,7 @@ def explain(report: Report, source: str, rules: RuleSet) -> str:
 
 
 def _finding(report: Report, finding: Finding, rules: RuleSet) -> str:
-    doc = rule_doc(finding.code, rules, finding)
+    doc = document(finding.code, rules, finding)
     claim = _claim_of(report, finding)
     kind = "article check" if doc.category == "editorial" else visible(doc.category or "rule")
     lines = [
@@ -108,10 +108,11 @@ def _why(report: Report, finding: Finding, doc: RuleDoc, claim: Claim | None) ->
 
 
 def _severity_line(finding: Finding, doc: RuleDoc) -> str:
-    shipped, severity = doc.severity.value, finding.severity.value
-    if finding.severity is doc.severity:
+    own = doc.finding_severity
+    shipped, severity = own.value, finding.severity.value
+    if finding.severity is own:
         return f"severity {shipped}, the rule's own"
-    if finding.quoted and finding.severity is quoted_severity(doc.severity):
+    if finding.quoted and finding.severity is quoted_severity(own):
         return f"severity {severity}: the rule's {shipped}, lowered in quoted speech"
     return f"severity {severity}: the rule's {shipped}, set by the config"
 

@@ -17,8 +17,10 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hedgecheck import HedgecheckError, cli, scanning
+from hedgecheck import HedgecheckError, scanning
 from hedgecheck.cli import main
+from hedgecheck.cli.exits import EXIT_CLOSED_PIPE
+from hedgecheck.cli.parquet import DASK_CONNECT_TIMEOUT
 from hedgecheck.reading import read_at_most, read_path, read_stdin
 
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
@@ -204,7 +206,7 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path, fmt: str, jo
     assert process.stdout.read(1)
     process.stdout.close()  # as `| head -c1` does
     err = process.stderr.read().decode()
-    assert process.wait(timeout=300) == cli.EXIT_CLOSED_PIPE
+    assert process.wait(timeout=300) == EXIT_CLOSED_PIPE
     assert err == ""
 
 
@@ -226,7 +228,7 @@ def test_an_unreachable_dask_scheduler_is_named_fast(tmp_path: Path, address: st
     )
     _one_error_line(result, f"cannot reach the Dask scheduler {address!r}")
     # distributed's own default would wait 30 s; start-up on a loaded machine takes a few
-    assert time.monotonic() - started < cli.DASK_CONNECT_TIMEOUT + 20
+    assert time.monotonic() - started < DASK_CONNECT_TIMEOUT + 20
     assert list(tmp_path.iterdir()) == []
 
 

@@ -20,9 +20,9 @@ import hedgecheck
 from hedgecheck.documents import INPUT_FORMATS, read_document
 from hedgecheck.documents.blocks import BLOCK_KINDS
 from hedgecheck.formats import FORMATS, render
-from hedgecheck.formats._common import end_position, rule_doc
+from hedgecheck.formats._common import end_position
+from hedgecheck.formats._html_article import locate_cues
 from hedgecheck.formats._safe import html_text, visible
-from hedgecheck.formats.html_format import locate_cues
 from hedgecheck.model import (
     CardItem,
     EvidenceTag,
@@ -33,6 +33,7 @@ from hedgecheck.model import (
     Severity,
     Strength,
 )
+from hedgecheck.ruledoc import document
 from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
 from hedgecheck.text import LineIndex
 
@@ -1277,7 +1278,7 @@ def test_streamed_json_and_jsonl_are_the_batch_output_byte_for_byte(count: int) 
 
 def test_article_checks_are_documented_from_their_pack_entry() -> None:
     rules = hedgecheck.default_rules()
-    doc = rule_doc("EDT001", rules)
+    doc = document("EDT001", rules)
     check = next(c for c in rules.checks if c.id == "EDT001")
     assert (doc.name, doc.why, doc.source) == (check.name, check.why, check.source)
     assert doc.severity.value == check.severity

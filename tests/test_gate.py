@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from hedgecheck import cli
 from hedgecheck.cli import main
+from hedgecheck.cli.output import wants_color
 
 # One hype cue (HYP002) and no claim: "is a miracle cure for pain" would be HYP001, whose
 # predicate noun states a causal relation.
@@ -227,11 +227,11 @@ def test_output_file_is_written_whole(tmp_path: Path, hype: Path) -> None:
 def test_colour_follows_flag_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli._use_color(None, None) is True
+    assert wants_color(None, None) is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._use_color(None, None) is False
-    assert cli._use_color(True, None) is True
-    assert cli._use_color(None, "out.txt") is False
+    assert wants_color(None, None) is False
+    assert wants_color(True, None) is True
+    assert wants_color(None, "out.txt") is False
     _, out, _ = _scan("--color", str(KETAMINE))
     assert "\x1b[" in out
 

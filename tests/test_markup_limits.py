@@ -395,9 +395,9 @@ def _reports() -> list[hedgecheck.Report]:
 def test_the_streamed_html_page_is_the_batch_page_byte_for_byte(
     count: int, spool: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hedgecheck.formats.html_format as html_format
+    import hedgecheck.formats._common as common
 
-    monkeypatch.setattr(html_format, "_SPOOL_BYTES", spool)  # 1: every section on disk
+    monkeypatch.setattr(common, "SPOOL_CHARS", spool)  # 1: every section on disk
     reports = _reports()[:count]
     stream = FORMATS["html"].stream
     assert stream is not None
@@ -414,9 +414,9 @@ def test_the_streamed_html_page_is_the_batch_page_byte_for_byte(
 def test_the_html_stream_holds_no_section_once_the_spool_is_on_disk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import hedgecheck.formats.html_format as html_format
+    import hedgecheck.formats._common as common
 
-    monkeypatch.setattr(html_format, "_SPOOL_BYTES", 1)
+    monkeypatch.setattr(common, "SPOOL_CHARS", 1)
     stream = FORMATS["html"].stream
     assert stream is not None
     record = stream().record(hedgecheck.check(_page(30), format="html", path="a.html"))

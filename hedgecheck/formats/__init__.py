@@ -7,16 +7,16 @@ packs when it is None. ``color`` matters only to the text format. A format regis
 ``detailed`` (the text format) also takes ``verbose``, the CLI's ``--verbose``, and then
 shows claim-by-claim detail; the registry passes it to no other format.
 
-A format that can be written one report at a time also registers a ``stream`` factory,
-called with the same keywords, whose object has ``begin() -> str``, ``add(report) -> str``
-and ``end() -> str``; the pieces joined are exactly what ``render`` returns. The CLI uses
-it so that a scan of a large corpus never holds every report; every format has one. A
-``detailed`` format's stream also takes ``verbose``.
-A stream whose ending is large (the HTML page and the Markdown summary set each file's
-section aside until their header can count them all, SARIF its artifacts and results until
-it can index their rules, GitHub's commands their notices until every finding is out) also
-has ``end_pieces()``, the same text as ``end()`` a piece at a time, which the CLI writes as
-it comes.
+Every format is also written one report at a time: it registers a ``stream`` factory,
+called with the same keywords, whose object (a
+:class:`hedgecheck.formats._common.ReportStream`) has ``begin() -> str``,
+``add(report) -> str`` and ``end() -> str``; the pieces joined are exactly what ``render``
+returns. The CLI uses it so that a scan of a large corpus never holds every report. A
+``detailed`` format's stream also takes ``verbose``. ``end_pieces()`` is the same text as
+``end()`` a piece at a time, which the CLI writes as it comes: a stream whose ending is
+large (the HTML page and the Markdown summary set each file's section aside until their
+header can count them all, SARIF its artifacts and results until it can index their
+rules, GitHub's commands their notices until every finding is out) gives it in many.
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
 records in order with ``add_record``, never receives the report itself.
@@ -64,8 +64,8 @@ class Format:
     name: str
     description: str
     render: Callable[..., str]
-    stream: Callable[..., Stream] | None = None
-    detailed: bool = False  # its render takes ``verbose``
+    stream: Callable[..., Stream]
+    detailed: bool = False  # its render and stream take ``verbose``
 
 
 class _GuardedStream:
@@ -108,11 +108,7 @@ class _GuardedStream:
     def end_pieces(self) -> Iterator[str]:
         """``end()`` in pieces, each guarded: a piece holds whole lines, so guarding it
         alone gives what guarding the whole would."""
-        pieces = getattr(self._stream, "end_pieces", None)
-        if pieces is None:
-            yield self.end()
-            return
-        for piece in pieces():
+        for piece in self._stream.end_pieces():
             yield self._guard(piece)
 
 
@@ -205,10 +201,7 @@ def recorder(
     """The ``record`` of format ``name``'s stream: a report's own text in that format, made
     wherever the report is (picklable as ``functools.partial(recorder, name, color)``, so a
     worker process builds it with its own rules)."""
-    stream = FORMATS[name].stream
-    if stream is None:
-        raise ValueError(f"format {name!r} is not written one report at a time")
-    return stream(color=color, rules=rules, verbose=verbose).record
+    return FORMATS[name].stream(color=color, rules=rules, verbose=verbose).record
 
 
 def render(

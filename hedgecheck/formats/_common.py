@@ -1,4 +1,5 @@
-"""What several formats need beyond the report: a finding's end position and its rule's text.
+"""What several formats share: a finding's end position, the rule set, the summaries of a
+run, and what a streamed format keeps until its end.
 
 Formatters get the reports and the rule set, never the source text, so two things are
 reconstructed here:
@@ -13,10 +14,8 @@ reconstructed here:
   so the column is exact; across lines the last line's length comes from the prose, so a
   Markdown quote marker (``>``) or an HTML tag on that line shifts it. ``charOffset`` and
   ``charLength`` (from ``start``/``end``) are always exact.
-* **A rule's documentation** (name, summary, why, suggestion) for a finding's code: from the
-  rule set the report was made with, or for the findings hedgecheck raises itself (``HCS001``,
-  an unused suppression, and ``LBL001``, the label gate), which are in no pack, from
-  :data:`hedgecheck.gate.BUILTIN`.
+* **The rule set** a format documents codes from (:mod:`hedgecheck.ruledoc` renders them):
+  the one the report was made with, else the default packs.
 """
 
 from __future__ import annotations
@@ -24,12 +23,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
-from hedgecheck.gate import BUILTIN
-from hedgecheck.model import CardItem, EvidenceTag, Finding, Part, Report, Severity
+from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.text import LINE_BREAK
 
@@ -37,73 +34,9 @@ if TYPE_CHECKING:
     from tempfile import SpooledTemporaryFile
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    """The documentation of the rule behind a finding or cue code."""
-
-    id: str
-    name: str
-    category: str
-    summary: str
-    why: str
-    suggestion: str | None = None
-    severity: Severity = Severity.INFO
-    source: str = ""
-
-
 def ruleset(rules: RuleSet | None) -> RuleSet:
     """The rule set a format documents codes from: the one given, else the default packs."""
     return rules if rules is not None else default_rules()
-
-
-def rule_doc(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleDoc:
-    """Documentation for ``code`` (a rule or an article check); a code the rule set lacks is
-    described by its finding."""
-    rule = rules.get(code)
-    if rule is not None:
-        return RuleDoc(
-            id=rule.id,
-            name=rule.name,
-            category=rule.category,
-            summary=rule.summary,
-            why=rule.why,
-            suggestion=rule.suggestion,
-            severity=Severity(rule.severity or "info"),
-            source=rule.source,
-        )
-    check = next((c for c in rules.checks if c.id == code), None)
-    if check is not None:
-        return RuleDoc(
-            id=check.id,
-            name=check.name,
-            category="editorial",
-            summary=check.summary,
-            why=check.why,
-            suggestion=check.suggestion,
-            severity=Severity(check.severity),
-            source=check.source,
-        )
-    own = BUILTIN.get(code)
-    if own is not None:
-        return RuleDoc(
-            id=own.id,
-            name=own.name,
-            category=own.category,
-            summary=own.summary,
-            why=own.why,
-            suggestion=own.suggestion,
-            severity=own.severity,
-            source=own.source,
-        )
-    return RuleDoc(
-        id=code,
-        name=finding.name if finding else code,
-        category="",
-        summary=finding.message if finding else "",
-        why="",
-        suggestion=finding.suggestion if finding else None,
-        severity=finding.severity if finding else Severity.INFO,
-    )
 
 
 def end_position(finding: Finding) -> tuple[int, int]:
@@ -116,8 +49,17 @@ def end_position(finding: Finding) -> tuple[int, int]:
 
 def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
     """Findings per severity, highest first, every severity present (zero when none)."""
-    counts = Counter(f.severity for f in findings)
+    return ranked_counts(Counter(f.severity for f in findings))
+
+
+def ranked_counts(counts: Counter[Severity]) -> dict[Severity, int]:
+    """``counts`` highest severity first, every severity present (zero when none)."""
     return {s: counts.get(s, 0) for s in sorted(Severity, key=lambda s: -s.rank)}
+
+
+def by_severity(counts: dict[Severity, int]) -> str:
+    """``1 error, 2 warning, 0 info``: :func:`severity_counts` in words."""
+    return ", ".join(f"{n} {s.value}" for s, n in counts.items())
 
 
 def all_findings(reports: Sequence[Report]) -> list[Finding]:
@@ -144,11 +86,7 @@ def report_title(report: Report) -> str:
 
 def files_summary(reports: Sequence[Report]) -> str:
     """ "3 file(s)", counting a file read in parts once: "3 file(s) (1 in 5 parts)"."""
-    return files_summary_of([r.part for r in reports])
-
-
-def files_summary_of(parts: Sequence[Part | None]) -> str:
-    """``files_summary`` of reports with these parts."""
+    parts = [r.part for r in reports]
     files = sum(1 for p in parts if p is None or p.index == 1)
     parted = [p.count for p in parts if p is not None and p.index == 1]
     return _files_text(files, len(parted), sum(parted))
@@ -214,9 +152,11 @@ def card_summary(card: Sequence[CardItem]) -> str:
     return f"{card_score(card)} — {marks}"
 
 
-class RecordStream:
-    """The output of a format that writes one record per report and nothing around them
-    (``jsonl``, ``concise``): a subclass says how a report becomes its record."""
+class ReportStream:
+    """What the stream of every format shares (see :mod:`hedgecheck.formats`): nothing before
+    the first report, a report added as its record, and an end made of pieces. A format
+    says how a report becomes its record; one that writes more than its records also says
+    what ``add_record`` keeps and what ``end_pieces`` gives."""
 
     def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
         pass
@@ -234,12 +174,16 @@ class RecordStream:
         return record
 
     def end(self) -> str:
-        return ""
+        return "".join(self.end_pieces())
+
+    def end_pieces(self) -> Iterator[str]:
+        return iter(())
 
     @classmethod
     def render(cls, reports: Sequence[Report]) -> str:
         """The whole output of ``reports`` at once."""
-        return "".join(cls().add(r) for r in reports)
+        stream = cls()
+        return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
 
 
 # -- what a streamed format keeps until its end ------------------------------------------------
@@ -252,7 +196,7 @@ class Tally:
     ``--jobs`` run, which never sees the reports, counts them in the same numbers."""
 
     def __init__(self) -> None:
-        self.files = self.parted = self.parts = self.claims = 0
+        self.reports = self.files = self.parted = self.parts = self.claims = 0
         self.severities: Counter[Severity] = Counter()
 
     @staticmethod
@@ -266,6 +210,7 @@ class Tally:
         """Count a :meth:`counted` record in; its body."""
         share, body = record.split("\n", 1)
         part, claims, severities = json.loads(share)
+        self.reports += 1
         if part is None or part[0] == 1:
             self.files += 1
         if part is not None and part[0] == 1:
@@ -284,7 +229,7 @@ class Tally:
 
     def severity_counts(self) -> dict[Severity, int]:
         """What :func:`severity_counts` says of the findings counted."""
-        return {s: self.severities.get(s, 0) for s in sorted(Severity, key=lambda s: -s.rank)}
+        return ranked_counts(self.severities)
 
 
 SPOOL_CHARS = 8 << 20

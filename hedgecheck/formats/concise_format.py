@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hedgecheck.formats._common import RecordStream, display_path
+from hedgecheck.formats._common import ReportStream, display_path
 from hedgecheck.formats._safe import prose, visible
 from hedgecheck.model import Finding, Report
 from hedgecheck.rules import RuleSet
@@ -20,7 +20,7 @@ def line(report: Report, finding: Finding) -> str:
     )
 
 
-class Stream(RecordStream):
+class Stream(ReportStream):
     """One record per report, written as soon as its file is checked."""
 
     def record(self, report: Report) -> str:

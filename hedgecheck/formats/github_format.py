@@ -24,7 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from hedgecheck.formats._common import Spool, card_summary, end_position, one_line, tag_summary
+from hedgecheck.formats._common import (
+    ReportStream,
+    Spool,
+    card_summary,
+    end_position,
+    one_line,
+    tag_summary,
+)
 from hedgecheck.formats._safe import github_data, github_property
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.rules import RuleSet
@@ -41,18 +48,12 @@ def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | N
     return "".join(line + "\n" for line in lines)
 
 
-class Stream:
+class Stream(ReportStream):
     """The annotations of each file as soon as it is checked; its evidence-tag notice set
     aside (in a temporary file once there are many) until every finding is written."""
 
     def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
         self._notices = Spool()
-
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
 
     def record(self, report: Report) -> str:
         # the notice is one line (github_data escapes line breaks), the record's last
@@ -63,9 +64,6 @@ class Stream:
         annotations, _, notice = record[:-1].rpartition("\n")
         self._notices.write(notice + "\n")
         return annotations + "\n" if annotations else ""
-
-    def end(self) -> str:
-        return "".join(self.end_pieces())
 
     def end_pieces(self) -> Iterator[str]:
         yield from self._notices.pieces()

@@ -8,8 +8,9 @@ time, so the CLI need not hold every report of a large scan.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+from hedgecheck.formats._common import ReportStream
 from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
@@ -17,7 +18,7 @@ SCHEMA_VERSION = 1
 _INDENT = "    "  # a report sits two levels deep: the document, then "files"
 
 
-class Stream:
+class Stream(ReportStream):
     """The output piece by piece: ``begin()``, ``add(report)`` per report, ``end()``."""
 
     def __init__(self, *, color: bool = False, rules: RuleSet | None = None) -> None:
@@ -25,9 +26,6 @@ class Stream:
 
     def begin(self) -> str:
         return '{\n  "schema_version": ' + str(SCHEMA_VERSION) + ',\n  "files": ['
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
 
     def record(self, report: Report) -> str:
         # JSON strings hold no raw newline, so every line of the dump can be indented.
@@ -38,10 +36,9 @@ class Stream:
         self._count += 1
         return ("\n" if self._count == 1 else ",\n") + record
 
-    def end(self) -> str:
-        return ("\n  ]" if self._count else "]") + "\n}\n"
+    def end_pieces(self) -> Iterator[str]:
+        yield ("\n  ]" if self._count else "]") + "\n}\n"
 
 
 def render(reports: Sequence[Report], *, color: bool = False, rules: RuleSet | None = None) -> str:
-    stream = Stream(color=color, rules=rules)
-    return stream.begin() + "".join(stream.add(r) for r in reports) + stream.end()
+    return Stream.render(reports)

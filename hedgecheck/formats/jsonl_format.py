@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from hedgecheck.formats._common import RecordStream
+from hedgecheck.formats._common import ReportStream
 from hedgecheck.formats.json_format import SCHEMA_VERSION
 from hedgecheck.model import Report
 from hedgecheck.rules import RuleSet
 
 
-class Stream(RecordStream):
+class Stream(ReportStream):
     """One record per report, written as soon as its file is checked."""
 
     def record(self, report: Report) -> str:

@@ -21,9 +21,11 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from hedgecheck.formats._common import (
     CARD_SYMBOLS,
+    ReportStream,
     Spool,
     Tally,
     all_findings,
+    by_severity,
     card_score,
     criterion_name,
     files_summary,
@@ -55,8 +57,10 @@ def _head(files: str, claims: int, findings: int, counts: dict[Severity, int]) -
     """The header line and, when there are findings, the head of the files table."""
     if not findings:
         return [f"**hedgecheck**: no findings ({files}, {claims} claim(s))."]
-    by_severity = ", ".join(f"{n} {s.value}" for s, n in counts.items())
-    heading = f"### hedgecheck: {findings} finding(s) ({by_severity}) in {files}, {claims} claim(s)"
+    heading = (
+        f"### hedgecheck: {findings} finding(s) ({by_severity(counts)}) in {files}, "
+        f"{claims} claim(s)"
+    )
     return [heading, "", *_table(_FILE_COLUMNS, [])]
 
 
@@ -74,7 +78,7 @@ def _section(report: Report) -> list[str]:
     return out
 
 
-class Stream:
+class Stream(ReportStream):
     """The summary written one file at a time. Its header and files table need every file's
     totals, so each file's row and section are set aside (in temporary files once there are
     many) and written out at the end: memory holds the totals, whatever the number of files.
@@ -85,12 +89,6 @@ class Stream:
         self._rows = Spool()
         self._sections = Spool()
 
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
-
     def record(self, report: Report) -> str:
         row = _row(_file_row(report))
         return Tally.counted(report, row + "\n" + "".join("\n" + line for line in _section(report)))
@@ -100,9 +98,6 @@ class Stream:
         self._rows.write("\n" + row)
         self._sections.write(section)
         return ""
-
-    def end(self) -> str:
-        return "".join(self.end_pieces())
 
     def end_pieces(self) -> Iterator[str]:
         tally = self._tally

@@ -28,16 +28,10 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from hedgecheck.formats._common import (
-    RuleDoc,
-    Spool,
-    end_position,
-    one_line,
-    rule_doc,
-    ruleset,
-)
+from hedgecheck.formats._common import ReportStream, Spool, end_position, one_line, ruleset
 from hedgecheck.formats._safe import scalars
 from hedgecheck.model import Finding, Report, Severity
+from hedgecheck.ruledoc import RuleDoc, document
 from hedgecheck.rules import RuleSet
 
 SARIF_SCHEMA = (
@@ -59,7 +53,7 @@ def sarif_log(reports: Sequence[Report], *, rules: RuleSet | None = None) -> dic
     first: dict[str, Finding] = {}
     for _, finding in found:
         first.setdefault(finding.code, finding)
-    descriptors = {code: _descriptor(rule_doc(code, known, first[code])) for code in first}
+    descriptors = {code: _descriptor(document(code, known, first[code])) for code in first}
     index = {code: i for i, code in enumerate(sorted(first))}
     return _log(
         descriptors,
@@ -102,7 +96,7 @@ def _log(
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-class Stream:
+class Stream(ReportStream):
     """The log written one file at a time. The rules it documents and the index of each
     result's rule are known only once every file is in, so each file's artifact and results
     are set aside (in temporary files once there are many), one compact JSON line each, and
@@ -119,18 +113,12 @@ class Stream:
         self._artifacts = Spool()
         self._results = Spool()
 
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
-
     def record(self, report: Report) -> str:
         known = ruleset(self._rules)
         first: dict[str, Finding] = {}
         for finding in report.findings:
             first.setdefault(finding.code, finding)
-        descriptors = {code: _descriptor(rule_doc(code, known, f)) for code, f in first.items()}
+        descriptors = {code: _descriptor(document(code, known, f)) for code, f in first.items()}
         lines = [
             [descriptors, _is_relative(report.path)],
             _artifact_entry(report),
@@ -147,9 +135,6 @@ class Stream:
         self._artifacts.write(artifact + "\n")
         self._results.write(results)
         return ""
-
-    def end(self) -> str:
-        return "".join(self.end_pieces())
 
     def end_pieces(self) -> Iterator[str]:
         # -1 and -2 stand for the lists: nothing else in the log is a number
@@ -198,7 +183,7 @@ def _descriptor(doc: RuleDoc) -> dict[str, Any]:
         "shortDescription": {"text": doc.summary or doc.name},
         "fullDescription": {"text": why or doc.name},
         "help": {"text": help_text or doc.name},
-        "defaultConfiguration": {"level": LEVELS[doc.severity]},
+        "defaultConfiguration": {"level": LEVELS[doc.finding_severity]},
         "properties": {"category": doc.category, "tags": [t for t in (doc.category,) if t]},
     }
     if doc.source:

@@ -10,14 +10,16 @@ Colour, when on, comes only from the labels and severities the format paints its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import click
 
 from hedgecheck.editorial import DESIGN_NAMES
 from hedgecheck.formats._common import (
+    ReportStream,
     Tally,
     all_findings,
+    by_severity,
     card_summary,
     display_path,
     files_summary,
@@ -75,11 +77,10 @@ def render(
 
 
 def _summary(files: str, claims: int, findings: int, counts: dict[Severity, int]) -> str:
-    by_severity = ", ".join(f"{n} {s.value}" for s, n in counts.items())
-    return f"{files}, {claims} claim(s), {findings} finding(s) ({by_severity})"
+    return f"{files}, {claims} claim(s), {findings} finding(s) ({by_severity(counts)})"
 
 
-class Stream:
+class Stream(ReportStream):
     """The output written one file at a time: each file's block as soon as it is checked,
     the totals line at the end."""
 
@@ -90,22 +91,16 @@ class Stream:
         self._verbose = verbose
         self._tally = Tally()
 
-    def begin(self) -> str:
-        return ""
-
-    def add(self, report: Report) -> str:
-        return self.add_record(self.record(report))
-
     def record(self, report: Report) -> str:
         return Tally.counted(report, _render_report(report, self._color, self._verbose))
 
     def add_record(self, record: str) -> str:
         return self._tally.add(record) + "\n"
 
-    def end(self) -> str:
+    def end_pieces(self) -> Iterator[str]:
         tally = self._tally
         counts = tally.severity_counts()
-        return _summary(tally.files_summary(), tally.claims, tally.findings(), counts) + "\n"
+        yield _summary(tally.files_summary(), tally.claims, tally.findings(), counts) + "\n"
 
 
 def _render_report(report: Report, color: bool, verbose: bool) -> str:
