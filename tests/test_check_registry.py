@@ -32,7 +32,7 @@ name = "house"
 
 [[checks]]
 id = "HSE101"
-name = "exclamation-headline"
+name = "headline-exclamation"
 severity = "info"
 summary = "A headline that ends with an exclamation mark."
 why = "An exclamation mark sells a result instead of reporting it."
@@ -49,7 +49,7 @@ examples.pass = [
 EXCLAIMING = "Walking keeps the heart young!\n\nIn a study of 900 adults, walkers lived longer."
 
 
-def exclamation_headline(article: Article) -> Iterator[CheckHit]:
+def headline_exclamation(article: Article) -> Iterator[CheckHit]:
     """A check from outside the package: the headline's claim, when it ends with "!"."""
     headline = article.headline
     if headline is not None and headline.text.rstrip().endswith("!"):
@@ -65,12 +65,12 @@ def exclamation_headline(article: Article) -> Iterator[CheckHit]:
 
 @pytest.fixture
 def registered() -> Iterator[None]:
-    """``exclamation_headline`` registered for one test, as a plug-in module would do it."""
-    check("exclamation-headline")(exclamation_headline)
+    """``headline_exclamation`` registered for one test, as a plug-in module would do it."""
+    check("headline-exclamation")(headline_exclamation)
     try:
         yield
     finally:
-        registry._registered.pop("exclamation-headline", None)
+        registry._registered.pop("headline-exclamation", None)
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_a_check_registered_from_outside_runs_from_its_pack(
     findings = hedgecheck.check(EXCLAIMING, rules=rules).findings
     found = [f for f in findings if f.code == "HSE101"]
     assert [(f.name, f.text, f.line) for f in found] == [
-        ("exclamation-headline", "Walking keeps the heart young!", 1)
+        ("headline-exclamation", "Walking keeps the heart young!", 1)
     ]
     assert found[0].message == "The headline ends with “!”"
     assert found[0].suggestion == "End the headline without the exclamation mark."
@@ -101,7 +101,7 @@ def test_a_check_block_naming_no_registered_check_is_refused(house_pack: Path) -
     error = refused.value
     assert (Path(error.path).name, error.rule, error.key) == ("house.toml", "HSE101", "name")
     assert "house.toml, rule 'HSE101', key 'name': no such check (known: " in str(error)
-    assert "exclamation-headline" not in str(error).split("known:")[1]
+    assert "headline-exclamation" not in str(error).split("known:")[1]
 
 
 def test_a_rule_set_naming_a_check_no_longer_registered_is_refused_when_it_runs(
@@ -109,14 +109,14 @@ def test_a_rule_set_naming_a_check_no_longer_registered_is_refused_when_it_runs(
 ) -> None:
     # As a rule set from the rule cache may be: validated in a process that had the check.
     rules = load_rules(house_pack, include_defaults=True)
-    registry._registered.pop("exclamation-headline")
+    registry._registered.pop("headline-exclamation")
     with pytest.raises(RuleError, match=r"rule 'HSE101', key 'name': no such check"):
         hedgecheck.check(EXCLAIMING, rules=rules)
 
 
 def test_a_name_belongs_to_one_function_and_is_written_as_packs_write_names() -> None:
     with pytest.raises(UsageError, match=r"already registered by hedgecheck\.checks\."):
-        check("question-headline")(exclamation_headline)
+        check("question-headline")(headline_exclamation)
     for name in ("Question Headline", "question_headline", "", "-x"):
         with pytest.raises(UsageError, match="lower-case words joined by hyphens"):
             check(name)
