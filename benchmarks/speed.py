@@ -214,8 +214,8 @@ STAGES = (
     ("rule matching (RuleSet.find: first pass and overlay)", "rules.py", "find"),
     ("engine: cues, scopes, claims (analyse, all)", "engine.py", "analyse"),
     ("scoring (assess)", "scoring.py", "assess"),
-    ("editorial checks (run_checks)", "editorial.py", "run_checks"),
-    ("evidence tag and report card", "editorial.py", "report_card"),
+    ("editorial checks (run_checks)", "checks/registry.py", "run_checks"),
+    ("evidence tag and report card", "report_card.py", "report_card"),
     ("report to dict (to_dict)", "serialise.py", "to_dict"),
     ("JSON encoding (json.dumps)", "json/__init__.py", "dumps"),
 )

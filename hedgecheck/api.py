@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hedgecheck.arguments import path_text, require, require_text
+from hedgecheck.article import Article, ArticleSentence
 from hedgecheck.budget import ScanBudget
+from hedgecheck.checks.registry import run_checks
 from hedgecheck.documents import read_document
 from hedgecheck.documents.blocks import Document
-from hedgecheck.editorial import Article, evidence_tag, report_card, run_checks
-from hedgecheck.editorial import Sentence as EditorialSentence
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.errors import InputError
+from hedgecheck.evidence_tag import evidence_tag
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.gate import label_gate_findings, main_claims
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.reading import decode
+from hedgecheck.report_card import report_card
 from hedgecheck.rules import RuleSet, default_rules
 from hedgecheck.scoring import assess
 from hedgecheck.selectors import Vocabulary
@@ -181,7 +183,7 @@ def _described_study(analysis: Analysis) -> tuple[ScopedCue, ...]:
     a headline rests on the study the body describes, however the body describes it. The
     tag's reading needs the sentences' cues only, so it is made before any claim is scored."""
     reading = Article(
-        tuple(EditorialSentence(item, None) for item in analysis.sentences),
+        tuple(ArticleSentence(item, None) for item in analysis.sentences),
         analysis.study_cues,
         lambda start, end, in_title: (start, end, 0, 0),
     ).study()
@@ -256,7 +258,7 @@ def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) ->
 def _article(analysis: Analysis, claims: tuple[Claim, ...], where: _Positions) -> Article:
     remaining = iter(claims)
     sentences = tuple(
-        EditorialSentence(item, next(remaining) if item.claim else None)
+        ArticleSentence(item, next(remaining) if item.claim else None)
         for item in analysis.sentences
     )
 

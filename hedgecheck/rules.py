@@ -483,21 +483,6 @@ GRADED_CATEGORIES = frozenset({"design", "method", "subject", "sample", "publica
 # suppression and the label gate. No pack may take them.
 RESERVED_IDS = frozenset({"HCS001", "LBL001"})
 
-# The article-level checks hedgecheck implements (hedgecheck.editorial); a pack's [[checks]]
-# entry names one of them and gives it an id, a severity and its words.
-CHECK_NAMES = frozenset(
-    {
-        "headline-stronger-than-body",
-        "animal-result-as-human",
-        "causal-language-on-correlation",
-        "certain-claim-on-weak-evidence",
-        "unnamed-authority",
-        "relative-risk-without-absolute",
-        "advice-from-single-study",
-        "question-headline",
-        "under-claim",
-    }
-)
 _CHECK_KEYS = {
     "id",
     "name",
@@ -2547,8 +2532,11 @@ def _parse_check(entry: Any, path: Path, pack: str) -> Check:
             raise fail("required key is missing", key)
     if not _ID.fullmatch(cid):
         raise fail("id must be 2-5 capital letters and 3 digits, e.g. EDT001", "id")
-    if not _one_of(entry["name"], CHECK_NAMES):
-        raise fail(f"no such check (known: {', '.join(sorted(CHECK_NAMES))})", "name")
+    # The registry of checks (hedgecheck.checks): imported here, as the checks read the analysis.
+    from hedgecheck.checks.registry import CHECKS, no_such_check
+
+    if not _one_of(entry["name"], CHECKS):
+        raise fail(no_such_check(), "name")
     if not _one_of(entry["severity"], SEVERITIES):
         raise fail(f"expected one of {', '.join(SEVERITIES)}", "severity")
     examples = entry["examples"]

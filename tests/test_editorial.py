@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 
 import hedgecheck
-from hedgecheck.editorial import CHECKS
 from hedgecheck.errors import RuleError
 from hedgecheck.model import EvidenceTag
 from hedgecheck.rules import (
     ARTICLE_CRITERIA,
     ARTICLE_FEATURES,
-    CHECK_NAMES,
     Check,
     default_rules,
     load_rules,
@@ -35,11 +33,6 @@ def test_every_check_raises_on_its_examples_and_not_on_its_counter_examples(chec
     ]
     assert not failures, f"{check.id}: " + "; ".join(failures)
     assert len(check.raise_examples) >= 1 and len(check.pass_examples) >= 1
-
-
-def test_every_check_name_has_an_implementation_and_a_default_entry() -> None:
-    assert set(CHECKS) == CHECK_NAMES
-    assert {c.name for c in RULES.checks} == CHECK_NAMES
 
 
 def test_the_ketamine_headline_is_hedged_but_the_animal_highlight_is_flagged() -> None:
@@ -110,17 +103,6 @@ def test_report_card_has_the_ten_criteria_with_evidence_spans() -> None:
     )
     statuses = {i.criterion: i.status for i in priced.report_card}
     assert statuses["costs"] == statuses["harms"] == "satisfied"
-
-
-def test_a_check_naming_no_implementation_is_a_rule_error(tmp_path: Path) -> None:
-    pack = tmp_path / "house.toml"
-    pack.write_text(
-        '[pack]\nname = "house"\n[[checks]]\nid = "HSE001"\nname = "too-long"\n'
-        'severity = "info"\nsummary = "s"\nwhy = "w"\nsource = "s"\nmessage = "m"\n'
-        'examples.raise = ["x"]\nexamples.pass = ["y"]\n'
-    )
-    with pytest.raises(RuleError, match=r"house.toml, rule 'HSE001', key 'name': no such check"):
-        load_rules(pack)
 
 
 def test_article_features_are_the_names_the_loader_accepts() -> None:
@@ -821,17 +803,17 @@ def test_the_conflicts_criterion_reads_who_paid_for_the_study(sentence: str, nam
 def test_the_tag_vocabulary_is_the_schema_and_each_design_has_a_study_type() -> None:
     import json
 
-    from hedgecheck.editorial import _STUDY_TYPES, DESIGN_NAMES
     from hedgecheck.rules import DESIGNS
+    from hedgecheck.study import DESIGN_NAMES, STUDY_TYPES
 
     schema = json.loads(
         (Path(__file__).parent.parent / "schema" / "hedgecheck-report.schema.json").read_text()
     )
     tag = schema["$defs"]["evidence_tag"]["properties"]
-    assert set(_STUDY_TYPES) == set(DESIGN_NAMES) == DESIGNS
-    assert set(tag["study_type"]["enum"]) == {*_STUDY_TYPES.values(), None}
+    assert set(STUDY_TYPES) == set(DESIGN_NAMES) == DESIGNS
+    assert set(tag["study_type"]["enum"]) == {*STUDY_TYPES.values(), None}
     assert set(tag["design"]["enum"]) == {*DESIGN_NAMES.values(), None}
-    assert _STUDY_TYPES["rct"] == _STUDY_TYPES["clinical_trial"] == "clinical trial"
+    assert STUDY_TYPES["rct"] == STUDY_TYPES["clinical_trial"] == "clinical trial"
 
 
 _USE_CRITERIA = ("costs", "harms", "alternatives", "availability")

@@ -22,8 +22,9 @@ from hedgecheck.formats import FORMATS
 # Modules of the analysis: none is needed to show the commands.
 ANALYSIS = [
     "hedgecheck.api",
+    "hedgecheck.article",
+    "hedgecheck.checks",
     "hedgecheck.config",
-    "hedgecheck.editorial",
     "hedgecheck.engine",
     "hedgecheck.model",
     "hedgecheck.rules",

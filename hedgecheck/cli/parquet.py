@@ -30,11 +30,11 @@ def refuse_parquet_misuse(options: dict[str, Any]) -> None:
 def scan_to_parquet(
     paths: tuple[str, ...], rule_paths: tuple[str, ...], options: dict[str, Any]
 ) -> None:
-    """The claim table of ``hedgecheck.dask.scan`` written as Parquet, on a Dask cluster."""
+    """The claim table of ``hedgecheck.cluster.scan`` written as Parquet, on a Dask cluster."""
     try:
         import distributed  # noqa: F401  (needed by --dask; named here if missing)
 
-        import hedgecheck.dask as hedgecheck_dask
+        import hedgecheck.cluster as cluster
         from hedgecheck.outputs import refuse_dataset_target, write_dataset
     except ImportError as exc:
         fail(HedgecheckError(f"--output-parquet needs hedgecheck[dask] ({exc.name} missing)"))
@@ -42,7 +42,7 @@ def scan_to_parquet(
     folder = options["output_parquet"]
     refuse_dataset_target(folder, replace=options["replace_parquet"])  # before any cluster
     with _dask_client(options["dask_scheduler"]):
-        frame = hedgecheck_dask.scan(list(paths), rules=rule_paths)
+        frame = cluster.scan(list(paths), rules=rule_paths)
         write_dataset(
             folder,
             lambda into: frame.to_parquet(into, write_index=False),

@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 
 import click
 
-from hedgecheck.editorial import DESIGN_NAMES
 from hedgecheck.formats._common import (
     ReportStream,
     Tally,
@@ -31,6 +30,7 @@ from hedgecheck.formats._common import (
 from hedgecheck.formats._safe import prose, visible
 from hedgecheck.model import Claim, Cue, EvidenceTag, Finding, Report, Severity
 from hedgecheck.rules import RuleSet
+from hedgecheck.study import DESIGN_NAMES
 
 _LABEL_COLOURS = {
     "established": "green",

@@ -1,0 +1,40 @@
+"""What a claim is about, in rough words: the checks' only word lists.
+
+A check tells a headline repeated by a standfirst, or a claim on the topic of the article's
+study, by the topic words the sentences share. The stop words and suffixes are English and
+live here, in one place, until packs can state them.
+"""
+
+from __future__ import annotations
+
+SUFFIXES = ("ingly", "ing", "edly", "ed", "ly", "s")
+STOPWORDS = frozenset(
+    {
+        *("the", "a", "an", "this", "that", "these", "those", "it", "its", "their", "they"),
+        *("we", "our", "new", "study", "studies", "research", "researchers", "scientists"),
+        *("findings", "results", "data", "people", "patients"),
+    }
+)
+
+
+def topic_words(text: str) -> set[str]:
+    """The words of four letters or more that are not stop words, lower-cased and stripped
+    of punctuation."""
+    return {
+        w.strip(".,;:()“”\"'’").lower()
+        for w in text.split()
+        if len(w) >= 4 and w.strip(".,;:()“”\"'’").lower() not in STOPWORDS
+    }
+
+
+def stems(text: str) -> set[str]:
+    """Topic words cut to a rough stem, so that "helps" meets "help", "lives" "live" and
+    "reduced" "reduces"."""
+    found = set()
+    for word in topic_words(text):
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+        found.add(word.removesuffix("e") if len(word) > 3 else word)
+    return found
