@@ -626,6 +626,10 @@ def rules_command(ctx: click.Context, rule_paths: tuple[str, ...]) -> None:
                     f"{check.summary}"
                 )
             )
+        for entry in rules.lexicon.entries:
+            click.echo(
+                safe_line(f"{entry.id}  {'lexicon':<11} {'-':<8} {entry.name:<28} {entry.summary}")
+            )
         for own in BUILTIN.values():
             click.echo(
                 safe_line(
@@ -647,10 +651,15 @@ def rules_show(given: tuple[str, ...], rule_id: str, rule_paths: tuple[str, ...]
     rules = _load((*given, *rule_paths))
     rule = rules.get(rule_id.upper())
     check = next((c for c in rules.checks if c.id == rule_id.upper()), None)
+    entry = rules.lexicon.get(rule_id.upper())
     if rule is not None:
         click.echo(guard(_rule_doc(rule), TEXT))
     elif check is not None:
         click.echo(guard(_check_doc(check), TEXT))
+    elif entry is not None:
+        from hedgecheck.lexicon import entry_doc
+
+        click.echo(guard(entry_doc(entry), TEXT))
     elif rule_id.upper() in BUILTIN:
         click.echo(guard(_builtin_doc(BUILTIN[rule_id.upper()]), TEXT))
     else:
@@ -669,7 +678,13 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
     """
     from hedgecheck.formats._safe import safe_line
     from hedgecheck.rules import default_rules_path
-    from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
+    from hedgecheck.ruletest import (
+        FALSE_POSITIVE,
+        MISSED,
+        run_check_examples,
+        run_examples,
+        run_lexicon_examples,
+    )
 
     rule_paths = (*given, *rule_paths)
     shipped = default_rules_path().resolve()
@@ -692,10 +707,22 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
                     f"{outcome.text!r} should {expected} it"
                 )
             )
-    statuses = [r.status for r in results] + [r.status for r in check_results]
+    entries = [e for e in rules.lexicon.entries if not chosen or _in_packs(e.file, chosen)]
+    lexicon_results = run_lexicon_examples(rules.lexicon, only=entries)
+    for applied in lexicon_results:
+        if not applied.ok:
+            expected = "apply" if applied.expected else "not apply"
+            click.echo(
+                safe_line(
+                    f"{applied.entry.file}: {applied.entry.id} {_STATUS[applied.status]}: "
+                    f"{applied.text!r} (the entry should {expected})"
+                )
+            )
+    statuses = [r.status for r in (*results, *check_results, *lexicon_results)]
     counts = {status: statuses.count(status) for status in _STATUS}
     click.echo(
-        f"{len(only)} rule(s), {len(checks)} check(s), {len(statuses)} example(s): "
+        f"{len(only)} rule(s), {len(checks)} check(s), {len(entries)} lexicon entr(ies), "
+        f"{len(statuses)} example(s): "
         + ", ".join(f"{counts[s]} {_STATUS[s].lower()}" for s in _STATUS)
     )
     sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)

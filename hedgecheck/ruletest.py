@@ -2,7 +2,8 @@
 
 Each match example must be matched at exactly its marked span, each no-match example not
 at all, with the whole rule set loaded: a pseudo-cue from another pack may swallow a match,
-and that is what the writer of a house rule needs to see.
+and that is what the writer of a house rule needs to see. A lexicon entry's examples are
+applied as the analysis applies the entry (``hedgecheck.lexicon.applies``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hedgecheck.lexicon import Lexicon, LexiconEntry, applies, compile_entry
 from hedgecheck.rules import Check, CueMatch, Example, Rule, RuleSet, match_takers
 
 VALIDATED = "validated"
@@ -87,4 +89,35 @@ def run_check_examples(rules: RuleSet, *, only: Iterable[Check] | None = None) -
                 raised = any(f.code == item.id for f in check_text(text, rules=rules).findings)
                 status = VALIDATED if raised == expected else MISSED if expected else FALSE_POSITIVE
                 results.append(CheckResult(item, text, expected, status))
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconResult:
+    """The outcome of one example of a lexicon entry: applied where it should be, or not."""
+
+    entry: LexiconEntry
+    text: str
+    expected: bool
+    status: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == VALIDATED
+
+
+def run_lexicon_examples(
+    lexicon: Lexicon, *, only: Iterable[LexiconEntry] | None = None
+) -> list[LexiconResult]:
+    """Every match / no-match example of ``only`` (default: every entry of ``lexicon``)."""
+    results = []
+    for entry in only if only is not None else lexicon.entries:
+        term = compile_entry(entry)
+        for expected, texts in ((True, entry.match_examples), (False, entry.no_match_examples)):
+            for text in texts:
+                applied = applies(entry, term, text)
+                status = (
+                    VALIDATED if applied == expected else MISSED if expected else FALSE_POSITIVE
+                )
+                results.append(LexiconResult(entry, text, expected, status))
     return results
