@@ -159,6 +159,7 @@ class Term:
     clue: regex.Pattern[str] | None = None
 
     def has(self, word: str) -> bool:
+        """Whether ``word`` is one of the entry's words (in any case, unless case-sensitive)."""
         return (word if self.case_sensitive else word.lower()) in self.words
 
     def found_in(self, text: str) -> bool:
@@ -182,6 +183,8 @@ class Lexicon:
         object.__setattr__(self, "terms", {e.name: compile_entry(e) for e in self.entries})
 
     def term(self, name: str) -> Term:
+        """The compiled entry ``name`` (one of ``USES``): this lexicon's, or the default
+        packs'."""
         found = self.terms.get(name)
         return found if found is not None else default_lexicon().terms[name]
 
@@ -245,6 +248,8 @@ def read_lexicon(
     """The lexicon of ``packs`` (each path with its parsed TOML), in load order: an entry
     replaces one of its name from an earlier pack, which the notices say. Ids are unique
     among the entries and the rules' and checks' ids in ``taken`` (id: file)."""
+    from hedgecheck.rules import RESERVED_IDS
+
     chosen: dict[str, LexiconEntry] = {}
     replaced: list[LexiconEntry] = []
     seen = dict(taken)
@@ -261,6 +266,8 @@ def read_lexicon(
         names: dict[str, str] = {}
         for item in raw:
             entry = parse_entry(item, path, str(data["pack"]["name"]), fragments)
+            if entry.id in RESERVED_IDS:
+                raise _error("id reserved for a finding hedgecheck raises itself", entry, "id")
             if entry.id in seen:
                 raise _error(f"duplicate id (also in {seen[entry.id]})", entry, "id")
             if entry.name in names:

@@ -65,10 +65,9 @@ def _run(rules: RuleSet, rule: Rule, example: Example, *, expected: bool) -> Exa
 
 
 @dataclass(frozen=True, slots=True)
-class CheckResult:
-    """The outcome of one article text of a check: raised where it should be, or not."""
+class _TextResult:
+    """The outcome of one example text that must or must not be found."""
 
-    check: Check
     text: str
     expected: bool
     status: str
@@ -76,6 +75,17 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.status == VALIDATED
+
+
+def _status(found: bool, expected: bool) -> str:
+    return VALIDATED if found == expected else MISSED if expected else FALSE_POSITIVE
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult(_TextResult):
+    """The outcome of one article text of a check: raised where it should be, or not."""
+
+    check: Check
 
 
 def run_check_examples(rules: RuleSet, *, only: Iterable[Check] | None = None) -> list[CheckResult]:
@@ -87,23 +97,15 @@ def run_check_examples(rules: RuleSet, *, only: Iterable[Check] | None = None) -
         for expected, texts in ((True, item.raise_examples), (False, item.pass_examples)):
             for text in texts:
                 raised = any(f.code == item.id for f in check_text(text, rules=rules).findings)
-                status = VALIDATED if raised == expected else MISSED if expected else FALSE_POSITIVE
-                results.append(CheckResult(item, text, expected, status))
+                results.append(CheckResult(text, expected, _status(raised, expected), item))
     return results
 
 
 @dataclass(frozen=True, slots=True)
-class LexiconResult:
+class LexiconResult(_TextResult):
     """The outcome of one example of a lexicon entry: applied where it should be, or not."""
 
     entry: LexiconEntry
-    text: str
-    expected: bool
-    status: str
-
-    @property
-    def ok(self) -> bool:
-        return self.status == VALIDATED
 
 
 def run_lexicon_examples(
@@ -116,8 +118,5 @@ def run_lexicon_examples(
         for expected, texts in ((True, entry.match_examples), (False, entry.no_match_examples)):
             for text in texts:
                 applied = applies(entry, term, text)
-                status = (
-                    VALIDATED if applied == expected else MISSED if expected else FALSE_POSITIVE
-                )
-                results.append(LexiconResult(entry, text, expected, status))
+                results.append(LexiconResult(text, expected, _status(applied, expected), entry))
     return results

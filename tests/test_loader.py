@@ -725,6 +725,8 @@ def test_a_lexicon_id_must_be_unique_among_rules_and_entries(tmp_path: Path) -> 
         load_rules(path)
     with pytest.raises(RuleError, match="duplicate id"):
         load_rules(_write(tmp_path, LEXICON.replace("HSE901", "LEX014")), include_defaults=True)
+    with pytest.raises(RuleError, match="reserved"):
+        load_rules(_write(tmp_path, LEXICON.replace("HSE901", "LBL001")))
 
 
 def test_one_pack_may_not_give_an_entry_twice(tmp_path: Path) -> None:
