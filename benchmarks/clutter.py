@@ -90,7 +90,7 @@ def line_roles(text: str) -> tuple[dict[int, str], set[int]]:
     index = LineIndex(text)
     why: dict[int, str] = {}
     body: set[int] = set()
-    for sentence in segment(text, find_headline=False):
+    for sentence in segment(text, find_headline=False, lexicon=rules.lexicon):
         line = index.position(sentence.start)[0]
         if sentence.role in ("furniture", "heading"):
             why.setdefault(line, f"taken as {sentence.role}")

@@ -208,6 +208,7 @@ def _claim(
         analysis.study_cues,
         rules.scoring,
         study_evidence=(*analysis.study_evidence, *described),
+        lexicon=rules.lexicon,
     )
     start, end, line, column = where.span(sentence.start, sentence.end, in_title=in_title)
     return Claim(

@@ -116,11 +116,11 @@ def analyse(
     """
     budget = budget if budget is not None else ScanBudget()
     if blocks is not None:
-        body = segment_blocks(text, blocks)
+        body = segment_blocks(text, blocks, lexicon=rules.lexicon)
         if title is not None:
             body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
     else:
-        body = segment(text, find_headline=title is None)
+        body = segment(text, find_headline=title is None, lexicon=rules.lexicon)
     found, noted = rules.find(text, include_pseudo=True, budget=budget)
     cues = _assign(_with_stated_relations(found), body)
     notes = _assign(noted, body)

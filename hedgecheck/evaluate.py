@@ -68,7 +68,7 @@ def read(text: str, rules: RuleSet) -> Reading:
     )
     if not items:
         return Reading(hedged=False, certainty=sigmoid(rules.scoring.certainty_bias), strength=0)
-    assessments = [assess(item, (), rules.scoring) for item in items]
+    assessments = [assess(item, (), rules.scoring, lexicon=rules.lexicon) for item in items]
     hedged = any(_is_uncertainty(c.rule) for item in items for c in item.cues)
     return Reading(
         hedged=hedged,

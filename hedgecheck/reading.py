@@ -20,13 +20,17 @@ import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import regex
 
 from hedgecheck.errors import InputError
 from hedgecheck.patterns import compiled
-from hedgecheck.text import LINE_BREAK, last_sentence_start
+from hedgecheck.sentences import last_sentence_start
+from hedgecheck.text import LINE_BREAK
+
+if TYPE_CHECKING:
+    from hedgecheck.lexicon import Lexicon
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Characters per part of a text or Markdown file too big to check as one article (see
@@ -228,10 +232,12 @@ class StreamedSource:
         self.max_bytes = max_bytes
         self.warnings: tuple[str, ...] = ()
 
-    def lines(self, *, longest: int = DEFAULT_PART_CHARS) -> Iterator[str]:
+    def lines(
+        self, *, longest: int = DEFAULT_PART_CHARS, lexicon: Lexicon | None = None
+    ) -> Iterator[str]:
         """The text's lines, each with its line end (``\\r\\n``, ``\\r`` or ``\\n``); a
         line longer than ``longest`` in pieces (see ``lines_of``)."""
-        return lines_of(self._text(), longest=longest)
+        return lines_of(self._text(), longest=longest, lexicon=lexicon)
 
     def _text(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -272,12 +278,15 @@ class StreamedSource:
 _CHUNK = 1 << 20
 
 
-def lines_of(chunks: Iterable[str], *, longest: int = DEFAULT_PART_CHARS) -> Iterator[str]:
+def lines_of(
+    chunks: Iterable[str], *, longest: int = DEFAULT_PART_CHARS, lexicon: Lexicon | None = None
+) -> Iterator[str]:
     """The lines of the text these chunks make up, each with its line end (as
     ``LINE_BREAK`` finds them, a "\\r\\n" cut between two chunks included). A line of more
     than ``longest`` characters (before its line end) comes in pieces of at most that many,
     so that no line, however long, is held whole: only the piece that ends a line ends with
-    a line end. Where the pieces end depends on the text alone, not on its chunks."""
+    a line end. Where the pieces end depends on the text alone, not on its chunks (and on
+    the abbreviations of ``lexicon``, by default the default packs')."""
     rest = ""
     for chunk in chunks:
         # rest is less than a piece: joining and searching it again costs no more than the
@@ -287,16 +296,18 @@ def lines_of(chunks: Iterable[str], *, longest: int = DEFAULT_PART_CHARS) -> Ite
         for match in LINE_BREAK.finditer(text):
             if match.end() == len(text) and text.endswith("\r"):
                 break  # the "\r" of a "\r\n" the next chunk may finish
-            last = yield from _pieces(text, last, match.start(), longest)
+            last = yield from _pieces(text, last, match.start(), longest, lexicon)
             yield text[last : match.end()]
             last = match.end()
-        last = yield from _pieces(text, last, len(text) - text.endswith("\r"), longest)
+        last = yield from _pieces(text, last, len(text) - text.endswith("\r"), longest, lexicon)
         rest = text[last:]
     if rest:
         yield rest
 
 
-def _pieces(text: str, begin: int, end: int, longest: int) -> Generator[str, None, int]:
+def _pieces(
+    text: str, begin: int, end: int, longest: int, lexicon: Lexicon | None
+) -> Generator[str, None, int]:
     """The pieces of the line in ``text[begin:end]`` (no line end in it, and more of the
     line may follow) while more than ``longest`` characters are left; where the rest
     starts. A piece ends where a sentence starts in its second half, else where a word
@@ -305,7 +316,7 @@ def _pieces(text: str, begin: int, end: int, longest: int) -> Generator[str, Non
     while end - begin > longest:
         stop = begin + longest
         half = begin + longest // 2
-        cut = last_sentence_start(text, half, stop)
+        cut = last_sentence_start(text, half, stop, lexicon=lexicon)
         if cut is None:
             word = _WORD_START.search(text, half, stop)
             cut = stop if word is None or word.start() <= begin else word.start()

@@ -25,10 +25,12 @@ from hedgecheck.model import Finding, Severity
 
 if TYPE_CHECKING:
     from hedgecheck.gate import Builtin
+    from hedgecheck.lexicon import LexiconEntry
     from hedgecheck.rules import Check, Rule, RuleSet
 
 RULE = "rule"
 CHECK = "check"
+LEXICON = "lexicon"
 BUILTIN_CODE = "builtin"
 UNKNOWN = "unknown"  # a finding's code that the rule set does not define
 
@@ -47,7 +49,7 @@ class RuleDoc:
 
     id: str
     name: str
-    kind: str  # RULE, CHECK, BUILTIN_CODE or UNKNOWN
+    kind: str  # RULE, CHECK, LEXICON, BUILTIN_CODE or UNKNOWN
     category: str  # a check's is "editorial"
     summary: str
     why: str
@@ -66,14 +68,17 @@ class RuleDoc:
 
 
 def find(code: str, rules: RuleSet) -> RuleDoc | None:
-    """The document of ``code``: a rule, else an article check, else a built-in code; None
-    when none of them has it."""
+    """The document of ``code``: a rule, else an article check, else a lexicon entry, else a
+    built-in code; None when none of them has it."""
     rule = rules.get(code)
     if rule is not None:
         return of_rule(rule)
     check = next((c for c in rules.checks if c.id == code), None)
     if check is not None:
         return of_check(check)
+    entry = rules.lexicon.get(code)
+    if entry is not None:
+        return of_entry(entry)
     own = BUILTIN.get(code)
     return of_builtin(own) if own is not None else None
 
@@ -96,10 +101,12 @@ def document(code: str, rules: RuleSet, finding: Finding | None = None) -> RuleD
 
 
 def documents(rules: RuleSet) -> list[RuleDoc]:
-    """Every rule, then every article check, then the built-in codes, in their order."""
+    """Every rule, then every article check, every lexicon entry, then the built-in codes,
+    in their order."""
     return [
         *map(of_rule, rules.rules),
         *map(of_check, rules.checks),
+        *map(of_entry, rules.lexicon.entries),
         *map(of_builtin, BUILTIN.values()),
     ]
 
@@ -161,6 +168,34 @@ def of_check(check: Check) -> RuleDoc:
     )
 
 
+def of_entry(entry: LexiconEntry) -> RuleDoc:
+    if entry.words:
+        content = Section("Words", (", ".join(entry.words),))
+    else:
+        content = Section("Patterns", tuple(f"  {p}" for p in entry.patterns))
+    clue = (f"  {entry.clue} (a text without it is not searched)",) if entry.clue else ()
+    case = "case-sensitive" if entry.case_sensitive else "case-insensitive"
+    examples = [f"  + {text}" for text in entry.match_examples]
+    examples += [f"  - {text}" for text in entry.no_match_examples]
+    return RuleDoc(
+        id=entry.id,
+        name=entry.name,
+        kind=LEXICON,
+        category=LEXICON,
+        summary=entry.summary,
+        why=entry.why,
+        source=entry.source,
+        origin=f"{entry.pack}, lexicon entry",
+        sections=_sections(
+            entry,
+            Section("Applied", (f"{entry.use.describe()}; {case}",)),
+            content,
+            *([Section("Clue", clue)] if clue else []),
+            Section("Examples", tuple(examples)),
+        ),
+    )
+
+
 def of_builtin(own: Builtin) -> RuleDoc:
     return RuleDoc(
         id=own.id,
@@ -177,7 +212,9 @@ def of_builtin(own: Builtin) -> RuleDoc:
     )
 
 
-def _sections(documented: Rule | Check | Builtin, *middle: Section) -> tuple[Section, ...]:
+def _sections(
+    documented: Rule | Check | LexiconEntry | Builtin, *middle: Section
+) -> tuple[Section, ...]:
     """What it does and why, then ``middle``, then the source."""
     return (
         Section("What it does", (documented.summary,)),

@@ -36,6 +36,7 @@ import regex
 from hedgecheck.arguments import path_text, require
 from hedgecheck.budget import ScanBudget, SwitchedOff
 from hedgecheck.errors import RuleError
+from hedgecheck.lexicon import Lexicon, read_lexicon
 from hedgecheck.patterns import compiled
 from hedgecheck.tomlfile import loads_toml, read_toml_bytes, toml_text
 from hedgecheck.trust import PRIVATE_FILES as _PRIVATE_FILES
@@ -1603,6 +1604,8 @@ class RuleSet:
     scoring: Scoring = field(default_factory=Scoring)
     packs: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+    # The words and patterns the analysis reads language by (see hedgecheck.lexicon).
+    lexicon: Lexicon = field(default_factory=Lexicon)
     warnings: tuple[str, ...] = field(default=(), compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
     overlay: Matcher = field(init=False, repr=False, compare=False)
@@ -1845,6 +1848,7 @@ def _load_files(files: list[tuple[Path, bytes]]) -> RuleSet:
     checks: list[Check] = []
     scoring = Scoring()
     packs: list[str] = []
+    parsed: list[tuple[Path, dict[str, Any]]] = []
     texts = [(path, toml_text(raw, path=path)) for path, raw in files]
     for path, text in texts:
         data = loads_toml(text, path=path)
@@ -1855,13 +1859,16 @@ def _load_files(files: list[tuple[Path, bytes]]) -> RuleSet:
         packs.append(name)
         rules.extend(pack_rules)
         checks.extend(pack_checks)
+        parsed.append((path, data))
     _check_ids(rules, checks)
+    lexicon, replaced = read_lexicon(parsed, taken={i.id: i.file for i in (*rules, *checks)})
     ruleset = RuleSet(
         rules=tuple(rules),
         scoring=scoring,
         packs=tuple(packs),
         checks=tuple(checks),
-        warnings=_swallow_warnings(rules),
+        lexicon=lexicon,
+        warnings=(*_swallow_warnings(rules), *replaced),
     )
     shadows = _shadow_warnings(ruleset)
     if shadows:
@@ -1935,7 +1942,7 @@ def _swallow_warning(rule: Rule, hit: Sequence[Rule], shipped: Path) -> str:
 # unpickle them (regex keeps no compiled form outside a pickle, and its compiled code
 # given from a file would need the same protection).
 
-_CACHE_MAGIC = b"hedgecheck rule cache 2\n"
+_CACHE_MAGIC = b"hedgecheck rule cache 3\n"
 _TAG_BYTES = hashlib.sha256().digest_size
 _KEY_FILE = "cache-key"
 _KEY_BYTES = 32
@@ -2150,6 +2157,7 @@ def _pack_digest(
     ids: set[str] = set()
     try:
         digest.update(Path(__file__).read_bytes())
+        digest.update(Path(__file__).with_name("lexicon.py").read_bytes())
     except OSError:
         return None  # the loader cannot be read, so no key can be trusted: no cache
     for path, data in files:
@@ -2215,6 +2223,7 @@ def _unpickled(body: memoryview, ids: frozenset[str]) -> tuple[RuleSet | None, s
     if set(manifest["matched"]) != set(manifest["rules"]):
         return None, "does not match every rule it holds"
     missing = ids - {r.id for r in ruleset.rules} - {c.id for c in ruleset.checks}
+    missing -= {e.id for e in (*ruleset.lexicon.entries, *ruleset.lexicon.replaced)}
     if missing:
         return None, f"lacks rules its packs define ({', '.join(sorted(missing)[:5])})"
     return ruleset, None
@@ -2245,7 +2254,7 @@ def _manifest(ruleset: RuleSet) -> dict[str, list[str]]:
 # after the install, another regex.
 
 SHIPPED_CACHE = "rules.pickle"
-_SHIPPED_MAGIC = b"hedgecheck shipped rule cache 1\n"
+_SHIPPED_MAGIC = b"hedgecheck shipped rule cache 2\n"
 
 
 def _read_shipped(
@@ -2436,7 +2445,7 @@ def _parse_article(table: Any, path: Path) -> tuple[tuple[tuple[str, ArticleMode
 
 
 def _parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], list[Check]]:
-    extra = set(data) - {"pack", "fragments", "rules", "checks"}
+    extra = set(data) - {"pack", "fragments", "rules", "checks", "lexicon"}
     if extra:
         raise RuleError("unknown top-level key", path=str(path), key=min(extra))
     pack = data.get("pack")

@@ -2,7 +2,8 @@
 
 Each match example must be matched at exactly its marked span, each no-match example not
 at all, with the whole rule set loaded: a pseudo-cue from another pack may swallow a match,
-and that is what the writer of a house rule needs to see.
+and that is what the writer of a house rule needs to see. A lexicon entry's examples are
+applied as the analysis applies the entry (``hedgecheck.lexicon.applies``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hedgecheck.lexicon import Lexicon, LexiconEntry, applies, compile_entry
 from hedgecheck.rules import Check, CueMatch, Example, Rule, RuleSet, match_takers
 
 VALIDATED = "validated"
@@ -63,10 +65,9 @@ def _run(rules: RuleSet, rule: Rule, example: Example, *, expected: bool) -> Exa
 
 
 @dataclass(frozen=True, slots=True)
-class CheckResult:
-    """The outcome of one article text of a check: raised where it should be, or not."""
+class _TextResult:
+    """The outcome of one example text that must or must not be found."""
 
-    check: Check
     text: str
     expected: bool
     status: str
@@ -74,6 +75,17 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.status == VALIDATED
+
+
+def _status(found: bool, expected: bool) -> str:
+    return VALIDATED if found == expected else MISSED if expected else FALSE_POSITIVE
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult(_TextResult):
+    """The outcome of one article text of a check: raised where it should be, or not."""
+
+    check: Check
 
 
 def run_check_examples(rules: RuleSet, *, only: Iterable[Check] | None = None) -> list[CheckResult]:
@@ -85,6 +97,26 @@ def run_check_examples(rules: RuleSet, *, only: Iterable[Check] | None = None) -
         for expected, texts in ((True, item.raise_examples), (False, item.pass_examples)):
             for text in texts:
                 raised = any(f.code == item.id for f in check_text(text, rules=rules).findings)
-                status = VALIDATED if raised == expected else MISSED if expected else FALSE_POSITIVE
-                results.append(CheckResult(item, text, expected, status))
+                results.append(CheckResult(text, expected, _status(raised, expected), item))
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconResult(_TextResult):
+    """The outcome of one example of a lexicon entry: applied where it should be, or not."""
+
+    entry: LexiconEntry
+
+
+def run_lexicon_examples(
+    lexicon: Lexicon, *, only: Iterable[LexiconEntry] | None = None
+) -> list[LexiconResult]:
+    """Every match / no-match example of ``only`` (default: every entry of ``lexicon``)."""
+    results = []
+    for entry in only if only is not None else lexicon.entries:
+        term = compile_entry(entry)
+        for expected, texts in ((True, entry.match_examples), (False, entry.no_match_examples)):
+            for text in texts:
+                applied = applies(entry, term, text)
+                results.append(LexiconResult(text, expected, _status(applied, expected), entry))
     return results

@@ -10,13 +10,14 @@ sub-additively (Salager-Meyer's compound hedges are stronger, not twice as stron
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hedgecheck.engine import ScopedCue, SentenceCues
+from hedgecheck.lexicon import Lexicon, resolved
 from hedgecheck.model import Contribution, Evidence, Label, Strength
 from hedgecheck.rules import LABELS, Scoring
+from hedgecheck.strength import claim_strength
 
 # A design that names its subjects ("animal studies", "in vitro") states them too.
 _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
@@ -24,57 +25,6 @@ _DESIGN_SUBJECTS = {"animal": "animals", "in_vitro": "cells"}
 # ("X reduces Y, and may also ..."), still colours how firmly the sentence commits: readers
 # rate whole sentences (Pei & Jurgens 2021), so it counts, at this fraction of its weight.
 OUTSIDE_SCOPE = 0.75
-# Correlational participles that can follow a noun as a reduced relative clause, and the
-# copula (or adverb) that makes one the sentence's predicate instead ("was associated with").
-_PARTICIPLE = re.compile(
-    r"(?:associated|linked|related|tied|connected|correlated)\b", re.IGNORECASE
-)
-_COPULA = re.compile(r"\b(?:is|are|was|were|be|been|being|not|\w+ly)\s+$", re.IGNORECASE)
-# A relative pronoun or an infinitive "to", perhaps with an adverb, just before a verb: the
-# verb opens a clause that modifies a noun ("mutations that cause", "a checklist which
-# virtually eliminated", "a treatment to protect patients"). After a raising or reporting
-# verb ("appears to reduce", "was shown to reduce") the infinitive is the main predicate.
-_CLAUSE_OPENER = re.compile(r"\b(that|which|who|(\w+)\s+to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_RAISING = frozenset(
-    [
-        "appear",
-        "appears",
-        "appeared",
-        "seem",
-        "seems",
-        "seemed",
-        "likely",
-        "shown",
-        "found",
-        "able",
-        "tend",
-        "tends",
-        "tended",
-        "known",
-        "expected",
-        "proved",
-        "proven",
-        "thought",
-        "reported",
-        "believed",
-        "continue",
-        "continues",
-        "continued",
-        "going",
-        "said",
-        "set",
-    ]
-)
-# A sentence whose subject is research still to be done ("Further studies may improve the
-# understanding of ...", "Future research might investigate ..."): its modal hedges what the
-# research will deliver, a call for research that Yu's annotators put in the no-relationship
-# class, not a relation between variables.
-_RESEARCH_SUBJECT = re.compile(
-    r"^\W*(?:the\s+)?(?:(?:further|future|additional|larger|more|new|prospective|"
-    r"randomi[sz]ed|well[- ]designed|longitudinal|controlled|multicent(?:er|re)|large)\s+)+"
-    r"(?:[\w-]+\s+){0,2}?(?:studies|research|trials?|investigations?|work|evaluations?)\s+$",
-    re.IGNORECASE,
-)
 _EVIDENCE_FIELDS = {
     "design": "design",
     "subject": "subjects",
@@ -91,7 +41,6 @@ class Assessment:
     strength: Strength
     negated: bool
     certainty_logit: float
-    evidence_logit: float
     confidence_logit: float
     label: Label
     evidence: Evidence
@@ -117,11 +66,12 @@ def assess(
     scoring: Scoring,
     *,
     study_evidence: Sequence[ScopedCue] = (),
+    lexicon: Lexicon | None = None,
 ) -> Assessment:
     """Score one sentence as a claim; study-level cues count only for primary claims, and so
     does ``study_evidence`` (the evidence stated about the article's own study anywhere),
     which bounds the label's evidence ceiling only: a headline rests on the study the body
-    describes."""
+    describes. ``lexicon`` is the rule set's (default: the default packs')."""
     governing = [c for c in item.governing() if not item.denies(c)]
     own_rules = {c.rule.id for c in item.cues}
     extra = [c for c in study_cues if c.rule.id not in own_rules]
@@ -149,10 +99,9 @@ def assess(
     explanation.extend(bounds)
     return Assessment(
         cues=tuple(applied),
-        strength=_strength(item),
+        strength=claim_strength(item, resolved(lexicon)),
         negated=any(c.rule.category == "negation" for c in governing),
         certainty_logit=certainty,
-        evidence_logit=evidence,
         confidence_logit=confidence,
         label=label,
         evidence=_evidence(applied, grade),
@@ -309,180 +258,6 @@ def _ceiling_step(grade: Grade, *, held: bool) -> Contribution:
     return Contribution(source, "ceiling", 0.0, note)
 
 
-def _strength(item: SentenceCues) -> Strength:
-    """Yu et al. / Sumner scale. An association wins over an adjectival causal verb
-    ("associated with reduced risk"); a comparison of groups or rates (kind "comparison":
-    "compared with placebo", "odds of", "at high risk") only reports the size of a difference,
-    so a causal verb beside it ("reduced pain compared with placebo") sets the strength. A
-    conditional hedge ("may", "could") reaching a causal verb, or standing on a predicate
-    no relation rule names ("may help stratify"), makes the claim conditional (InSciOut
-    code 4); a predicate of use or need (value "none": "may be used to", "may require")
-    names no relation for it to hedge, and "seems"/"appears"/"potentially" alone, with no
-    relation named, judge a property ("seems safe") rather than hedge an effect. A sentence whose
-    subject is earlier work ("Previous research has linked ...") reports background and
-    states no relation of its own (Yu et al. 2019 label the study's own finding). Nor does a
-    yes/no question ("Could lithium slow down ageing?", "Does depression boost the risk of
-    death?"): it asks whether the relation holds rather than asserting it (InSciOut codes such
-    headlines as stating no relationship); a wh-question ("Which factors influence ...?")
-    presupposes its relation and is read as any other sentence."""
-    if _reports_earlier_work(item):
-        return Strength.NONE
-    if _YES_NO_QUESTION.match(item.sentence.text):
-        return Strength.NONE
-    cues = [
-        c for c in item.cues if c.rule.category == "relation" and not _opening_participle(c, item)
-    ]
-    relations = [c for c in cues if c.rule.value != "none"]
-    conditional = [c for c in item.cues if c.rule.conditional]
-    if not relations:
-        # "may be used to monitor", "could be an alternative to": a hedged predicate of use
-        # or suitability (value "none") states no relation, so the hedge has nothing to
-        # make conditional; nor has a modal whose subject is research still to be done.
-        # An evidential verb or adverb with no relation ("seems to be a safe procedure",
-        # "appears important", "potentially helpful supplements") judges a property of its
-        # subject rather than hedging an effect, so only a modal ("may help stratify")
-        # makes such a claim conditional.
-        if not cues and any(
-            h.rule.kind not in ("epistemic-verb", "epistemic-adverb")
-            and not _hedges_research(h, item)
-            and not _in_recommendation(h, item)
-            for h in conditional
-        ):
-            return Strength.CONDITIONAL
-        return Strength.NONE
-    causal = [c for c in relations if c.rule.value == "causal"]
-    finite = [c for c in causal if not _is_ing_form(c) and not _opens_clause(c, item)]
-    correlational = [
-        c
-        for c in relations
-        if c.rule.value == "correlational" and not _postmodifies(c, finite, item)
-    ]
-    if any(c.rule.kind != "comparison" for c in correlational) or not causal:
-        return Strength.CORRELATIONAL
-    # The claim's own (first) causal verb decides: "may reduce inflammation and improve
-    # sleep" is conditional throughout, while "reduced pain, but it may cause nausea" states
-    # its finding directly and hedges only an aside. A gerund or participle ("raising the
-    # price of alcohol could lead to", "drugs promoting sun sensitivity may raise") sits in
-    # the subject or a modifier, and so does a verb that opens a relative or infinitive
-    # clause ("a program that eliminated infections appears to have reduced deaths", "a
-    # treatment to protect patients could save lives"): the first finite verb of the main
-    # clause is the claim's own when there is one.
-    focus = (finite or causal)[0].match
-    if any(h.reaches(focus.start, focus.end) for h in conditional):
-        return Strength.CONDITIONAL
-    return Strength.CAUSAL
-
-
-# A yes/no question: an auxiliary or modal opens it (after a short "Label:" rubric) and a
-# question mark closes it ("Could lithium slow down ageing?", "Psychology: does gaming really
-# cause bad behaviour?").
-_YES_NO_QUESTION = re.compile(
-    r"(?:[^:;?\n]{1,40}[:;]\s*)?[\"'\u2018\u201c]?"
-    r"(?:can|could|does|do|did|is|are|was|were|will|would|should|has|have|may|might)\b"
-    r"[^?]*\?[\s\"'\u2019\u201d)]*$",
-    re.IGNORECASE,
-)
-
-
-def _opening_participle(cue: ScopedCue, item: SentenceCues) -> bool:
-    """Whether a causal cue is an -ed form that opens the sentence ("Reduced fibrinogen and
-    increased albumin are consistent with ..."): with no subject before it, it is an
-    adjective on the subject's noun, not the verb of a claim. So is one coordinated with
-    such an opening ("... and increased albumin"): a few words after an opening -ed form,
-    joined by "and", "or" or a comma, it is a second adjective in the same subject."""
-    if cue.rule.value != "causal":
-        return False
-    words = cue.match.text.split()
-    if len(words) != 1 or not words[0].lower().endswith("ed"):
-        return False
-    offset = cue.match.start - item.sentence.start
-    before = item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(")
-    return not before or _OPENING_COORDINATE.fullmatch(before) is not None
-
-
-# An opening -ed adjective, its noun (up to four words) and a coordinator: what may stand
-# before a second opening adjective ("Reduced fibrinogen and | increased albumin").
-_OPENING_COORDINATE = re.compile(r"\w+ed(?:\s+[\w-]+){1,4}?\s*(?:,|,?\s+(?:and|or))", re.IGNORECASE)
-
-
-def _reports_earlier_work(item: SentenceCues) -> bool:
-    """Whether the sentence's subject is earlier work ("Previous research has linked ...",
-    "Previous studies in Japan suggested ...") and nothing sets the present study against it
-    (no "but" before a relation of its own, no "the new study"): it reports background,
-    not the finding it introduces. A "but" with no relation after it ("..., but the results
-    were inconsistent") still speaks of the earlier work."""
-    if item.primary:
-        return False
-    for cue in item.cues:
-        if cue.rule.category == "terminator" and any(
-            c.rule.category == "relation" and c.match.start > cue.match.start for c in item.cues
-        ):
-            return False
-        if cue.rule.category == "study" and cue.rule.value == "primary":
-            return False
-    first = next(
-        (c for c in item.cues if c.rule.category == "study" and c.rule.value == "background"),
-        None,
-    )
-    if (
-        first is None
-        or not _NAMES_WORK.search(first.match.text)
-        or _UNQUALIFIED.match(first.match.text)
-    ):
-        return False
-    offset = first.match.start - item.sentence.start
-    return _SUBJECT_OPENING.fullmatch(item.sentence.text[:offset]) is not None
-
-
-def _in_recommendation(cue: ScopedCue, item: SentenceCues) -> bool:
-    """Whether a hedge lies inside a pseudo-cue that swallows relations (a recommendation,
-    "... may vary across groups, and thus interventions should be targeted at ..."): the
-    sentence's relation words, if any, were swallowed with it, so the hedge qualifies the
-    advice or its reason, not a relation the sentence claims."""
-    for pseudo in item.pseudo:
-        names = pseudo.rule.swallows
-        if (not names or "relation" in names) and (
-            pseudo.start <= cue.match.start and cue.match.end <= pseudo.end
-        ):
-            return True
-    return False
-
-
-def _hedges_research(cue: ScopedCue, item: SentenceCues) -> bool:
-    """Whether a modal's subject, from the sentence start, is research still to be done
-    ("Further studies may ...", "Future research might ...")."""
-    offset = cue.match.start - item.sentence.start
-    return _RESEARCH_SUBJECT.match(item.sentence.text[:offset]) is not None
-
-
-def _is_ing_form(cue: ScopedCue) -> bool:
-    """Whether a relation cue is an -ing form ("raising", "cholesterol-lowering")."""
-    words = cue.match.text.split()
-    return bool(words) and words[0].lower().endswith("ing")
-
-
-def _postmodifies(cue: ScopedCue, finite: Sequence[ScopedCue], item: SentenceCues) -> bool:
-    """Whether a correlational participle modifies a noun after the claim's causal verb
-    ("reduces the risk of cancers associated with drinking"): with no copula before it, it
-    describes the object and is not the claim's own relation."""
-    if not finite or cue.match.start < finite[0].match.end:
-        return False
-    if not _PARTICIPLE.match(cue.match.text):
-        return False
-    offset = cue.match.start - item.sentence.start
-    before = item.sentence.text[max(0, offset - 40) : offset]
-    return _COPULA.search(before) is None
-
-
-def _opens_clause(cue: ScopedCue, item: SentenceCues) -> bool:
-    """Whether a relation cue opens a relative or infinitive clause ("genes that cause",
-    "which reduced", "to protect")."""
-    offset = cue.match.start - item.sentence.start
-    before = item.sentence.text[max(0, offset - 40) : offset]
-    opener = _CLAUSE_OPENER.search(before)
-    return opener is not None and (opener.group(2) or "").lower() not in _RAISING
-
-
 def _evidence(cues: Sequence[ScopedCue], grade: Grade | None) -> Evidence:
     found: dict[str, ScopedCue] = {}
     for cue in cues:
@@ -496,14 +271,6 @@ def _evidence(cues: Sequence[ScopedCue], grade: Grade | None) -> Evidence:
     if "subjects" not in values and values.get("design") in _DESIGN_SUBJECTS:
         values["subjects"] = _DESIGN_SUBJECTS[values["design"]]
     return Evidence(limitations=limitations, grade=_reachable(cues, grade), **values)
-
-
-# A background cue that names earlier work ("previous research", "several studies"), not a
-# time ("in recent years"); bare "studies"/"research" may be the present study's.
-_NAMES_WORK = re.compile(r"\b(?:stud(?:y|ies)|research|work|trials?|evidence)\b", re.IGNORECASE)
-_UNQUALIFIED = re.compile(r"(?:studies|research)\b", re.IGNORECASE)
-# What may come before a sentence's subject: "the", "some", "a few" or "for years,".
-_SUBJECT_OPENING = re.compile(r"\W*(?:(?:the|some|a\s+few|for\s+\w+,?)\s+)?", re.IGNORECASE)
 
 
 def sigmoid(value: float) -> float:

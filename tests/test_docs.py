@@ -32,11 +32,17 @@ def test_the_rule_table_in_docs_rules_md_is_up_to_date() -> None:
     assert script.updated(text) == text, "run python scripts/update_docs.py"
 
 
-def test_the_rule_table_has_a_row_for_every_rule_check_and_builtin_code() -> None:
+def test_the_rule_table_has_a_row_for_every_rule_check_lexicon_entry_and_builtin_code() -> None:
     rules = hedgecheck.default_rules()
     table = markdown_table(documents(rules)).splitlines()
     ids = [row.split("|")[1].strip().strip("`") for row in table[2:]]
-    expected = [r.id for r in rules.rules] + [c.id for c in rules.checks] + ["LBL001", "HCS001"]
+    expected = [
+        *(r.id for r in rules.rules),
+        *(c.id for c in rules.checks),
+        *(e.id for e in rules.lexicon.entries),
+        "LBL001",
+        "HCS001",
+    ]
     assert sorted(ids) == sorted(expected)
     assert len(table) == len(expected) + 2
 

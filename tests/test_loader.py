@@ -620,3 +620,125 @@ def test_look_alikes_of_refused_constructs_load(tmp_path: Path, pattern: str) ->
     path = _write(tmp_path, GOOD.replace("patterns = ['perchance']", f"patterns = ['{pattern}']"))
     found = [m.text for m in load_rules(path).matcher.find("It perchance works.")]
     assert len(found) == 1 and found[0].startswith("perchance")  # the longest match wins
+
+
+# -- [[lexicon]] entries -------------------------------------------------------------------
+
+LEXICON = """
+[pack]
+name = "house-lexicon"
+
+[[lexicon]]
+id = "HSE901"
+name = "abbreviations"
+words = ["al", "dr", "resp"]
+summary = "s"
+why = "w"
+source = "house style"
+examples.match = ["resp", "Dr"]
+examples.no_match = ["respond"]
+"""
+
+
+def test_a_good_lexicon_entry_loads(tmp_path: Path) -> None:
+    rules = load_rules(_write(tmp_path, LEXICON))
+    assert [e.id for e in rules.lexicon.entries] == ["HSE901"]
+    assert rules.lexicon.term("abbreviations").has("RESP")
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (('summary = "s"', "summary = \"s\"\ncolour = 'red'"), "colour", "unknown key"),
+        (('name = "abbreviations"', 'name = "abbreviation"'), "name", "no such lexicon entry"),
+        (('source = "house style"\n', ""), "source", "missing"),
+        (('id = "HSE901"', 'id = "HSE9011"'), "id", "capital letters"),
+        (('words = ["al", "dr", "resp"]', "patterns = ['dr']"), "patterns", "give words"),
+        (
+            ('words = ["al", "dr", "resp"]', 'words = ["al"]\npatterns = ["dr"]'),
+            "words",
+            "either words or patterns",
+        ),
+        (('words = ["al", "dr", "resp"]', 'words = ["et al"]'), "words[0]", "no white space"),
+        (('words = ["al", "dr", "resp"]', "words = []"), "words", "non-empty list"),
+        (('examples.no_match = ["respond"]\n', ""), "examples.no_match", "non-empty"),
+        (('why = "w"', 'why = "w"\ncase_sensitive = "no"'), "case_sensitive", "true or false"),
+    ],
+)
+def test_lexicon_errors_name_file_entry_and_key(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str
+) -> None:
+    old, new = change
+    assert old in LEXICON
+    path = _write(tmp_path, LEXICON.replace(old, new))
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    text = str(info.value)
+    assert str(path) in text
+    assert "HSE901" in text or key == "id"
+    assert repr(key) in text
+    assert message in text
+
+
+PATTERNED = (
+    LEXICON.replace('name = "abbreviations"', 'name = "copulas"')
+    .replace('words = ["al", "dr", "resp"]', "patterns = ['\\b(?:is|was|{{adverb}})$']")
+    .replace('examples.match = ["resp", "Dr"]', 'examples.match = ["It was [[linked]] to"]')
+    .replace('examples.no_match = ["respond"]', 'examples.no_match = ["genes [[linked]] to"]')
+    + "\n[fragments]\nadverb = '\\w+ly'\n"
+)
+
+
+def test_a_patterned_entry_takes_the_packs_fragments(tmp_path: Path) -> None:
+    rules = load_rules(_write(tmp_path, PATTERNED))
+    (entry,) = rules.lexicon.entries
+    assert entry.patterns == ("\\b(?:is|was|(?:\\w+ly))$",)
+    assert rules.lexicon.term("copulas").pattern.search("strongly")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "message"),
+    [
+        ("{{adverb}}", "{{adverbs}}", "patterns[0]", "no fragment"),
+        ("{{adverb}}", "(x", "patterns[0]", "bad pattern"),
+        ("{{adverb}}", "(?:a+)+", "patterns[0]", "backtrack"),
+        ("It was [[linked]] to", "It was linked to", "examples.match", "mark the cue"),
+        ('why = "w"', "why = \"w\"\nclue = '('", "clue", "bad pattern"),
+    ],
+)
+def test_bad_patterned_entries_are_refused(
+    tmp_path: Path, old: str, new: str, key: str, message: str
+) -> None:
+    assert old in PATTERNED
+    path = _write(tmp_path, PATTERNED.replace(old, new))
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert str(path) in str(info.value) and "HSE901" in str(info.value)
+    assert repr(key) in str(info.value) and message in str(info.value)
+
+
+def test_a_lexicon_id_must_be_unique_among_rules_and_entries(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, GOOD + LEXICON.split('name = "house-lexicon"\n', 1)[1].replace("HSE901", "HSE001")
+    )
+    with pytest.raises(RuleError, match="duplicate id"):
+        load_rules(path)
+    with pytest.raises(RuleError, match="duplicate id"):
+        load_rules(_write(tmp_path, LEXICON.replace("HSE901", "LEX014")), include_defaults=True)
+    with pytest.raises(RuleError, match="reserved"):
+        load_rules(_write(tmp_path, LEXICON.replace("HSE901", "LBL001")))
+
+
+def test_one_pack_may_not_give_an_entry_twice(tmp_path: Path) -> None:
+    twice = LEXICON + LEXICON.split('name = "house-lexicon"\n', 1)[1].replace("HSE901", "HSE902")
+    with pytest.raises(RuleError, match="already given by HSE901"):
+        load_rules(_write(tmp_path, twice))
+
+
+def test_a_house_entry_replaces_the_default_and_the_loader_says_so(tmp_path: Path) -> None:
+    rules = load_rules(_write(tmp_path, LEXICON), include_defaults=True)
+    assert rules.lexicon.get("HSE901") in rules.lexicon.entries
+    assert [e.id for e in rules.lexicon.replaced] == ["LEX014"]
+    (said,) = [w for w in rules.warnings if "HSE901" in w]
+    assert "replaces 'LEX014'" in said and "lexicon.toml" in said
+    assert len(rules.lexicon.entries) == len(default_rules().lexicon.entries)

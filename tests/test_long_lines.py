@@ -24,7 +24,8 @@ import hedgecheck.rules as rules_module
 from hedgecheck.parts import check_parts, check_stream, part_spans, spans_of_lines
 from hedgecheck.reading import lines_of, open_stream
 from hedgecheck.rules import CueMatch
-from hedgecheck.text import LineIndex, last_sentence_start, segment
+from hedgecheck.sentences import last_sentence_start
+from hedgecheck.text import LineIndex, segment
 
 SENTENCE = "Tea may lower blood pressure, a small study suggests. "
 STORY = (
@@ -143,7 +144,7 @@ def test_a_line_of_megabytes_is_never_held_whole() -> None:
 def test_the_word_before_a_full_stop_is_read_backwards() -> None:
     old = regex.compile(r"[\p{L}.]+$")
     rng = random.Random(5)
-    from hedgecheck.text import _LAST_WORD
+    from hedgecheck.sentences import _LAST_WORD
 
     for _ in range(2000):
         text = "".join(rng.choice("ab. Dr\u00e9,") for _ in range(rng.randint(0, 30)))

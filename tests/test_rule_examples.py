@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
+from hedgecheck.lexicon import LexiconEntry
 from hedgecheck.rules import Example, Rule, default_rules
-from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_examples
+from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_examples, run_lexicon_examples
 
 RULES = default_rules()
 
@@ -21,6 +22,16 @@ def test_every_example_of_the_rule_is_validated(rule: Rule) -> None:
         if not r.ok
     ]
     assert not failures, f"{rule.id} ({rule.file}): " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("entry", RULES.lexicon.entries, ids=lambda e: e.id)
+def test_every_example_of_the_lexicon_entry_is_validated(entry: LexiconEntry) -> None:
+    failures = [
+        f"{r.status}: {r.text!r}"
+        for r in run_lexicon_examples(RULES.lexicon, only=[entry])
+        if not r.ok
+    ]
+    assert not failures, f"{entry.id} {entry.name} ({entry.file}): " + "; ".join(failures)
 
 
 def test_a_wrong_example_is_reported_as_missed_or_false_positive() -> None:

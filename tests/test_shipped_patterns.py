@@ -54,12 +54,19 @@ def shipped(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_build_holds_the_patterns_of_the_analysis_modules(built: Path, shipped: None) -> None:
+    import hedgecheck.pagelines as pagelines
+    import hedgecheck.sentences as sentences
     import hedgecheck.text as text
 
     table = patterns_module._read_shipped(built)
     sources = {source for source, _ in table}
-    for name in ("_CHROME", "_STAMP", "_BYLINE", "_SENTENCE_END", "LINE_BREAK"):
-        assert getattr(text, name).pattern in sources, name
+    for module, name in [
+        (pagelines, "_DATELINE"),
+        (pagelines, "_GLUED"),
+        (sentences, "_SENTENCE_END"),
+        (text, "LINE_BREAK"),
+    ]:
+        assert getattr(module, name).pattern in sources, name
     assert len(table) >= 40
 
 

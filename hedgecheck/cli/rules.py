@@ -74,7 +74,13 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
     """
     from hedgecheck.formats._safe import safe_line
     from hedgecheck.rules import default_rules_path
-    from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
+    from hedgecheck.ruletest import (
+        FALSE_POSITIVE,
+        MISSED,
+        run_check_examples,
+        run_examples,
+        run_lexicon_examples,
+    )
 
     rule_paths = (*given, *rule_paths)
     shipped = default_rules_path().resolve()
@@ -88,19 +94,29 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
             click.echo(safe_line(_example_failure(result)))
     checks = [c for c in rules.checks if not chosen or _in_packs(c.file, chosen)]
     check_results = run_check_examples(rules, only=checks)
-    for outcome in check_results:
-        if not outcome.ok:
-            expected = "raise" if outcome.expected else "not raise"
-            click.echo(
-                safe_line(
-                    f"{outcome.check.file}: {outcome.check.id} {_STATUS[outcome.status]}: "
-                    f"{outcome.text!r} should {expected} it"
-                )
+    entries = [e for e in rules.lexicon.entries if not chosen or _in_packs(e.file, chosen)]
+    lexicon_results = run_lexicon_examples(rules.lexicon, only=entries)
+    failed = [
+        (o, o.check.file, o.check.id, "raise it" if o.expected else "not raise it")
+        for o in check_results
+        if not o.ok
+    ]
+    failed += [
+        (o, o.entry.file, o.entry.id, "apply" if o.expected else "not apply")
+        for o in lexicon_results
+        if not o.ok
+    ]
+    for outcome, file, item_id, should in failed:
+        click.echo(
+            safe_line(
+                f"{file}: {item_id} {_STATUS[outcome.status]}: {outcome.text!r} should {should}"
             )
-    statuses = [r.status for r in results] + [r.status for r in check_results]
+        )
+    statuses = [r.status for r in (*results, *check_results, *lexicon_results)]
     counts = {status: statuses.count(status) for status in _STATUS}
     click.echo(
-        f"{len(only)} rule(s), {len(checks)} check(s), {len(statuses)} example(s): "
+        f"{len(only)} rule(s), {len(checks)} check(s), {len(entries)} lexicon entr(ies), "
+        f"{len(statuses)} example(s): "
         + ", ".join(f"{counts[s]} {_STATUS[s].lower()}" for s in _STATUS)
     )
     sys.exit(EXIT_GATE if counts[MISSED] or counts[FALSE_POSITIVE] else EXIT_OK)

@@ -4,7 +4,7 @@ A reader turns a file's text (the *source*) into the prose a careful reader woul
 as a sequence of blocks (headline, headings, paragraphs, list items, quotes, captions), and
 keeps a map from every prose offset back into the source, so positions reported to the user
 point at the file they opened. Plain text has no markup: its prose is the source and its
-structure is found by the line classifier in :mod:`hedgecheck.text`.
+structure is found by the line classifier in :mod:`hedgecheck.pagelines`.
 
 Modules: ``blocks`` (the blocks and the document they make), ``sourcemap`` (prose offsets to
 source offsets), ``markdown`` and ``html`` (the readers, imported when a file needs one).
