@@ -13,9 +13,10 @@ from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
 from hedgecheck.errors import InputError
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.gate import label_gate_findings, main_claims
+from hedgecheck.loader import default_rules
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.reading import decode
-from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.scoring import assess
 from hedgecheck.selectors import Vocabulary
 from hedgecheck.suppressions import Directive, find_directives, suppress, unused_finding

@@ -31,7 +31,7 @@ from hedgecheck.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from hedgecheck.rules import Matcher
+    from hedgecheck.matcher import Matcher
 
 # The most a budget may be set to (in seconds): far above any real run, low enough that a
 # typo or "inf" is named instead of being taken as no limit.

@@ -45,9 +45,10 @@ if TYPE_CHECKING:
     from hedgecheck.config import Config
     from hedgecheck.gate import Builtin
     from hedgecheck.model import Report
-    from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.ruleset import RuleSet
     from hedgecheck.ruletest import ExampleResult
     from hedgecheck.scanning import Recorded
+    from hedgecheck.schema import Check, Rule
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -668,7 +669,7 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
     any example fails. A missed match that another rule took names that rule and pattern.
     """
     from hedgecheck.formats._safe import safe_line
-    from hedgecheck.rules import default_rules_path
+    from hedgecheck.ruleset import default_rules_path
     from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_check_examples, run_examples
 
     rule_paths = (*given, *rule_paths)
@@ -708,7 +709,7 @@ _STATUS = {"validated": "Validated", "false-positive": "False positive", "missed
 def _example_failure(result: ExampleResult) -> str:
     """One failed example; a missed match names the rule that took it, with its pattern."""
     text = result.example.text
-    from hedgecheck.rules import pattern_of
+    from hedgecheck.ruleset import pattern_of
 
     marked = [text[s:e] for s, e in result.example.spans]
     head = f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: {text!r}"
@@ -1066,7 +1067,7 @@ class _WholeWrites:
 
 
 def _load(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
-    from hedgecheck.rules import default_rules, load_rules
+    from hedgecheck.loader import default_rules, load_rules
 
     try:
         with _library_notes(quiet=quiet):

@@ -26,7 +26,8 @@ from hedgecheck.model import (
     Strength,
 )
 from hedgecheck.patterns import compiled
-from hedgecheck.rules import Check, RuleSet
+from hedgecheck.ruleset import RuleSet
+from hedgecheck.schema import Check
 
 # (start, end, in_title) of prose offsets -> (start, end, line, column) in the source
 Locate = Callable[[int, int, bool], tuple[int, int, int, int]]

@@ -16,15 +16,10 @@ from dataclasses import dataclass, replace
 
 from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import Block
+from hedgecheck.overlaps import CueMatch, pseudo_swallows
 from hedgecheck.patterns import compiled
-from hedgecheck.rules import (
-    GRADED_CATEGORIES,
-    CueMatch,
-    Rule,
-    RuleSet,
-    pseudo_swallows,
-    stated_relation,
-)
+from hedgecheck.ruleset import RuleSet
+from hedgecheck.schema import GRADED_CATEGORIES, Rule, stated_relation
 from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})

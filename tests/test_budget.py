@@ -17,7 +17,7 @@ from hedgecheck.budget import RuleBudget, ScanBudget
 from hedgecheck.cli import main
 from hedgecheck.config import load_config
 from hedgecheck.errors import UsageError
-from hedgecheck.rules import load_rules
+from hedgecheck.loader import load_rules
 
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 PROSE = KETAMINE.read_text(encoding="utf-8")[:3000]

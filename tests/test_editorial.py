@@ -9,16 +9,10 @@ import pytest
 import hedgecheck
 from hedgecheck.editorial import CHECKS
 from hedgecheck.errors import RuleError
+from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.model import EvidenceTag
-from hedgecheck.rules import (
-    ARTICLE_CRITERIA,
-    ARTICLE_FEATURES,
-    CHECK_NAMES,
-    Check,
-    default_rules,
-    load_rules,
-)
 from hedgecheck.ruletest import run_check_examples
+from hedgecheck.schema import ARTICLE_CRITERIA, ARTICLE_FEATURES, CHECK_NAMES, Check
 
 RULES = default_rules()
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -822,7 +816,7 @@ def test_the_tag_vocabulary_is_the_schema_and_each_design_has_a_study_type() -> 
     import json
 
     from hedgecheck.editorial import _STUDY_TYPES, DESIGN_NAMES
-    from hedgecheck.rules import DESIGNS
+    from hedgecheck.schema import DESIGNS
 
     schema = json.loads(
         (Path(__file__).parent.parent / "schema" / "hedgecheck-report.schema.json").read_text()

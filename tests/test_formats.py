@@ -22,6 +22,7 @@ from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position, rule_doc
 from hedgecheck.formats._safe import html_text, visible
 from hedgecheck.formats.html_format import locate_cues
+from hedgecheck.loader import load_rules
 from hedgecheck.model import (
     CardItem,
     EvidenceTag,
@@ -32,7 +33,8 @@ from hedgecheck.model import (
     Severity,
     Strength,
 )
-from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
+from hedgecheck.ruleset import RuleSet
+from hedgecheck.schema import CATEGORIES, SCOPES
 from hedgecheck.text import LineIndex
 
 ROOT = Path(__file__).parent.parent
@@ -366,7 +368,7 @@ def test_schema_enums_match_the_code() -> None:
         ("sample", "sample"),
         ("publication", "publication"),
     ):
-        assert set(evidence[field]["enum"]) == {*CATEGORIES[category]["values"], None}
+        assert set(evidence[field]["enum"]) == {*CATEGORIES[category].values, None}
 
 
 def test_jsonl_is_one_record_per_file_and_each_validates(

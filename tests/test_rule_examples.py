@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from hedgecheck.rules import Example, Rule, default_rules
+from hedgecheck.loader import default_rules
 from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_examples
+from hedgecheck.schema import Example, Rule
 
 RULES = default_rules()
 

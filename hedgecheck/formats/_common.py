@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
 from hedgecheck.gate import BUILTIN
+from hedgecheck.loader import default_rules
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Part, Report, Severity
-from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.text import LINE_BREAK
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from hedgecheck.formats._common import Spool, card_summary, end_position, one_line, tag_summary
 from hedgecheck.formats._safe import github_data, github_property
 from hedgecheck.model import Finding, Report, Severity
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

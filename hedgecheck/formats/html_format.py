@@ -60,7 +60,7 @@ from hedgecheck.model import (
     Severity,
 )
 from hedgecheck.patterns import compiled
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 _CUE_GROUPS = {
     "hedge": "hedge",

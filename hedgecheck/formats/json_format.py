@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 
 from hedgecheck.model import Report
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 SCHEMA_VERSION = 1
 _INDENT = "    "  # a report sits two levels deep: the document, then "files"
