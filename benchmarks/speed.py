@@ -89,7 +89,7 @@ NO_MATCHING = """\
 import sys
 import hedgecheck.ruleset
 from hedgecheck.cli import main
-hedgecheck.ruleset.find_together = lambda matchers, text, **_: [[] for _ in matchers]
+hedgecheck.ruleset.find_together = lambda matchers, text, **_: ([[] for _ in matchers], ())
 main(["scan", "--format", "jsonl", "--quiet", sys.argv[1]])
 """
 

@@ -84,7 +84,7 @@ def check_document(
     budget = budget if budget is not None else ScanBudget()
     budget.start_file()
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks, budget=budget)
-    errors = budget.problems
+    errors = analysis.problems
     where = _Positions(document, LineIndex(document.source))
     described = _described_study(analysis)
     claims = tuple(

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 CUE_REACH = 1000
 _SPACE = compiled(r"\s")
 _SLACK = 256
+# No cue window reaches further past its start: how far a scan reads past its piece.
+WINDOW_REACH = 2 * CUE_REACH + _SLACK
 
 
 class CueWindow:
@@ -74,55 +76,28 @@ class CueWindow:
 CUE_STARTS = compiled(r"(?<!\w)\S|[^\w\s]")
 
 
-# A cue start (as CUE_STARTS finds them), as a condition at the current position.
-AT_CUE_START = r"(?:(?<!\w)(?=\S)|(?=[^\w\s]))"
-_CUE_START_HERE = compiled(AT_CUE_START)
-
-
-def scan_piece(
-    scan: regex.Pattern[str],
-    text: str,
-    begin: int,
-    piece: int,
-    *,
-    guarded: bool = True,
-    timeout: float | None,
-) -> list[int]:
-    """The cue starts in ``text[begin:begin + piece]`` where ``scan`` matches (reading on a
-    cue window past the piece), or every cue start there if the scan runs out of time.
-    An unguarded scan may match elsewhere too: those starts are dropped."""
-    last = min(len(text), begin + piece)
-    stop = min(len(text), last + 2 * CUE_REACH + _SLACK)
-    try:
-        found = scan.finditer(text, begin, stop, overlapped=True, timeout=timeout)
-        starts = [m.start() for m in found if m.start() < last]
-        if guarded:
-            return starts
-        return [start for start in starts if _CUE_START_HERE.match(text, start)]
-    except TimeoutError:
-        return [m.start() for m in CUE_STARTS.finditer(text, begin, last)]
-
-
 def find_together(
     matchers: Sequence[Matcher],
     text: str,
     *,
     include_pseudo: bool = False,
     budget: ScanBudget | None = None,
-) -> list[list[CueMatch]]:
+) -> tuple[list[list[CueMatch]], tuple[str, ...]]:
     """The cues of each matcher in ``text``, from one walk over its cue starts (the first
     pass and the editorial overlay, and the house rules' tier of each, share the walk, the
-    prefixes and the cue window).
+    prefixes and the cue window), and what the budget switched off on the way.
 
     What untrusted rules spend is charged to ``budget`` (a fresh one when None); when one
     of them is switched off the walk starts again without it, so the cues found never
     depend on where in the text a budget ran out."""
     budget = budget if budget is not None else ScanBudget()
+    problems: list[str] = []
     while True:
         try:
-            return _walk([budget.active(m) for m in matchers], text, include_pseudo, budget)
-        except SwitchedOff:
-            continue
+            active = [budget.active(m) for m in matchers]
+            return _walk(active, text, include_pseudo, budget), tuple(problems)
+        except SwitchedOff as off:
+            problems.extend(off.problems)
 
 
 _UNSEEN = object()  # a prefix not in a tier's opening table yet

@@ -15,28 +15,21 @@ import copy
 import pickle
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
 import regex
 
+from hedgecheck.anywhere import AnywhereScans
 from hedgecheck.budget import ScanBudget
-from hedgecheck.cuewalk import (
-    AT_CUE_START,
-    CUE_STARTS,
-    CueWindow,
-    find_together,
-    scan_piece,
-)
+from hedgecheck.cuewalk import CUE_STARTS, find_together
 from hedgecheck.openings import (
     SECOND_CHARACTERS,
+    alternation,
     guarded,
-    leading_assertion,
     opening_key,
     openings,
     opens_anywhere,
-    opens_with_assertion,
     pattern_body,
     third_characters,
     without_leading_lookbehind,
@@ -58,12 +51,6 @@ _MOST_ALTERNATIONS = 384
 # so that memory stays bounded on any input.
 _PREFIX_CACHE_SIZE = 200_000
 
-# Characters of text whose starts one scan for the branches that open anywhere covers, and
-# the time such a scan may take (a few milliseconds on prose) before its piece is matched
-# start by start instead.
-_PIECE = 16384
-_PIECE_SECONDS = 0.05
-
 
 class _BranchesOneByOne:
     """The branches that can open with a three-character prefix, tried one by one, and how
@@ -78,7 +65,7 @@ class _BranchesOneByOne:
 
 # How a matcher matches at a cue start with a given prefix: None (no branch can open with
 # it), its branches one by one, or their alternation compiled as one pattern.
-Entry = regex.Pattern[str] | _BranchesOneByOne | None
+PrefixEntry = regex.Pattern[str] | _BranchesOneByOne | None
 
 
 class Matcher:
@@ -108,7 +95,7 @@ class Matcher:
         self._third_characters: dict[int, dict[str, frozenset[str] | None] | None] = {}
         # Branches that can open with almost any word ("\w+-induced", an e-mail address, a
         # sentence start): kept out of the opening tables, where they would be tried at
-        # every word, and found by one scan of the text in C instead (_anywhere_starts).
+        # every word, and found by scans of the text in C instead (hedgecheck.anywhere).
         self._anywhere: list[int] = []
         rules = list(rules)
         house = [rule for rule in rules if not shipped(rule)]
@@ -144,8 +131,8 @@ class Matcher:
         self._timed = bool(self._untrusted)
         self._rule_ids = frozenset(rule.id for rule in rules)
         self._untrusted_ids = frozenset(self.rule_of(i).id for i in self._untrusted)
-        # The text's first three characters at a cue start -> how to match there (Entry).
-        self._by_prefix: dict[str, Entry] = {}
+        # The text's first three characters at a cue start -> how to match there (PrefixEntry).
+        self._by_prefix: dict[str, PrefixEntry] = {}
         self._alternations: dict[tuple[int, ...], regex.Pattern[str]] = {}
         self._branches_alone: dict[int, regex.Pattern[str]] = {}
         # Each branch compiled alone, as pickled bytes (the regex module pickles a pattern
@@ -171,7 +158,7 @@ class Matcher:
         # The scans and the alternation of the branches that open anywhere, built on first
         # use (see _anywhere_scans), or read from _anywhere_code, and published in one
         # assignment, so that a thread never sees them half built.
-        self._anywhere_tables: _AnywhereTables | None = None
+        self._anywhere_tables: AnywhereScans | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """The opening tables without compiled patterns (those are rebuilt on first use)."""
@@ -185,6 +172,11 @@ class Matcher:
     def timeout(self) -> float:
         """Seconds one timed match may take."""
         return MATCH_TIMEOUT
+
+    @property
+    def timed(self) -> bool:
+        """Whether its matches are timed and charged to a budget (it has untrusted rules)."""
+        return self._timed
 
     def rule_of(self, index: int) -> Rule:
         """The rule of branch ``index``."""
@@ -271,12 +263,12 @@ class Matcher:
         # The branches that open anywhere too: those behind an assertion are each matched
         # alone where their opening holds, which every text needs.
         for index in sorted(tabled | set(self._anywhere)):
-            self._branch_code[index] = _pickled(_alternation([self._branch_sources[index]]))
+            self._branch_code[index] = _pickled(alternation([self._branch_sources[index]]))
         met = {prose[m.start() : m.start() + 3] for m in CUE_STARTS.finditer(prose)}
         for kept in sorted({self._branches_for(prefix) for prefix in met}):
             if len(kept) > 1:
                 branches = [self._branch_sources[i] for i in kept]
-                self._alternation_code[kept] = _pickled(_alternation(branches))
+                self._alternation_code[kept] = _pickled(alternation(branches))
         for index, thirds in self._third_characters.items():
             opener = self._opener(index) if thirds is None else None
             if opener is not None:
@@ -284,12 +276,20 @@ class Matcher:
         tables = self._anywhere_tables = self._build_anywhere()
         self._anywhere_code = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def matches_alone(
+        self, index: int, text: str, position: int, end: int, budget: ScanBudget
+    ) -> bool:
+        """Whether branch ``index`` alone matches at ``position``, ending by ``end``."""
+        return self._match_branch(index, text, position, end, budget) is not None
+
     def find(
         self, text: str, *, include_pseudo: bool = False, budget: ScanBudget | None = None
     ) -> list[CueMatch]:
         """Cues in ``text``; pseudo-cues swallow what they overlap and are dropped unless
-        ``include_pseudo`` (for rule tests and explanations)."""
-        return find_together((self,), text, include_pseudo=include_pseudo, budget=budget)[0]
+        ``include_pseudo`` (for rule tests and explanations). What a budget switched off is
+        said by RuleSet.find."""
+        found, _ = find_together((self,), text, include_pseudo=include_pseudo, budget=budget)
+        return found[0]
 
     def walk_over(self, text: str, budget: ScanBudget) -> TierWalk:
         """This matcher's part in one walk over ``text`` (see hedgecheck.cuewalk), its
@@ -311,14 +311,14 @@ class Matcher:
             return self._timed_match(entry, prefix, text, position, end, budget)  # type: ignore[arg-type]
         return entry.match(text, position, end)  # type: ignore[union-attr]
 
-    def _entry_for(self, prefix: str) -> Entry:
+    def _entry_for(self, prefix: str) -> PrefixEntry:
         """How to match at a cue opening with ``prefix``: None when no branch can, their
         alternation when it was compiled ahead, else the branches to try one by one."""
         if len(self._by_prefix) >= _PREFIX_CACHE_SIZE:
             self._by_prefix.clear()
         kept = self._branches_for(prefix)
         code = self._alternation_code.get(kept)
-        entry: Entry = _BranchesOneByOne(kept) if kept else None
+        entry: PrefixEntry = _BranchesOneByOne(kept) if kept else None
         if code is not None:
             found = self._alternations.get(kept)
             entry = self._alternations[kept] = found or pickle.loads(code)
@@ -407,7 +407,7 @@ class Matcher:
         if alone is None:
             code = self._branch_code.get(index)
             alone = self._branches_alone[index] = (
-                pickle.loads(code) if code else _alternation([self._branch_sources[index]])
+                pickle.loads(code) if code else alternation([self._branch_sources[index]])
             )
         return alone
 
@@ -422,7 +422,7 @@ class Matcher:
             return None
         if pattern is None:
             branches = [self._branch_sources[i] for i in indices]
-            pattern = self._alternations[indices] = _alternation(branches)
+            pattern = self._alternations[indices] = alternation(branches)
         return pattern
 
     def _may_open(self, index: int, prefix: str) -> bool:
@@ -478,54 +478,8 @@ class Matcher:
         budget.charge(self, branches, perf_counter() - started, text, position, end)
         return found
 
-    def _anywhere_starts(self, text: str, budget: ScanBudget) -> set[int]:
-        """Where a branch that can open anywhere matches in ``text``. Each such branch
-        scans the text in C, alone, so that the engine's own search for a required string
-        such as "@" or "-induced" skips most of it, and the scan's matches are kept to cue
-        starts after. A branch that opens with an assertion (a sentence start) has no such
-        search: the places where its opening holds are scanned for once (branches with the
-        same opening share the scan), and the branch is matched at each within its cue
-        window. A start found here is then matched within its cue window by the walk, so a
-        cue is found as the opening tables would find it.
-
-        Scans run piece by piece. A scan reads past its piece (by a cue window more), so
-        on a hostile text it can cost the square of the piece: a piece whose scan takes
-        longer than ``_PIECE_SECONDS`` has each of its cue starts tried instead. In an
-        untrusted pack each piece's scan is charged to its branches."""
-        starts: set[int] = set()
-        tables = self._anywhere_scans()
-        timed = self._timed
-        for scan, index in tables.scans:
-            for begin in range(0, len(text), _PIECE):
-                started = perf_counter() if timed else 0.0
-                found = scan_piece(scan, text, begin, _PIECE, guarded=False, timeout=_PIECE_SECONDS)
-                starts.update(found)
-                if timed:
-                    budget.charge_one(self, index, perf_counter() - started)
-        for opening, indices in tables.openings:
-            window = CueWindow(text)
-            for begin in range(0, len(text), _PIECE):
-                started = perf_counter() if timed else 0.0
-                found = scan_piece(opening, text, begin, _PIECE, timeout=_PIECE_SECONDS)
-                if timed:
-                    for index in indices:
-                        budget.charge_one(self, index, (perf_counter() - started) / len(indices))
-                for position in found:
-                    end = window.end(position)
-                    if any(self._opens_here(i, text, position, end, budget) for i in indices):
-                        starts.add(position)
-        return starts
-
-    def _opens_here(
-        self, index: int, text: str, position: int, end: int, budget: ScanBudget
-    ) -> bool:
-        return self._match_branch(index, text, position, end, budget) is not None
-
-    def _anywhere_scans(self) -> _AnywhereTables:
-        """The scans for the branches that open anywhere: each branch that opens with
-        characters, alone, with that branch; and each assertion that opens a branch, kept
-        to cue starts, with the branches it opens (a branch whose opening cannot be told
-        apart is its own)."""
+    def _anywhere_scans(self) -> AnywhereScans:
+        """The scans for the branches that open anywhere (see hedgecheck.anywhere)."""
         tables = self._anywhere_tables
         if tables is None:
             # Built whole (or read whole from the rule cache), then published: threads
@@ -536,28 +490,9 @@ class Matcher:
             tables = self._anywhere_tables = built
         return tables
 
-    def _build_anywhere(self) -> _AnywhereTables:
-        """The scans, with the branches' alternation, which matches at a start they found.
-
-        Kept to cue starts by a leading assertion, a branch's scan would lose the engine's
-        fast search for its first characters ("\\p{Lu}" before "et al." runs ten times
-        slower), which is why those are scanned bare."""
+    def _build_anywhere(self) -> AnywhereScans:
         kept = tuple(self._anywhere)
-        scans: list[tuple[regex.Pattern[str], int]] = []
-        grouped: dict[str, list[int]] = {}
-        for index in kept:
-            body = self._branch_bodies[index]
-            if not opens_with_assertion(body):
-                scans.append((regex.compile(self._branch_sources[index]), index))
-                continue
-            opening = leading_assertion(body) or body
-            grouped.setdefault(opening, []).append(index)
-        assertions = [
-            (regex.compile(f"{AT_CUE_START}{opening}"), tuple(indices))
-            for opening, indices in grouped.items()
-        ]
-        pattern = _alternation([self._branch_sources[i] for i in kept]) if kept else None
-        return _AnywhereTables(scans, assertions, pattern, kept)
+        return AnywhereScans.build(kept, self._branch_bodies, self._branch_sources)
 
     def _match_anywhere(
         self,
@@ -621,8 +556,8 @@ class TierWalk:
 
     def __init__(self, matcher: Matcher, text: str, budget: ScanBudget) -> None:
         self._matcher, self._text, self._budget = matcher, text, budget
-        self.entries: dict[str, Entry] = matcher._by_prefix
-        self.anywhere = matcher._anywhere_starts(text, budget)
+        self.entries: dict[str, PrefixEntry] = matcher._by_prefix
+        self.anywhere = matcher._anywhere_scans().starts(text, matcher, budget)
         self.direct = not matcher._timed
         self.found: list[CueMatch] = []
 
@@ -630,7 +565,7 @@ class TierWalk:
     def rule_of_group(self) -> dict[str, Rule]:
         return self._matcher._rule_of_group
 
-    def entry_for(self, prefix: str) -> Entry:
+    def entry_for(self, prefix: str) -> PrefixEntry:
         """How to match at a cue start with ``prefix`` (not in ``entries`` yet)."""
         return self._matcher._entry_for(prefix)
 
@@ -647,20 +582,6 @@ class TierWalk:
         return self._matcher._match_anywhere(found, self._text, position, end, self._budget)
 
 
-@dataclass(frozen=True, slots=True)
-class _AnywhereTables:
-    """How a matcher finds the branches that open anywhere (see Matcher._anywhere_starts):
-    scans for the branches that open with characters, each with its branch; assertions
-    that open branches (kept to cue starts), each with the branches it opens (or a whole
-    branch whose opening could not be told apart, and that branch); and the alternation of
-    them all, with its branches."""
-
-    scans: list[tuple[regex.Pattern[str], int]]
-    openings: list[tuple[regex.Pattern[str], tuple[int, ...]]]
-    pattern: regex.Pattern[str] | None
-    branches: tuple[int, ...]
-
-
 def _branch_of(match: regex.Match[str]) -> int:
     """The branch number of a match: its group is named ``g<number - 1>``."""
     return int(match.lastgroup[1:]) + 1  # type: ignore[index]
@@ -668,8 +589,3 @@ def _branch_of(match: regex.Match[str]) -> int:
 
 def _pickled(pattern: regex.Pattern[str]) -> bytes:
     return pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _alternation(branches: list[str]) -> regex.Pattern[str]:
-    """Branches as one POSIX (leftmost-longest) alternation."""
-    return regex.compile("(?p)(?:" + "|".join(branches) + ")")

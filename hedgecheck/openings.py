@@ -266,3 +266,8 @@ def pattern_body(pattern: str, case_sensitive: bool) -> str:
 
 def word_bounded(pattern: str, case_sensitive: bool) -> str:
     return rf"(?:(?<!\w)|(?=[^\w\s])){pattern_body(pattern, case_sensitive)}(?!\w)"
+
+
+def alternation(branches: list[str]) -> regex.Pattern[str]:
+    """Branches as one POSIX (leftmost-longest) alternation."""
+    return regex.compile("(?p)(?:" + "|".join(branches) + ")")

@@ -67,6 +67,7 @@ _ENGINE_MODULES = (
     "overlaps",
     "cuewalk",
     "matcher",
+    "anywhere",
     "ruleset",
     "loader",
     "rulecache",

@@ -39,6 +39,17 @@ def shipped_packs() -> Callable[[RuleMeta], bool]:
     return lambda item: Path(item.file).parent == folder
 
 
+@dataclass(frozen=True, slots=True)
+class FoundCues:
+    """What one scan of a text found: the first pass's cues, the editorial and method
+    notes (each in text order), and the rules the scan's budget switched off meanwhile, one
+    message per rule (or one for the whole scan), which a report lists as its errors."""
+
+    cues: tuple[CueMatch, ...]
+    notes: tuple[CueMatch, ...]
+    problems: tuple[str, ...] = ()
+
+
 def layer_of(rule: Rule) -> str:
     """Which matcher a rule's category is matched by: "first", "overlay" or "methods"."""
     return CATEGORIES[rule.category].layer
@@ -91,17 +102,18 @@ class RuleSet:
 
     def find(
         self, text: str, *, include_pseudo: bool = False, budget: ScanBudget | None = None
-    ) -> tuple[list[CueMatch], list[CueMatch]]:
+    ) -> FoundCues:
         """The first pass's cues, and the editorial overlay's and the method descriptions'
         notes, in ``text``, in one scan; with ``include_pseudo`` the pseudo-cues that
         swallowed others are kept among them. What the rules of untrusted packs spend is
-        charged to ``budget`` (see ``hedgecheck.budget``)."""
-        cues, notes, described = find_together(
+        charged to ``budget`` (see ``hedgecheck.budget``; a fresh one when None), and what
+        it switched off in this call comes back as ``problems``."""
+        (cues, notes, described), problems = find_together(
             self.matchers, text, include_pseudo=include_pseudo, budget=budget
         )
         if described:
             notes = sorted([*notes, *described], key=lambda m: (m.start, m.end))
-        return cues, notes
+        return FoundCues(tuple(cues), tuple(notes), problems)
 
     def matcher_for(self, rule: Rule) -> Matcher:
         """The matcher that holds ``rule``: the first pass, the editorial overlay or the

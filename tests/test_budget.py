@@ -96,6 +96,22 @@ def test_with_the_default_packs_the_other_rules_find_what_they_find_alone(
     assert _cues(report) == _cues(hedgecheck.check(PROSE, rules=load_rules()))
 
 
+def test_find_returns_what_its_call_switched_off_with_the_cues(
+    slow_rules: hedgecheck.RuleSet,
+) -> None:
+    # The problems come back from the call that met them, not from the shared rule set: a
+    # second call with the same budget finds the rule already off and says nothing, and a
+    # call with a fresh budget meets it again.
+    budget = ScanBudget(RuleBudget(file=0.3))
+    found = slow_rules.find(PROSE, budget=budget)
+    (problem,) = found.problems
+    assert "rule 'HSE001'" in problem and "for this file" in problem
+    assert "HSE001" not in {m.rule.id for m in (*found.cues, *found.notes)}
+    again = slow_rules.find(PROSE, budget=budget)
+    assert again.problems == () and again.cues == found.cues
+    assert slow_rules.find(PROSE, budget=ScanBudget(RuleBudget(file=0.3))).problems
+
+
 def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spent(
     slow_rules: hedgecheck.RuleSet,
 ) -> None:

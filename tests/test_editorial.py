@@ -790,7 +790,7 @@ def test_a_journal_publication_is_no_weakness_for_a_trial_also_presented_at_a_me
     ],
 )
 def test_preclinical_as_a_disease_stage_is_not_animal_research(text: str, animal: bool) -> None:
-    cues, _ = RULES.find(text)
+    cues = RULES.find(text).cues
     assert any(c.rule.id == "DES004" for c in cues) == animal
     assert (_tag(text).study_type == "animal") == animal
 

@@ -250,7 +250,8 @@ def test_threads_on_a_rule_set_fresh_from_the_cache_find_the_same_cues() -> None
 
 
 def _found(rules: RuleSet, text: str) -> list[list[tuple[str, int, int]]]:
-    return [[(m.rule.id, m.start, m.end) for m in part] for part in rules.find(text)]
+    found = rules.find(text)
+    return [[(m.rule.id, m.start, m.end) for m in part] for part in (found.cues, found.notes)]
 
 
 def test_scanned_files_are_left_exactly_as_they_were(tmp_path: Path) -> None:

@@ -347,8 +347,8 @@ def test_a_house_pseudo_rule_that_swallows_built_in_cues_is_said_at_load(
         (warning,) = rules.warnings
         assert warning.startswith(f"{path}, rule 'HSE102': this pseudo rule")
         assert said in warning and "(built in)" in warning
-    assert hushed not in {m.rule.id for m in rules.find(HUSHED)[0]}  # what the warning says
-    assert hushed in {m.rule.id for m in default_rules().find(HUSHED)[0]}
+    assert hushed not in {m.rule.id for m in rules.find(HUSHED).cues}  # what the warning says
+    assert hushed in {m.rule.id for m in default_rules().find(HUSHED).cues}
 
 
 @pytest.mark.parametrize(
@@ -360,7 +360,7 @@ def test_a_house_pseudo_rule_that_swallows_only_its_own_pack_says_nothing(
 ) -> None:
     alone = load_rules(_swallower(tmp_path, swallows))
     assert alone.warnings == ()
-    assert [m.rule.id for m in alone.find("Trust us, a wonder pill.")[0]] == []
+    assert [m.rule.id for m in alone.find("Trust us, a wonder pill.").cues] == []
 
 
 @pytest.mark.parametrize(
@@ -372,7 +372,7 @@ def test_a_house_pseudo_rule_beside_the_defaults_that_cannot_reach_them_says_not
     # Its own rule by id; or editorial categories, matched apart from the first pass.
     rules = load_rules(_swallower(tmp_path, swallows), include_defaults=True)
     assert rules.warnings == ()
-    assert "HYP001" in {m.rule.id for m in rules.find(HUSHED)[0]}
+    assert "HYP001" in {m.rule.id for m in rules.find(HUSHED).cues}
 
 
 def test_the_default_packs_pseudo_rules_say_nothing() -> None:

@@ -7,6 +7,7 @@ opening was met before, so the cues found must not depend on it.
 
 from __future__ import annotations
 
+import ast
 import pickle
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from house_pack import write_pack
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import hedgecheck.anywhere as anywhere_module
 import hedgecheck.cuewalk as cuewalk_module
 import hedgecheck.loader as loader_module
 import hedgecheck.matcher as matcher_module
+import hedgecheck.openings as openings_module
 import hedgecheck.overlaps as overlaps_module
 from hedgecheck.loader import default_rules
 from hedgecheck.matcher import Matcher
@@ -89,7 +92,7 @@ _SINGLES: dict[tuple[int, int], object] = {}
 def _single(matcher: Matcher, index: int):  # type: ignore[no-untyped-def]
     key = (id(matcher), index)
     if key not in _SINGLES:
-        _SINGLES[key] = matcher_module._alternation([matcher._branch_sources[index]])
+        _SINGLES[key] = openings_module.alternation([matcher._branch_sources[index]])
     return _SINGLES[key]
 
 
@@ -144,8 +147,8 @@ def test_pieces_and_slow_scans_find_the_same_cues(
     text += "\nSmith et al. found LPS-induced changes; write to a@b.org. It requires further study."
     ruleset = default_rules()
     expected = [_cues(m, text) for m in ruleset.matchers]
-    monkeypatch.setattr(matcher_module, "_PIECE", piece)
-    monkeypatch.setattr(matcher_module, "_PIECE_SECONDS", seconds)
+    monkeypatch.setattr(anywhere_module, "_PIECE", piece)
+    monkeypatch.setattr(anywhere_module, "_PIECE_SECONDS", seconds)
     for matcher, cues in zip(ruleset.matchers, expected, strict=True):
         assert _cues(_fresh(matcher), text) == cues
     assert {"CLT006", "REL032", "EDC002"} <= {rule for cues in expected for rule, _, _ in cues}
@@ -178,5 +181,19 @@ def test_branches_opening_with_one_assertion_share_its_scan(tmp_path: Path) -> N
     }
     openings = matcher._anywhere_scans().openings
     shared = [scan.pattern for scan, branches in openings if len(branches) == 2]
-    assert shared == [f"{cuewalk_module.AT_CUE_START}(?i:{_AT_SENTENCE_START})"]
+    assert shared == [f"{anywhere_module.AT_CUE_START}(?i:{_AT_SENTENCE_START})"]
     assert sorted(len(branches) for _, branches in openings) == [1, 2]
+
+
+def test_the_walk_reads_each_matcher_through_its_tier_walk_only() -> None:
+    # find_together and its walk use what a matcher hands out for a text (TierWalk), never
+    # a matcher's private fields: the matcher keeps its tables to itself.
+    source = Path(cuewalk_module.__file__).read_text(encoding="utf-8")
+    private = {
+        node.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    }
+    assert private <= {"_text", "_space", "_clear_from", "_clear_to"}  # CueWindow's own
