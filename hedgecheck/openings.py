@@ -75,13 +75,27 @@ def _top_level_alternatives(pattern: str) -> list[str]:
     return [pattern[a + 1 : b] for a, b in itertools.pairwise(cuts)]
 
 
+_GROUPING = frozenset("()|")
+_DIGITS = frozenset("123456789")
+
+
 def _syntax(pattern: str) -> Iterator[tuple[int, str]]:
-    """The parentheses and bars of a pattern with their offsets, leaving out escaped ones
-    and those inside character classes."""
+    """The parentheses and bars of a pattern with their offsets."""
+    return ((index, kind) for index, kind in pattern_syntax(pattern) if kind in _GROUPING)
+
+
+def pattern_syntax(pattern: str) -> Iterator[tuple[int, str]]:
+    """The parentheses, bars and braces of a pattern with their offsets, leaving out escaped
+    ones and those inside character classes; and, outside classes, its ``\\g<`` references
+    (``"\\g"``) and numbered back-references (``"\\N"``)."""
     index, in_class = 0, False
     while index < len(pattern):
         ch = pattern[index]
         if ch == "\\":
+            if not in_class and pattern.startswith("\\g<", index):
+                yield index, "\\g"
+            elif not in_class and pattern[index + 1 : index + 2] in _DIGITS:
+                yield index, "\\N"
             index += 2
             continue
         if in_class:
@@ -90,7 +104,7 @@ def _syntax(pattern: str) -> Iterator[tuple[int, str]]:
             in_class = True
             if pattern[index + 1 : index + 2] == "]":
                 index += 1  # "[]...]": a literal "]" first
-        elif ch in "()|":
+        elif ch in "()|{":
             yield index, ch
         index += 1
 

@@ -12,7 +12,7 @@ from typing import Any
 import regex
 
 from hedgecheck.errors import RuleError
-from hedgecheck.openings import word_bounded
+from hedgecheck.openings import pattern_syntax, word_bounded
 from hedgecheck.patterns import compiled
 
 # How the loader reports a problem with a key of the entry being checked: it builds the
@@ -34,7 +34,6 @@ _NESTED_REPEAT = compiled(
 _RECURSION = compiled(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+)\)")
 _GROUP_REFERENCE = compiled(r"\\g<(\w+)>")
 _NUMBERED_REFERENCE = compiled(r"\\([1-9][0-9]?)")
-_DIGITS = frozenset("123456789")
 _COUNT = compiled(r"\{(\d*)(?:,(\d*))?\}")
 _MAX_REPEAT = 1000
 # Parentheses nested deeper than this overflow the Python stack of the engine's parser.
@@ -150,27 +149,7 @@ def _is_open(reference: str, open_groups: list[int | None]) -> bool:
 def _pattern_events(pattern: str) -> list[tuple[int, str]]:
     """The parentheses, \\g references and braces of a pattern, with their offsets, leaving
     out escaped ones and those inside character classes."""
-    events: list[tuple[int, str]] = []
-    index, in_class = 0, False
-    while index < len(pattern):
-        ch = pattern[index]
-        if ch == "\\":
-            if not in_class and pattern.startswith("\\g<", index):
-                events.append((index, "\\g"))
-            elif not in_class and pattern[index + 1 : index + 2] in _DIGITS:
-                events.append((index, "\\N"))
-            index += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[index + 1 : index + 2] == "]":
-                index += 1  # "[]...]": a literal "]" first
-        elif ch in "(){":
-            events.append((index, ch))
-        index += 1
-    return events
+    return [(index, kind) for index, kind in pattern_syntax(pattern) if kind != "|"]
 
 
 def _unwrapped(exc: regex.error, case_sensitive: bool) -> str:
