@@ -1,6 +1,6 @@
 """Build step: a wheel carries the default rule packs compiled, so that the first run after
-``pip install`` does not spend its first seconds building them (hedgecheck.rules explains
-when the shipped cache is used), and the patterns its modules compile on import
+``pip install`` does not spend its first seconds building them (hedgecheck.rulecache
+explains when the shipped cache is used), and the patterns its modules compile on import
 (hedgecheck.patterns). The metadata is in pyproject.toml."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 # that copy (and its packs) that is compiled, and nothing of it stays in this process.
 _COMPILE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from hedgecheck.rules import build_shipped_cache; print(build_shipped_cache()); "
+    "from hedgecheck.rulecache import build_shipped_cache; print(build_shipped_cache()); "
     "from hedgecheck.patterns import build_shipped_patterns; print(build_shipped_patterns())"
 )
 

@@ -25,7 +25,8 @@ from typing import Any
 from sections import kept_sections
 
 from hedgecheck.evaluate import TASKS, evaluate
-from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.loader import default_rules
+from hedgecheck.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"

@@ -29,7 +29,7 @@ from pathlib import Path
 from sections import markers, write_section
 
 from hedgecheck import check
-from hedgecheck.rules import default_rules
+from hedgecheck.loader import default_rules
 from hedgecheck.text import LineIndex, segment
 
 ROOT = Path(__file__).resolve().parent.parent

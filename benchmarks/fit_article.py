@@ -37,8 +37,9 @@ from typing import Any
 
 from hedgecheck.api import check
 from hedgecheck.evaluate import article_features, article_score, criterion_scores
+from hedgecheck.loader import load_rules
 from hedgecheck.metrics import auc
-from hedgecheck.rules import ARTICLE_CRITERIA, ARTICLE_FEATURES, load_rules
+from hedgecheck.schema import ARTICLE_CRITERIA, ARTICLE_FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORING = ROOT / "rules" / "scoring.toml"

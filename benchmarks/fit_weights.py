@@ -36,8 +36,10 @@ from pathlib import Path
 import regex
 
 from hedgecheck.engine import analyse
+from hedgecheck.loader import default_rules
 from hedgecheck.metrics import pearson
-from hedgecheck.rules import Rule, RuleSet, default_rules, default_rules_path
+from hedgecheck.ruleset import RuleSet, default_rules_path
+from hedgecheck.schema import Rule
 from hedgecheck.scoring import certainty_cues
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -87,9 +87,9 @@ print(hits)
 # checks, JSON) is a floor under the full analysis that no faster matcher can go below.
 NO_MATCHING = """\
 import sys
-import hedgecheck.rules
+import hedgecheck.ruleset
 from hedgecheck.cli import main
-hedgecheck.rules.find_together = lambda matchers, text, **_: [[] for _ in matchers]
+hedgecheck.ruleset.find_together = lambda matchers, text, **_: ([[] for _ in matchers], ())
 main(["scan", "--format", "jsonl", "--quiet", sys.argv[1]])
 """
 
@@ -211,7 +211,7 @@ STAGES = (
     ("reading files (bytes, decoding)", "reading.py", "read_path"),
     ("document reading (markup, blocks)", "documents/__init__.py", "read_document"),
     ("segmentation (paragraphs, sentences, tokens)", "text.py", "segment"),
-    ("rule matching (RuleSet.find: first pass and overlay)", "rules.py", "find"),
+    ("rule matching (RuleSet.find: first pass and overlay)", "ruleset.py", "find"),
     ("engine: cues, scopes, claims (analyse, all)", "engine.py", "analyse"),
     ("scoring (assess)", "scoring.py", "assess"),
     ("editorial checks (run_checks)", "checks/registry.py", "run_checks"),
@@ -224,7 +224,7 @@ STAGES = (
 def profile(folder: Path) -> tuple[float, list[tuple[str, float]], list[tuple[str, float, float]]]:
     """cProfile over reading, checking and encoding every file, in this process."""
     from hedgecheck.config import Config
-    from hedgecheck.rules import default_rules
+    from hedgecheck.loader import default_rules
     from hedgecheck.scanning import ScanJob, check_file
 
     rules = default_rules()

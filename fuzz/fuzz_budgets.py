@@ -28,7 +28,7 @@ import atheris
 with atheris.instrument_imports():
     import hedgecheck
     from hedgecheck.budget import RuleBudget, ScanBudget
-    from hedgecheck.rules import load_rules
+    from hedgecheck.loader import load_rules
 
 ROOT = Path(tempfile.mkdtemp(prefix="hedgecheck-fuzz-budgets-"))
 os.environ.setdefault("HEDGECHECK_CACHE_DIR", str(ROOT / "cache"))  # never the user's cache

@@ -22,7 +22,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from hedgecheck.rules import load_rules
+    from hedgecheck.loader import load_rules
 
 PACK = """[pack]
 name = "house"

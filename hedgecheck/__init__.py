@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the names as type checkers and IDEs see them; imported on f
     from hedgecheck.api import check
     from hedgecheck.errors import HedgecheckError, InputError, OutputError, RuleError, UsageError
     from hedgecheck.findings import FindingPolicy
+    from hedgecheck.loader import default_rules, load_rules
     from hedgecheck.model import (
         Claim,
         Contribution,
@@ -28,7 +29,8 @@ if TYPE_CHECKING:  # the names as type checkers and IDEs see them; imported on f
         Strength,
     )
     from hedgecheck.parts import check_parts
-    from hedgecheck.rules import Rule, RuleSet, Scoring, default_rules, load_rules
+    from hedgecheck.ruleset import RuleSet
+    from hedgecheck.schema import Rule, Scoring
 
 __version__ = "0.1.0"
 
@@ -59,9 +61,11 @@ _HOMES = {
         "hedgecheck.model",
     ),
     "check_parts": "hedgecheck.parts",
-    **dict.fromkeys(
-        ["Rule", "RuleSet", "Scoring", "default_rules", "load_rules"], "hedgecheck.rules"
-    ),
+    "Rule": "hedgecheck.schema",
+    "Scoring": "hedgecheck.schema",
+    "RuleSet": "hedgecheck.ruleset",
+    "default_rules": "hedgecheck.loader",
+    "load_rules": "hedgecheck.loader",
 }
 
 __all__ = [

@@ -15,10 +15,11 @@ from hedgecheck.errors import InputError
 from hedgecheck.evidence_tag import evidence_tag
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.gate import label_gate_findings, main_claims
+from hedgecheck.loader import default_rules
 from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
 from hedgecheck.reading import decode
 from hedgecheck.report_card import report_card
-from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.scoring import assess
 from hedgecheck.selectors import Vocabulary
 from hedgecheck.suppressions import Directive, find_directives, suppress, unused_finding
@@ -86,7 +87,7 @@ def check_document(
     budget = budget if budget is not None else ScanBudget()
     budget.start_file()
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks, budget=budget)
-    errors = budget.problems
+    errors = analysis.problems
     where = _Positions(document, LineIndex(document.source))
     described = _described_study(analysis)
     claims = tuple(

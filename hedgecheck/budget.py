@@ -17,7 +17,8 @@ shipped packs are vetted and never timed.
 A budget belongs to one scan, not to the rule set: the rule set is shared (between files,
 threads, a server's requests) and never changes, and ``check`` without a budget starts a
 fresh one, so a rule switched off in one call is back in the next unless the caller passes
-the same budget on. A budget is not to be shared between threads.
+the same budget on. A budget is not to be shared between threads. What a call switched off
+comes back with its cues (``RuleSet.find``'s ``problems``), one message per rule.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from hedgecheck.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from hedgecheck.rules import Matcher
+    from hedgecheck.matcher import Matcher
 
 # The most a budget may be set to (in seconds): far above any real run, low enough that a
 # typo or "inf" is named instead of being taken as no limit.
@@ -81,7 +82,12 @@ def seconds(value: object) -> float:
 
 class SwitchedOff(Exception):
     """Raised inside a walk over a text when a rule is switched off: the walk starts again
-    without it, so that the cues found do not depend on where the budget ran out."""
+    without it, so that the cues found do not depend on where the budget ran out.
+    ``problems`` says what was switched off (none when the rule already was)."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(*problems)
+        self.problems = problems
 
 
 class ScanBudget:
@@ -97,7 +103,6 @@ class ScanBudget:
         self._off_file: set[str] = set()
         self._off_run: set[str] = set()
         self._spent = False  # the scan's budget: every untrusted rule is off
-        self._problems: list[str] = []
         # A matcher (by identity, kept alive here) -> the rules off when it was derived, and
         # the matcher without them.
         self._derived: dict[int, tuple[Matcher, frozenset[str], Matcher]] = {}
@@ -107,12 +112,6 @@ class ScanBudget:
         back on (those off for the run stay off)."""
         self._file.clear()
         self._off_file.clear()
-        self._problems.clear()
-
-    @property
-    def problems(self) -> tuple[str, ...]:
-        """What this file's matching switched off, one message per rule (or for the scan)."""
-        return tuple(self._problems)
 
     @property
     def off(self) -> frozenset[str]:
@@ -180,16 +179,17 @@ class ScanBudget:
         if len(untrusted) > 1:
             timed = matcher.time_alone(untrusted, text, position, end)
             slow = [index for index, alone in timed if alone is None] or untrusted
+        problems: list[str] = []
         for index in slow:
             rule = matcher.rule_of(index)
             if rule.id not in self._off_run:
                 self._off_run.add(rule.id)
-                self._problems.append(
+                problems.append(
                     f"{rule.file}, rule {rule.id!r}: a pattern ran past the "
                     f"{matcher.timeout:g} s match timeout (catastrophic backtracking?); the "
                     "rule is off for the rest of this run"
                 )
-        raise SwitchedOff
+        raise SwitchedOff(*problems)
 
     def _add(self, matcher: Matcher, index: int, seconds: float) -> None:
         rule = matcher.rule_of(index)
@@ -200,28 +200,25 @@ class ScanBudget:
         if self._total > limits.scan and not self._spent:
             self._spent = True
             ids = sorted(self._run, key=lambda rule_id: -self._run[rule_id])
-            self._problems.append(
+            raise SwitchedOff(
                 f"the rules of packs outside the shipped ones spent the scan's budget of "
                 f"{limits.scan:g} s of matching (most: {_listed(ids)}); they are all off "
                 "for the rest of this run"
             )
-            raise SwitchedOff
         if spent_run > limits.run:
             self._off_run.add(rule.id)
-            self._problems.append(
+            raise SwitchedOff(
                 f"{rule.file}, rule {rule.id!r}: spent its budget of {limits.run:g} s of "
                 "matching for the run (a slow pattern?); the rule is off for the rest of "
                 "this run"
             )
-            raise SwitchedOff
         if spent_file > limits.file:
             self._off_file.add(rule.id)
-            self._problems.append(
+            raise SwitchedOff(
                 f"{rule.file}, rule {rule.id!r}: spent its budget of {limits.file:g} s of "
                 "matching for this file (a slow pattern?); the rule is off for the rest of "
                 "this file"
             )
-            raise SwitchedOff
 
 
 def _listed(ids: list[str], most: int = 5) -> str:

@@ -30,9 +30,10 @@ from hedgecheck.api import check
 from hedgecheck.arguments import path_text, require, require_count
 from hedgecheck.config import Config
 from hedgecheck.errors import InputError
+from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.model import Report
 from hedgecheck.reading import display_name
-from hedgecheck.rules import RuleSet, default_rules, load_rules
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.scanning import ScanJob, check_file, discover
 
 __all__ = ["COLUMNS", "claim_rows", "scan"]

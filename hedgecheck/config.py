@@ -22,7 +22,7 @@ from hedgecheck.errors import ConfigError
 from hedgecheck.findings import OFF, FindingPolicy
 from hedgecheck.model import Label
 from hedgecheck.reading import DEFAULT_MAX_BYTES, DEFAULT_PART_CHARS
-from hedgecheck.rules import SEVERITIES
+from hedgecheck.schema import SEVERITIES
 from hedgecheck.settings import FAIL_ON, FAIL_ON_LABEL, MAX_MEGABYTES, ON_RULE_TIMEOUT
 from hedgecheck.tomlfile import MAX_TOML_BYTES, parse_toml, read_toml, read_toml_bytes
 

@@ -16,15 +16,10 @@ from dataclasses import dataclass, replace
 
 from hedgecheck.budget import ScanBudget
 from hedgecheck.documents.blocks import Block
+from hedgecheck.overlaps import CueMatch, pseudo_swallows
 from hedgecheck.patterns import compiled
-from hedgecheck.rules import (
-    GRADED_CATEGORIES,
-    CueMatch,
-    Rule,
-    RuleSet,
-    pseudo_swallows,
-    stated_relation,
-)
+from hedgecheck.ruleset import RuleSet
+from hedgecheck.schema import GRADED_CATEGORIES, Rule, stated_relation
 from hedgecheck.text import Sentence, segment, segment_blocks, tokens
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
@@ -98,6 +93,8 @@ class Analysis:
     # Every evidence cue stated about the article's own study, whatever its scope: what a
     # claim about that study (a headline) rests on, for its label's evidence ceiling.
     study_evidence: tuple[ScopedCue, ...] = ()
+    # The rules the scan's budget switched off while matching (a report's errors).
+    problems: tuple[str, ...] = ()
 
 
 def analyse(
@@ -121,14 +118,16 @@ def analyse(
             body = [s if s.role != "headline" else replace(s, role="heading") for s in body]
     else:
         body = segment(text, find_headline=title is None, lexicon=rules.lexicon)
-    found, noted = rules.find(text, include_pseudo=True, budget=budget)
-    cues = _assign(_with_stated_relations(found), body)
-    notes = _assign(noted, body)
+    found = rules.find(text, include_pseudo=True, budget=budget)
+    problems = found.problems
+    cues = _assign(_with_stated_relations(found.cues), body)
+    notes = _assign(found.notes, body)
     units = [(text, s, m, n) for s, m, n in zip(body, cues, notes, strict=True)]
     heading = _title_sentence(title) if title is not None else None
     if heading is not None:
-        in_title, title_notes = rules.find(title, include_pseudo=True, budget=budget)
-        units.insert(0, (title, heading, _with_stated_relations(in_title), title_notes))
+        in_title = rules.find(title, include_pseudo=True, budget=budget)
+        problems += in_title.problems
+        units.insert(0, (title, heading, _with_stated_relations(in_title.cues), in_title.notes))
     quotes = {id(text): _Quotes(text)}
     analysed = []
     lede_seen = False
@@ -152,10 +151,11 @@ def analyse(
         sentences=tuple(analysed),
         study_cues=_study_cues(analysed),
         study_evidence=_study_cues(analysed, evidence=True),
+        problems=problems,
     )
 
 
-def _with_stated_relations(found: list[CueMatch]) -> list[CueMatch]:
+def _with_stated_relations(found: Sequence[CueMatch]) -> Sequence[CueMatch]:
     """The matches, each hype word that states a relation ("cures", "is a cure for")
     followed by that relation as a cue of its own over the same words, unless a pseudo-cue
     that swallows relations covers it (a relation rule's match there would be gone too)."""
@@ -201,7 +201,7 @@ def _title_sentence(title: str) -> Sentence | None:
     return Sentence(-1, start, start + len(stripped), stripped, -1, "headline")
 
 
-def _assign(matches: list[CueMatch], sentences: list[Sentence]) -> list[list[CueMatch]]:
+def _assign(matches: Sequence[CueMatch], sentences: list[Sentence]) -> list[list[CueMatch]]:
     starts = [s.start for s in sentences]
     grouped: list[list[CueMatch]] = [[] for _ in sentences]
     for match in matches:

@@ -31,9 +31,11 @@ from typing import Any
 from hedgecheck.api import check
 from hedgecheck.engine import analyse
 from hedgecheck.errors import InputError, UsageError
+from hedgecheck.loader import default_rules
 from hedgecheck.metrics import auc, f1_binary, macro_f1, pearson, spearman
 from hedgecheck.model import Mention, Report
-from hedgecheck.rules import ARTICLE_CRITERIA, ARTICLE_FLAGS, Rule, RuleSet, Scoring, default_rules
+from hedgecheck.ruleset import RuleSet
+from hedgecheck.schema import ARTICLE_CRITERIA, ARTICLE_FLAGS, Rule, Scoring
 from hedgecheck.scoring import assess, sigmoid
 
 RELEASE_CRITERIA = ARTICLE_CRITERIA
@@ -92,7 +94,7 @@ _PRECLINICAL = frozenset({"animal", "in_vitro"})
 
 
 def article_features(report: Report, rules: RuleSet | None = None) -> dict[str, float]:
-    """The named features an article model weighs (``hedgecheck.rules.ARTICLE_FEATURES``):
+    """The named features an article model weighs (``hedgecheck.schema.ARTICLE_FEATURES``):
     per criterion whether the card satisfies it and log(1 + its spans); log(1 + count) of the
     claims, of their cues by category and of the editorial findings; and whether the study's
     design, kind of design, size, limits and subjects are stated at all (``has_<name>``).

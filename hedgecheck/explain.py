@@ -19,7 +19,7 @@ from hedgecheck.formats.text_format import evidence_line, ranked
 from hedgecheck.gate import LABEL_GATE_CODE
 from hedgecheck.model import Claim, Cue, Finding, Mention, Report
 from hedgecheck.ruledoc import RuleDoc, document
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.suppressions import UNUSED_CODE
 
 _WIDTH = 80

@@ -194,7 +194,7 @@ class Lexicon:
 
 def default_lexicon() -> Lexicon:
     """The default packs' lexicon, from the shipped or the user's rule cache."""
-    from hedgecheck.rules import default_rules
+    from hedgecheck.loader import default_rules
 
     return default_rules().lexicon
 
@@ -248,7 +248,7 @@ def read_lexicon(
     """The lexicon of ``packs`` (each path with its parsed TOML), in load order: an entry
     replaces one of its name from an earlier pack, which the notices say. Ids are unique
     among the entries and the rules' and checks' ids in ``taken`` (id: file)."""
-    from hedgecheck.rules import RESERVED_IDS
+    from hedgecheck.schema import RESERVED_IDS
 
     chosen: dict[str, LexiconEntry] = {}
     replaced: list[LexiconEntry] = []
@@ -292,7 +292,7 @@ def _error(message: str, entry: LexiconEntry, key: str) -> RuleError:
 
 
 def _fragments(data: Mapping[str, Any], path: Path) -> dict[str, str]:
-    from hedgecheck.rules import _parse_fragments  # the rule loader's own, for one grammar
+    from hedgecheck.packfile import _parse_fragments  # the rule loader's own, for one grammar
 
     return _parse_fragments(data.get("fragments", {}), path)
 
@@ -300,7 +300,8 @@ def _fragments(data: Mapping[str, Any], path: Path) -> dict[str, str]:
 def parse_entry(item: Any, path: Path, pack: str, fragments: Mapping[str, str]) -> LexiconEntry:
     """One ``[[lexicon]]`` table, checked as strictly as a rule: errors name the file, the
     entry's id and the key."""
-    from hedgecheck.rules import _ID, _expand_fragments, _flag, _patterns, _text
+    from hedgecheck.packfile import _ID, _expand_fragments, _flag, _text
+    from hedgecheck.patternsafety import checked_patterns
 
     if not isinstance(item, dict):
         raise RuleError("each [[lexicon]] entry must be a table", path=str(path))
@@ -332,7 +333,7 @@ def parse_entry(item: Any, path: Path, pack: str, fragments: Mapping[str, str]) 
         words = _words(item["words"], fail)
     else:
         raw = _expand_fragments(item["patterns"], fragments, fail)
-        patterns = _patterns(raw, case_sensitive, fail)
+        patterns = checked_patterns(raw, case_sensitive, fail)
     clue = _clue(item, fragments, fail) if "clue" in item else None
     match, no_match = _examples(item["examples"], use, fail)
     return LexiconEntry(
@@ -355,14 +356,15 @@ def parse_entry(item: Any, path: Path, pack: str, fragments: Mapping[str, str]) 
 def _clue(item: Mapping[str, Any], fragments: Mapping[str, str], fail: Any) -> str:
     """The clue: one pattern (case-sensitive: ``(?i:...)`` where case does not matter),
     checked as a rule's patterns are."""
-    from hedgecheck.rules import _expand_fragments, _patterns
+    from hedgecheck.packfile import _expand_fragments
+    from hedgecheck.patternsafety import checked_patterns
 
     def at_clue(message: str, _: str) -> RuleError:
         return fail(message, "clue")
 
     if not isinstance(item["clue"], str):
         raise fail("expected a regex pattern", "clue")
-    return _patterns(_expand_fragments([item["clue"]], fragments, at_clue), True, at_clue)[0]
+    return checked_patterns(_expand_fragments([item["clue"]], fragments, at_clue), True, at_clue)[0]
 
 
 def _words(raw: Any, fail: Any) -> tuple[str, ...]:

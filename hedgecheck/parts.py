@@ -39,7 +39,7 @@ from hedgecheck.findings import FindingPolicy
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.patterns import compiled
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.suppressions import DIRECTIVE
 from hedgecheck.text import LINE_BREAK
 

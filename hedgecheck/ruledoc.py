@@ -26,7 +26,8 @@ from hedgecheck.model import Finding, Severity
 if TYPE_CHECKING:
     from hedgecheck.gate import Builtin
     from hedgecheck.lexicon import LexiconEntry
-    from hedgecheck.rules import Check, Rule, RuleSet
+    from hedgecheck.ruleset import RuleSet
+    from hedgecheck.schema import Check, Rule
 
 RULE = "rule"
 CHECK = "check"

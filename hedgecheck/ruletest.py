@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hedgecheck.lexicon import Lexicon, LexiconEntry, applies, compile_entry
-from hedgecheck.rules import Check, CueMatch, Example, Rule, RuleSet, match_takers
+from hedgecheck.overlaps import CueMatch
+from hedgecheck.ruleset import RuleSet, match_takers
+from hedgecheck.schema import Check, Example, Rule
 
 VALIDATED = "validated"
 FALSE_POSITIVE = "false-positive"

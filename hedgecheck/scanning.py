@@ -27,6 +27,7 @@ from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import ConfigError, InputError
 from hedgecheck.gate import LABEL_GATE_CODE
+from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.model import Part, Report
 from hedgecheck.parts import check_parts, check_stream
 from hedgecheck.reading import (
@@ -37,7 +38,7 @@ from hedgecheck.reading import (
     read_path,
     read_stdin,
 )
-from hedgecheck.rules import RuleSet, default_rules, load_rules
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.tomlfile import read_toml_bytes
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")

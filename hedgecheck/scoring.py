@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from hedgecheck.engine import ScopedCue, SentenceCues
 from hedgecheck.lexicon import Lexicon, resolved
 from hedgecheck.model import Contribution, Evidence, Label, Strength
-from hedgecheck.rules import LABELS, Scoring
+from hedgecheck.schema import LABELS, Scoring
 from hedgecheck.strength import claim_strength
 
 # A design that names its subjects ("animal studies", "in vitro") states them too.

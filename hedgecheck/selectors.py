@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hedgecheck.gate import BUILTIN
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 EDITORIAL_CATEGORY = "editorial"
 

@@ -17,7 +17,7 @@ from hedgecheck.budget import RuleBudget, ScanBudget
 from hedgecheck.cli import main
 from hedgecheck.config import load_config
 from hedgecheck.errors import UsageError
-from hedgecheck.rules import load_rules
+from hedgecheck.loader import load_rules
 
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 PROSE = KETAMINE.read_text(encoding="utf-8")[:3000]
@@ -94,6 +94,22 @@ def test_with_the_default_packs_the_other_rules_find_what_they_find_alone(
     report = hedgecheck.check(PROSE, rules=slow_rules, budget=ScanBudget(RuleBudget(file=0.3)))
     assert "rule 'HSE001'" in report.errors[0]
     assert _cues(report) == _cues(hedgecheck.check(PROSE, rules=load_rules()))
+
+
+def test_find_returns_what_its_call_switched_off_with_the_cues(
+    slow_rules: hedgecheck.RuleSet,
+) -> None:
+    # The problems come back from the call that met them, not from the shared rule set: a
+    # second call with the same budget finds the rule already off and says nothing, and a
+    # call with a fresh budget meets it again.
+    budget = ScanBudget(RuleBudget(file=0.3))
+    found = slow_rules.find(PROSE, budget=budget)
+    (problem,) = found.problems
+    assert "rule 'HSE001'" in problem and "for this file" in problem
+    assert "HSE001" not in {m.rule.id for m in (*found.cues, *found.notes)}
+    again = slow_rules.find(PROSE, budget=budget)
+    assert again.problems == () and again.cues == found.cues
+    assert slow_rules.find(PROSE, budget=ScanBudget(RuleBudget(file=0.3))).problems
 
 
 def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spent(

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from house_pack import HEDGE_PACK as PACK
 
-import hedgecheck.rules as rules_module
+import hedgecheck.loader as loader_module
 from hedgecheck import load_rules
 from hedgecheck.cli import main
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _slow_builds(monkeypatch: pytest.MonkeyPatch, *, seconds: float, after: float) -> None:
     """Every build takes at least ``seconds``; one running past ``after`` is announced."""
-    build = rules_module._compiled
-    unbuilt = rules_module._load_files
+    build = loader_module.compiled_rules
+    unbuilt = loader_module.built_rules
 
     def slow(files: list[Path]) -> RuleSet:
         time.sleep(seconds)
@@ -40,9 +40,9 @@ def _slow_builds(monkeypatch: pytest.MonkeyPatch, *, seconds: float, after: floa
         time.sleep(seconds)
         return unbuilt(files)
 
-    monkeypatch.setattr(rules_module, "_compiled", slow)
-    monkeypatch.setattr(rules_module, "_load_files", slow_unbuilt)
-    monkeypatch.setattr(rules_module, "SLOW_BUILD", after)
+    monkeypatch.setattr(loader_module, "compiled_rules", slow)
+    monkeypatch.setattr(loader_module, "built_rules", slow_unbuilt)
+    monkeypatch.setattr(loader_module, "SLOW_BUILD", after)
 
 
 def _notes(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -99,7 +99,7 @@ def test_the_command_line_says_it_on_stderr_unless_quiet(
     defaults = tmp_path / "defaults"
     defaults.mkdir()
     pack.rename(defaults / "house.toml")
-    monkeypatch.setattr(rules_module, "default_rules_path", lambda: defaults)
+    monkeypatch.setattr(loader_module, "default_rules_path", lambda: defaults)
     extra = tmp_path / "extra.toml"
     extra.write_text(PACK.replace("HSE", "EXT").replace('"house"', '"extra"'), encoding="utf-8")
     article = tmp_path / "a.txt"

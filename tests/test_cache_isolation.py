@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import hedgecheck
-from hedgecheck.rules import _cache_folder
+from hedgecheck.rulecache import _cache_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 _SCAN = "import sys; from hedgecheck.cli import main; main(sys.argv[1:])"

@@ -20,7 +20,7 @@ from hedgecheck.article import Article
 from hedgecheck.checks import registry
 from hedgecheck.checks.registry import CHECKS, CheckHit, check
 from hedgecheck.errors import RuleError, UsageError
-from hedgecheck.rules import default_rules, load_rules
+from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.ruletest import run_check_examples
 
 RULES = default_rules()

@@ -13,9 +13,9 @@ pytest.importorskip("pyarrow")
 
 import hedgecheck.cluster
 from hedgecheck.config import Config
+from hedgecheck.loader import default_rules
 from hedgecheck.model import Label
 from hedgecheck.reading import display_name
-from hedgecheck.rules import default_rules
 from hedgecheck.scanning import ScanJob, check_file, discover
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -8,15 +8,10 @@ import pytest
 
 import hedgecheck
 from hedgecheck.errors import RuleError
+from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.model import EvidenceTag
-from hedgecheck.rules import (
-    ARTICLE_CRITERIA,
-    ARTICLE_FEATURES,
-    Check,
-    default_rules,
-    load_rules,
-)
 from hedgecheck.ruletest import run_check_examples
+from hedgecheck.schema import ARTICLE_CRITERIA, ARTICLE_FEATURES, Check
 
 RULES = default_rules()
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -778,7 +773,7 @@ def test_a_journal_publication_is_no_weakness_for_a_trial_also_presented_at_a_me
     ],
 )
 def test_preclinical_as_a_disease_stage_is_not_animal_research(text: str, animal: bool) -> None:
-    cues, _ = RULES.find(text)
+    cues = RULES.find(text).cues
     assert any(c.rule.id == "DES004" for c in cues) == animal
     assert (_tag(text).study_type == "animal") == animal
 
@@ -803,7 +798,7 @@ def test_the_conflicts_criterion_reads_who_paid_for_the_study(sentence: str, nam
 def test_the_tag_vocabulary_is_the_schema_and_each_design_has_a_study_type() -> None:
     import json
 
-    from hedgecheck.rules import DESIGNS
+    from hedgecheck.schema import DESIGNS
     from hedgecheck.study import DESIGN_NAMES, STUDY_TYPES
 
     schema = json.loads(

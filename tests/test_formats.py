@@ -23,6 +23,7 @@ from hedgecheck.formats import FORMATS, render
 from hedgecheck.formats._common import end_position
 from hedgecheck.formats._html_article import locate_cues
 from hedgecheck.formats._safe import html_text, visible
+from hedgecheck.loader import load_rules
 from hedgecheck.model import (
     CardItem,
     EvidenceTag,
@@ -34,7 +35,8 @@ from hedgecheck.model import (
     Strength,
 )
 from hedgecheck.ruledoc import document
-from hedgecheck.rules import CATEGORIES, SCOPES, RuleSet, load_rules
+from hedgecheck.ruleset import RuleSet
+from hedgecheck.schema import CATEGORIES, SCOPES
 from hedgecheck.text import LineIndex
 
 ROOT = Path(__file__).parent.parent
@@ -368,7 +370,7 @@ def test_schema_enums_match_the_code() -> None:
         ("sample", "sample"),
         ("publication", "publication"),
     ):
-        assert set(evidence[field]["enum"]) == {*CATEGORIES[category]["values"], None}
+        assert set(evidence[field]["enum"]) == {*CATEGORIES[category].values, None}
 
 
 def test_jsonl_is_one_record_per_file_and_each_validates(

@@ -513,7 +513,7 @@ def test_the_builtin_findings_are_documented(code: str) -> None:
 @pytest.mark.parametrize("code", ["LBL001", "HCS001"])
 def test_no_pack_may_take_a_builtin_code(tmp_path: Path, code: str) -> None:
     from hedgecheck.gate import BUILTIN
-    from hedgecheck.rules import RESERVED_IDS
+    from hedgecheck.schema import RESERVED_IDS
 
     assert set(BUILTIN) == RESERVED_IDS
     pack = tmp_path / "house.toml"

@@ -19,11 +19,12 @@ from click.testing import CliRunner
 from house_pack import write_pack
 
 import hedgecheck
-from hedgecheck import rules as rules_module
+import hedgecheck.matcher as matcher_module
 from hedgecheck.budget import ScanBudget
 from hedgecheck.cli import main
 from hedgecheck.errors import RuleError
-from hedgecheck.rules import RuleSet, load_rules
+from hedgecheck.loader import load_rules
+from hedgecheck.ruleset import RuleSet
 
 KETAMINE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 HEDGECHECK = shutil.which("hedgecheck", path=str(Path(sys.executable).parent))
@@ -51,7 +52,7 @@ def test_a_pathological_pattern_is_rejected_at_load(tmp_path: Path, pattern: str
 def test_a_pattern_that_runs_past_the_timeout_is_switched_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
 ) -> None:
-    monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(matcher_module, "MATCH_TIMEOUT", 0.05)
     pack = write_pack(tmp_path / "house.toml", pattern)
     rules = load_rules(pack, include_defaults=True)
     text = "The drug may help. " + "a" * 60 + ". It could work."
@@ -75,7 +76,7 @@ def test_a_pattern_that_runs_past_the_timeout_is_switched_off(
 def test_the_cli_names_the_slow_rule_and_exits_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(matcher_module, "MATCH_TIMEOUT", 0.05)
     pack = write_pack(tmp_path / "house.toml", r"(?:a|aa)+b")
     doc = tmp_path / "doc.txt"
     doc.write_text("The drug may help. " + "a" * 60 + "\n")
@@ -88,7 +89,7 @@ def test_the_cli_names_the_slow_rule_and_exits_2(
 def test_on_rule_timeout_stop_ends_the_run_at_the_first_slow_rule(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules_module, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(matcher_module, "MATCH_TIMEOUT", 0.05)
     pack = write_pack(tmp_path / "house.toml", r"(?:a|aa)+b")
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text("The drug may help. " + "a" * 60 + "\n")
@@ -249,7 +250,8 @@ def test_threads_on_a_rule_set_fresh_from_the_cache_find_the_same_cues() -> None
 
 
 def _found(rules: RuleSet, text: str) -> list[list[tuple[str, int, int]]]:
-    return [[(m.rule.id, m.start, m.end) for m in part] for part in rules.find(text)]
+    found = rules.find(text)
+    return [[(m.rule.id, m.start, m.end) for m in part] for part in (found.cues, found.notes)]
 
 
 def test_scanned_files_are_left_exactly_as_they_were(tmp_path: Path) -> None:

@@ -260,19 +260,19 @@ def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
 def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hedgecheck.rules as rules_module
+    import hedgecheck.rulecache as rulecache_module
 
     monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(tmp_path / "cache"))
     load_rules()
     cached = load_rules()  # from the cache: branches come compiled, and match as compiled
-    assert cached.matcher._single_code and not cached.matcher._singles
+    assert cached.matcher._branch_code and not cached.matcher._branches_alone
     text = "Smith et al. found the drug may cure cancer in mice, a small study suggests."
     monkeypatch.setenv("HEDGECHECK_NO_CACHE", "1")
     assert cached.find(text) == load_rules().find(text)
-    assert cached.matcher._singles, "the pickled branches were used"
+    assert cached.matcher._branches_alone, "the pickled branches were used"
     monkeypatch.delenv("HEDGECHECK_NO_CACHE")
     # Every other set of packs gets a cache of its own; only the most recent ones are kept.
-    monkeypatch.setattr(rules_module, "_CACHES_KEPT", 3)
+    monkeypatch.setattr(rulecache_module, "_CACHES_KEPT", 3)
     default = next((tmp_path / "cache").glob("rules-*.pickle"))
     for number in range(5):
         pack = tmp_path / f"pack{number}.toml"
@@ -347,8 +347,8 @@ def test_a_house_pseudo_rule_that_swallows_built_in_cues_is_said_at_load(
         (warning,) = rules.warnings
         assert warning.startswith(f"{path}, rule 'HSE102': this pseudo rule")
         assert said in warning and "(built in)" in warning
-    assert hushed not in {m.rule.id for m in rules.find(HUSHED)[0]}  # what the warning says
-    assert hushed in {m.rule.id for m in default_rules().find(HUSHED)[0]}
+    assert hushed not in {m.rule.id for m in rules.find(HUSHED).cues}  # what the warning says
+    assert hushed in {m.rule.id for m in default_rules().find(HUSHED).cues}
 
 
 @pytest.mark.parametrize(
@@ -360,7 +360,7 @@ def test_a_house_pseudo_rule_that_swallows_only_its_own_pack_says_nothing(
 ) -> None:
     alone = load_rules(_swallower(tmp_path, swallows))
     assert alone.warnings == ()
-    assert [m.rule.id for m in alone.find("Trust us, a wonder pill.")[0]] == []
+    assert [m.rule.id for m in alone.find("Trust us, a wonder pill.").cues] == []
 
 
 @pytest.mark.parametrize(
@@ -372,7 +372,7 @@ def test_a_house_pseudo_rule_beside_the_defaults_that_cannot_reach_them_says_not
     # Its own rule by id; or editorial categories, matched apart from the first pass.
     rules = load_rules(_swallower(tmp_path, swallows), include_defaults=True)
     assert rules.warnings == ()
-    assert "HYP001" in {m.rule.id for m in rules.find(HUSHED)[0]}
+    assert "HYP001" in {m.rule.id for m in rules.find(HUSHED).cues}
 
 
 def test_the_default_packs_pseudo_rules_say_nothing() -> None:

@@ -18,12 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hedgecheck
+import hedgecheck.overlaps as overlaps_module
 import hedgecheck.parts as parts_module
 import hedgecheck.reading as reading
-import hedgecheck.rules as rules_module
+from hedgecheck.overlaps import CueMatch
 from hedgecheck.parts import check_parts, check_stream, part_spans, spans_of_lines
 from hedgecheck.reading import lines_of, open_stream
-from hedgecheck.rules import CueMatch
 from hedgecheck.sentences import last_sentence_start
 from hedgecheck.text import LineIndex, segment
 
@@ -333,7 +333,7 @@ def test_overlaps_settled_run_by_run_keep_what_the_whole_list_keeps(
     spans: list[tuple[int, int]],
 ) -> None:
     matches = [_match(start, start + length) for start, length in spans]
-    assert [id(m) for m in rules_module._longest_first(matches)] == [
+    assert [id(m) for m in overlaps_module._longest_first(matches)] == [
         id(m) for m in _greedy(matches)
     ]
 
@@ -342,14 +342,14 @@ def test_overlaps_are_settled_in_runs_not_over_the_whole_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     runs: list[int] = []
-    real = rules_module._longest_first_in
+    real = overlaps_module._longest_first_in
 
     def counting(matches: list[CueMatch]) -> list[CueMatch]:
         runs.append(len(matches))
         return real(matches)
 
-    monkeypatch.setattr(rules_module, "_longest_first_in", counting)
+    monkeypatch.setattr(overlaps_module, "_longest_first_in", counting)
     # 20,000 cues, each overlapping only its neighbour in pairs: the work is per pair
     matches = [_match(10 * i + d, 10 * i + d + 3) for i in range(10_000) for d in (0, 2)]
-    kept = rules_module._longest_first(matches)
+    kept = overlaps_module._longest_first(matches)
     assert len(kept) == 10_000 and max(runs) == 2

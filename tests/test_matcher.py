@@ -7,6 +7,7 @@ opening was met before, so the cues found must not depend on it.
 
 from __future__ import annotations
 
+import ast
 import pickle
 from pathlib import Path
 
@@ -15,8 +16,14 @@ from house_pack import write_pack
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import hedgecheck.rules as rules_module
-from hedgecheck.rules import Matcher, default_rules
+import hedgecheck.anywhere as anywhere_module
+import hedgecheck.cuewalk as cuewalk_module
+import hedgecheck.loader as loader_module
+import hedgecheck.matcher as matcher_module
+import hedgecheck.openings as openings_module
+import hedgecheck.overlaps as overlaps_module
+from hedgecheck.loader import default_rules
+from hedgecheck.matcher import Matcher
 
 REFERENCE = Path(__file__).parent.parent / "examples" / "ketamine" / "ketamine-article.txt"
 
@@ -48,17 +55,17 @@ def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ruleset = default_rules()
     for matcher in ruleset.matchers:
         fresh = _fresh(matcher)
-        monkeypatch.setattr(rules_module, "_OFTEN", 10**9)
+        monkeypatch.setattr(matcher_module, "_COMPILE_AFTER", 10**9)
         one_by_one = _cues(fresh, text)
         fresh = _fresh(matcher)
-        monkeypatch.setattr(rules_module, "_OFTEN", 1)
+        monkeypatch.setattr(matcher_module, "_COMPILE_AFTER", 1)
         compiled = _cues(fresh, text)
         assert one_by_one == compiled
         # Past its budget of compiled alternations a matcher goes on one by one.
         fresh = _fresh(matcher)
-        monkeypatch.setattr(rules_module, "_COMPILED_BUDGET", 2)
+        monkeypatch.setattr(matcher_module, "_MOST_ALTERNATIONS", 2)
         assert _cues(fresh, text) == compiled
-        assert len(fresh._by_branches) <= 2
+        assert len(fresh._alternations) <= 2
         monkeypatch.undo()
         # As shipped: the common openings compiled ahead, the rest one by one.
         assert matcher._alternation_code, "the rule cache compiles common openings ahead"
@@ -85,27 +92,27 @@ _SINGLES: dict[tuple[int, int], object] = {}
 def _single(matcher: Matcher, index: int):  # type: ignore[no-untyped-def]
     key = (id(matcher), index)
     if key not in _SINGLES:
-        _SINGLES[key] = rules_module._alternation([matcher._sources[index]])
+        _SINGLES[key] = openings_module.alternation([matcher._branch_sources[index]])
     return _SINGLES[key]
 
 
 def _every_branch_alone(matcher: Matcher, text: str) -> list[tuple[str, int, int]]:
     """The matcher's definition, spelled out slowly: at every cue start every branch is
     tried alone within the cue window, the longest match kept, the first branch on a tie."""
-    window = rules_module._Window(text)
+    window = cuewalk_module.CueWindow(text)
     raw = []
-    for start in rules_module._CUE_STARTS.finditer(text):
+    for start in cuewalk_module.CUE_STARTS.finditer(text):
         position = start.start()
         end = window.end(position)
         best = None
-        for index in sorted(matcher._sources):
+        for index in sorted(matcher._branch_sources):
             found = _single(matcher, index).match(text, position, end)  # type: ignore[attr-defined]
             if found is not None and (best is None or found.end() > best.end()):
                 best = found
         if best is not None and best.end() > position:
-            rule = matcher._by_group[best.lastgroup]
-            raw.append(rules_module.CueMatch(rule, position, best.end(), best.group()))
-    resolved = rules_module._resolve_overlaps(raw, include_pseudo=True)
+            rule = matcher._rule_of_group[best.lastgroup]
+            raw.append(overlaps_module.CueMatch(rule, position, best.end(), best.group()))
+    resolved = overlaps_module.resolve_overlaps(raw, include_pseudo=True)
     return [(c.rule.id, c.start, c.end) for c in resolved]
 
 
@@ -123,7 +130,7 @@ def test_branches_that_open_anywhere_are_kept_out_of_the_opening_tables() -> Non
     # "\w+-induced" and an e-mail address can open with any word: tried at every word they
     # cost a regex call each; they are found by one scan of the text instead.
     matcher = default_rules().matcher
-    anywhere = {matcher._by_group[f"g{i - 1}"].id for i in matcher._anywhere}
+    anywhere = {matcher._rule_of_group[f"g{i - 1}"].id for i in matcher._anywhere}
     assert {"REL032", "CLT006"} <= anywhere
     assert "HDG001" not in anywhere
     tabled = {i for branches in matcher._branches.values() for i, _ in branches}
@@ -140,8 +147,8 @@ def test_pieces_and_slow_scans_find_the_same_cues(
     text += "\nSmith et al. found LPS-induced changes; write to a@b.org. It requires further study."
     ruleset = default_rules()
     expected = [_cues(m, text) for m in ruleset.matchers]
-    monkeypatch.setattr(rules_module, "_PIECE", piece)
-    monkeypatch.setattr(rules_module, "_PIECE_SECONDS", seconds)
+    monkeypatch.setattr(anywhere_module, "_PIECE", piece)
+    monkeypatch.setattr(anywhere_module, "_PIECE_SECONDS", seconds)
     for matcher, cues in zip(ruleset.matchers, expected, strict=True):
         assert _cues(_fresh(matcher), text) == cues
     assert {"CLT006", "REL032", "EDC002"} <= {rule for cues in expected for rule, _, _ in cues}
@@ -160,7 +167,7 @@ def test_branches_opening_with_one_assertion_share_its_scan(tmp_path: Path) -> N
         r"(?:(?<=^)|Also )\w+ matters",
     ]
     pack = write_pack(tmp_path / "house.toml", *patterns, example="[[It]] needs care.")
-    matcher = rules_module.load_rules(pack).matcher
+    matcher = loader_module.load_rules(pack).matcher
     text = (
         "Timing matters. The dose needs more work. Also timing matters here.\n"
         "Patients with pain should rest. Nobody should. It needs care."
@@ -172,7 +179,21 @@ def test_branches_opening_with_one_assertion_share_its_scan(tmp_path: Path) -> N
         "The dose",  # the first
         "Patients with pain",  # the second
     }
-    _, openings = matcher._anywhere_scans()
+    openings = matcher._anywhere_scans().openings
     shared = [scan.pattern for scan, branches in openings if len(branches) == 2]
-    assert shared == [f"{rules_module._AT_CUE_START}(?i:{_AT_SENTENCE_START})"]
+    assert shared == [f"{anywhere_module.AT_CUE_START}(?i:{_AT_SENTENCE_START})"]
     assert sorted(len(branches) for _, branches in openings) == [1, 2]
+
+
+def test_the_walk_reads_each_matcher_through_its_tier_walk_only() -> None:
+    # find_together and its walk use what a matcher hands out for a text (TierWalk), never
+    # a matcher's private fields: the matcher keeps its tables to itself.
+    source = Path(cuewalk_module.__file__).read_text(encoding="utf-8")
+    private = {
+        node.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    }
+    assert private <= {"_text", "_space", "_clear_from", "_clear_to"}  # CueWindow's own

@@ -38,7 +38,8 @@ from hedgecheck.formats._safe import (
     prose,
     visible,
 )
-from hedgecheck.rules import RuleSet, load_rules
+from hedgecheck.loader import load_rules
+from hedgecheck.ruleset import RuleSet
 
 sys.path.insert(0, str(Path(__file__).parent))
 from output_safety import MARKDOWN as RENDERER

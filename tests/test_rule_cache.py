@@ -19,14 +19,16 @@ from house_pack import HOUSE_PACK as PACK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import hedgecheck.rules as rules_module
+import hedgecheck.loader as loader_module
+import hedgecheck.matcher as matcher_module
+import hedgecheck.rulecache as rulecache_module
 from hedgecheck import load_rules
 from hedgecheck.cli import main
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet, shipped_packs
 
 IDS = ["HSE001", "HSE002"]
-MAGIC = rules_module._CACHE_MAGIC
-HEAD = len(MAGIC) + rules_module._TAG_BYTES
+MAGIC = rulecache_module._CACHE_MAGIC
+HEAD = len(MAGIC) + rulecache_module._TAG_BYTES
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def _key(folder: Path) -> bytes:
 
 
 def _digest(pack: Path) -> bytes:
-    keyed = rules_module._pack_digest([(pack, pack.read_bytes())])
+    keyed = rulecache_module._pack_digest([(pack, pack.read_bytes())])
     assert keyed is not None
     return keyed[0]
 
@@ -76,7 +78,7 @@ def _from_cache_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(files: list[tuple[Path, bytes]]) -> RuleSet:
         raise AssertionError("built from the packs, not read from the cache")
 
-    monkeypatch.setattr(rules_module, "_load_files", refuse)
+    monkeypatch.setattr(loader_module, "built_rules", refuse)
 
 
 def _rebuilt(pack: Path, fresh: RuleSet, *, notice: str = "") -> RuleSet:
@@ -95,10 +97,10 @@ def _rebuilt(pack: Path, fresh: RuleSet, *, notice: str = "") -> RuleSet:
 
 def _seal(folder: Path, pack: Path, ruleset: object, *, manifest: object = None) -> bytes:
     """Cache bytes sealed with the user's own key, as a holder of the key could make them."""
-    listed = manifest if manifest is not None else rules_module._manifest(ruleset)  # type: ignore[arg-type]
+    listed = manifest if manifest is not None else rulecache_module._manifest(ruleset)  # type: ignore[arg-type]
     text = json.dumps(listed).encode()
     body = len(text).to_bytes(4, "big") + text + pickle.dumps(ruleset)
-    return MAGIC + rules_module._tag(_key(folder), _digest(pack), body) + body
+    return MAGIC + rulecache_module._tag(_key(folder), _digest(pack), body) + body
 
 
 def test_the_first_load_makes_a_private_folder_key_and_cache_and_the_next_reads_it(
@@ -144,11 +146,11 @@ def _planted(kind: str, payload: bytes, folder: Path, pack: Path) -> bytes:
     if kind == "zero tag":
         return MAGIC + bytes(32) + body
     if kind == "tag under another key":
-        return MAGIC + rules_module._tag(os.urandom(32), _digest(pack), body) + body
+        return MAGIC + rulecache_module._tag(os.urandom(32), _digest(pack), body) + body
     if kind == "tag for another pack set":  # the user's key, but another set's digest
-        return MAGIC + rules_module._tag(_key(folder), bytes(32), body) + body
+        return MAGIC + rulecache_module._tag(_key(folder), bytes(32), body) + body
     if kind == "tag without the mark":
-        return rules_module._tag(_key(folder), _digest(pack), body) + body
+        return rulecache_module._tag(_key(folder), _digest(pack), body) + body
     raise AssertionError(kind)
 
 
@@ -180,8 +182,8 @@ def test_a_planted_pickle_in_the_default_cache_never_runs_and_hype_is_still_foun
     """The red-team case: the default packs' cache replaced by a pickle that runs a
     command, then a scan of hype text with the command line."""
     marker = tmp_path / "pwned"
-    files = sorted(rules_module.default_rules_path().glob("*.toml"))
-    keyed = rules_module._pack_digest([(f, f.read_bytes()) for f in files])
+    files = sorted(loader_module.default_rules_path().glob("*.toml"))
+    keyed = rulecache_module._pack_digest([(f, f.read_bytes()) for f in files])
     assert keyed is not None
     folder.mkdir(mode=0o700)
     cache = folder / f"rules-{keyed[0].hex()[:32]}.pickle"
@@ -189,7 +191,7 @@ def test_a_planted_pickle_in_the_default_cache_never_runs_and_hype_is_still_foun
     cache.chmod(0o600)
     text = tmp_path / "hype.txt"
     text.write_text("This miracle drug may cure cancer, a breakthrough.\n", encoding="utf-8")
-    monkeypatch.setattr(rules_module, "_DEFAULT", None)  # no rules loaded earlier
+    monkeypatch.setattr(loader_module, "_DEFAULT", None)  # no rules loaded earlier
     result = CliRunner().invoke(main, ["scan", "--fail-on", "warning", str(text)])
     assert not marker.exists()
     assert "HYP001" in result.stdout
@@ -228,12 +230,17 @@ def test_a_sealed_cache_short_of_a_rule_is_not_used(
     rebuilt: rules never go missing quietly."""
     shorter = _without(fresh, "HSE002")
     if what == "manifest kept":
-        data, notice = _seal(folder, pack, shorter, manifest=rules_module._manifest(fresh)), "lists"
+        data, notice = (
+            _seal(folder, pack, shorter, manifest=rulecache_module._manifest(fresh)),
+            "lists",
+        )
     elif what == "manifest redone":
         data, notice = _seal(folder, pack, shorter), "lacks rules its packs define (HSE002)"
     else:
         hollow = load_rules(pack)  # all rules listed, but the matcher lost one
-        object.__setattr__(hollow, "matcher", rules_module.Matcher(hollow.rules[:1]))
+        object.__setattr__(
+            hollow, "matcher", matcher_module.Matcher(hollow.rules[:1], shipped=shipped_packs())
+        )
         data, notice = _seal(folder, pack, hollow), "does not match every rule"
     cached.write_bytes(data)
     _rebuilt(pack, fresh, notice=notice)
@@ -433,8 +440,8 @@ def test_two_processes_making_the_key_at_once_share_the_first(
 ) -> None:
     notices: list[str] = []
     packs = [(pack, pack.read_bytes())]
-    first = rules_module._RuleCache.open(packs, notices)
-    second = rules_module._RuleCache.open(packs, notices)
+    first = rulecache_module.RuleCache.open(packs, notices)
+    second = rulecache_module.RuleCache.open(packs, notices)
     assert first is not None and second is not None
     try:
         assert first.read(notices) is None and second.read(notices) is None  # no cache yet
@@ -454,7 +461,7 @@ def test_two_processes_making_the_key_at_once_share_the_first(
 def test_without_owner_checks_there_is_no_cache(
     folder: Path, pack: Path, fresh: RuleSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules_module, "_PRIVATE_FILES", False)
+    monkeypatch.setattr(rulecache_module, "_PRIVATE_FILES", False)
     assert load_rules(pack) == fresh
     assert not folder.exists()
 

@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from hedgecheck.lexicon import LexiconEntry
-from hedgecheck.rules import Example, Rule, default_rules
+from hedgecheck.loader import default_rules
 from hedgecheck.ruletest import FALSE_POSITIVE, MISSED, run_examples, run_lexicon_examples
+from hedgecheck.schema import Example, Rule
 
 RULES = default_rules()
 

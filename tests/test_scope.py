@@ -5,7 +5,7 @@ from __future__ import annotations
 import hedgecheck
 from hedgecheck import Claim, Strength
 from hedgecheck.evaluate import read
-from hedgecheck.rules import default_rules
+from hedgecheck.loader import default_rules
 
 
 def _claim(text: str) -> Claim:

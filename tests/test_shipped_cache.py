@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 from house_pack import HOUSE_PACK as PACK
 
-import hedgecheck.rules as rules_module
+import hedgecheck.loader as loader_module
+import hedgecheck.rulecache as rulecache_module
 from hedgecheck import load_rules
-from hedgecheck.rules import SHIPPED_CACHE, RuleSet, build_shipped_cache
+from hedgecheck.rulecache import SHIPPED_CACHE, build_shipped_cache
+from hedgecheck.ruleset import RuleSet
 
 pytestmark = pytest.mark.skipif(
-    not rules_module._PRIVATE_FILES, reason="the rule caches need POSIX owners and O_NOFOLLOW"
+    not rulecache_module._PRIVATE_FILES, reason="the rule caches need POSIX owners and O_NOFOLLOW"
 )
 
 
@@ -46,7 +48,7 @@ def installed(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     """The built packs folder copied to where an install puts it, which is the package's."""
     folder = tmp_path / "site" / "hedgecheck" / "packs"
     shutil.copytree(built, folder)
-    monkeypatch.setattr(rules_module, "_package_folder", lambda: folder.parent)
+    monkeypatch.setattr(rulecache_module, "_package_folder", lambda: folder.parent)
     monkeypatch.delenv("HEDGECHECK_NO_CACHE", raising=False)
     return folder
 
@@ -61,7 +63,7 @@ def fresh(installed: Path, monkeypatch: pytest.MonkeyPatch) -> RuleSet:
 def _read(folder: Path) -> tuple[RuleSet | None, list[str]]:
     notices: list[str] = []
     files = [(path, path.read_bytes()) for path in sorted(folder.glob("*.toml"))]
-    return rules_module._read_shipped(files, notices, folder=folder), notices
+    return rulecache_module.read_shipped(files, notices, folder=folder), notices
 
 
 def _refused(folder: Path, problem: str) -> None:
@@ -76,7 +78,7 @@ def test_the_shipped_cache_is_read_where_installed_and_names_the_installed_packs
     def refuse(files: list[Path]) -> RuleSet:
         raise AssertionError("built from the packs, not read from the shipped cache")
 
-    monkeypatch.setattr(rules_module, "_load_files", refuse)
+    monkeypatch.setattr(loader_module, "built_rules", refuse)
     ruleset, notices = _read(installed)
     assert notices == [] and ruleset is not None
     assert ruleset == fresh  # every rule, its file the installed pack's
@@ -93,8 +95,8 @@ def test_load_rules_reads_the_shipped_default_packs_and_makes_no_user_cache(
 ) -> None:
     user_cache = tmp_path / "user-cache"
     monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(user_cache))
-    monkeypatch.setattr(rules_module, "default_rules_path", lambda: installed)
-    monkeypatch.setattr(rules_module, "_load_files", None)  # any build would fail
+    monkeypatch.setattr(loader_module, "default_rules_path", lambda: installed)
+    monkeypatch.setattr(loader_module, "built_rules", None)  # any build would fail
     assert load_rules() == fresh
     assert load_rules(installed) == fresh
     assert not user_cache.exists()
@@ -105,7 +107,7 @@ def test_user_packs_beside_the_defaults_use_the_user_cache(
 ) -> None:
     user_cache = tmp_path / "user-cache"
     monkeypatch.setenv("HEDGECHECK_CACHE_DIR", str(user_cache))
-    monkeypatch.setattr(rules_module, "default_rules_path", lambda: installed)
+    monkeypatch.setattr(loader_module, "default_rules_path", lambda: installed)
     extra = tmp_path / "extra.toml"
     extra.write_text(PACK.replace("HSE", "EXT").replace('"house"', '"extra"'), encoding="utf-8")
     rules = load_rules(extra, include_defaults=True)
@@ -149,7 +151,7 @@ def test_a_pack_added_or_renamed_after_the_build_makes_it_stale(installed: Path)
 def test_another_python_or_regex_makes_it_stale(
     installed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules_module.regex, "__version__", "0.0.0")
+    monkeypatch.setattr(rulecache_module.regex, "__version__", "0.0.0")
     assert _read(installed) == (None, [])
 
 
@@ -177,7 +179,7 @@ def test_a_cache_not_owned_like_the_package_is_not_read(
     installed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     owner = (installed / SHIPPED_CACHE).stat().st_uid
-    monkeypatch.setattr(rules_module, "_package_owner", lambda: owner + 1)
+    monkeypatch.setattr(rulecache_module, "_package_owner", lambda: owner + 1)
     _refused(installed, "not to the owner of hedgecheck's own modules")
 
 
@@ -193,9 +195,9 @@ def test_a_cache_that_lacks_a_rule_of_its_packs_is_not_used(
 ) -> None:
     """Made, say, by a build step gone wrong: the packs name a rule it does not hold."""
     path = installed / SHIPPED_CACHE
-    head = len(rules_module._SHIPPED_MAGIC) + rules_module._TAG_BYTES
+    head = len(rulecache_module._SHIPPED_MAGIC) + rulecache_module._TAG_BYTES
     one = RuleSet(rules=load_rules(installed).rules[:1])
-    path.write_bytes(path.read_bytes()[:head] + rules_module._payload(one))
+    path.write_bytes(path.read_bytes()[:head] + rulecache_module._payload(one))
     _refused(installed, "lacks rules its packs define (HSE002)")
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hedgecheck
-import hedgecheck.rules as rules_module
+import hedgecheck.openings as openings_module
 from hedgecheck.formats import FORMATS
 
 # Modules of the analysis: none is needed to show the commands.
@@ -27,7 +27,9 @@ ANALYSIS = [
     "hedgecheck.config",
     "hedgecheck.engine",
     "hedgecheck.model",
-    "hedgecheck.rules",
+    "hedgecheck.loader",
+    "hedgecheck.matcher",
+    "hedgecheck.ruleset",
     "hedgecheck.scanning",
     "hedgecheck.text",
     "hedgecheck.formats",
@@ -136,15 +138,15 @@ TRICKY = [
 
 
 def _tables(body: str) -> tuple[object, ...]:
-    keys = rules_module._openings(body)
-    return tuple(keys), rules_module._third_characters(body, keys)
+    keys = openings_module.openings(body)
+    return tuple(keys), openings_module.third_characters(body, keys)
 
 
 def _agree(body: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = _tables(body), rules_module._first_characters(body)
+    fast = _tables(body), openings_module.first_characters(body)
     with monkeypatch.context() as patch:
-        patch.setattr(rules_module, "_case_blind", lambda body: False)
-        slow = _tables(body), rules_module._first_characters(body)
+        patch.setattr(openings_module, "case_blind", lambda body: False)
+        slow = _tables(body), openings_module.first_characters(body)
     assert fast == slow, body
 
 
@@ -153,23 +155,23 @@ def _agree(body: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_case_blind_probing_finds_what_probing_every_case_finds(
     pattern: str, case_sensitive: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _agree(rules_module._body(pattern, case_sensitive), monkeypatch)
+    _agree(openings_module.pattern_body(pattern, case_sensitive), monkeypatch)
 
 
 def test_a_pattern_that_switches_case_back_on_is_probed_in_every_case() -> None:
-    assert rules_module._case_blind(rules_module._body("may", False))
-    assert not rules_module._case_blind(rules_module._body("may", True))
-    assert not rules_module._case_blind(rules_module._body("(?-i:FDA)", False))
-    assert not rules_module._case_blind(rules_module._body("a(?s-i)b", False))
-    assert not rules_module._case_blind(rules_module._body("a)(?:b", False))
-    assert rules_module._case_blind(rules_module._body(r"a\)[)(]b", False))
+    assert openings_module.case_blind(openings_module.pattern_body("may", False))
+    assert not openings_module.case_blind(openings_module.pattern_body("may", True))
+    assert not openings_module.case_blind(openings_module.pattern_body("(?-i:FDA)", False))
+    assert not openings_module.case_blind(openings_module.pattern_body("a(?s-i)b", False))
+    assert not openings_module.case_blind(openings_module.pattern_body("a)(?:b", False))
+    assert openings_module.case_blind(openings_module.pattern_body(r"a\)[)(]b", False))
 
 
 def test_case_blind_probing_agrees_on_a_sample_of_the_shipped_patterns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rules = hedgecheck.default_rules().rules
-    bodies = [rules_module._body(p, r.case_sensitive) for r in rules for p in r.patterns]
+    bodies = [openings_module.pattern_body(p, r.case_sensitive) for r in rules for p in r.patterns]
     for body in bodies[:: max(1, len(bodies) // 24)]:
         _agree(body, monkeypatch)
 
@@ -190,14 +192,14 @@ def test_case_blind_probing_agrees_on_generated_patterns(
     parts: list[tuple[str, str]], case_sensitive: bool
 ) -> None:
     pattern = "".join(piece + repeat for piece, repeat in parts)
-    body = rules_module._body(pattern, case_sensitive)
-    fast = _tables(body), rules_module._first_characters(body)
-    real = rules_module._case_blind
-    rules_module._case_blind = lambda body: False  # type: ignore[assignment]
+    body = openings_module.pattern_body(pattern, case_sensitive)
+    fast = _tables(body), openings_module.first_characters(body)
+    real = openings_module.case_blind
+    openings_module.case_blind = lambda body: False  # type: ignore[assignment]
     try:
-        slow = _tables(body), rules_module._first_characters(body)
+        slow = _tables(body), openings_module.first_characters(body)
     finally:
-        rules_module._case_blind = real
+        openings_module.case_blind = real
     assert fast == slow, pattern
 
 
@@ -262,9 +264,9 @@ def test_the_rule_cache_holds_every_opening_it_would_compile() -> None:
     for matcher in hedgecheck.default_rules().matchers:
         untold = {
             i
-            for i, thirds in matcher._thirds.items()
+            for i, thirds in matcher._third_characters.items()
             if thirds is None
-            and "(?<" not in rules_module._without_leading_lookbehind(matcher._bodies[i])
+            and "(?<" not in openings_module.without_leading_lookbehind(matcher._branch_bodies[i])
         }
         assert untold <= set(matcher._opener_code)
-        assert set(matcher._anywhere) <= set(matcher._single_code)
+        assert set(matcher._anywhere) <= set(matcher._branch_code)

@@ -22,7 +22,8 @@ from hedgecheck import scanning
 from hedgecheck.cli import main
 from hedgecheck.config import find_config, load_config
 from hedgecheck.errors import ConfigError, RuleError
-from hedgecheck.rules import default_rules_path, load_rules
+from hedgecheck.loader import load_rules
+from hedgecheck.ruleset import default_rules_path
 from hedgecheck.tomlfile import (
     MAX_DOTTED_PARTS,
     MAX_KEY_PARTS,

@@ -21,7 +21,8 @@ from hedgecheck.patterns import compiled
 
 if TYPE_CHECKING:
     from hedgecheck.article import Article
-    from hedgecheck.rules import Check, RuleSet
+    from hedgecheck.ruleset import RuleSet
+    from hedgecheck.schema import Check
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from hedgecheck.errors import ConfigError, HedgecheckError, UsageError
 # imports none of it.
 if TYPE_CHECKING:
     from hedgecheck.config import Config
-    from hedgecheck.rules import RuleSet
+    from hedgecheck.ruleset import RuleSet
 
 
 class LazyChoice(click.Choice):
@@ -181,7 +181,7 @@ def _megabytes(options: dict[str, Any], key: str, unit: str) -> int | None:
 
 
 def load_packs(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
-    from hedgecheck.rules import default_rules, load_rules
+    from hedgecheck.loader import default_rules, load_rules
 
     try:
         with _library_notes(quiet=quiet):

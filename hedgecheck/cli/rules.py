@@ -73,7 +73,7 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
     any example fails. A missed match that another rule took names that rule and pattern.
     """
     from hedgecheck.formats._safe import safe_line
-    from hedgecheck.rules import default_rules_path
+    from hedgecheck.ruleset import default_rules_path
     from hedgecheck.ruletest import (
         FALSE_POSITIVE,
         MISSED,
@@ -129,7 +129,7 @@ _STATUS = {"validated": "Validated", "false-positive": "False positive", "missed
 def _example_failure(result: ExampleResult) -> str:
     """One failed example; a missed match names the rule that took it, with its pattern."""
     text = result.example.text
-    from hedgecheck.rules import pattern_of
+    from hedgecheck.ruleset import pattern_of
 
     marked = [text[s:e] for s, e in result.example.spans]
     head = f"{result.rule.file}: {result.rule.id} {_STATUS[result.status]}: {text!r}"

@@ -27,7 +27,7 @@ from hedgecheck.settings import FAIL_ON, FAIL_ON_LABEL, MAX_MEGABYTES, ON_RULE_T
 
 if TYPE_CHECKING:
     from hedgecheck.config import Config
-    from hedgecheck.rules import RuleSet
+    from hedgecheck.ruleset import RuleSet
     from hedgecheck.scanning import Recorded, ScanJob
 
 MAX_JOBS = 1024

@@ -1,7 +1,7 @@
 """Output formats, one module each, registered by name and fed by the one report model.
 
 Every format is a function ``render(reports, *, color=False, rules=None) -> str``. ``rules``
-is the :class:`~hedgecheck.rules.RuleSet` the reports were made with; formats that document
+is the :class:`~hedgecheck.ruleset.RuleSet` the reports were made with; formats that document
 rules (SARIF's rule metadata, the HTML page's cue help) read it, and fall back to the default
 packs when it is None. ``color`` matters only to the text format. A format registered as
 ``detailed`` (the text format) also takes ``verbose``, the CLI's ``--verbose``, and then
@@ -40,7 +40,7 @@ from hedgecheck.formats._safe import COMMANDS, HTML, JSON, TEXT, guard
 
 if TYPE_CHECKING:
     from hedgecheck.model import Report
-    from hedgecheck.rules import RuleSet
+    from hedgecheck.ruleset import RuleSet
 
 
 class Stream(Protocol):

@@ -26,8 +26,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
+from hedgecheck.loader import default_rules
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
-from hedgecheck.rules import RuleSet, default_rules
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.text import LINE_BREAK
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from hedgecheck.formats._common import ReportStream, display_path
 from hedgecheck.formats._safe import prose, visible
 from hedgecheck.model import Finding, Report
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 
 def line(report: Report, finding: Finding) -> str:

@@ -34,7 +34,7 @@ from hedgecheck.formats._common import (
 )
 from hedgecheck.formats._safe import github_data, github_property
 from hedgecheck.model import Finding, Report, Severity
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

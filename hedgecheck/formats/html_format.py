@@ -44,7 +44,7 @@ from hedgecheck.formats._safe import html_text
 from hedgecheck.model import CardItem, EvidenceTag, Finding, Label, Mention, Report, Severity
 from hedgecheck.patterns import compiled
 from hedgecheck.ruledoc import hovers
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 _CUE_LEGEND = {
     "hedge": "hedge (lowers certainty)",

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from hedgecheck.formats._common import ReportStream
 from hedgecheck.model import Report
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 SCHEMA_VERSION = 1
 _INDENT = "    "  # a report sits two levels deep: the document, then "files"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from hedgecheck.formats._common import ReportStream
 from hedgecheck.formats.json_format import SCHEMA_VERSION
 from hedgecheck.model import Report
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 
 class Stream(ReportStream):

@@ -35,7 +35,7 @@ from hedgecheck.formats._common import (
 )
 from hedgecheck.formats._safe import markdown_text
 from hedgecheck.model import CardItem, Finding, Mention, Report, Severity
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 MAX_QUOTES = 3
 _SEVERITY_HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}

@@ -32,7 +32,7 @@ from hedgecheck.formats._common import ReportStream, Spool, end_position, one_li
 from hedgecheck.formats._safe import scalars
 from hedgecheck.model import Finding, Report, Severity
 from hedgecheck.ruledoc import RuleDoc, document
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -29,7 +29,7 @@ from hedgecheck.formats._common import (
 )
 from hedgecheck.formats._safe import prose, visible
 from hedgecheck.model import Claim, Cue, EvidenceTag, Finding, Report, Severity
-from hedgecheck.rules import RuleSet
+from hedgecheck.ruleset import RuleSet
 from hedgecheck.study import DESIGN_NAMES
 
 _LABEL_COLOURS = {
