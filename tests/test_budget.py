@@ -88,6 +88,7 @@ def test_a_slow_rule_is_switched_off_by_its_budget_for_the_file(
     assert {rule for rule, _, _ in _cues(report)} == {"HSE002"}
 
 
+@pytest.mark.slow
 def test_with_the_default_packs_the_other_rules_find_what_they_find_alone(
     slow_rules: hedgecheck.RuleSet,
 ) -> None:
@@ -96,6 +97,7 @@ def test_with_the_default_packs_the_other_rules_find_what_they_find_alone(
     assert _cues(report) == _cues(hedgecheck.check(PROSE, rules=load_rules()))
 
 
+@pytest.mark.slow
 def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spent(
     slow_rules: hedgecheck.RuleSet,
 ) -> None:
@@ -115,6 +117,7 @@ def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spen
     assert budget.off == {"HSE001"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["Tea may help. ab\x01 c", "ab\x02 may", "It may.\nab\x01"])
 def test_a_rule_switched_off_leaves_its_house_tier_and_the_shared_matcher_whole(
     slow_rules: hedgecheck.RuleSet, text: str
@@ -203,6 +206,7 @@ def _scan(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_the_cli_names_the_rule_over_budget_and_exits_2_for_each_file(
     tmp_path: Path, slow_pack: Path
 ) -> None:
@@ -219,6 +223,7 @@ def test_the_cli_names_the_rule_over_budget_and_exits_2_for_each_file(
     assert [len(f["claims"]) > 0 for f in json.loads(out)["files"]] == [True, True]
 
 
+@pytest.mark.slow
 def test_the_config_sets_the_budget_and_the_cli_overrides_it(
     tmp_path: Path, slow_pack: Path
 ) -> None:

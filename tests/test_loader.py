@@ -87,6 +87,7 @@ _NEAR_IDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule_id", _NEAR_IDS)
 def test_an_id_must_be_exactly_capitals_and_digits(tmp_path: Path, rule_id: str) -> None:
     path = _write(tmp_path, GOOD.replace('id = "HSE001"', f'id = "{rule_id}"'))
@@ -170,6 +171,7 @@ def test_missing_pack_file_is_an_error(tmp_path: Path) -> None:
         load_rules(tmp_path / "absent.toml")
 
 
+@pytest.mark.slow
 def test_extra_packs_extend_the_defaults(tmp_path: Path) -> None:
     rules = load_rules(_write(tmp_path, GOOD), include_defaults=True)
     assert rules.get("HSE001") is not None
@@ -213,6 +215,7 @@ def test_a_pseudo_cue_swallows_only_what_it_names(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,6 +239,7 @@ def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
     assert load_rules() == fresh  # an unwritable cache folder is ignored
 
 
+@pytest.mark.slow
 def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -295,6 +299,7 @@ def _swallower(tmp_path: Path, swallows: str, *, name: str = "house.toml") -> Pa
 HUSHED = "Trust us, this miracle drug may cure cancer and is a wonder pill."
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("swallows", "said", "hushed"),
     [
@@ -336,6 +341,7 @@ def test_a_house_pseudo_rule_that_swallows_only_its_own_pack_says_nothing(
     assert [m.rule.id for m in alone.find("Trust us, a wonder pill.")[0]] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "swallows", ['swallows = ["HSE101"]', 'swallows = ["advice", "authority"]']
 )
@@ -368,6 +374,7 @@ def test_a_pseudo_rule_swallowing_another_house_pack_names_that_pack(tmp_path: P
     assert "categories hype; from other)" in warning
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_load_warnings_on_stderr(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
