@@ -32,6 +32,13 @@ of one short file, ``hedgecheck --help``, and the pre-commit hook's command
 (``scan --quiet --format concise``) on 20 Markdown files (copies of the ketamine example),
 each run ``--runs`` times in turn (median), against their targets (0.3 s, 0.3 s, 2 s).
 The verdict goes by CPU time: on a busy machine wall time measures the other processes.
+
+``--limits [FACTOR]`` measures only the files of the README's *Resource limits* (one run
+each, no corpus needed): 21.6 MB and 8 MB of short sentences on one line with no line end,
+10 MB of HTML in paragraphs and 10 MB of HTML in one paragraph, each FACTOR times that size
+(1 when not given; ``--limits 0.01`` is a smoke run of a few seconds). The full sizes take
+about 20 minutes on 2 cores. With ``--write`` they replace the part of BENCHMARKS.md between
+``<!-- limits:start -->`` and ``<!-- limits:end -->``.
 """
 
 from __future__ import annotations
@@ -277,27 +284,38 @@ def loadavg() -> str:
         return "n/a"
 
 
+def written(options: str, load: tuple[str, str], inflated: str = "") -> str:
+    """The sentence that opens a section: the command, the date, the machine and its load."""
+    from hedgecheck import __version__
+
+    return (
+        f"Written by `python benchmarks/speed.py {options}` on "
+        f"{datetime.date.today().isoformat()}, hedgecheck {__version__}, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.machine()}, {cpu_model()}, "
+        f"{os.cpu_count()} cores. Load average (1/5/15 min) {load[0]} at the start and "
+        f"{load[1]} at the end: with a load above the core count other processes shared the "
+        f"CPU, which inflates wall times{' ' + inflated if inflated else ''}; CPU times "
+        "(user + system) are much less affected."
+    )
+
+
 def section(
     rows: dict[str, Row],
     args: argparse.Namespace,
     load: tuple[str, str],
     profiled: tuple[float, list[tuple[str, float]], list[tuple[str, float, float]]] | None,
 ) -> str:
-    from hedgecheck import __version__
-
     base = rows["baseline"]
     one, two = rows["jobs1"], rows["jobs2"]
     lines = [
         START,
         "## Speed and memory",
         "",
-        f"Written by `python benchmarks/speed.py --write --runs {args.runs} --scale {args.scale} "
-        f"--big-mb {args.big_mb:g}` on {datetime.date.today().isoformat()}, hedgecheck "
-        f"{__version__}, Python {platform.python_version()}, {platform.system()} "
-        f"{platform.machine()}, {cpu_model()}, {os.cpu_count()} cores. Load average "
-        f"(1/5/15 min) {load[0]} at the start and {load[1]} at the end: with a load above the "
-        "core count other processes shared the CPU, which inflates wall times (and so MB/s "
-        "and the `--jobs 2` speed-up); CPU times (user + system) are much less affected.",
+        written(
+            f"--write --runs {args.runs} --scale {args.scale} --big-mb {args.big_mb:g}",
+            load,
+            "(and so MB/s and the `--jobs 2` speed-up)",
+        ),
         "",
         f"Corpus: {base.megabytes:.2f} MB, the article texts of `{DATA_FILE}`, one file per "
         f"story. Timed rows: median of {args.runs} runs after a warm-up; rows marked (1 run) "
@@ -365,6 +383,73 @@ def section(
     return "\n".join(lines) + "\n"
 
 
+# -- resource limits: one-line files and big HTML --------------------------------------------
+
+LIMITS_START, LIMITS_END = markers("limits")
+# One claim each; 400,000 of them on one line are the README's 21.6 MB case.
+SENTENCE = "Tea may lower blood pressure, a small study suggests. "
+HTML_HEAD = "<!doctype html>\n<title>Tea and blood pressure</title>\n<p>"
+# (what, megabytes at --limits 1, layout): the cases of the README's "Resource limits".
+LIMIT_CASES = (
+    ("one line of short sentences (text)", 21.6, "line"),
+    ("one line of short sentences (text)", 8.0, "line"),
+    ("HTML, paragraphs of 20 short sentences", 10.0, "paragraphs"),
+    ("HTML, one paragraph", 10.0, "paragraph"),
+)
+
+
+def write_sentences(path: Path, megabytes: float, layout: str) -> int:
+    """``path`` filled with SENTENCE up to ``megabytes``: on one line with no line end, as
+    HTML paragraphs of 20 sentences, or as one HTML paragraph; the sentences written."""
+    count = max(1, round(megabytes * 1e6 / len(SENTENCE)))
+    html = layout != "line"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(HTML_HEAD if html else "")
+        for number in range(1, count + 1):
+            handle.write(SENTENCE)
+            if layout == "paragraphs" and number % 20 == 0 and number < count:
+                handle.write("</p>\n<p>")
+        handle.write("</p>\n" if html else "")
+    return count
+
+
+def limits(factor: float, timeout: float) -> str:
+    """One scan of each of LIMIT_CASES at ``factor`` times its size: the limits section."""
+    scan = [*hedgecheck_command(), "scan", "--format", "jsonl", "--quiet"]
+    load_start = loadavg()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hedgecheck-limits-") as temporary:
+        short = Path(temporary) / "short.txt"
+        short.write_text(SENTENCE + "\n", encoding="utf-8")
+        measure([*scan, str(short)], timeout)  # warm-up: the rule cache, .pyc files
+        for number, (what, megabytes, layout) in enumerate(LIMIT_CASES):
+            path = Path(temporary) / f"case{number}.{'txt' if layout == 'line' else 'html'}"
+            sentences = write_sentences(path, megabytes * factor, layout)
+            size = path.stat().st_size / 1e6
+            rows.append(once(f"{what}, {sentences:,} sentences", [*scan, str(path)], size, timeout))
+            path.unlink()
+    lines = [
+        LIMITS_START,
+        "## Long lines and big HTML files",
+        "",
+        written(f"--limits {factor:g} --write", (load_start, loadavg())),
+        "",
+        f"Each row is one run of `hedgecheck scan --format jsonl --quiet FILE` (rule cache "
+        f"warm) on a file of one sentence repeated (`{SENTENCE.strip()}`, one claim each). "
+        "Peak RSS is that of the process. These are the README's *Resource limits* figures.",
+        "",
+        "| file | MB | wall (s) | CPU (s) | CPU s per MB | peak RSS (MB) |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {row.name} | {row.megabytes:.2f} | {row.wall:.1f} | {row.cpu:.1f} | "
+            f"{row.cpu / row.megabytes:.1f} | {row.rss_mb:.0f} |"
+            for row in rows
+        ),
+        LIMITS_END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
 STARTUP_TARGETS = {"startup": 0.3, "help": 0.3, "hook": 2.0}
 
 
@@ -422,10 +507,26 @@ def main() -> None:
     parser.add_argument(
         "--startup", action="store_true", help="only the start-up rows (no corpus needed)"
     )
+    parser.add_argument(
+        "--limits",
+        type=float,
+        nargs="?",
+        const=1.0,
+        metavar="FACTOR",
+        help="only the one-line and big HTML files, at FACTOR times their size (1)",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     if args.startup:
         startup(args.runs, args.timeout)
+        return
+    if args.limits is not None:
+        text = limits(args.limits, args.timeout)
+        if args.write:
+            write_section(text, args.output, "limits")
+            print(f"wrote the limits section of {args.output}")
+        else:
+            print(text)
         return
     if not (args.data / DATA_FILE).is_file():
         raise SystemExit(f"no {DATA_FILE} in {args.data}")

@@ -25,7 +25,11 @@ from pathlib import Path
 
 import atheris
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 with atheris.instrument_imports():
+    from house_pack import HEADER, house_rule
+
     import hedgecheck
     from hedgecheck.budget import RuleBudget, ScanBudget
     from hedgecheck.loader import load_rules
@@ -57,19 +61,8 @@ TAIL = " the ab\x01 c"  # what the slow shapes match, so that they also find cue
 
 def _rule(rule_id: str) -> str:
     example = "[[perchance]] c" if rule_id == "HSE001" else MATCHES
-    return f"""
-[[rules]]
-id = "{rule_id}"
-name = "house-{rule_id.lower()}"
-category = "hedge"
-kind = "modal"
-patterns = ['{SHAPES[rule_id]}']
-summary = "s"
-why = "w"
-source = "fuzz"
-examples.match = ["{example}"]
-examples.no_match = ["x"]
-"""
+    name = f"house-{rule_id.lower()}"
+    return house_rule(rule_id, SHAPES[rule_id], name=name, example=example, source="fuzz")
 
 
 @cache
@@ -80,7 +73,7 @@ def rules_of(ids: frozenset[str], defaults: bool) -> hedgecheck.RuleSet:
     path = ROOT / f"house-{'-'.join(sorted(ids)) or 'empty'}.toml"
     if not path.exists():
         body = "".join(_rule(rule_id) for rule_id in sorted(ids))
-        path.write_text('[pack]\nname = "house"\n' + body, encoding="utf-8")
+        path.write_text(HEADER + body, encoding="utf-8")
     return load_rules(path, include_defaults=defaults)
 
 

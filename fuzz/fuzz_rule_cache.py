@@ -1,12 +1,12 @@
 """Coverage-guided fuzzing of the rule-cache reader with atheris.
 
-A private cache folder in a temporary folder holds a valid cache of a two-rule pack. Each
-input becomes the cache file: its bytes as they are, or (when the first byte is odd) the
-valid cache with the rest of the input laid over it from an offset the input gives, so
-that the fuzzer works near valid files too. Then ``load_rules`` must give the rules a
-fresh build gives, every one of them, never raise, never let a pickle run (a planted
-payload would create a marker file), and warn exactly when the bytes are not the valid
-cache's. See fuzz/README.md.
+A private cache folder in a temporary folder holds a valid cache of a two-rule pack (the
+tests' ``HOUSE_PACK``). Each input becomes the cache file: its bytes as they are, or (when
+the first byte is odd) the valid cache with the rest of the input laid over it from an
+offset the input gives, so that the fuzzer works near valid files too. Then ``load_rules``
+must give the rules a fresh build gives, every one of them, never raise, never let a pickle
+run (a planted payload would create a marker file), and warn exactly when the bytes are not
+the valid cache's. See fuzz/README.md.
 
     .venv/bin/pip install atheris
     .venv/bin/python fuzz/fuzz_rule_cache.py -max_total_time=120 -max_len=4096
@@ -21,36 +21,12 @@ from pathlib import Path
 
 import atheris
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 with atheris.instrument_imports():
+    from house_pack import HOUSE_PACK as PACK
+
     from hedgecheck.loader import load_rules
-
-PACK = """[pack]
-name = "house"
-
-[[rules]]
-id = "HSE001"
-name = "house-hedge"
-category = "hedge"
-kind = "modal"
-patterns = ['perchance']
-summary = "s"
-why = "w"
-source = "fuzz"
-examples.match = ["It [[perchance]] works."]
-examples.no_match = ["It works."]
-
-[[rules]]
-id = "HSE002"
-name = "house-hype"
-category = "hype"
-kind = "cure"
-patterns = ['wonder ?pills?']
-summary = "s"
-why = "w"
-source = "fuzz"
-examples.match = ["A [[wonder pill]] for all."]
-examples.no_match = ["A pill for all."]
-"""
 
 ROOT = Path(tempfile.mkdtemp(prefix="hedgecheck-fuzz-cache-"))
 MARKER = ROOT / "pwned"

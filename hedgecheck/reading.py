@@ -91,7 +91,7 @@ def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         # stat first: opening a FIFO would wait for a writer that may never come
         mode = os.stat(name).st_mode
         if not stat.S_ISREG(mode):
-            return InputError(f"not a regular file ({_kind(mode)}), skipped", path=shown)
+            return InputError(f"not a regular file ({file_kind(mode)}), skipped", path=shown)
         with open(name, "rb") as handle:  # read-only: nothing is ever written to inputs
             data = _read_text(handle, max_bytes, expected=os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
@@ -475,7 +475,8 @@ def _controls(data: bytes | str) -> int:
     return len(data) - len(data.translate(_CONTROL_TABLE))
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, from its ``st_mode``, for messages."""
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):

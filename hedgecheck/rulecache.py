@@ -428,13 +428,13 @@ def _package_owner() -> int:
 
 
 def _relocated(ruleset: RuleSet, folder: Path) -> RuleSet:
-    """``ruleset`` with each rule's and check's file in ``folder``: the shipped cache was
-    made from the packs in the build folder. Done in place, before any rule is hashed,
-    on the objects the matchers share."""
+    """``ruleset`` with each rule's, check's and lexicon entry's file in ``folder``: the
+    shipped cache was made from the packs in the build folder. Done in place, before any
+    rule is hashed, on the objects the matchers share."""
     # By file name, a path built once per pack: building one per rule with pathlib took a
     # fifth of the time to load the shipped cache.
     moved: dict[str, str] = {}
-    for item in (*ruleset.rules, *ruleset.checks):
+    for item in (*ruleset.rules, *ruleset.checks, *ruleset.lexicon.entries):
         if item.file not in moved:
             moved[item.file] = str(folder / Path(item.file).name)
         object.__setattr__(item, "file", moved[item.file])

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from hedgecheck.errors import ConfigError, RuleError
+from hedgecheck.reading import file_kind
 
 # Far above any real pack (the largest shipped one is 120 KB) or pyproject.toml.
 MAX_TOML_BYTES = 1 << 20
@@ -127,7 +128,7 @@ def loads_toml(text: str, *, path: Path, error: LoadError = RuleError) -> dict[s
 
 def _check_file(info: os.stat_result, name: str, error: LoadError) -> None:
     if not stat.S_ISREG(info.st_mode):
-        raise error(f"not a regular file ({_kind(info.st_mode)})", path=name)
+        raise error(f"not a regular file ({file_kind(info.st_mode)})", path=name)
     if info.st_size > MAX_TOML_BYTES:
         raise error(
             f"{info.st_size:,} bytes, over the limit of {MAX_TOML_BYTES:,} bytes for a TOML file",
@@ -175,18 +176,6 @@ def _decode(data: bytes, name: str, error: LoadError) -> str:
             f"{offset}); save it as UTF-8",
             path=name,
         ) from None
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
 
 
 def _line(data: bytes | str, offset: int) -> int:

@@ -1,62 +1,75 @@
-"""A one-rule house pack, for tests that need rules from outside the shipped packs (which
-are trusted: only an outside pack's matches are timed)."""
+"""House packs for tests and fuzz targets that need rules from outside the shipped packs
+(which are trusted: only an outside pack's matches are timed). It imports no hedgecheck, so
+fuzz targets import it by path before instrumenting hedgecheck."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-PACK = """[pack]
-name = "house"
-[[rules]]
-id = "HSE001"
-name = "slow"
-category = "hedge"
-kind = "modal"
-patterns = [{patterns}]
-summary = "s"
-why = "w"
-source = "me"
-examples.match = ["{example}"]
-examples.no_match = ["x"]
-"""
+HEADER = '[pack]\nname = "house"\n'
+
+
+def house_rule(
+    rule_id: str,
+    *patterns: str,
+    name: str = "slow",
+    category: str = "hedge",
+    kind: str | None = "modal",
+    more: str = "",
+    example: str = "[[ab]] c",
+    no_match: str = "x",
+    source: str = "me",
+) -> str:
+    """A ``[[rules]]`` block. ``patterns`` are TOML literal strings; ``more`` is TOML lines
+    put after them (a weight, a relation, a swallows list); ``kind`` is None for categories
+    that take none (negation, pseudo)."""
+    listed = ", ".join(f"'{pattern}'" for pattern in patterns)
+    lines = [
+        "",
+        "[[rules]]",
+        f'id = "{rule_id}"',
+        f'name = "{name}"',
+        f'category = "{category}"',
+        *([f'kind = "{kind}"'] if kind else []),
+        f"patterns = [{listed}]",
+        *([more] if more else []),
+        'summary = "s"',
+        'why = "w"',
+        f'source = "{source}"',
+        f'examples.match = ["{example}"]',
+        f'examples.no_match = ["{no_match}"]',
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def write_pack(path: Path, *patterns: str, example: str = "[[ab]] c") -> Path:
-    """``path`` written as a pack whose one rule has ``patterns`` (TOML literal strings)."""
-    listed = ", ".join(f"'{pattern}'" for pattern in patterns)
-    path.write_text(PACK.format(patterns=listed, example=example))
+    """``path`` written as a pack whose one rule, HSE001, has ``patterns``."""
+    path.write_text(HEADER + house_rule("HSE001", *patterns, example=example))
     return path
 
 
-# Two house rules (a hedge and a hype), for tests of the rule caches and the build notice.
-HEDGE_PACK = """[pack]
-name = "house"
+def hedge_rule(*, more: str = "") -> str:
+    """HSE001, a house hedge ("perchance"), with ``more`` TOML lines after its patterns."""
+    return house_rule(
+        "HSE001",
+        "perchance",
+        name="house-hedge",
+        more=more,
+        example="It [[perchance]] works.",
+        no_match="It works.",
+        source="house style guide",
+    )
 
-[[rules]]
-id = "HSE001"
-name = "house-hedge"
-category = "hedge"
-kind = "modal"
-patterns = ['perchance']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["It [[perchance]] works."]
-examples.no_match = ["It works."]
-"""
-HOUSE_PACK = (
-    HEDGE_PACK
-    + """
-[[rules]]
-id = "HSE002"
-name = "house-hype"
-category = "hype"
-kind = "cure"
-patterns = ['wonder ?pills?']
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["A [[wonder pill]] for all."]
-examples.no_match = ["A pill for all."]
-"""
+
+# Two house rules (a hedge and a hype), for tests of the rule caches and the build notice.
+HEDGE_PACK = HEADER + hedge_rule()
+HOUSE_PACK = HEDGE_PACK + house_rule(
+    "HSE002",
+    "wonder ?pills?",
+    name="house-hype",
+    category="hype",
+    kind="cure",
+    example="A [[wonder pill]] for all.",
+    no_match="A pill for all.",
+    source="house style guide",
 )

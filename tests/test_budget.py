@@ -88,6 +88,7 @@ def test_a_slow_rule_is_switched_off_by_its_budget_for_the_file(
     assert {rule for rule, _, _ in _cues(report)} == {"HSE002"}
 
 
+@pytest.mark.slow
 def test_with_the_default_packs_the_other_rules_find_what_they_find_alone(
     slow_rules: hedgecheck.RuleSet,
 ) -> None:
@@ -112,6 +113,7 @@ def test_find_returns_what_its_call_switched_off_with_the_cues(
     assert slow_rules.find(PROSE, budget=ScanBudget(RuleBudget(file=0.3))).problems
 
 
+@pytest.mark.slow
 def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spent(
     slow_rules: hedgecheck.RuleSet,
 ) -> None:
@@ -131,6 +133,7 @@ def test_a_rule_off_for_a_file_is_back_for_the_next_until_the_run_budget_is_spen
     assert budget.off == {"HSE001"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["Tea may help. ab\x01 c", "ab\x02 may", "It may.\nab\x01"])
 def test_a_rule_switched_off_leaves_its_house_tier_and_the_shared_matcher_whole(
     slow_rules: hedgecheck.RuleSet, text: str
@@ -219,6 +222,7 @@ def _scan(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_the_cli_names_the_rule_over_budget_and_exits_2_for_each_file(
     tmp_path: Path, slow_pack: Path
 ) -> None:
@@ -235,6 +239,7 @@ def test_the_cli_names_the_rule_over_budget_and_exits_2_for_each_file(
     assert [len(f["claims"]) > 0 for f in json.loads(out)["files"]] == [True, True]
 
 
+@pytest.mark.slow
 def test_the_config_sets_the_budget_and_the_cli_overrides_it(
     tmp_path: Path, slow_pack: Path
 ) -> None:

@@ -92,6 +92,7 @@ def test_with_the_cache_off_the_note_says_so(
     assert _notes(caplog) == ["compiling the rules of 1 pack (the rule cache is off)…"]
 
 
+@pytest.mark.slow
 def test_the_command_line_says_it_on_stderr_unless_quiet(
     pack: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

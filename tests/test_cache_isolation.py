@@ -40,6 +40,7 @@ def test_rules_load_in_the_test_process_and_in_a_subprocess(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="the rule cache needs POSIX owners")
 def test_a_test_run_writes_nothing_into_the_real_cache_folder(
     tmp_path: Path, request: pytest.FixtureRequest

@@ -123,6 +123,7 @@ def test_missing_file_is_exit_2() -> None:
     assert "does-not-exist.txt: no such file" in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_rule_pack_is_exit_2_naming_the_file(tmp_path: Path) -> None:
     pack = tmp_path / "house.toml"
     pack.write_text("[pack]\nname = 'x'\nflavour = 1\n", encoding="utf-8")

@@ -191,6 +191,7 @@ def test_a_full_standard_output_is_named(args: list[str]) -> None:
     _one_error_line(result, f"{where}: cannot write: No space left on device")
 
 
+@pytest.mark.slow
 @needs_cli
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "github"])
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -213,6 +214,7 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path, fmt: str, jo
 # -- Dask ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_cli
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "garbage", "tcp://[::1"])
 def test_an_unreachable_dask_scheduler_is_named_fast(tmp_path: Path, address: str) -> None:

@@ -37,6 +37,7 @@ def _corpus(folder: Path) -> None:
         (folder / f"story{i:02d}.txt").write_text(f"Story {i}\n\n" + "\n\n".join(lines) + "\n")
 
 
+@pytest.mark.slow
 def test_local_cluster_rows_equal_the_single_process_scan(tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
 

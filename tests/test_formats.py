@@ -1200,6 +1200,7 @@ def _png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_browser() is None, reason="no chromium on PATH or at /usr/bin/chromium")
 def test_html_page_runs_in_a_headless_browser(tmp_path: Path, ketamine: list[Report]) -> None:
     page = tmp_path / "report.html"
@@ -1217,6 +1218,7 @@ def _no_overlap(a: list[float], b: list[float]) -> bool:
     return a[3] <= b[1] or b[3] <= a[1] or a[2] <= b[0] or b[2] <= a[0]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_browser() is None, reason="no chromium on PATH or at /usr/bin/chromium")
 @pytest.mark.parametrize("width", [1280, 400])
 def test_html_layout_in_a_headless_browser(

@@ -117,6 +117,7 @@ def test_select_ignore_and_per_glob_overrides(tmp_path: Path) -> None:
     assert [f["code"] for f in _findings(out)] == ["HYP002"]
 
 
+@pytest.mark.slow
 def test_config_rules_are_relative_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "house.toml").write_text(
@@ -187,6 +188,7 @@ def test_discovery_order_extensions_globs_and_gitignore(tmp_path: Path) -> None:
     assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["skip.py"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output_format", ["json", "jsonl", "text", "github"])
 def test_jobs_give_identical_output(tmp_path: Path, output_format: str) -> None:
     for i in range(6):
@@ -510,6 +512,7 @@ def test_the_builtin_findings_are_documented(code: str) -> None:
     assert shown.output.startswith(code.upper()) and "## Why" in shown.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", ["LBL001", "HCS001"])
 def test_no_pack_may_take_a_builtin_code(tmp_path: Path, code: str) -> None:
     from hedgecheck.gate import BUILTIN

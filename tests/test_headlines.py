@@ -308,6 +308,7 @@ def test_any_headline_below_page_controls_is_the_headline(chrome: list[str], hea
     assert _headline("\n".join([*chrome, headline]) + f"\n\n{BODY}") == headline
 
 
+@pytest.mark.slow
 def test_a_long_run_of_spaces_in_a_furniture_line_costs_linear_time() -> None:
     """Regression: two runs of white space meeting in a pattern ("Updated" + spaces) were
     tried at every split of a long gap: 20,000 spaces cost half a minute."""

@@ -46,6 +46,7 @@ def test_a_pathological_pattern_is_rejected_at_load(tmp_path: Path, pattern: str
 
 # The second opens with any word, so it is scanned for rather than tried at each word; the
 # third opens at a sentence start, found by a scan for its assertion and matched there.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "pattern", [r"(?:a|aa)+b", r"[a-z]*(?:a|aa)+b", r"(?:(?<=^)|(?<=\.\s))(?:a|aa)+b"]
 )
@@ -73,6 +74,7 @@ def test_a_pattern_that_runs_past_the_timeout_is_switched_off(
     assert hedgecheck.check(text, rules=rules).errors == report.errors
 
 
+@pytest.mark.slow
 def test_the_cli_names_the_slow_rule_and_exits_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,6 +88,7 @@ def test_the_cli_names_the_slow_rule_and_exits_2(
     assert json.loads(out)["files"][0]["claims"]
 
 
+@pytest.mark.slow
 def test_on_rule_timeout_stop_ends_the_run_at_the_first_slow_rule(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,6 +163,7 @@ def test_empty_stdin_is_an_empty_report() -> None:
     assert code == 0 and json.loads(out)["files"][0]["claims"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(HEDGECHECK is None, reason="needs the installed console script")
 def test_closed_stdin_and_a_closed_output_pipe_exit_quietly(tmp_path: Path) -> None:
     closed = subprocess.run(
@@ -179,6 +183,7 @@ def test_closed_stdin_and_a_closed_output_pipe_exit_quietly(tmp_path: Path) -> N
     assert "Traceback" not in piped.stderr and "Error" not in piped.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(HEDGECHECK is None, reason="needs the installed console script")
 def test_ctrl_c_exits_130_without_a_traceback_or_a_half_written_report(tmp_path: Path) -> None:
     corpus, out = tmp_path / "corpus", tmp_path / "out"
@@ -209,6 +214,7 @@ def test_ctrl_c_exits_130_without_a_traceback_or_a_half_written_report(tmp_path:
     assert [p.name for p in out.iterdir() if p.name.startswith(".report")] == []
 
 
+@pytest.mark.slow
 def test_one_rule_set_from_many_threads_gives_the_same_reports() -> None:
     text = KETAMINE.read_text(encoding="utf-8")
     rules = load_rules()
@@ -220,6 +226,7 @@ def test_one_rule_set_from_many_threads_gives_the_same_reports() -> None:
     assert together == alone
 
 
+@pytest.mark.slow
 def test_threads_on_a_rule_set_fresh_from_the_cache_find_the_same_cues() -> None:
     # A rule set from the cache builds its matchers' tables on first use. Eight threads start
     # matching together on a fresh copy, switching as often as the interpreter allows: a table

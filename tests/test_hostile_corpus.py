@@ -37,6 +37,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Case]]:
     return folder, build(folder, huge_bytes=256 * 2**10)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(HEDGECHECK is None, reason="needs the installed console script")
 @pytest.mark.parametrize("output", ["jsonl", "json"])
 def test_the_corpus_is_scanned_end_to_end(corpus: tuple[Path, list[Case]], output: str) -> None:
@@ -88,6 +89,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[C
     return folder, build(folder, huge_bytes=4096)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(HEDGECHECK is None, reason="needs the installed console script")
 @pytest.mark.parametrize("output", sorted(set(FORMATS) - {"json", "jsonl"}))
 def test_no_output_of_the_corpus_can_drive_a_terminal_or_the_runner(

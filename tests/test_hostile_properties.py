@@ -220,6 +220,7 @@ def test_random_unicode_gives_a_sound_report(fmt: str, source: str) -> None:
 CLAIMS = "The drug may reduce pain in mice, a small study suggests. It could cure cancer."
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_ten_thousand_levels_of_nesting(fmt: str) -> None:
     source = "<div><section><b>" * 3333 + "<p>" + CLAIMS + "</p>" + "</b></section></div>" * 3333
@@ -283,6 +284,7 @@ SHAPES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", SHAPES)
 def test_hostile_shapes_are_checked_in_linear_time(shape: str) -> None:
     unit = SHAPES[shape]
@@ -293,6 +295,7 @@ def test_hostile_shapes_are_checked_in_linear_time(shape: str) -> None:
     assert report.errors == ()
 
 
+@pytest.mark.slow
 def test_a_long_run_of_whitespace_after_a_sentence_start() -> None:
     """Regression: a pseudo-cue pattern read on from each sentence start through a long gap of
     blank lines or spaces, so 100,000 of them cost minutes or tripped the match timeout."""
@@ -303,6 +306,7 @@ def test_a_long_run_of_whitespace_after_a_sentence_start() -> None:
         assert report.errors == () and len(report.claims) == 2
 
 
+@pytest.mark.slow
 def test_a_20_mb_single_line_file_is_checked_in_reasonable_time(tmp_path: Path) -> None:
     """20 MB on one line: prose, a 20 MB run of hex digits and a megabyte of spaces and tabs
     (the shape of a minified page or a log line). About 10 seconds on a laptop core, all of it

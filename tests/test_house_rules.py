@@ -118,6 +118,7 @@ def house(house_pack: Path) -> RuleSet:
     return load_rules(house_pack, include_defaults=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "kept", "dropped"),
     [
@@ -171,6 +172,7 @@ _VOCABULARY = """may May in the a small study found that proves reduces risk gam
 _WORDS = st.sampled_from(_VOCABULARY.split())
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_WORDS, max_size=25).map(" ".join))
 def test_every_house_cue_survives_but_where_a_shipped_guard_says_no_cue(
@@ -193,6 +195,7 @@ def test_every_house_cue_survives_but_where_a_shipped_guard_says_no_cue(
 # -- the loader names a shipped rule that shadows a house rule ------------------------------
 
 
+@pytest.mark.slow
 def test_the_loader_names_the_shipped_guard_that_shadows_a_house_rule(
     house_pack: Path, house: RuleSet
 ) -> None:
@@ -209,6 +212,7 @@ def test_the_loader_names_the_shipped_guard_that_shadows_a_house_rule(
 # -- rules test names the rule that took a missed match ---------------------------------------
 
 
+@pytest.mark.slow
 def test_rules_test_names_the_rule_that_took_the_match(house_pack: Path, house: RuleSet) -> None:
     result = CliRunner().invoke(main, ["rules", "test", str(house_pack)])
     assert result.exit_code == 1
@@ -228,6 +232,7 @@ def test_rules_test_names_the_rule_that_took_the_match(house_pack: Path, house: 
 # -- hedgecheck rules ID --rules PACK -----------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -245,6 +250,7 @@ def test_rules_documents_a_house_rule(house_pack: Path, house: RuleSet, args: li
     assert "House rule HSE101." in result.stdout and "house style guide" in result.stdout
 
 
+@pytest.mark.slow
 def test_rules_documents_the_config_packs_and_loads_a_pack_named_twice_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, house_pack: Path, house: RuleSet
 ) -> None:
@@ -273,6 +279,7 @@ def test_rules_names_a_broken_config(tmp_path: Path, monkeypatch: pytest.MonkeyP
 HYPE_TEXT = "The zorb diet is a marvel and a wonderment, a small study of 40 people suggests."
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("config", "raised"), [({}, {"HSE401"}), ({"HSE401": "off"}, set())])
 def test_severity_off_in_a_pack_and_in_the_config(
     house: RuleSet, config: dict[str, str], raised: set[str]

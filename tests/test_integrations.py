@@ -104,6 +104,7 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("git") is None or not (ROOT / ".git").exists(),
     reason="needs git and a git checkout of hedgecheck",

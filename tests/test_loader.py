@@ -6,27 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from house_pack import HEADER, hedge_rule, house_rule
 
 import hedgecheck
 from hedgecheck import RuleError, Strength, default_rules, load_rules
 
-GOOD = """
-[pack]
-name = "house"
-
-[[rules]]
-id = "HSE001"
-name = "house-hedge"
-category = "hedge"
-kind = "modal"
-patterns = ['perchance']
-weight = -1.0
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["It [[perchance]] works."]
-examples.no_match = ["It works."]
-"""
+GOOD = HEADER + hedge_rule(more="weight = -1.0")
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -102,6 +87,7 @@ _NEAR_IDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule_id", _NEAR_IDS)
 def test_an_id_must_be_exactly_capitals_and_digits(tmp_path: Path, rule_id: str) -> None:
     path = _write(tmp_path, GOOD.replace('id = "HSE001"', f'id = "{rule_id}"'))
@@ -185,6 +171,7 @@ def test_missing_pack_file_is_an_error(tmp_path: Path) -> None:
         load_rules(tmp_path / "absent.toml")
 
 
+@pytest.mark.slow
 def test_extra_packs_extend_the_defaults(tmp_path: Path) -> None:
     rules = load_rules(_write(tmp_path, GOOD), include_defaults=True)
     assert rules.get("HSE001") is not None
@@ -192,34 +179,28 @@ def test_extra_packs_extend_the_defaults(tmp_path: Path) -> None:
 
 
 def _pseudo_pack(tmp_path: Path, swallows: str) -> Path:
-    text = (
-        GOOD
-        + f"""
-[[rules]]
-id = "HSE002"
-name = "house-negation"
-category = "negation"
-patterns = ['not']
-summary = "s"
-why = "w"
-source = "house"
-examples.match = ["It did [[not]] work."]
-examples.no_match = ["It works."]
-
-[[rules]]
-id = "HSE003"
-name = "perchance-not"
-category = "pseudo"
-patterns = ['perchance not']
-{swallows}
-summary = "s"
-why = "w"
-source = "house"
-examples.match = ["It [[perchance not]] works."]
-examples.no_match = ["It works."]
-"""
+    negation = house_rule(
+        "HSE002",
+        "not",
+        name="house-negation",
+        category="negation",
+        kind=None,
+        example="It did [[not]] work.",
+        no_match="It works.",
+        source="house",
     )
-    return _write(tmp_path, text)
+    pseudo = house_rule(
+        "HSE003",
+        "perchance not",
+        name="perchance-not",
+        category="pseudo",
+        kind=None,
+        more=swallows,
+        example="It [[perchance not]] works.",
+        no_match="It works.",
+        source="house",
+    )
+    return _write(tmp_path, GOOD + negation + pseudo)
 
 
 def test_a_pseudo_cue_swallows_only_what_it_names(tmp_path: Path) -> None:
@@ -234,6 +215,7 @@ def test_a_pseudo_cue_swallows_only_what_it_names(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,6 +239,7 @@ def test_the_rule_cache_gives_the_same_rules_and_survives_bad_folders(
     assert load_rules() == fresh  # an unwritable cache folder is ignored
 
 
+@pytest.mark.slow
 def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -286,42 +269,37 @@ def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
 def _swallower(tmp_path: Path, swallows: str, *, name: str = "house.toml") -> Path:
     """A house pack with a hype rule of its own and a pseudo rule that swallows
     ``swallows`` (a TOML line, or "" for no list) wherever a sentence says "trust us"."""
-    text = f"""
-[pack]
-name = "{name.removesuffix(".toml")}"
-
-[[rules]]
-id = "HSE101"
-name = "house-hype"
-category = "hype"
-kind = "cure"
-patterns = ['wonder ?pills?']
-summary = "s"
-why = "w"
-source = "house"
-examples.match = ["A [[wonder pill]]."]
-examples.no_match = ["A pill."]
-
-[[rules]]
-id = "HSE102"
-name = "trust-us"
-category = "pseudo"
-patterns = ['trust us[^.]*']
-{swallows}
-summary = "s"
-why = "w"
-source = "house"
-examples.match = ["Well, [[trust us, it works]]."]
-examples.no_match = ["It works."]
-"""
+    hype = house_rule(
+        "HSE101",
+        "wonder ?pills?",
+        name="house-hype",
+        category="hype",
+        kind="cure",
+        example="A [[wonder pill]].",
+        no_match="A pill.",
+        source="house",
+    )
+    trust = house_rule(
+        "HSE102",
+        "trust us[^.]*",
+        name="trust-us",
+        category="pseudo",
+        kind=None,
+        more=swallows,
+        example="Well, [[trust us, it works]].",
+        no_match="It works.",
+        source="house",
+    )
+    header = HEADER.replace('"house"', f'"{name.removesuffix(".toml")}"')
     path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text(header + hype + trust, encoding="utf-8")
     return path
 
 
 HUSHED = "Trust us, this miracle drug may cure cancer and is a wonder pill."
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("swallows", "said", "hushed"),
     [
@@ -363,6 +341,7 @@ def test_a_house_pseudo_rule_that_swallows_only_its_own_pack_says_nothing(
     assert [m.rule.id for m in alone.find("Trust us, a wonder pill.").cues] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "swallows", ['swallows = ["HSE101"]', 'swallows = ["advice", "authority"]']
 )
@@ -395,6 +374,7 @@ def test_a_pseudo_rule_swallowing_another_house_pack_names_that_pack(tmp_path: P
     assert "categories hype; from other)" in warning
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_load_warnings_on_stderr(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -519,36 +499,31 @@ def test_a_stated_relation_is_checked(
     assert "'relation'" in str(info.value) and message in str(info.value)
 
 
-HYPE_VERB = """
-[pack]
-name = "house"
-
-[[rules]]
-id = "HSE001"
-name = "zorb"
-category = "hype"
-kind = "cure"
-relation = "causal"
-patterns = ['zorbs']
-weight = 0.8
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["It [[zorbs]] pain."]
-examples.no_match = ["It works."]
-
-[[rules]]
-id = "HSE002"
-name = "as-it-zorbs"
-category = "pseudo"
-patterns = ['as it zorbs']
-swallows = ["relation"]
-summary = "s"
-why = "w"
-source = "house style guide"
-examples.match = ["Pain fades [[as it zorbs]]."]
-examples.no_match = ["It works."]
-"""
+HYPE_VERB = (
+    HEADER
+    + house_rule(
+        "HSE001",
+        "zorbs",
+        name="zorb",
+        category="hype",
+        kind="cure",
+        more='relation = "causal"\nweight = 0.8',
+        example="It [[zorbs]] pain.",
+        no_match="It works.",
+        source="house style guide",
+    )
+    + house_rule(
+        "HSE002",
+        "as it zorbs",
+        name="as-it-zorbs",
+        category="pseudo",
+        kind=None,
+        more='swallows = ["relation"]',
+        example="Pain fades [[as it zorbs]].",
+        no_match="It works.",
+        source="house style guide",
+    )
+)
 
 
 def test_a_hype_word_states_its_relation_unless_a_pseudo_cue_swallows_it(tmp_path: Path) -> None:

@@ -84,6 +84,7 @@ def test_a_piece_of_a_long_line_ends_where_a_sentence_starts() -> None:
     ]
 
 
+@pytest.mark.slow
 @given(
     text=st.text(alphabet="ab .\n\rTQ!", max_size=400),
     longest=st.integers(1, 40),
@@ -126,6 +127,7 @@ def test_a_line_of_any_length_is_searched_in_linear_work(
     assert searched[1] <= searched[0] * 1.1 and searched[1] < 3
 
 
+@pytest.mark.slow
 def test_a_line_of_megabytes_is_never_held_whole() -> None:
     def chunks():  # 8 MB of one line, made as it is read
         for _ in range(8 * 64):
@@ -296,6 +298,7 @@ def test_a_stream_checks_one_part_at_a_time(
     assert max(checked) <= 2000 + parts_module.piece_chars(2000)
 
 
+@pytest.mark.slow
 def test_the_first_pass_holds_a_piece_of_a_one_line_file_not_the_file(tmp_path: Path) -> None:
     path = tmp_path / "one-line.txt"
     path.write_text(SENTENCE * 100_000, encoding="utf-8")  # 5.4 MB, no line end
@@ -327,6 +330,7 @@ def _greedy(matches: list[CueMatch]) -> list[CueMatch]:
     return kept
 
 
+@pytest.mark.slow
 @given(st.lists(st.tuples(st.integers(0, 80), st.integers(1, 15)), max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_overlaps_settled_run_by_run_keep_what_the_whole_list_keeps(

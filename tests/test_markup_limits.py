@@ -356,6 +356,7 @@ def _peak_of_parts(text: str, size: int) -> int:
     return peak
 
 
+@pytest.mark.slow
 def test_memory_for_html_in_parts_grows_with_the_part_not_the_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -411,6 +412,7 @@ def test_the_streamed_html_page_is_the_batch_page_byte_for_byte(
     )
 
 
+@pytest.mark.slow
 def test_the_html_stream_holds_no_section_once_the_spool_is_on_disk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -72,6 +72,7 @@ def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
         assert _cues(_fresh(matcher, ahead=True), text) == compiled
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(WORDS, max_size=40).map(" ".join))
 @example("Exercise helped patients and may help reduce deaths in mice.")
@@ -80,6 +81,7 @@ def test_branches_alone_and_compiled_find_the_same_cues(text: str) -> None:
         _both_ways(text, monkeypatch)
 
 
+@pytest.mark.slow
 def test_the_reference_page_reads_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
     text = REFERENCE.read_text(encoding="utf-8")
     _both_ways(text, monkeypatch)
@@ -116,6 +118,7 @@ def _every_branch_alone(matcher: Matcher, text: str) -> list[tuple[str, int, int
     return [(c.rule.id, c.start, c.end) for c in resolved]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.lists(WORDS, max_size=30).map(" ".join))
 @example("Smith et al. found that LPS-induced polls requires further study; contact a@b.org")

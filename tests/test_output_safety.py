@@ -285,6 +285,7 @@ def _article(text: str) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [*HOSTILE[::3], COMMAND_LINES[1], "\n::error::x"])
 @pytest.mark.parametrize("input_format", ["text", "markdown", "html"])
 def test_every_format_is_safe_whatever_the_article_path_and_pack_say(
@@ -298,6 +299,7 @@ def test_every_format_is_safe_whatever_the_article_path_and_pack_say(
             assert_safe(render(name, [report], rules=hostile_rules, color=color), name, color=color)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", MARKDOWN)
 @pytest.mark.parametrize("input_format", ["markdown", "text"])
 def test_the_pull_request_comment_copies_no_mention_or_link_from_a_headline(
@@ -313,6 +315,7 @@ def test_the_pull_request_comment_copies_no_mention_or_link_from_a_headline(
     assert_safe(out, "markdown")
 
 
+@pytest.mark.slow
 def test_the_text_format_keeps_its_own_colours(hostile_rules: RuleSet) -> None:
     report = hedgecheck.check(_article("\x1b[32mfake\x1b[0m"), path="a.txt", rules=hostile_rules)
     out = render("text", [report], color=True)
@@ -415,6 +418,7 @@ def test_explain_is_safe(hostile_folder: Path) -> None:
         assert guard(visible(str(hostile_folder / f"{name}.txt")), TEXT) in result.stdout
 
 
+@pytest.mark.slow
 def test_rules_commands_are_safe(hostile_rules: RuleSet, tmp_path: Path) -> None:
     (pack,) = {r.file for r in hostile_rules.rules if r.id == "HST001"}
     for args in (["--rules", pack], ["--rules", pack, "show", "HST001"], ["test", pack]):
@@ -479,6 +483,7 @@ def _article_text() -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(PIECES) | st.text(chars, max_size=3), max_size=8).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(name=_name_text(), text=_article_text())
 def test_no_text_in_an_article_or_file_name_makes_any_output_unsafe(

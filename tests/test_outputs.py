@@ -122,6 +122,7 @@ def test_an_output_that_is_an_input_is_refused_even_when_allowed_in_folders(
     assert _state(article) == before
 
 
+@pytest.mark.slow
 @needs_cli
 def test_standard_input_redirected_from_the_output_is_refused(article: Path) -> None:
     before = _state(article)
@@ -172,6 +173,7 @@ def test_an_output_inside_a_scanned_folder_reached_through_a_link_is_refused(
         assert not output.exists()
 
 
+@pytest.mark.slow
 def test_rule_packs_and_the_config_are_inputs_too(tmp_path: Path, article: Path) -> None:
     config = tmp_path / ".hedgecheck.toml"
     config.write_text('fail-on = "never"\n', encoding="utf-8")

@@ -102,6 +102,7 @@ def test_only_the_first_part_has_a_headline() -> None:
     assert all(c.start >= r.part.start for r in reports if r.part for c in r.study_cues)
 
 
+@pytest.mark.slow
 def test_the_cli_writes_one_record_per_part(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text((REFERENCE + "\n\n") * 12, encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,6 +52,7 @@ PHRASES = st.lists(WORDS, max_size=60).map(" ".join)
 ANY_TEXT = st.one_of(st.text(max_size=400), PHRASES)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(ANY_TEXT)
 def test_any_text_gives_a_report_whose_spans_slice_back(text: str) -> None:
@@ -180,6 +182,7 @@ def _assert_positions(source: str, report: hedgecheck.Report) -> None:
             assert rows[cue.line - 1][cue.column - 1 :].startswith(first_word)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(st.lists(st.tuples(MARKDOWN_BLOCKS, _paragraphs(MARKDOWN_WRAPS)), max_size=6))
 def test_markdown_positions_locate_every_cue_in_the_source(blocks: list) -> None:
@@ -188,6 +191,7 @@ def test_markdown_positions_locate_every_cue_in_the_source(blocks: list) -> None
     _assert_positions(source, hedgecheck.check(source, format="markdown"))
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(
     st.lists(st.tuples(HTML_BLOCKS, _paragraphs(HTML_WRAPS)), max_size=6),

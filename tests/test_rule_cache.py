@@ -176,6 +176,7 @@ def test_a_planted_pickle_never_runs(
     assert marker.exists()
 
 
+@pytest.mark.slow
 def test_a_planted_pickle_in_the_default_cache_never_runs_and_hype_is_still_found(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -488,6 +489,7 @@ def _mutated(data: bytes, mutation: tuple[str, int, object]) -> bytes:
     return what  # type: ignore[return-value]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=80,
     deadline=None,

@@ -236,6 +236,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("jobs", "signum", "output", "moment", "target"),
     CASES,
@@ -272,6 +273,7 @@ def test_a_stopped_run_leaves_no_worker_no_temporary_file_and_the_old_report(
     assert (run.folder / "out.json").read_text(encoding="utf-8") == PREVIOUS
 
 
+@pytest.mark.slow
 def test_workers_exit_when_the_run_is_killed_outright(
     start: Callable[..., Run], corpus: Path
 ) -> None:

@@ -106,6 +106,7 @@ def test_a_spool_gives_back_whole_lines_and_a_last_piece_without_a_line_end(
     assert list(common.Spool().pieces()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_a_stream_holds_the_same_memory_for_many_files_as_for_few(
     name: str, monkeypatch: pytest.MonkeyPatch

@@ -342,6 +342,7 @@ def test_dots_past_the_file_limit_are_named() -> None:
         parse_toml(text.encode(), path=Path("p.toml"))
 
 
+@pytest.mark.slow
 def test_dots_in_values_and_quoted_keys_are_not_counted() -> None:
     rows = MAX_DOTTED_PARTS + 1
     text = "".join(
@@ -384,6 +385,7 @@ def _inline(pairs: list[tuple[list[str], str]]) -> str:
     return "{" + ", ".join(f"{'.'.join(key)} = {value}" for key, value in pairs) + "}"
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_KEYS, _value(3)), min_size=1, max_size=5))
 def test_toml_within_the_bounds_reads_as_tomllib_reads_it(
