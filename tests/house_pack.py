@@ -61,15 +61,35 @@ def hedge_rule(*, more: str = "") -> str:
     )
 
 
+def hype_rule(rule_id: str = "HSE002") -> str:
+    """A house hype rule ("wonder pill")."""
+    return house_rule(
+        rule_id,
+        "wonder ?pills?",
+        name="house-hype",
+        category="hype",
+        kind="cure",
+        example="A [[wonder pill]] for all.",
+        no_match="A pill for all.",
+        source="house style guide",
+    )
+
+
+def pseudo_rule(rule_id: str, pattern: str, *, name: str, swallows: str, example: str) -> str:
+    """A house pseudo rule that swallows ``swallows`` (a TOML line, or "" for no list)."""
+    return house_rule(
+        rule_id,
+        pattern,
+        name=name,
+        category="pseudo",
+        kind=None,
+        more=swallows,
+        example=example,
+        no_match="It works.",
+        source="house style guide",
+    )
+
+
 # Two house rules (a hedge and a hype), for tests of the rule caches and the build notice.
 HEDGE_PACK = HEADER + hedge_rule()
-HOUSE_PACK = HEDGE_PACK + house_rule(
-    "HSE002",
-    "wonder ?pills?",
-    name="house-hype",
-    category="hype",
-    kind="cure",
-    example="A [[wonder pill]] for all.",
-    no_match="A pill for all.",
-    source="house style guide",
-)
+HOUSE_PACK = HEDGE_PACK + hype_rule()

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from house_pack import HEADER, hedge_rule, house_rule
+from house_pack import HEADER, hedge_rule, house_rule, hype_rule, pseudo_rule
 
 import hedgecheck
 from hedgecheck import RuleError, Strength, default_rules, load_rules
@@ -189,16 +189,12 @@ def _pseudo_pack(tmp_path: Path, swallows: str) -> Path:
         no_match="It works.",
         source="house",
     )
-    pseudo = house_rule(
+    pseudo = pseudo_rule(
         "HSE003",
         "perchance not",
         name="perchance-not",
-        category="pseudo",
-        kind=None,
-        more=swallows,
+        swallows=swallows,
         example="It [[perchance not]] works.",
-        no_match="It works.",
-        source="house",
     )
     return _write(tmp_path, GOOD + negation + pseudo)
 
@@ -269,30 +265,16 @@ def test_the_rule_cache_carries_compiled_branches_and_keeps_the_caches_in_use(
 def _swallower(tmp_path: Path, swallows: str, *, name: str = "house.toml") -> Path:
     """A house pack with a hype rule of its own and a pseudo rule that swallows
     ``swallows`` (a TOML line, or "" for no list) wherever a sentence says "trust us"."""
-    hype = house_rule(
-        "HSE101",
-        "wonder ?pills?",
-        name="house-hype",
-        category="hype",
-        kind="cure",
-        example="A [[wonder pill]].",
-        no_match="A pill.",
-        source="house",
-    )
-    trust = house_rule(
+    trust = pseudo_rule(
         "HSE102",
         "trust us[^.]*",
         name="trust-us",
-        category="pseudo",
-        kind=None,
-        more=swallows,
+        swallows=swallows,
         example="Well, [[trust us, it works]].",
-        no_match="It works.",
-        source="house",
     )
     header = HEADER.replace('"house"', f'"{name.removesuffix(".toml")}"')
     path = tmp_path / name
-    path.write_text(header + hype + trust, encoding="utf-8")
+    path.write_text(header + hype_rule("HSE101") + trust, encoding="utf-8")
     return path
 
 
@@ -512,16 +494,12 @@ HYPE_VERB = (
         no_match="It works.",
         source="house style guide",
     )
-    + house_rule(
+    + pseudo_rule(
         "HSE002",
         "as it zorbs",
         name="as-it-zorbs",
-        category="pseudo",
-        kind=None,
-        more='swallows = ["relation"]',
+        swallows='swallows = ["relation"]',
         example="Pain fades [[as it zorbs]].",
-        no_match="It works.",
-        source="house style guide",
     )
 )
 
