@@ -289,9 +289,11 @@ SHAPES = {
 def test_hostile_shapes_are_checked_in_linear_time(shape: str) -> None:
     unit = SHAPES[shape]
     source = "A. " + unit * (100_000 // len(unit))
-    started = time.monotonic()
+    # CPU seconds of this process, not wall time: a busy machine must not fail the test,
+    # only work that grows faster than the text.
+    started = time.process_time()
     report = hedgecheck.check(source, rules=RULES)
-    assert time.monotonic() - started < 20
+    assert time.process_time() - started < 20
     assert report.errors == ()
 
 
@@ -300,9 +302,9 @@ def test_a_long_run_of_whitespace_after_a_sentence_start() -> None:
     """Regression: a pseudo-cue pattern read on from each sentence start through a long gap of
     blank lines or spaces, so 100,000 of them cost minutes or tripped the match timeout."""
     for gap in (" " * 200_000, "\n" * 200_000, "\r\n" * 100_000):
-        started = time.monotonic()
+        started = time.process_time()
         report = hedgecheck.check("The drug may help. " + gap + "It could cure cancer.")
-        assert time.monotonic() - started < 20
+        assert time.process_time() - started < 20
         assert report.errors == () and len(report.claims) == 2
 
 
@@ -317,9 +319,9 @@ def test_a_20_mb_single_line_file_is_checked_in_reasonable_time(tmp_path: Path) 
     path = tmp_path / "huge.txt"
     path.write_text(line, encoding="utf-8")
     assert path.stat().st_size >= 20_000_000 and "\n" not in line
-    started = time.monotonic()
+    started = time.process_time()
     result = CliRunner().invoke(main, ["scan", "--format", "json", str(path)])
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert result.exit_code in (0, 1), result.stderr
     # A line longer than a part is read in pieces: one report per part, all on line 1.
     reports = json.loads(result.stdout)["files"]
