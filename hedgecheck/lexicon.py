@@ -16,7 +16,7 @@ default packs' entry, from ``default_rules()``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import regex
 
 from hedgecheck.errors import RuleError
 from hedgecheck.patterns import compiled
+from hedgecheck.schema import RESERVED_IDS, Documented
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,27 +122,16 @@ _CUE_MARK = compiled(r"\[\[(.+?)\]\]")
 
 
 @dataclass(frozen=True, slots=True)
-class LexiconEntry:
+class LexiconEntry(Documented):
     """One ``[[lexicon]]`` entry as its pack states it (fragments written out). Examples
     of an entry applied before a cue keep their ``[[cue]]`` mark."""
 
-    id: str
-    name: str
-    summary: str
-    why: str
-    source: str
-    pack: str
-    file: str = ""
     words: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     case_sensitive: bool = False
     clue: str | None = None
     match_examples: tuple[str, ...] = ()
     no_match_examples: tuple[str, ...] = ()
-
-    def __reduce__(self) -> tuple[type[LexiconEntry], tuple[Any, ...]]:
-        # pickled as a call of the constructor, as rules are (see rules._by_init)
-        return type(self), tuple(getattr(self, f.name) for f in fields(self))
 
     @property
     def use(self) -> Use:
@@ -248,8 +238,6 @@ def read_lexicon(
     """The lexicon of ``packs`` (each path with its parsed TOML), in load order: an entry
     replaces one of its name from an earlier pack, which the notices say. Ids are unique
     among the entries and the rules' and checks' ids in ``taken`` (id: file)."""
-    from hedgecheck.schema import RESERVED_IDS
-
     chosen: dict[str, LexiconEntry] = {}
     replaced: list[LexiconEntry] = []
     seen = dict(taken)
@@ -292,37 +280,25 @@ def _error(message: str, entry: LexiconEntry, key: str) -> RuleError:
 
 
 def _fragments(data: Mapping[str, Any], path: Path) -> dict[str, str]:
-    from hedgecheck.packfile import _parse_fragments  # the rule loader's own, for one grammar
+    from hedgecheck.packfile import parse_fragments  # the rule loader's own, for one grammar
 
-    return _parse_fragments(data.get("fragments", {}), path)
+    return parse_fragments(data.get("fragments", {}), path)
 
 
 def parse_entry(item: Any, path: Path, pack: str, fragments: Mapping[str, str]) -> LexiconEntry:
     """One ``[[lexicon]]`` table, checked as strictly as a rule: errors name the file, the
     entry's id and the key."""
-    from hedgecheck.packfile import _ID, _expand_fragments, _flag, _text
+    from hedgecheck.packfile import expand_fragments, flag_field, opened_table, text_field
     from hedgecheck.patternsafety import checked_patterns
 
-    if not isinstance(item, dict):
-        raise RuleError("each [[lexicon]] entry must be a table", path=str(path))
-    eid = item.get("id") if isinstance(item.get("id"), str) else ""
-
-    def fail(message: str, key: str) -> RuleError:
-        return RuleError(message, path=str(path), rule=eid, key=key)
-
-    unknown = set(item) - _KEYS
-    if unknown:
-        raise fail(f"unknown key (allowed: {', '.join(sorted(_KEYS))})", min(unknown))
-    for key in _REQUIRED:
-        if key not in item:
-            raise fail("required key is missing", key)
-    if not _ID.fullmatch(eid):
-        raise fail("id must be 2-5 capital letters and 3 digits, e.g. LEX001", "id")
+    eid, fail = opened_table(
+        item, path, table="lexicon", keys=_KEYS, required=_REQUIRED, example="LEX001"
+    )
     name = item["name"]
     if not isinstance(name, str) or name not in USES:
         raise fail(f"no such lexicon entry (known: {', '.join(sorted(USES))})", "name")
     use = USES[name]
-    case_sensitive = _flag(item, "case_sensitive", False, fail)
+    case_sensitive = flag_field(item, "case_sensitive", False, fail)
     if ("words" in item) == ("patterns" in item):
         raise fail("give either words or patterns", "words" if "words" in item else "patterns")
     if use.needs_words and "words" not in item:
@@ -332,16 +308,16 @@ def parse_entry(item: Any, path: Path, pack: str, fragments: Mapping[str, str]) 
     if "words" in item:
         words = _words(item["words"], fail)
     else:
-        raw = _expand_fragments(item["patterns"], fragments, fail)
+        raw = expand_fragments(item["patterns"], fragments, fail)
         patterns = checked_patterns(raw, case_sensitive, fail)
     clue = _clue(item, fragments, fail) if "clue" in item else None
     match, no_match = _examples(item["examples"], use, fail)
     return LexiconEntry(
         id=eid,
         name=name,
-        summary=_text(item, "summary", fail),
-        why=_text(item, "why", fail),
-        source=_text(item, "source", fail),
+        summary=text_field(item, "summary", fail),
+        why=text_field(item, "why", fail),
+        source=text_field(item, "source", fail),
         pack=pack,
         file=str(path),
         words=words,
@@ -356,7 +332,7 @@ def parse_entry(item: Any, path: Path, pack: str, fragments: Mapping[str, str]) 
 def _clue(item: Mapping[str, Any], fragments: Mapping[str, str], fail: Any) -> str:
     """The clue: one pattern (case-sensitive: ``(?i:...)`` where case does not matter),
     checked as a rule's patterns are."""
-    from hedgecheck.packfile import _expand_fragments
+    from hedgecheck.packfile import expand_fragments
     from hedgecheck.patternsafety import checked_patterns
 
     def at_clue(message: str, _: str) -> RuleError:
@@ -364,7 +340,7 @@ def _clue(item: Mapping[str, Any], fragments: Mapping[str, str], fail: Any) -> s
 
     if not isinstance(item["clue"], str):
         raise fail("expected a regex pattern", "clue")
-    return checked_patterns(_expand_fragments([item["clue"]], fragments, at_clue), True, at_clue)[0]
+    return checked_patterns(expand_fragments([item["clue"]], fragments, at_clue), True, at_clue)[0]
 
 
 def _words(raw: Any, fail: Any) -> tuple[str, ...]:

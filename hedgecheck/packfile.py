@@ -10,7 +10,7 @@ needs every pack at once (duplicate ids, dangling references) is checked by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import fields
 from pathlib import Path
@@ -41,7 +41,7 @@ from hedgecheck.schema import (
 
 # Ids and names are checked with fullmatch: "$" also matches before a final newline, and
 # "HYP001\n" passed as a new rule beside HYP001.
-_ID = compiled(r"[A-Z]{2,5}[0-9]{3}")
+ID_FORMAT = compiled(r"[A-Z]{2,5}[0-9]{3}")
 _NAME = compiled(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SPAN_MARK = compiled(r"\[\[(.+?)\]\]")
 
@@ -89,6 +89,7 @@ _CHECK_KEYS = {
     "suggestion",
     "examples",
 }
+_CHECK_REQUIRED = ("id", "name", "severity", "summary", "why", "source", "message", "examples")
 
 
 def parse_scoring(data: Mapping[str, Any], path: Path) -> Scoring:
@@ -211,7 +212,7 @@ def parse_pack(data: Mapping[str, Any], path: Path) -> tuple[str, list[Rule], li
     checks = data.get("checks", [])
     if not isinstance(checks, list):
         raise RuleError("expected an array of tables [[checks]]", path=str(path), key="checks")
-    fragments = _parse_fragments(data.get("fragments", {}), path)
+    fragments = parse_fragments(data.get("fragments", {}), path)
     return (
         pack["name"],
         [_parse_rule(entry, path, pack["name"], fragments) for entry in entries],
@@ -226,7 +227,43 @@ _FRAGMENT_REF = compiled(r"\{\{([a-z][a-z0-9_]*)\}\}")
 _FRAGMENT_NAME = compiled(r"^[a-z][a-z0-9_]*$")
 
 
-def _parse_fragments(raw: Any, path: Path) -> dict[str, str]:
+# How a table's errors are raised: a message and the key it is about.
+Fail = Callable[[str, str], RuleError]
+
+
+def opened_table(
+    entry: Any,
+    path: Path,
+    *,
+    table: str,
+    keys: AbstractSet[str],
+    required: Iterable[str],
+    example: str,
+) -> tuple[str, Fail]:
+    """The checks every ``[[rules]]``, ``[[checks]]`` and ``[[lexicon]]`` table opens with:
+    a table, no unknown key, every required key, an id of the house form (``example``).
+    Returns the id and how to raise an error naming file, id and key."""
+    if not isinstance(entry, dict):
+        raise RuleError(f"each [[{table}]] entry must be a table", path=str(path))
+    ident = entry.get("id") if isinstance(entry.get("id"), str) else ""
+
+    def fail(message: str, key: str) -> RuleError:
+        return RuleError(message, path=str(path), rule=ident, key=key)
+
+    unknown = set(entry) - keys
+    if unknown:
+        raise fail(f"unknown key (allowed: {', '.join(sorted(keys))})", min(unknown))
+    for key in required:
+        if key not in entry:
+            raise fail("required key is missing", key)
+    if not isinstance(entry["id"], str):
+        raise fail("expected str", "id")
+    if not ID_FORMAT.fullmatch(ident):
+        raise fail(f"id must be 2-5 capital letters and 3 digits, e.g. {example}", "id")
+    return ident, fail
+
+
+def parse_fragments(raw: Any, path: Path) -> dict[str, str]:
     """The pack's named sub-patterns, each with its own references expanded."""
     if not isinstance(raw, dict):
         raise RuleError("expected a table of named sub-patterns", path=str(path), key="fragments")
@@ -277,21 +314,9 @@ def _substitute(pattern: str, known: Mapping[str, Any], fail: Any, body: Any) ->
 
 
 def _parse_check(entry: Any, path: Path, pack: str) -> Check:
-    if not isinstance(entry, dict):
-        raise RuleError("each [[checks]] entry must be a table", path=str(path))
-    cid = entry.get("id") if isinstance(entry.get("id"), str) else ""
-
-    def fail(message: str, key: str) -> RuleError:
-        return RuleError(message, path=str(path), rule=cid, key=key)
-
-    unknown = set(entry) - _CHECK_KEYS
-    if unknown:
-        raise fail(f"unknown key (allowed: {', '.join(sorted(_CHECK_KEYS))})", min(unknown))
-    for key in ("id", "name", "severity", "summary", "why", "source", "message", "examples"):
-        if key not in entry:
-            raise fail("required key is missing", key)
-    if not _ID.fullmatch(cid):
-        raise fail("id must be 2-5 capital letters and 3 digits, e.g. EDT001", "id")
+    cid, fail = opened_table(
+        entry, path, table="checks", keys=_CHECK_KEYS, required=_CHECK_REQUIRED, example="EDT001"
+    )
     # The registry of checks (hedgecheck.checks): imported here, as the checks read the analysis.
     from hedgecheck.checks.registry import CHECKS, no_such_check
 
@@ -310,13 +335,13 @@ def _parse_check(entry: Any, path: Path, pack: str) -> Check:
         id=cid,
         name=entry["name"],
         severity=entry["severity"],
-        summary=_text(entry, "summary", fail),
-        why=_text(entry, "why", fail),
-        source=_text(entry, "source", fail),
-        message=_text(entry, "message", fail),
+        summary=text_field(entry, "summary", fail),
+        why=text_field(entry, "why", fail),
+        source=text_field(entry, "source", fail),
+        message=text_field(entry, "message", fail),
         pack=pack,
         file=str(path),
-        suggestion=_text(entry, "suggestion", fail) if "suggestion" in entry else None,
+        suggestion=text_field(entry, "suggestion", fail) if "suggestion" in entry else None,
         raise_examples=tuple(examples["raise"]),
         pass_examples=tuple(examples["pass"]),
     )
@@ -325,22 +350,9 @@ def _parse_check(entry: Any, path: Path, pack: str) -> Check:
 def _parse_rule(
     entry: Any, path: Path, pack: str, fragments: Mapping[str, str] | None = None
 ) -> Rule:
-    if not isinstance(entry, dict):
-        raise RuleError("each [[rules]] entry must be a table", path=str(path))
-    rid = entry.get("id", "")
-    rid_text = rid if isinstance(rid, str) else ""
-
-    def fail(message: str, key: str) -> RuleError:
-        return RuleError(message, path=str(path), rule=rid_text, key=key)
-
-    unknown = set(entry) - _RULE_KEYS
-    if unknown:
-        raise fail(f"unknown key (allowed: {', '.join(sorted(_RULE_KEYS))})", min(unknown))
-    for key in _REQUIRED:
-        if key not in entry:
-            raise fail("required key is missing", key)
-    if not _ID.fullmatch(_expect(rid, str, path, rid_text, "id")):
-        raise fail("id must be 2-5 capital letters and 3 digits, e.g. HDG001", "id")
+    rid_text, fail = opened_table(
+        entry, path, table="rules", keys=_RULE_KEYS, required=_REQUIRED, example="HDG001"
+    )
     name = _expect(entry["name"], str, path, rid_text, "name")
     if not _NAME.fullmatch(name):
         raise fail("name must be kebab-case", "name")
@@ -352,7 +364,7 @@ def _parse_rule(
     value = _optional_choice(entry, "value", spec.values, fail)
     if spec.values is not None and value is None:
         raise fail(f"category {category!r} needs a value", "value")
-    raw = _expand_fragments(entry["patterns"], fragments or {}, fail)
+    raw = expand_fragments(entry["patterns"], fragments or {}, fail)
     patterns = checked_patterns(raw, bool(entry.get("case_sensitive", False)), fail)
     direction = entry.get("direction", spec.direction)
     if not _one_of(direction, DIRECTIONS):
@@ -365,30 +377,30 @@ def _parse_rule(
         if bound is not None and not _one_of(bound, LABELS):
             raise fail(f"expected one of {', '.join(LABELS)}", key)
     rule = Rule(
-        id=rid,
+        id=rid_text,
         name=name,
         category=category,
         patterns=patterns,
-        summary=_text(entry, "summary", fail),
-        why=_text(entry, "why", fail),
-        source=_text(entry, "source", fail),
+        summary=text_field(entry, "summary", fail),
+        why=text_field(entry, "why", fail),
+        source=text_field(entry, "source", fail),
         pack=pack,
         file=str(path),
         kind=kind,
         value=value,
-        case_sensitive=_flag(entry, "case_sensitive", False, fail),
+        case_sensitive=flag_field(entry, "case_sensitive", False, fail),
         direction=direction,
         max_scope=_max_scope(entry, spec, fail),
         scope=scope,
         weight=_weight(entry, fail),
         cap=cap,
         floor=floor,
-        conditional=_flag(entry, "conditional", False, fail),
-        claim=_flag(entry, "claim", spec.claim, fail),
+        conditional=flag_field(entry, "conditional", False, fail),
+        claim=flag_field(entry, "claim", spec.claim, fail),
         swallows=_swallows_list(entry, category, fail),
         relation=_relation(entry, category, fail),
         severity=_severity(entry, spec, fail),
-        suggestion=_text(entry, "suggestion", fail) if "suggestion" in entry else None,
+        suggestion=text_field(entry, "suggestion", fail) if "suggestion" in entry else None,
     )
     match, no_match = _examples(entry["examples"], fail)
     return _with_examples(rule, match, no_match)
@@ -416,14 +428,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _text(entry: Mapping[str, Any], key: str, fail: Any) -> str:
+def text_field(entry: Mapping[str, Any], key: str, fail: Any) -> str:
     value = entry[key]
     if not isinstance(value, str) or not value.strip():
         raise fail("expected a non-empty string", key)
     return value.strip()
 
 
-def _flag(entry: Mapping[str, Any], key: str, default: bool, fail: Any) -> bool:
+def flag_field(entry: Mapping[str, Any], key: str, default: bool, fail: Any) -> bool:
     value = entry.get(key, default)
     if not isinstance(value, bool):
         raise fail("expected true or false", key)
@@ -467,7 +479,7 @@ def _optional_choice(
     return value
 
 
-def _expand_fragments(raw: Any, fragments: Mapping[str, str], fail: Any) -> Any:
+def expand_fragments(raw: Any, fragments: Mapping[str, str], fail: Any) -> Any:
     """The rule's patterns with the pack's fragments written out (what is matched and
     listed); anything not a list of strings is left for ``_patterns`` to reject."""
     if isinstance(raw, str):

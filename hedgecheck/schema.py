@@ -235,10 +235,10 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
-class RuleMeta:
-    """What a cue rule and an article check both state: a stable id, a name for what it
-    finds, its documentation (summary, why, source), where it comes from (pack and file),
-    and the finding it raises (severity, None for none, and the suggested rewrite)."""
+class Documented:
+    """What every entry of a pack states: a stable id, a name for what it is, its
+    documentation (summary, why, source) and where it comes from (pack and file). Rules,
+    checks and lexicon entries share it, so one renderer documents all three."""
 
     id: str
     name: str
@@ -247,11 +247,18 @@ class RuleMeta:
     source: str
     pack: str
     file: str
+
+    def __reduce__(self) -> tuple[type[Documented], tuple[Any, ...]]:
+        return _by_init(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta(Documented):
+    """What a cue rule and an article check both add: the finding it raises (severity,
+    None for none) and the suggested rewrite."""
+
     severity: str | None
     suggestion: str | None
-
-    def __reduce__(self) -> tuple[type[RuleMeta], tuple[Any, ...]]:
-        return _by_init(self)
 
 
 @dataclass(frozen=True, slots=True)
