@@ -7,6 +7,8 @@ live here, in one place, until packs can state them.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 SUFFIXES = ("ingly", "ing", "edly", "ed", "ly", "s")
 STOPWORDS = frozenset(
     {
@@ -27,7 +29,10 @@ def topic_words(text: str) -> set[str]:
     }
 
 
-def stems(text: str) -> set[str]:
+# Several checks ask for the stems of the same claims (each walks the article's claims on
+# its study), so each text's are worked out once; frozen, so no caller can change them.
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
     """Topic words cut to a rough stem, so that "helps" meets "help", "lives" "live" and
     "reduced" "reduces"."""
     found = set()
@@ -37,4 +42,4 @@ def stems(text: str) -> set[str]:
                 word = word[: -len(suffix)]
                 break
         found.add(word.removesuffix("e") if len(word) > 3 else word)
-    return found
+    return frozenset(found)
