@@ -147,7 +147,7 @@ _MANY_WORDS = 31
 def _word_count(line: str) -> int:
     """The line's words, counted up to ``_MANY_WORDS``: a paragraph on one line has
     hundreds, and listing them all was the dearest step of reading a line."""
-    return sum(1 for _ in islice(WORD.finditer(line), _MANY_WORDS))
+    return len(list(islice(WORD.finditer(line), _MANY_WORDS)))
 
 
 def _page_furniture(line: str, words: int, lexicon: Lexicon) -> bool:

@@ -18,15 +18,14 @@ STOPWORDS = frozenset(
     }
 )
 
+_PUNCTUATION = ".,;:()“”\"'’"
+
 
 def topic_words(text: str) -> set[str]:
     """The words of four letters or more that are not stop words, lower-cased and stripped
     of punctuation."""
-    return {
-        w.strip(".,;:()“”\"'’").lower()
-        for w in text.split()
-        if len(w) >= 4 and w.strip(".,;:()“”\"'’").lower() not in STOPWORDS
-    }
+    bare = (w.strip(_PUNCTUATION).lower() for w in text.split() if len(w) >= 4)
+    return {w for w in bare if w not in STOPWORDS}
 
 
 # Several checks ask for the stems of the same claims (each walks the article's claims on
