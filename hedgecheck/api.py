@@ -22,6 +22,7 @@ from hedgecheck.report_card import report_card
 from hedgecheck.ruleset import RuleSet
 from hedgecheck.scoring import assess
 from hedgecheck.selectors import Vocabulary
+from hedgecheck.study import StudyReading
 from hedgecheck.suppressions import Directive, find_directives, suppress, unused_finding
 from hedgecheck.text import LineIndex
 
@@ -89,7 +90,8 @@ def check_document(
     analysis = analyse(document.text, ruleset, title=title, blocks=document.blocks, budget=budget)
     errors = analysis.problems
     where = _Positions(document, LineIndex(document.source))
-    described = _described_study(analysis)
+    reading = _study_reading(analysis)
+    described = _described_study(reading)
     shared: _SharedCues = {}
     study_cues = tuple(
         _cue(c, where, c.rule.weight, in_title=False, shared=shared) for c in analysis.study_cues
@@ -100,7 +102,7 @@ def check_document(
         if item.claim
     )
     headline = next((c.text for c in claims if c.headline), None)
-    article = _article(analysis, claims, where)
+    article = _article(analysis, claims, where, reading)
     raised = _cue_findings(analysis, where) + run_checks(article, ruleset)
     policy = policy or FindingPolicy()
     label = _article_label(claims)
@@ -180,16 +182,21 @@ class _Positions:
         return first, last, line, column
 
 
-def _described_study(analysis: Analysis) -> tuple[ScopedCue, ...]:
-    """The mentions that the evidence tag's study design rests on ("followed 400,000 adults
-    for 13 years", "the FDA has approved"), as evidence stated about the article's own study:
-    a headline rests on the study the body describes, however the body describes it. The
-    tag's reading needs the sentences' cues only, so it is made before any claim is scored."""
-    reading = Article(
+def _study_reading(analysis: Analysis) -> StudyReading:
+    """The article's own study as the text describes it. The reading needs the sentences'
+    cues only, so it is made before any claim is scored, and the scored article reuses it
+    (its basis names sentences only to locate their cues)."""
+    return Article(
         tuple(ArticleSentence(item, None) for item in analysis.sentences),
         analysis.study_cues,
         lambda start, end, in_title: (start, end, 0, 0),
     ).study()
+
+
+def _described_study(reading: StudyReading) -> tuple[ScopedCue, ...]:
+    """The mentions that the evidence tag's study design rests on ("followed 400,000 adults
+    for 13 years", "the FDA has approved"), as evidence stated about the article's own study:
+    a headline rests on the study the body describes, however the body describes it."""
     return tuple(
         ScopedCue(cue.match, cue.scope_start, cue.scope_end, document=True, quoted=cue.quoted)
         for _, cue in reading.design_basis
@@ -283,7 +290,9 @@ def _new_cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool
     )
 
 
-def _article(analysis: Analysis, claims: tuple[Claim, ...], where: _Positions) -> Article:
+def _article(
+    analysis: Analysis, claims: tuple[Claim, ...], where: _Positions, reading: StudyReading
+) -> Article:
     remaining = iter(claims)
     sentences = tuple(
         ArticleSentence(item, next(remaining) if item.claim else None)
@@ -293,7 +302,7 @@ def _article(analysis: Analysis, claims: tuple[Claim, ...], where: _Positions) -
     def locate(start: int, end: int, in_title: bool) -> tuple[int, int, int, int]:
         return where.span(start, end, in_title=in_title)
 
-    return Article(sentences, analysis.study_cues, locate)
+    return Article(sentences, analysis.study_cues, locate, _reading=[reading])
 
 
 def _cue_findings(analysis: Analysis, where: _Positions) -> list[tuple[Finding, str]]:

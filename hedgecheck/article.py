@@ -40,6 +40,11 @@ class Article:
     locate: Locate
     # The study reading, worked out once: every check and the tag ask for it.
     _reading: list[StudyReading] = field(default_factory=list, repr=False, compare=False)
+    # The prose's editorial cues by category, gathered once: the checks and the report card
+    # ask for some forty categories, and walking every sentence for each was a hot path.
+    _notes: list[dict[str, list[tuple[ArticleSentence, ScopedCue]]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @property
     def claims(self) -> list[Claim]:
@@ -60,10 +65,19 @@ class Article:
     def notes(
         self, category: str, kind: str | None = None
     ) -> Iterator[tuple[ArticleSentence, ScopedCue]]:
-        for sentence in self.prose():
-            for note in sentence.item.notes:
-                if note.rule.category == category and (kind is None or note.rule.kind == kind):
-                    yield sentence, note
+        """The prose's editorial cues of ``category`` (and ``kind``), in text order."""
+        for sentence, note in self._notes_by_category().get(category, ()):
+            if kind is None or note.rule.kind == kind:
+                yield sentence, note
+
+    def _notes_by_category(self) -> dict[str, list[tuple[ArticleSentence, ScopedCue]]]:
+        if not self._notes:
+            found: dict[str, list[tuple[ArticleSentence, ScopedCue]]] = {}
+            for sentence in self.prose():
+                for note in sentence.item.notes:
+                    found.setdefault(note.rule.category, []).append((sentence, note))
+            self._notes.append(found)
+        return self._notes[0]
 
     def mention(self, cue: ScopedCue, sentence: ArticleSentence) -> Mention:
         start, end, line, column = self.locate(cue.match.start, cue.match.end, sentence.in_title)

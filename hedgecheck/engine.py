@@ -135,13 +135,13 @@ def analyse(
         quoted = quotes.get(id(source), _NO_QUOTES)
         matches = [m for m in found_here if m.rule.category != "pseudo"]
         pseudo = tuple(m for m in found_here if m.rule.category == "pseudo")
-        scoped = _scope(source, sentence, matches, quoted)
-        item = _classify(sentence, scoped, lede=not lede_seen and sentence.role == "body")
-        item = replace(
-            item,
-            notes=_scope(
-                source, sentence, [m for m in overlay if m.rule.category != "pseudo"], quoted
-            ),
+        editorial = [m for m in overlay if m.rule.category != "pseudo"]
+        words = _words(source, sentence, (matches, editorial))
+        item = _classify(
+            sentence,
+            _scope(sentence, matches, quoted, words),
+            lede=not lede_seen and sentence.role == "body",
+            notes=_scope(sentence, editorial, quoted, words),
             pseudo=pseudo,
         )
         if item.claim and sentence.role == "body":
@@ -229,13 +229,26 @@ class _Quotes:
 _NO_QUOTES = _Quotes("")
 
 
-def _scope(
-    text: str, sentence: Sentence, matches: list[CueMatch], quotes: _Quotes
-) -> tuple[ScopedCue, ...]:
-    # Token starts and ends apart, and terminators and quotes in order, so that each cue's
-    # are found by bisection: a sentence with thousands of cues costs no more per cue.
+def _words(
+    text: str, sentence: Sentence, groups: Sequence[Sequence[CueMatch]]
+) -> tuple[list[int], list[int]]:
+    """The sentence's token starts and ends, apart, so that each cue's scope is found by
+    bisection (a sentence with thousands of cues costs no more per cue). Tokenised once for
+    the cues and the notes together, and not at all when no cue's scope counts tokens: the
+    tokens are the dearest part of the scopes and most sentences need none."""
+    if not any(m.rule.direction != "sentence" for group in groups for m in group):
+        return [], []
     spans = tokens(text, sentence.start, sentence.end)
-    words = ([s for s, _ in spans], [e for _, e in spans])
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _scope(
+    sentence: Sentence,
+    matches: list[CueMatch],
+    quotes: _Quotes,
+    words: tuple[list[int], list[int]],
+) -> tuple[ScopedCue, ...]:
+    # Terminators in order, so that each cue's are found by bisection too.
     cuts = sorted(m.start for m in matches if m.rule.category == "terminator")
     scoped = []
     for match in matches:
@@ -272,7 +285,14 @@ def _scope_span(
     return start, end
 
 
-def _classify(sentence: Sentence, cues: tuple[ScopedCue, ...], *, lede: bool) -> SentenceCues:
+def _classify(
+    sentence: Sentence,
+    cues: tuple[ScopedCue, ...],
+    *,
+    lede: bool,
+    notes: tuple[ScopedCue, ...] = (),
+    pseudo: tuple[CueMatch, ...] = (),
+) -> SentenceCues:
     categories = {c.rule.category for c in cues}
     furniture = sentence.role in ("furniture", "heading") or "clutter" in categories
     headline = sentence.role == "headline"
@@ -289,4 +309,6 @@ def _classify(sentence: Sentence, cues: tuple[ScopedCue, ...], *, lede: bool) ->
     primary = headline or sentence.role == "standfirst" or (claim and lede) or about_study
     if furniture and not headline:
         claim = primary = False
-    return SentenceCues(sentence, cues, claim, primary and not background, background)
+    return SentenceCues(
+        sentence, cues, claim, primary and not background, background, notes, pseudo
+    )

@@ -13,6 +13,7 @@ shapes (punctuation, capitals, bullets) are this module's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from hedgecheck.lexicon import Lexicon
 from hedgecheck.patterns import compiled
@@ -111,10 +112,10 @@ def wrapped(text: str, previous: Line, line: Line) -> bool:
 def line_kind(body: str, lexicon: Lexicon) -> str:
     """The kind of one line read alone: "prose", "title", "heading" or "furniture"."""
     stripped = body.strip()
-    words = WORD.findall(stripped)
+    words = _word_count(stripped)
     if not words:
         return "furniture"
-    if _DASH_LABEL.match(stripped) or _page_furniture(stripped, len(words), lexicon):
+    if _DASH_LABEL.match(stripped) or _page_furniture(stripped, words, lexicon):
         return "furniture"
     if _GLUED.search(stripped):
         return "furniture"
@@ -124,19 +125,29 @@ def line_kind(body: str, lexicon: Lexicon) -> str:
         or lexicon.term("link-label").pattern.match(stripped)
     ):
         return "furniture"
-    if len(words) <= 8:
+    if words <= 8:
         letters = [ch for ch in stripped if ch.isalpha()]
         if len(letters) > 3 and all(ch.isupper() for ch in letters):
             return "heading"
     if _TERMINAL_PROSE.search(stripped) or INNER_END.search(stripped):
         return "prose"
-    if stripped.endswith(":") or len(words) <= 3:
+    if stripped.endswith(":") or words <= 3:
         return "heading"
-    if _COLON_CAPITAL.search(stripped) and title_case_ratio(words, lexicon) >= 0.5:
+    if _COLON_CAPITAL.search(stripped) and title_case_ratio(WORD.findall(stripped), lexicon) >= 0.5:
         return "heading"
-    if _starts_capital(stripped) and len(words) <= 30:
+    if _starts_capital(stripped) and words <= 30:
         return "title"
     return "prose"
+
+
+# More words than any test of a line's kind counts up to ("len(words) <= 30").
+_MANY_WORDS = 31
+
+
+def _word_count(line: str) -> int:
+    """The line's words, counted up to ``_MANY_WORDS``: a paragraph on one line has
+    hundreds, and listing them all was the dearest step of reading a line."""
+    return len(list(islice(WORD.finditer(line), _MANY_WORDS)))
 
 
 def _page_furniture(line: str, words: int, lexicon: Lexicon) -> bool:

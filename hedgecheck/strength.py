@@ -22,6 +22,7 @@ _REACH = 40
 # The information separators \x1c-\x1f are white space to str.isspace (and to the re
 # module, whose patterns these were) but not to regex's \s: read as spaces.
 _SEPARATORS = dict.fromkeys(range(0x1C, 0x20), " ")
+_SEPARATOR_CHARS = tuple(map(chr, _SEPARATORS))
 _NO_WORD = compiled(r"\W*")
 _WORD = compiled(r"\w+")
 
@@ -45,7 +46,7 @@ def claim_strength(item: SentenceCues, lexicon: Lexicon) -> Strength:
     if _reports_earlier_work(item, lexicon):
         return Strength.NONE
     question = lexicon.term("yes-no-question").pattern
-    if question.match(item.sentence.text.translate(_SEPARATORS)):
+    if question.match(_spaced(item.sentence.text)):
         return Strength.NONE
     cues = [
         c
@@ -95,12 +96,20 @@ def claim_strength(item: SentenceCues, lexicon: Lexicon) -> Strength:
     return Strength.CAUSAL
 
 
+def _spaced(text: str) -> str:
+    """``text`` with its separators read as spaces. str.translate looks every character up
+    in the table, which is dear on text with curly quotes, and hardly any text holds one."""
+    if any(separator in text for separator in _SEPARATOR_CHARS):
+        return text.translate(_SEPARATORS)
+    return text
+
+
 def _before(cue: ScopedCue, item: SentenceCues, *, reach: int | None = None) -> tuple[str, bool]:
     """The sentence before ``cue`` (its last ``reach`` characters), separators read as
     spaces and without the white space that ends it; and whether any white space did."""
     offset = cue.match.start - item.sentence.start
     start = 0 if reach is None else max(0, offset - reach)
-    text = item.sentence.text[start:offset].translate(_SEPARATORS)
+    text = _spaced(item.sentence.text[start:offset])
     bare = text_before(text, len(text))
     return bare, len(bare) < len(text)
 
@@ -117,7 +126,7 @@ def _opening_participle(cue: ScopedCue, item: SentenceCues, lexicon: Lexicon) ->
     if len(words) != 1 or not lexicon.term("ed-form").pattern.fullmatch(words[0]):
         return False
     offset = cue.match.start - item.sentence.start
-    before = item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018(").translate(_SEPARATORS)
+    before = _spaced(item.sentence.text[:offset].strip(" \t\n\"'\u201c\u2018("))
     coordinate = lexicon.term("opening-coordinate").pattern
     return not before or coordinate.fullmatch(before) is not None
 

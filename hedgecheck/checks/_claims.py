@@ -76,7 +76,7 @@ def about_the_study(article: Article) -> Iterator[ArticleSentence]:
     writer's voice on the same topic ("Three cups a day can cut the risk of death" after a
     study of coffee drinkers), but not those about earlier work."""
     headline = article.headline
-    topic = stems(headline.text) if headline is not None else set()
+    topic = set(stems(headline.text)) if headline is not None else set()
     for claim in article.main:
         topic |= stems(claim.text)
     for sentence in article.prose():
