@@ -42,6 +42,22 @@ def leading_assertion(body: str) -> str | None:
     return f"{wrapper.group()}{item})"
 
 
+def lookbehinds(opening: str) -> tuple[str, list[str]] | None:
+    """``(?i:(?:(?<=^)|(?<=\\n)))`` -> ``("(?i:", ["^", "\\n"])``: the flags an opening (as
+    leading_assertion gives it) is wrapped in and what each of its lookbehinds reads; None
+    unless it is nothing but positive lookbehinds."""
+    wrapper = regex.match(r"\(\?[a-zA-Z-]*:", opening)
+    if wrapper is None or not opening.endswith(")"):
+        return None
+    item = opening[wrapper.end() : -1]
+    alternatives = [item]
+    if item.startswith("(?:") and _first_group(item) == item:
+        alternatives = _top_level_alternatives(item[3:-1])
+    if not all(a.startswith("(?<=") and _first_group(a) == a for a in alternatives):
+        return None
+    return wrapper.group(), [a[4:-1] for a in alternatives]
+
+
 def _zero_width(item: str) -> bool:
     """Whether a group is a lookaround, or a group of alternatives that all are."""
     if item.startswith(("(?<=", "(?<!", "(?=", "(?!")):

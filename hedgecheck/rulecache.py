@@ -68,6 +68,7 @@ _ENGINE_MODULES = (
     "cuewalk",
     "matcher",
     "anywhere",
+    "literals",
     "ruleset",
     "loader",
     "rulecache",

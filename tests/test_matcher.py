@@ -183,9 +183,9 @@ def test_branches_opening_with_one_assertion_share_its_scan(tmp_path: Path) -> N
         "Patients with pain",  # the second
     }
     openings = matcher._anywhere_scans().openings
-    shared = [scan.pattern for scan, branches in openings if len(branches) == 2]
+    shared = [scan.pattern for scan, _, branches in openings if len(branches) == 2]
     assert shared == [f"{anywhere_module.AT_CUE_START}(?i:{_AT_SENTENCE_START})"]
-    assert sorted(len(branches) for _, branches in openings) == [1, 2]
+    assert sorted(len(branches) for _, _, branches in openings) == [1, 2]
 
 
 def test_the_walk_reads_each_matcher_through_its_tier_walk_only() -> None:
