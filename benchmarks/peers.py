@@ -46,23 +46,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from measuring import (
-    BASELINE,
-    DATA_FILE,
-    DEFAULT_DATA,
-    HEDGE_WORDS,
-    NO_MATCHING,
-    ROOT,
-    Cost,
-    MeasureError,
-    Row,
-    hedgecheck_command,
-    loadavg,
-    measure,
-    stories,
-    write_corpus,
-    written,
-)
+import measuring
+from measuring import Cost, MeasureError, Row
 from sections import markers, write_section
 
 START, END = markers("peers")
@@ -168,10 +153,13 @@ def _script(text: str, name: str) -> Callable[[Scratch, Path], list[str]]:
 PEERS = (
     Peer(
         "baseline",
-        f"one `regex` alternation of {len(HEDGE_WORDS.split())} hedge words (the floor)",
+        f"one `regex` alternation of {len(measuring.HEDGE_WORDS.split())} hedge words (the floor)",
         "",
         ("regex",),
-        lambda scratch, corpus: [*_script(BASELINE, "baseline.py")(scratch, corpus), HEDGE_WORDS],
+        lambda scratch, corpus: [
+            *_script(measuring.BASELINE, "baseline.py")(scratch, corpus),
+            measuring.HEDGE_WORDS,
+        ],
     ),
     Peer(
         "retext",
@@ -212,7 +200,7 @@ PEERS = (
         "",
         ("hedgecheck",),
         lambda scratch, corpus: [
-            *hedgecheck_command(),
+            *measuring.hedgecheck_command(),
             "scan",
             "--format",
             "jsonl",
@@ -226,7 +214,7 @@ PEERS = (
         "hedgecheck with rule matching switched off",
         "",
         ("hedgecheck",),
-        _script(NO_MATCHING, "no_matching.py"),
+        _script(measuring.NO_MATCHING, "no_matching.py"),
         ours=True,
     ),
 )
@@ -299,7 +287,7 @@ def run_all(
             if peer.key in failed:
                 continue
             try:
-                cost = measure(argvs[peer.key], args.timeout)
+                cost = measuring.measure(argvs[peer.key], args.timeout)
             except MeasureError as error:
                 failed[peer.key] = str(error).strip().splitlines()[0]
                 print(f"  {peer.key}: failed: {failed[peer.key]}", flush=True)
@@ -371,13 +359,13 @@ def section(
         START,
         "## hedgecheck beside its peers",
         "",
-        written(command, load, "(and so the wall column)"),
+        measuring.written(command, load, "(and so the wall column)"),
         "",
         f"Corpus: {megabytes:.2f} MB in {corpus_files} files, the article texts of "
-        f"`{DATA_FILE}`, one file per story. Each tool is one whole process over every file; "
-        f"CPU is user + system of the process and its children, the median of {args.runs} "
-        "runs after a warm-up, the tools taking turns. MB/s is megabytes per CPU second. "
-        "Fastest first; hedgecheck's rows in bold.",
+        f"`{measuring.DATA_FILE}`, one file per story. Each tool is one whole process over "
+        "every file; CPU is user + system of the process and its children, the median of "
+        f"{args.runs} runs after a warm-up, the tools taking turns. MB/s is megabytes per CPU "
+        "second. Fastest first; hedgecheck's rows in bold.",
         "",
         *table(results),
     ]
@@ -389,7 +377,7 @@ def section(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=measuring.DEFAULT_DATA)
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool (median)")
     parser.add_argument(
         "--scratch",
@@ -399,16 +387,19 @@ def main() -> None:
     )
     parser.add_argument("--install", action="store_true", help="install the peers first")
     parser.add_argument(
-        "--only", nargs="+", choices=[p.key for p in PEERS], help="measure only these tools"
+        "--only",
+        nargs="+",
+        choices=[p.key for p in PEERS],
+        help="measure only these tools",
     )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per process")
     parser.add_argument("--write", action="store_true", help="write into BENCHMARKS.md")
-    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--output", type=Path, default=measuring.ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     if args.runs < 1:
         raise SystemExit("--runs must be at least 1")
     scratch = Scratch(args.scratch.resolve())
-    if scratch.root.is_relative_to(ROOT):
+    if scratch.root.is_relative_to(measuring.ROOT):
         raise SystemExit("--scratch must be outside the repository")
     if args.install:
         install(scratch)
@@ -420,18 +411,18 @@ def main() -> None:
     if missing:
         print("to install them there: python benchmarks/peers.py --install, which runs")
         print("\n".join(f"  {shlex.join(argv)}" for argv in install_commands(scratch)), flush=True)
-    items = stories(args.data)
-    load_start = loadavg()
+    items = measuring.stories(args.data)
+    load_start = measuring.loadavg()
     with tempfile.TemporaryDirectory(prefix="hedgecheck-peers-") as temporary:
         corpus = Path(temporary) / "corpus"
-        megabytes = write_corpus(corpus, items)
+        megabytes = measuring.write_corpus(corpus, items)
         print(f"corpus: {len(items)} files, {megabytes:.2f} MB; load {load_start}", flush=True)
         measured = [p for p in wanted if p.key not in missing]
         results, failed = run_all(measured, scratch, corpus, megabytes, args)
     if "baseline" in failed:
         raise SystemExit(f"the one-regex read failed: {failed['baseline']}")
     note = missing_note(missing, failed)
-    text = section(results, note, args, (load_start, loadavg()), len(items))
+    text = section(results, note, args, (load_start, measuring.loadavg()), len(items))
     if args.write:
         write_section(text, args.output, "peers")
         print(f"wrote the peers section of {args.output}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SECTIONS = ("articles", "clutter", "speed", "limits", "toml-limits", "peers")
+SECTIONS = ("articles", "clutter", "speed", "peers", "limits", "toml-limits")
 
 
 def markers(name: str) -> tuple[str, str]:

@@ -121,8 +121,8 @@ def test_install_commands_pin_every_peer_and_stay_in_the_scratch_folder(tmp_path
 
 
 def test_the_baseline_and_the_no_matching_scan_are_shared_not_copied():
-    assert peers.BASELINE is measuring.BASELINE is speed.BASELINE
-    assert peers.NO_MATCHING is measuring.NO_MATCHING is speed.NO_MATCHING
+    assert peers.measuring.BASELINE is measuring.BASELINE is speed.BASELINE
+    assert peers.measuring.NO_MATCHING is measuring.NO_MATCHING is speed.NO_MATCHING
 
 
 def test_peers_section_goes_between_its_markers(tmp_path):
