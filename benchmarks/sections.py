@@ -1,15 +1,15 @@
 """Sections of BENCHMARKS.md that each benchmark script owns, between its own markers.
 
-``accuracy.py`` writes the page; ``speed.py`` (``speed`` and ``limits``), ``clutter.py``,
-``articles.py`` and ``toml_limits.py`` each write theirs between ``<!-- NAME:start -->`` and
-``<!-- NAME:end -->``, which a rerun of any script keeps.
+``accuracy.py`` writes the page; ``speed.py`` (``speed`` and ``limits``), ``peers.py``,
+``clutter.py``, ``articles.py`` and ``toml_limits.py`` each write theirs between
+``<!-- NAME:start -->`` and ``<!-- NAME:end -->``, which a rerun of any script keeps.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-SECTIONS = ("articles", "clutter", "speed", "limits", "toml-limits")
+SECTIONS = ("articles", "clutter", "speed", "peers", "limits", "toml-limits")
 
 
 def markers(name: str) -> tuple[str, str]:
