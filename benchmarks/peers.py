@@ -49,7 +49,7 @@ from pathlib import Path
 
 import measuring
 from measuring import Cost, MeasureError, Row
-from sections import markers, write_section
+from sections import markers, publish
 
 START, END = markers("peers")
 SCRIPTS = Path(__file__).resolve().parent / "peers"
@@ -430,11 +430,7 @@ def main() -> None:
         raise SystemExit(f"the one-regex read failed: {failed['baseline']}")
     note = missing_note(missing, failed)
     text = section(results, note, args, (load_start, measuring.loadavg()), len(items))
-    if args.write:
-        write_section(text, args.output, "peers")
-        print(f"wrote the peers section of {args.output}")
-    else:
-        print(text)
+    publish(text, args.output, "peers", write=args.write)
 
 
 if __name__ == "__main__":

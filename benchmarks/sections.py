@@ -28,6 +28,15 @@ def write_section(text: str, output: Path, name: str) -> None:
     output.write_text(new, encoding="utf-8")
 
 
+def publish(text: str, output: Path, name: str, *, write: bool) -> None:
+    """The section written into ``output`` (and a line that says so), or printed."""
+    if write:
+        write_section(text, output, name)
+        print(f"wrote the {name} section of {output}")
+    else:
+        print(text)
+
+
 def kept_sections(output: Path) -> str:
     """The owned sections of ``output`` as they are, to append to a rewritten page."""
     try:

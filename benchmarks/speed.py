@@ -77,7 +77,7 @@ from measuring import (
     write_corpus,
     written,
 )
-from sections import markers, write_section
+from sections import markers, publish
 
 START, END = markers("speed")
 
@@ -527,22 +527,14 @@ def main() -> None:
         return
     if args.limits is not None:
         text = limits(args.limits, args.timeout)
-        if args.write:
-            write_section(text, args.output, "limits")
-            print(f"wrote the limits section of {args.output}")
-        else:
-            print(text)
+        publish(text, args.output, "limits", write=args.write)
         return
     if args.runs < 1:
         raise SystemExit("--runs must be at least 1")
     rows, profiled, load = corpus_run(args)
     print_targets(targets(rows))
     text = section(rows, args, load, profiled)
-    if args.write:
-        write_section(text, args.output, "speed")
-        print(f"wrote the speed section of {args.output}")
-    else:
-        print(text)
+    publish(text, args.output, "speed", write=args.write)
 
 
 if __name__ == "__main__":

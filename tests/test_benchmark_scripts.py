@@ -128,7 +128,7 @@ def test_the_baseline_and_the_no_matching_scan_are_shared_not_copied():
 def test_peers_section_goes_between_its_markers(tmp_path):
     page = tmp_path / "BENCHMARKS.md"
     page.write_text("# Benchmarks\n\n<!-- peers:start -->\nold\n<!-- peers:end -->\n\ntail\n")
-    peers.write_section(f"{peers.START}\nnew\n{peers.END}\n", page, "peers")
+    peers.publish(f"{peers.START}\nnew\n{peers.END}\n", page, "peers", write=True)
     assert page.read_text() == (
         "# Benchmarks\n\n<!-- peers:start -->\nnew\n<!-- peers:end -->\n\ntail\n"
     )
