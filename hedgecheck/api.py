@@ -90,8 +90,12 @@ def check_document(
     errors = analysis.problems
     where = _Positions(document, LineIndex(document.source))
     described = _described_study(analysis)
+    shared: _SharedCues = {}
+    study_cues = tuple(
+        _cue(c, where, c.rule.weight, in_title=False, shared=shared) for c in analysis.study_cues
+    )
     claims = tuple(
-        _claim(item, analysis, ruleset, where, described)
+        _claim(item, analysis, ruleset, where, described, shared)
         for item in analysis.sentences
         if item.claim
     )
@@ -111,9 +115,7 @@ def check_document(
         findings=findings,
         evidence_tag=evidence_tag(article),
         report_card=report_card(article, [f for f, _ in raised]),
-        study_cues=tuple(
-            _cue(c, where, c.rule.weight, in_title=False) for c in analysis.study_cues
-        ),
+        study_cues=study_cues,
         path=path,
         input_format=document.format,
         errors=errors,
@@ -201,6 +203,7 @@ def _claim(
     rules: RuleSet,
     where: _Positions,
     described: tuple[ScopedCue, ...] = (),
+    shared: _SharedCues | None = None,
 ) -> Claim:
     sentence = item.sentence
     in_title = sentence.index < 0
@@ -226,7 +229,7 @@ def _claim(
         negated=result.negated,
         evidence=result.evidence,
         cues=tuple(
-            _cue(c, where, result.weight_of(c), in_title=in_title and not c.document)
+            _cue(c, where, result.weight_of(c), in_title=in_title and not c.document, shared=shared)
             for c in result.cues
         ),
         explanation=result.explanation,
@@ -235,7 +238,30 @@ def _claim(
     )
 
 
-def _cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) -> Cue:
+# A study-level cue's Cue by (id of its ScopedCue, weight): a study cue governs every
+# primary claim, and one Cue object shared by them all (and by the report's study cues)
+# costs nothing per claim; tens of thousands of claims each held their own copies.
+_SharedCues = dict[tuple[int, float], Cue]
+
+
+def _cue(
+    cue: ScopedCue,
+    where: _Positions,
+    weight: float,
+    *,
+    in_title: bool,
+    shared: _SharedCues | None = None,
+) -> Cue:
+    if not cue.document or shared is None:
+        return _new_cue(cue, where, weight, in_title=in_title)
+    key = (id(cue), weight)  # the ScopedCue lives as long as the analysis that shares it
+    made = shared.get(key)
+    if made is None:
+        made = shared[key] = _new_cue(cue, where, weight, in_title=in_title)
+    return made
+
+
+def _new_cue(cue: ScopedCue, where: _Positions, weight: float, *, in_title: bool) -> Cue:
     match = cue.match
     start, end, line, column = where.span(match.start, match.end, in_title=in_title)
     reach = where.span(cue.scope_start, cue.scope_end, in_title=in_title)[:2]

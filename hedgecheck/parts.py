@@ -183,6 +183,7 @@ def _warned(reports: Iterator[Report], warnings: tuple[str, ...]) -> Iterator[Re
     """The reports, the first carrying the warnings of reading the text (as a file's do)."""
     for number, report in enumerate(reports):
         yield replace(report, warnings=warnings) if number == 0 else report
+        del report  # not held while the next part is checked
 
 
 def _reports_of_parts(
@@ -381,6 +382,7 @@ def check_stream(
                 budget=budget,
             )
         yield replace(report, warnings=warnings) if number == 1 and warnings else report
+        del report, text  # not held while the next part is read and checked
 
 
 def _texts_of_parts(
@@ -437,6 +439,9 @@ class _Shift:
         self.offset = offset
         self.lines = lines
         self.column = column  # of the part's start, in its line
+        # a study-level cue is one object shared by the claims it governs: moved once, it
+        # stays shared (by id: the report moved holds every cue while it is moved)
+        self._moved: dict[int, Cue] = {}
 
     def report(self, report: Report) -> Report:
         tag = report.evidence_tag
@@ -453,6 +458,14 @@ class _Shift:
         return replace(self.span(claim), cues=tuple(self.cue(c) for c in claim.cues))
 
     def cue(self, cue: Cue) -> Cue:
+        if cue.scope != "document":
+            return self._cue(cue)
+        moved = self._moved.get(id(cue))
+        if moved is None:
+            moved = self._moved[id(cue)] = self._cue(cue)
+        return moved
+
+    def _cue(self, cue: Cue) -> Cue:
         reach = cue.scope_span
         moved = None if reach is None else (reach[0] + self.offset, reach[1] + self.offset)
         return replace(self.span(cue), scope_span=moved)

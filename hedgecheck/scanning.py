@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from hedgecheck.api import check
@@ -43,6 +44,9 @@ from hedgecheck.tomlfile import read_toml_bytes
 
 SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 STDIN = "-"
+# Files sent to a worker at a time: a worker holds a chunk's records until it is done, so a
+# chunk that grew with the corpus made the worker's memory grow with it.
+_MOST_PER_CHUNK = 16
 _ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox"}
 
 
@@ -143,7 +147,10 @@ class Recorded:
     """A checked file as a streaming output format records it, with what the run needs
     besides: the report's messages and what the gate weighs. With ``--jobs`` it is made in
     the worker that checked the file, and sending it back costs a small part of what
-    pickling the whole report and unpickling it in the parent would."""
+    pickling the whole report and unpickling it in the parent would. ``record`` is the
+    record's pieces: made in a worker, its whole text (one piece, to be pickled); made in
+    the calling process, pieces made as the output takes them, so that the text of a big
+    file's part is never held whole."""
 
     path: str | None
     part: Part | None
@@ -152,10 +159,10 @@ class Recorded:
     claim_count: int
     worst_severity: int | None  # rank of the most severe finding
     label_gate: bool  # whether the label gate failed: a label-gate finding is reported
-    record: str
+    record: Iterable[str]
 
     @classmethod
-    def of(cls, report: Report, record: Callable[[Report], str]) -> Recorded:
+    def of(cls, report: Report, record: Record) -> Recorded:
         worst_severity, label_gate = gate_ranks(report)
         return cls(
             path=report.path,
@@ -176,9 +183,11 @@ def gate_ranks(report: Report) -> tuple[int | None, bool]:
     return worst, any(finding.code == LABEL_GATE_CODE for finding in report.findings)
 
 
-# Builds, from the rules a process loaded, what turns a report into its record; picklable
-# (a functools.partial of a module-level function) so that each worker builds its own.
-Recorder = Callable[[RuleSet], Callable[[Report], str]]
+# Builds, from the rules a process loaded, what turns a report into its record's pieces;
+# picklable (a functools.partial of a module-level function) so that each worker builds its
+# own.
+Record = Callable[[Report], Iterable[str]]
+Recorder = Callable[[RuleSet], Record]
 
 
 def read_source(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
@@ -246,9 +255,9 @@ def check_file_in_parts(
         budget=budget,
     )
     for number, report in enumerate(parts):
-        yield (
-            replace(report, warnings=source.warnings) if number == 0 and source.warnings else report
-        )
+        first = number == 0 and source.warnings
+        yield replace(report, warnings=source.warnings) if first else report
+        del report  # not held while the next part is checked
 
 
 def _format_of(name: str, job: ScanJob) -> str:
@@ -305,7 +314,7 @@ def _scan(
         _check_in_worker,
         small,
         workers=min(workers, len(small)),
-        chunksize=max(1, len(small) // (workers * 8)),
+        chunksize=max(1, min(len(small) // (workers * 8), _MOST_PER_CHUNK)),
         initializer=_start_worker,
         initargs=(job, recorder),
     ) as checked:
@@ -319,21 +328,23 @@ def _scan(
 
 
 def _outcomes(
-    outcomes: Iterator[Report | InputError], record: Callable[[Report], str] | None
+    outcomes: Iterator[Report | InputError], record: Record | None
 ) -> Iterator[Report | Recorded | InputError]:
     for outcome in outcomes:
-        yield _recorded(outcome, record)
+        recorded = _recorded(outcome, record)
+        del outcome  # not held while the next part is checked
+        yield recorded
 
 
 def _recorded(
-    outcome: Report | InputError, record: Callable[[Report], str] | None
+    outcome: Report | InputError, record: Record | None
 ) -> Report | Recorded | InputError:
     if record is None or isinstance(outcome, InputError):
         return outcome
     return Recorded.of(outcome, record)
 
 
-_WORKER: tuple[RuleSet, ScanJob, Callable[[Report], str] | None, ScanBudget] | None = None
+_WORKER: tuple[RuleSet, ScanJob, Record | None, ScanBudget] | None = None
 
 
 def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
@@ -351,4 +362,9 @@ def _start_worker(job: ScanJob, recorder: Recorder | None) -> None:
 def _check_in_worker(name: str) -> Report | Recorded | InputError:
     assert _WORKER is not None, "worker started without its initializer"
     rules, job, record, budget = _WORKER
-    return _recorded(check_file(name, rules, job, budget), record)
+    return _recorded(check_file(name, rules, job, budget), record and partial(_joined, record))
+
+
+def _joined(record: Record, report: Report) -> tuple[str]:
+    """The record as one piece, to be sent to the parent."""
+    return ("".join(record(report)),)

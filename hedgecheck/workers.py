@@ -17,6 +17,7 @@ however the run ends:
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import os
@@ -40,6 +41,9 @@ PARENT_POLL_SECONDS = 0.1
 # such as a read from a dead network disk, takes longer).
 _REAP_SECONDS = 5.0
 _ORPHANED = 1  # a worker's exit status when its parent is gone; nobody is left to read it
+# Chunks per worker given to the pool ahead of the one being read: enough that no worker
+# waits for work, few enough that results waiting for the reader stay few.
+_CHUNKS_AHEAD = 2
 
 
 @contextlib.contextmanager
@@ -63,17 +67,53 @@ def worker_map(
     bell = _Bell()
     finished = False
     try:
-        # The workers are started here. A stop signal that arrived while one was being
-        # forked would end the run before the pool knew the worker, leaving it behind.
-        with _stop_signals_deferred():
-            chunks = [pool.submit(_run_chunk, function, c) for c in _chunks(items, chunksize)]
-            for chunk in chunks:
-                chunk.add_done_callback(bell.ring)
-        yield (result for chunk in chunks for result in bell.result(chunk))
+        ahead = _Ahead(pool, bell, function, _chunks(items, chunksize), workers * _CHUNKS_AHEAD)
+        ahead.submit()
+        yield ahead.results()
         finished = True
     finally:
         if _close(pool, finished=finished):
             bell.close()
+
+
+class _Ahead:
+    """The chunks given to the pool a few at a time: at most ``most`` wait to be taken or
+    are being checked, and a chunk's results are let go as soon as they are taken. Given
+    all at once, every result stayed with its future until the run ended, so the run's
+    memory grew with the corpus, and so did the results waiting for a slow reader."""
+
+    def __init__(
+        self,
+        pool: ProcessPoolExecutor,
+        bell: _Bell,
+        function: Callable[[_T], _R],
+        chunks: Iterator[list[_T]],
+        most: int,
+    ) -> None:
+        self._pool, self._bell, self._function = pool, bell, function
+        self._chunks = chunks
+        self._most = most
+        self._pending: collections.deque[Future[list[Any]]] = collections.deque()
+
+    def submit(self) -> None:
+        """Give the pool chunks until ``most`` are pending. The workers are started here:
+        a stop signal that arrived while one was being forked would end the run before the
+        pool knew the worker, leaving it behind."""
+        with _stop_signals_deferred():
+            while len(self._pending) < self._most:
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    return
+                future = self._pool.submit(_run_chunk, self._function, chunk)
+                future.add_done_callback(self._bell.ring)
+                self._pending.append(future)
+
+    def results(self) -> Iterator[Any]:
+        while self._pending:
+            results = self._bell.result(self._pending.popleft())
+            self.submit()
+            yield from results
+            del results  # not held while the next chunk is waited for
 
 
 def _run_chunk(function: Callable[[_T], _R], chunk: list[_T]) -> list[_R]:

@@ -212,7 +212,7 @@ def _write_reports(
     color = wants_color(options["color"], options["output"])
     name, verbose = options["output_format"], options["verbose"]
     # Each report is written as it arrives, from its record (made where the file was
-    # checked, in a worker with --jobs).
+    # checked, in a worker with --jobs; here, piece by piece as it is written).
     stream = FORMATS[name].stream(color=color, rules=rules, verbose=verbose)
     outcomes = scan_records(
         files,
@@ -240,7 +240,8 @@ def _write_reports(
                 continue
             failed = _say_outcome(outcome, job.config, verbose=verbose and not quiet) or failed
             tally.add_ranks(outcome.worst_severity, outcome.label_gate)
-            write(stream.add_record(outcome.record))
+            for piece in stream.add_pieces(outcome.record):
+                write(piece)
         for piece in stream.end_pieces():
             write(piece)
     return failed, tally

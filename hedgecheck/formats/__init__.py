@@ -19,7 +19,10 @@ header can count them all, SARIF its artifacts and results until it can index th
 rules, GitHub's commands their notices until every finding is out) gives it in many.
 ``add`` is ``add_record(record(report))``: ``record`` depends on the report alone, so with
 ``--jobs`` it runs in the worker that checked the file, and the parent, which writes the
-records in order with ``add_record``, never receives the report itself.
+records in order with ``add_record``, never receives the report itself. ``pieces(report)``
+is the record in pieces, made as they are asked for, and ``add_pieces(pieces)`` what
+``add_record`` gives, in pieces: the JSON formats and the text format write a big file's
+report a few claims at a time, never holding its whole text.
 
 Every format is registered with its output kind (:data:`hedgecheck.formats._safe.KINDS`),
 and what it returns (the whole output, or each piece of a stream) goes through
@@ -31,7 +34,7 @@ outside text.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
@@ -52,7 +55,11 @@ class Stream(Protocol):
 
     def record(self, report: Report) -> str: ...
 
+    def pieces(self, report: Report) -> Iterator[str]: ...
+
     def add_record(self, record: str) -> str: ...
+
+    def add_pieces(self, pieces: Iterable[str]) -> Iterator[str]: ...
 
     def end(self) -> str: ...
 
@@ -99,8 +106,18 @@ class _GuardedStream:
     def record(self, report: Report) -> str:
         return self._guard(self._stream.record(report))
 
+    def pieces(self, report: Report) -> Iterator[str]:
+        """``record(report)`` in pieces, each guarded: a piece ends between two values of
+        a JSON document or at a line end, so guarding it alone gives what guarding the
+        whole would."""
+        for piece in self._stream.pieces(report):
+            yield self._guard(piece)
+
     def add_record(self, record: str) -> str:
         return self._stream.add_record(record)
+
+    def add_pieces(self, pieces: Iterable[str]) -> Iterator[str]:
+        return self._stream.add_pieces(pieces)
 
     def end(self) -> str:
         return self._guard(self._stream.end())
@@ -197,11 +214,12 @@ FORMATS: dict[str, Format] = {
 
 def recorder(
     name: str, color: bool, rules: RuleSet, *, verbose: bool = False
-) -> Callable[[Report], str]:
-    """The ``record`` of format ``name``'s stream: a report's own text in that format, made
-    wherever the report is (picklable as ``functools.partial(recorder, name, color)``, so a
-    worker process builds it with its own rules)."""
-    return FORMATS[name].stream(color=color, rules=rules, verbose=verbose).record
+) -> Callable[[Report], Iterator[str]]:
+    """The ``pieces`` of format ``name``'s stream: a report's own text in that format, in
+    pieces made as they are asked for, wherever the report is (picklable as
+    ``functools.partial(recorder, name, color)``, so a worker process builds it with its
+    own rules)."""
+    return FORMATS[name].stream(color=color, rules=rules, verbose=verbose).pieces
 
 
 def render(

@@ -153,6 +153,24 @@ def card_summary(card: Sequence[CardItem]) -> str:
     return f"{card_score(card)} — {marks}"
 
 
+PIECE_CHARS = 1 << 16
+
+
+def line_pieces(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, each with a line end, joined into pieces of about ``PIECE_CHARS``
+    characters: what a format writes of a big report at a time."""
+    held: list[str] = []
+    size = 0
+    for line in lines:
+        held.append(line + "\n")
+        size += len(line) + 1
+        if size >= PIECE_CHARS:
+            yield "".join(held)
+            held, size = [], 0
+    if held:
+        yield "".join(held)
+
+
 class ReportStream:
     """What the stream of every format shares (see :mod:`hedgecheck.formats`): nothing before
     the first report, a report added as its record, and an end made of pieces. A format
@@ -171,8 +189,18 @@ class ReportStream:
     def record(self, report: Report) -> str:
         raise NotImplementedError
 
+    def pieces(self, report: Report) -> Iterator[str]:
+        """``record(report)`` in pieces, made as they are asked for; a format whose records
+        grow with the text makes them a few claims at a time."""
+        yield self.record(report)
+
     def add_record(self, record: str) -> str:
         return record
+
+    def add_pieces(self, pieces: Iterable[str]) -> Iterator[str]:
+        """``add_record`` of the record these pieces make, in pieces; a format that writes
+        its records as they come passes them on as they come."""
+        yield self.add_record("".join(pieces))
 
     def end(self) -> str:
         return "".join(self.end_pieces())

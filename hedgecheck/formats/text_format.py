@@ -10,7 +10,7 @@ Colour, when on, comes only from the labels and severities the format paints its
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import click
 
@@ -22,6 +22,7 @@ from hedgecheck.formats._common import (
     card_summary,
     display_path,
     files_summary,
+    line_pieces,
     one_line,
     report_title,
     severity_counts,
@@ -92,10 +93,21 @@ class Stream(ReportStream):
         self._tally = Tally()
 
     def record(self, report: Report) -> str:
-        return Tally.counted(report, _render_report(report, self._color, self._verbose))
+        return "".join(self.pieces(report))
+
+    def pieces(self, report: Report) -> Iterator[str]:
+        yield Tally.counted(report, "")
+        yield from line_pieces(_report_lines(report, self._color, self._verbose))
 
     def add_record(self, record: str) -> str:
-        return self._tally.add(record) + "\n"
+        return "".join(self.add_pieces((record,)))
+
+    def add_pieces(self, pieces: Iterable[str]) -> Iterator[str]:
+        # the first piece starts with the share line (a record made in a worker is one piece)
+        given = iter(pieces)
+        yield self._tally.add(next(given))
+        yield from given
+        yield "\n"
 
     def end_pieces(self) -> Iterator[str]:
         tally = self._tally
@@ -104,15 +116,17 @@ class Stream(ReportStream):
 
 
 def _render_report(report: Report, color: bool, verbose: bool) -> str:
-    lines = [
-        f"{report_title(report)}: {verdict(report, color=color)}",
-        *(_render_finding(report, finding, color) for finding in ranked(report)),
-        f"  evidence: {evidence_line(report.evidence_tag)}",
-    ]
+    return "".join(line_pieces(_report_lines(report, color, verbose)))
+
+
+def _report_lines(report: Report, color: bool, verbose: bool) -> Iterator[str]:
+    """The report's block, line by line (a finding's or a claim's lines as one)."""
+    yield f"{report_title(report)}: {verdict(report, color=color)}"
+    yield from (_render_finding(report, finding, color) for finding in ranked(report))
+    yield f"  evidence: {evidence_line(report.evidence_tag)}"
     if verbose:
-        lines.append(f"  report card: {prose(card_summary(report.report_card))}")
-        lines.extend(_render_claim(report, claim, color) for claim in report.claims)
-    return "\n".join([*lines, ""])
+        yield f"  report card: {prose(card_summary(report.report_card))}"
+        yield from (_render_claim(report, claim, color) for claim in report.claims)
 
 
 # -- the verdict --------------------------------------------------------------------------
