@@ -15,8 +15,8 @@ time.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
@@ -26,7 +26,7 @@ import regex
 
 from hedgecheck.budget import ScanBudget
 from hedgecheck.cuewalk import CUE_STARTS, WINDOW_REACH, CueWindow
-from hedgecheck.literals import Literal, found_at, required_literals
+from hedgecheck.literals import Literal, WordSearch, lowered, required_literals
 from hedgecheck.openings import alternation, leading_assertion, lookbehinds, opens_with_assertion
 from hedgecheck.patterns import compiled
 
@@ -95,16 +95,20 @@ class AnywhereScans:
         untrusted pack each piece's scan is charged to its branches."""
         starts: set[int] = set()
         timed = tier.timed
+        lower = lowered(text) if self.words else None
         for scan, index in self.scans:
             words = self.words.get(index)
-            pieces = _pieces(text) if words is None else _near(found_at(words, text))
+            pieces = (
+                _pieces(text) if words is None else _near(WordSearch(words, text, lower), len(text))
+            )
             for begin, last in pieces:
                 started = perf_counter() if timed else 0.0
                 starts.update(_scan_piece(scan, text, begin, last, guarded=False))
                 if timed:
                     budget.charge_one(tier, index, perf_counter() - started)
         for opening, backwards, indices in self.openings:
-            starts.update(self._opened(opening, backwards, indices, text, tier, budget))
+            words = {i: WordSearch(self.words[i], text, lower) for i in indices if i in self.words}
+            starts.update(self._opened(opening, backwards, indices, words, text, tier, budget))
         return starts
 
     def _opened(
@@ -112,6 +116,7 @@ class AnywhereScans:
         opening: regex.Pattern[str],
         backwards: regex.Pattern[str] | None,
         indices: tuple[int, ...],
+        words: dict[int, WordSearch],
         text: str,
         tier: Matcher,
         budget: ScanBudget,
@@ -126,7 +131,6 @@ class AnywhereScans:
             if backwards is not None
             else [partial(_scan_piece, opening, text, *piece) for piece in _pieces(text)]
         )
-        words = {i: found_at(self.words[i], text) for i in indices if i in self.words}
         matched: list[int] = []
         for scan in scans:
             started = perf_counter() if timed else 0.0
@@ -150,15 +154,17 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     return [(begin, min(len(text), begin + _PIECE)) for begin in range(0, len(text), _PIECE)]
 
 
-def _near(found: list[int]) -> list[tuple[int, int]]:
-    """The pieces where a match needing one of the words ``found`` may start: within a cue
-    window before one (each piece at most ``_PIECE`` long)."""
+def _near(words: WordSearch, length: int) -> list[tuple[int, int]]:
+    """The pieces where a match needing one of ``words`` may start: within a cue window
+    before one (each piece at most ``_PIECE`` long)."""
     near: list[tuple[int, int]] = []
-    for at in found:
+    at = words.next_at(0)
+    while at < length:
         begin = max(0, at - WINDOW_REACH)
         if near and begin <= near[-1][1]:
             begin = near.pop()[0]
         near.append((begin, at + 1))
+        at = words.next_at(at + 1)
     return [
         (begin, min(last, begin + _PIECE))
         for first, last in near
@@ -197,25 +203,26 @@ def _backwards(opening: str) -> regex.Pattern[str] | None:
         return None  # what a lookbehind reads may refer to groups outside it
 
 
-def _behind(backwards: regex.Pattern[str], text: str) -> list[int]:
+def _behind(backwards: regex.Pattern[str], text: str) -> Iterable[int]:
     """The cue starts where the opening scanned by ``backwards`` holds, in order. The scan
     runs once over the whole text (a backwards scan of a piece could not see what a
     lookbehind reads before it), with the time the pieces would have had; past it, the part
-    it has not reached has each of its cue starts tried instead."""
-    ends: list[int] = []
+    it has not reached has each of its cue starts tried instead. The starts are kept as
+    machine integers: a text of one-word sentences has one every few characters."""
+    ends = array("q")
+    rest = len(text) + 1  # the scan has tried every position from here on
     seconds = _PIECE_SECONDS * (1 + len(text) // _PIECE)
     try:
         for found in backwards.finditer(text, overlapped=True, timeout=seconds):
-            ends.append(found.end())
+            rest = found.end()
+            if _CUE_START_HERE.match(text, rest):
+                ends.append(rest)
     except TimeoutError:
-        rest = ends[-1] if ends else len(text)
-        ends.extend(m.start() for m in CUE_STARTS.finditer(text, 0, rest))
-    return sorted({end for end in ends if _CUE_START_HERE.match(text, end)})
+        untried = array("q", (m.start() for m in CUE_STARTS.finditer(text, 0, rest)))
+        ends.extend(reversed(untried))
+    return reversed(ends)
 
 
-def _ahead(found: list[int] | None, position: int, end: int) -> bool:
-    """Whether a word of ``found`` (None: no words to look for) starts in [position, end)."""
-    if found is None:
-        return True
-    at = bisect_left(found, position)
-    return at < len(found) and found[at] < end
+def _ahead(words: WordSearch | None, position: int, end: int) -> bool:
+    """Whether one of ``words`` (None: no words to look for) starts in [position, end)."""
+    return words is None or words.within(position, end)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -57,24 +58,64 @@ def required_literals(body: str) -> tuple[Literal, ...] | None:
 _FOLDED_APART = ("\u0130", "\u0131", "\u017f")
 
 
-def found_at(words: tuple[Literal, ...], text: str) -> list[int]:
-    """Where ``words`` start in ``text``, overlapping ones too, in order: searched for as
-    plain strings (a regex alternation of twenty words costs thirty times as much), in a
-    lower-case copy for words in any case."""
-    lowered = None if any(ch in text for ch in _FOLDED_APART) else text.lower()
-    starts: list[int] = []
-    for word, blind in words:
-        if blind and (lowered is None or not word.isascii()):
-            found = regex.finditer(f"(?i:{regex.escape(word)})", text, overlapped=True)
-            starts.extend(m.start() for m in found)
-            continue
-        haystack, word = (lowered, word.lower()) if blind else (text, word)
-        at = haystack.find(word)  # type: ignore[union-attr]
-        while at >= 0:
-            starts.append(at)
-            at = haystack.find(word, at + 1)  # type: ignore[union-attr]
-    starts.sort()
-    return starts
+class WordSearch:
+    """Where the next of a branch's words starts in one text, asked for at positions in
+    order (each word's search resumes where it stopped: linear in the text, with nothing
+    kept per hit). Words are searched for as plain strings (a regex alternation of twenty
+    words costs thirty times as much), in a lower-case copy for words in any case."""
+
+    __slots__ = ("_next", "_searches", "_text")
+
+    def __init__(self, words: tuple[Literal, ...], text: str, lowered: str | None) -> None:
+        self._text = text
+        self._searches: list[Callable[[int], int]] = [
+            _search(word, blind, text, lowered) for word, blind in words
+        ]
+        self._next = [-1] * len(words)
+
+    def within(self, position: int, end: int) -> bool:
+        """Whether one of the words starts in [position, end)."""
+        upcoming = self._next
+        for k, search in enumerate(self._searches):
+            at = upcoming[k]
+            if at < position:
+                at = upcoming[k] = search(position)
+            if at < end:
+                return True
+        return False
+
+    def next_at(self, position: int) -> int:
+        """Where the first word at or after ``position`` starts (the text's length if none)."""
+        upcoming = self._next
+        for k, search in enumerate(self._searches):
+            if upcoming[k] < position:
+                upcoming[k] = search(position)
+        return min(upcoming, default=len(self._text))
+
+
+def lowered(text: str) -> str | None:
+    """``text`` in lower case, with each character where it was, unless it holds one that
+    folds apart (then words in any case are searched for by the regex engine)."""
+    return None if any(ch in text for ch in _FOLDED_APART) else text.lower()
+
+
+def _search(word: str, blind: bool, text: str, lower: str | None) -> Callable[[int], int]:
+    """Where ``word`` next starts at or after a position (the text's length if nowhere)."""
+    if blind and (lower is None or not word.isascii()):
+        pattern = regex.compile(f"(?i:{regex.escape(word)})")
+
+        def found(position: int) -> int:
+            match = pattern.search(text, position)
+            return len(text) if match is None else match.start()
+
+        return found
+    haystack, word = (lower, word.lower()) if blind else (text, word)
+
+    def at(position: int) -> int:
+        start = haystack.find(word, position)  # type: ignore[union-attr]
+        return len(text) if start < 0 else start
+
+    return at
 
 
 def _of_sequence(items: list[tuple[Any, Any]], blind: bool) -> set[Literal] | None:

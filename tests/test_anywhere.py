@@ -20,7 +20,7 @@ import hedgecheck.literals as literals_module
 from hedgecheck.anywhere import AT_CUE_START
 from hedgecheck.budget import ScanBudget
 from hedgecheck.cuewalk import CueWindow
-from hedgecheck.literals import found_at, required_literals
+from hedgecheck.literals import WordSearch, lowered, required_literals
 from hedgecheck.loader import default_rules
 from hedgecheck.openings import lookbehinds
 
@@ -48,7 +48,7 @@ def test_a_backwards_scan_finds_where_its_lookbehinds_hold(text: str) -> None:
     for opening in _OPENINGS:
         backwards = anywhere_module._backwards(opening)
         assert backwards is not None
-        assert anywhere_module._behind(backwards, text) == _forward(opening, text)
+        assert list(anywhere_module._behind(backwards, text)) == _forward(opening, text)
 
 
 def test_only_an_opening_of_lookbehinds_alone_is_scanned_backwards() -> None:
@@ -64,9 +64,9 @@ def test_a_backwards_scan_past_its_time_tries_every_cue_start_it_did_not_reach(
     text = "One. Two three. Four five six.\nSeven"
     backwards = anywhere_module._backwards(_OPENINGS[0])
     assert backwards is not None
-    exact = anywhere_module._behind(backwards, text)
+    exact = list(anywhere_module._behind(backwards, text))
     monkeypatch.setattr(anywhere_module, "_PIECE_SECONDS", 1e-9)
-    slow = anywhere_module._behind(backwards, text)
+    slow = list(anywhere_module._behind(backwards, text))
     assert set(exact) <= set(slow)
     assert slow == sorted(slow)
 
@@ -111,13 +111,20 @@ _WORDS = [
 def test_words_are_found_where_the_regex_engine_finds_them(pieces: list[str]) -> None:
     text = "".join(pieces)
     expected = sorted(
-        m.start()
-        for word, blind in _WORDS
-        for m in regex.finditer(
-            f"(?{'i' if blind else '-i'}:{regex.escape(word)})", text, overlapped=True
-        )
+        {
+            m.start()
+            for word, blind in _WORDS
+            for m in regex.finditer(
+                f"(?{'i' if blind else '-i'}:{regex.escape(word)})", text, overlapped=True
+            )
+        }
     )
-    assert found_at(tuple(_WORDS), text) == expected
+    search = WordSearch(tuple(_WORDS), text, lowered(text))
+    found, at = [], search.next_at(0)
+    while at < len(text):
+        found.append(at)
+        at = search.next_at(at + 1)
+    assert found == expected
 
 
 def test_no_other_character_folds_to_ascii_apart_from_lower_case() -> None:
@@ -142,7 +149,7 @@ def test_a_branch_is_never_kept_from_a_start_where_it_matches(pieces: list[str])
         tables = matcher._anywhere_scans()
         for index, words in tables.words.items():
             alone = matcher._branch_alone(index)
-            found = found_at(words, text)
+            found = WordSearch(words, text, lowered(text))
             window = CueWindow(text)
             for start in regex.finditer(AT_CUE_START, text):
                 end = window.end(start.start())
