@@ -152,6 +152,8 @@ def _described(article: Article) -> Iterator[tuple[float, ArticleSentence, Scope
         if role in ("furniture", "heading"):
             continue
         body_seen = body_seen or role == "body"
+        if not sentence.item.cues and not sentence.item.notes:
+            continue  # nothing to read in it (most sentences of a text)
         cues = sorted(
             (
                 c

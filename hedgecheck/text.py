@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from hedgecheck.headlines import around_headline, pick_headline
@@ -45,6 +46,10 @@ LINE_BREAK = compiled(r"\r\n?|\n")
 
 def line_starts(text: str) -> list[int]:
     """The offset where each line of ``text`` starts (see ``LINE_BREAK``)."""
+    if "\r" not in text:
+        # Only "\n" ends a line: split and add up in C rather than a match per line.
+        lengths = (len(line) + 1 for line in text.split("\n")[:-1])
+        return list(accumulate(lengths, initial=0))
     return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
 
 

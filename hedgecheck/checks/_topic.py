@@ -30,7 +30,8 @@ def topic_words(text: str) -> set[str]:
 
 # Several checks ask for the stems of the same claims (each walks the article's claims on
 # its study), so each text's are worked out once; frozen, so no caller can change them.
-@lru_cache(maxsize=4096)
+# An article's claims fit; a bigger cache held 9 MB more over a corpus scan.
+@lru_cache(maxsize=256)
 def stems(text: str) -> frozenset[str]:
     """Topic words cut to a rough stem, so that "helps" meets "help", "lives" "live" and
     "reduced" "reduces"."""

@@ -43,6 +43,8 @@ def relative_risk_without_absolute(article: Article) -> Iterator[CheckHit]:
     cues of kind "absolute": a baseline ("from 12% to 8%", "from 2 in 100 to 1 in 100"),
     both groups' rates ("1.9% vs 2.4%"), a count in a group ("12 of 1,000 women"),
     percentage points, the number needed to treat, or the words "absolute risk"."""
+    if next(article.notes("risk", "relative"), None) is None:
+        return  # most articles state no relative risk: spare them the walk below
     prose = list(article.prose())
     absolute = [_states(s, "absolute") for s in prose]
     for index, sentence in enumerate(prose):
