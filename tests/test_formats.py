@@ -1286,3 +1286,27 @@ def test_article_checks_are_documented_from_their_pack_entry() -> None:
     check = next(c for c in rules.checks if c.id == "EDT001")
     assert (doc.name, doc.why, doc.source) == (check.name, check.why, check.source)
     assert doc.severity.value == check.severity
+
+
+def _claim_holding(report, finding) -> str:
+    """The plain definition the text format's quoted sentence must follow."""
+    return next((c.text for c in report.claims if c.start <= finding.start < c.end), finding.text)
+
+
+def test_the_text_format_quotes_the_claim_each_finding_lies_in():
+    from hedgecheck import check
+    from hedgecheck.formats.text_format import _sentence_finder
+
+    text = (
+        "Coffee cures cancer, studies suggest. It may help. Experts say it is a breakthrough. "
+        "In mice, the drug reversed ageing. Scientists say it will save lives.\n"
+    ) * 3
+    report = check(text)
+    assert len(report.findings) >= 3 and len(report.claims) >= 6
+    for claims in (report.claims, report.claims[::-1]):  # in order, and not (the plain search)
+        shuffled = replace(report, claims=claims)
+        sentence_of = _sentence_finder(shuffled)
+        for finding in shuffled.findings:
+            assert sentence_of(finding) == _claim_holding(shuffled, finding)
+    outside = replace(report.findings[0], start=len(text) + 5, end=len(text) + 9)
+    assert _sentence_finder(report)(outside) == outside.text

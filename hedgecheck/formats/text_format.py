@@ -10,7 +10,9 @@ Colour, when on, comes only from the labels and severities the format paints its
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import pairwise
 
 import click
 
@@ -122,7 +124,8 @@ def _render_report(report: Report, color: bool, verbose: bool) -> str:
 def _report_lines(report: Report, color: bool, verbose: bool) -> Iterator[str]:
     """The report's block, line by line (a finding's or a claim's lines as one)."""
     yield f"{report_title(report)}: {verdict(report, color=color)}"
-    yield from (_render_finding(report, finding, color) for finding in ranked(report))
+    sentence_of = _sentence_finder(report)
+    yield from (_render_finding(report, f, sentence_of, color) for f in ranked(report))
     yield f"  evidence: {evidence_line(report.evidence_tag)}"
     if verbose:
         yield f"  report card: {prose(card_summary(report.report_card))}"
@@ -210,26 +213,40 @@ def ranked(report: Report) -> list[Finding]:
     return sorted(report.findings, key=lambda f: (-f.severity.rank, f.start, f.end, f.code))
 
 
-def _render_finding(report: Report, finding: Finding, color: bool) -> str:
+def _render_finding(
+    report: Report, finding: Finding, sentence_of: Callable[[Finding], str], color: bool
+) -> str:
     where = f"{display_path(report)}:{finding.line}:{finding.column}"
     severity = finding.severity.value.ljust(_SEVERITY_WIDTH)
     if color:
         severity = click.style(severity, fg=_SEVERITY_COLOURS[finding.severity.value], bold=True)
     lines = [
         f"  {where}: {severity} {visible(finding.code)} {prose(finding.message)}",
-        f"    “{_clip(_sentence(report, finding))}”",
+        f"    “{_clip(sentence_of(finding))}”",
     ]
     if finding.suggestion:
         lines.append(f"    suggestion: {prose(finding.suggestion)}")
     return "\n".join(lines)
 
 
-def _sentence(report: Report, finding: Finding) -> str:
-    """The claim the finding lies in, or the finding's own text where it lies in none."""
-    for claim in report.claims:
-        if claim.start <= finding.start < claim.end:
-            return claim.text
-    return finding.text
+def _sentence_finder(report: Report) -> Callable[[Finding], str]:
+    """For a finding, the claim it lies in, or its own text where it lies in none. Claims
+    in text order that do not overlap (as sentences are) are searched by halves: a part of
+    a dense file holds thousands of claims and as many findings."""
+    claims = report.claims
+    starts = [claim.start for claim in claims]
+
+    def in_order(finding: Finding) -> str:
+        index = bisect_right(starts, finding.start) - 1
+        if index >= 0 and finding.start < claims[index].end:
+            return claims[index].text
+        return finding.text
+
+    def first_holding(finding: Finding) -> str:
+        return next((c.text for c in claims if c.start <= finding.start < c.end), finding.text)
+
+    ordered = all(a.end <= b.start for a, b in pairwise(claims))
+    return in_order if ordered else first_holding
 
 
 def _clip(text: str) -> str:
