@@ -36,6 +36,7 @@ from hedgecheck.budget import ScanBudget
 from hedgecheck.documents.blocks import DraftBlock, assemble
 from hedgecheck.documents.sourcemap import Piece
 from hedgecheck.findings import FindingPolicy
+from hedgecheck.lexicon import Lexicon
 from hedgecheck.model import CardItem, Claim, Cue, EvidenceTag, Finding, Mention, Part, Report
 from hedgecheck.patterns import compiled
 from hedgecheck.reading import DEFAULT_PART_CHARS, StreamedSource, lines_of
@@ -53,14 +54,24 @@ _LINE_ENDS = ("\n", "\r")
 _PIECE = 1 << 16
 
 
-def part_spans(text: str, *, size: int, markdown: bool = False) -> list[tuple[int, int]]:
+def part_spans(
+    text: str, *, size: int, markdown: bool = False, lexicon: Lexicon | None = None
+) -> list[tuple[int, int]]:
     """(start, end) offsets of the parts of ``text``, in order, covering all of it: each
     ends after a blank line once it holds ``size`` characters (or, inside a paragraph
     longer than ``_PARAGRAPH_PARTS`` parts, at a line end; inside a line longer than
-    ``size``, where a sentence starts)."""
+    ``size``, where a sentence starts, as ``lexicon``'s abbreviations tell: by default the
+    default packs')."""
     if len(text) <= size:
         return [(0, len(text))]
-    return spans_of_lines(lines_of([text], longest=piece_chars(size)), size=size, markdown=markdown)
+    lines = lines_of([text], longest=piece_chars(size), lexicon=lexicon)
+    return spans_of_lines(lines, size=size, markdown=markdown)
+
+
+def _lexicon_of(rules: RuleSet | None) -> Lexicon | None:
+    """The lexicon a scan's parts are cut by: its packs' (a house pack may add an
+    abbreviation, after which no sentence starts), or the default packs'."""
+    return rules.lexicon if rules is not None else None
 
 
 def piece_chars(size: int) -> int:
@@ -201,7 +212,7 @@ def _reports_of_parts(
             text, size=size, rules=rules, path=path, policy=policy, budget=budget
         )
         return
-    spans = part_spans(text, size=size, markdown=format == "markdown")
+    spans = part_spans(text, size=size, markdown=format == "markdown", lexicon=_lexicon_of(rules))
     if len(spans) == 1:
         yield check(text, rules=rules, path=path, format=format, policy=policy, budget=budget)
         return
@@ -354,11 +365,12 @@ def check_stream(
     that are not UTF-8) go with the first report. Raises InputError when the file turns
     out to be binary, or grows past its size limit, as it is read: the first pass reads it
     all, so that comes before any report unless the file changes between the passes."""
-    longest = piece_chars(size)
-    spans = spans_of_lines(source.lines(longest=longest), size=size, markdown=format == "markdown")
+    longest, lexicon = piece_chars(size), _lexicon_of(rules)
+    lines = source.lines(longest=longest, lexicon=lexicon)
+    spans = spans_of_lines(lines, size=size, markdown=format == "markdown")
     budget = budget if budget is not None else ScanBudget()
     warnings = source.warnings
-    parts = _texts_of_parts(source.lines(longest=longest), spans)
+    parts = _texts_of_parts(source.lines(longest=longest, lexicon=lexicon), spans)
     for number, (text, start, end, line, column) in enumerate(parts, 1):
         if len(spans) == 1:
             report = check(

@@ -114,6 +114,29 @@ def test_the_house_entries_replace_the_shipped_ones_which_stay_the_default(
     assert not default_rules().lexicon.term("abbreviations").has("resp")
 
 
+def test_a_long_line_is_cut_into_parts_by_the_rule_sets_abbreviations(house: RuleSet) -> None:
+    from hedgecheck.parts import check_parts, part_spans, piece_chars
+    from hedgecheck.reading import lines_of
+
+    size = 400
+    longest = piece_chars(size)
+    before = "word " * (longest * 3 // 4 // 5)
+    text = before + "Scores were 3 and 4 resp. The trial ended early " + "word " * longest
+    assert "\n" not in text and len(text) > 2 * longest
+
+    def piece_ends(lexicon: Lexicon | None) -> list[int]:
+        pieces = list(lines_of([text], longest=longest, lexicon=lexicon))
+        return [sum(map(len, pieces[: i + 1])) for i in range(len(pieces))]
+
+    sentence_start = text.index("The trial")
+    assert sentence_start in piece_ends(None)
+    assert sentence_start not in piece_ends(house.lexicon)  # after "resp." none starts
+    house_spans = part_spans(text, size=size, lexicon=house.lexicon)
+    assert house_spans != part_spans(text, size=size)
+    parts = [r.part for r in check_parts(text, size=size, rules=house)]
+    assert [(p.start, p.end) for p in parts if p is not None] == house_spans
+
+
 def test_a_house_abbreviation_keeps_a_sentence_whole(house: RuleSet) -> None:
     text = "Scores were 3 and 4 resp. The trial ended early.\n"
     assert len(segment(text)) == 2
