@@ -353,16 +353,10 @@ def _words(raw: Any, fail: Any) -> tuple[str, ...]:
 
 
 def _examples(raw: Any, use: Use, fail: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if not isinstance(raw, dict):
-        raise fail("expected a table with match and no_match lists", "examples")
-    unknown = set(raw) - {"match", "no_match"}
-    if unknown:
-        raise fail("unknown key", f"examples.{min(unknown)}")
-    parsed = {}
-    for key in ("match", "no_match"):
-        items = raw.get(key)
-        if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-            raise fail("expected a non-empty list of strings", f"examples.{key}")
+    from hedgecheck.packfile import example_lists
+
+    lists = example_lists(raw, fail)
+    for key, items in lists.items():
         for item in items:
             marks = len(_CUE_MARK.findall(item))
             if use.before and marks != 1:
@@ -374,5 +368,4 @@ def _examples(raw: Any, use: Use, fail: Any) -> tuple[tuple[str, ...], tuple[str
                     f"this entry is applied to the whole text, mark nothing: {item!r}",
                     f"examples.{key}",
                 )
-        parsed[key] = tuple(items)
-    return parsed["match"], parsed["no_match"]
+    return tuple(lists["match"]), tuple(lists["no_match"])

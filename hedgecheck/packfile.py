@@ -524,19 +524,27 @@ def _swallows_list(entry: Mapping[str, Any], category: str, fail: Any) -> tuple[
     return tuple(value)
 
 
-def _examples(raw: Any, fail: Any) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+def example_lists(raw: Any, fail: Fail) -> dict[str, list[str]]:
+    """An ``examples`` table of a rule or lexicon entry, checked: its ``match`` and
+    ``no_match`` lists of texts, by key."""
     if not isinstance(raw, dict):
         raise fail("expected a table with match and no_match lists", "examples")
     unknown = set(raw) - {"match", "no_match"}
     if unknown:
         raise fail("unknown key", f"examples.{min(unknown)}")
-    parsed = {}
     for key in ("match", "no_match"):
         items = raw.get(key)
         if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
             raise fail("expected a non-empty list of strings", f"examples.{key}")
-        parsed[key] = tuple(_parse_example(item, key, fail) for item in items)
-    return parsed["match"], parsed["no_match"]
+    return {key: raw[key] for key in ("match", "no_match")}
+
+
+def _examples(raw: Any, fail: Any) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    lists = example_lists(raw, fail)
+    match, no_match = (
+        tuple(_parse_example(item, key, fail) for item in lists[key]) for key in lists
+    )
+    return match, no_match
 
 
 def _parse_example(item: str, key: str, fail: Any) -> Example:
