@@ -142,11 +142,11 @@ def _document(
     given), each line a block of its kind."""
     drafts: list[DraftBlock] = []
     start = 0
-    ends = separators if separators is not None else ["\n"] * (len(lines) - 1)
-    for line, kind, end in zip(lines, kinds, [*ends, ""], strict=True):
+    ends = separators if separators is not None else ["\n"] * len(lines[1:])
+    for line, kind in zip(lines, kinds, strict=True):
         drafts.append(DraftBlock(kind, [Piece(line, start, start + len(line), True)]))
-        start += len(line) + len(end)
-    source = "".join(line + end for line, end in zip(lines, [*ends, ""], strict=True))
+        start += len(line) + len(ends[len(drafts) - 1] if len(drafts) <= len(ends) else "")
+    source = "".join(line + end for line, end in zip(lines, [*ends, ""], strict=False))
     return assemble(source, "docx", drafts)
 
 
