@@ -125,6 +125,7 @@ def test_the_title_is_the_headline_claim_and_findings_point_at_paragraph_and_cha
 
 def test_a_heading_1_is_the_headline_of_a_document_without_a_title() -> None:
     document = docx.Document()
+    document.add_heading(" ", level=0)  # a Title paragraph without words is no headline
     document.add_heading("Coffee cures heart disease", level=1)
     document.add_paragraph("A new study of 20 people suggests coffee may help.")
     document.add_heading("Methods", level=1)

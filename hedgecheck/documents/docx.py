@@ -124,7 +124,8 @@ def read_docx(data: bytes, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES
         lines.append("" if kind == "contents" else _text(paragraph))
         kinds.append(kind)
         levels.append(level)
-    return _document(lines, _headline(kinds, levels))
+    worded = [bool(line.strip()) for line in lines]
+    return _document(lines, _headline(kinds, levels, worded))
 
 
 def read_docx_text(source: str) -> Document:
@@ -132,21 +133,19 @@ def read_docx_text(source: str) -> Document:
     paragraph: the prose and its map are the document's own, which is what showing a report
     needs, though every block is a paragraph."""
     lines = LINE_BREAK.split(source)
-    return _document(lines, ["paragraph"] * len(lines), separators=LINE_BREAK.findall(source))
+    return _document(lines, ["paragraph"] * len(lines), ends=LINE_BREAK.findall(source))
 
 
-def _document(
-    lines: list[str], kinds: list[str], *, separators: list[str] | None = None
-) -> Document:
-    """The document whose source is ``lines`` joined by their line ends ("\\n" unless
-    given), each line a block of its kind."""
+def _document(lines: list[str], kinds: list[str], *, ends: list[str] | None = None) -> Document:
+    """The document whose source is ``lines``, each ended by its line end ("\n" unless
+    ``ends`` are given; the last has none), each line a block of its kind."""
+    ends = [*(ends if ends is not None else ["\n"] * len(lines[1:])), ""][: len(lines)]
     drafts: list[DraftBlock] = []
     start = 0
-    ends = separators if separators is not None else ["\n"] * len(lines[1:])
-    for line, kind in zip(lines, kinds, strict=True):
+    for line, kind, end in zip(lines, kinds, ends, strict=True):
         drafts.append(DraftBlock(kind, [Piece(line, start, start + len(line), True)]))
-        start += len(line) + len(ends[len(drafts) - 1] if len(drafts) <= len(ends) else "")
-    source = "".join(line + end for line, end in zip(lines, [*ends, ""], strict=False))
+        start += len(line) + len(end)
+    source = "".join(line + end for line, end in zip(lines, ends, strict=True))
     return assemble(source, "docx", drafts)
 
 
@@ -268,12 +267,12 @@ def _numbered(properties: Any) -> bool:
     return number is not None and number.get(_VAL, "0") != "0"
 
 
-def _headline(kinds: list[str], levels: list[int | None]) -> list[str]:
-    """The first Title paragraph is the headline, later ones headings; without one, the
-    first Heading 1 is the headline (as a Markdown file's first level-1 heading is)."""
-    first = next((i for i, kind in enumerate(kinds) if kind == "title"), None)
+def _headline(kinds: list[str], levels: list[int | None], worded: list[bool]) -> list[str]:
+    """The first Title paragraph with words is the headline, other ones headings; without
+    one, the first Heading 1 is (as a Markdown file's first level-1 heading is)."""
+    first = next((i for i, k in enumerate(kinds) if k == "title" and worded[i]), None)
     if first is None:
-        first = next((i for i, level in enumerate(levels) if level == 1), None)
+        first = next((i for i, n in enumerate(levels) if n == 1 and worded[i]), None)
     kinds = ["heading" if kind == "title" else kind for kind in kinds]
     if first is not None:
         kinds[first] = "title"
