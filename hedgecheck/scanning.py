@@ -49,8 +49,6 @@ STDIN = "-"
 # Files sent to a worker at a time: a worker holds a chunk's records until it is done, so a
 # chunk that grew with the corpus made the worker's memory grow with it.
 _MOST_PER_CHUNK = 16
-# Word keeps "~$draft.docx" beside a document it has open: a lock, not a document.
-_OWNER_FILE = "~$"
 _ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox"}
 
 
@@ -115,11 +113,16 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
 
 
 def _wanted(file: Path, root: Path, config: Config) -> bool:
-    if config.excludes(file) or file.name.startswith(_OWNER_FILE):
+    if config.excludes(file) or _word_lock(file):
         return False
     if config.include:
         return _matches_any(file, root, config.include)
     return file.suffix.lower() in SCAN_EXTENSIONS
+
+
+def _word_lock(file: Path) -> bool:
+    """Word keeps "~$draft.docx" beside a document it has open: a lock, not a document."""
+    return file.name.startswith("~$") and file.suffix.lower() == ".docx"
 
 
 def _excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:

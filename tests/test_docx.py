@@ -323,6 +323,15 @@ def test_scan_reads_a_word_document_in_text_and_json(tmp_path: Path) -> None:
     }
 
 
+def test_scan_reads_a_word_document_from_standard_input_when_told_to() -> None:
+    args = ["scan", "--format", "concise", "--input-format", "docx", "-"]
+    result = CliRunner().invoke(main, args, input=_bytes(_draft()))
+    assert "-:6:30: HYP001 [warning] " in result.stdout
+    refused = CliRunner().invoke(main, args, input=b"A plain text draft.")
+    assert refused.exit_code == 2
+    assert "error: -: not a Word document (not a zip archive" in refused.stderr
+
+
 @pytest.mark.slow
 def test_a_folder_scan_goes_on_past_damaged_documents_with_any_jobs(tmp_path: Path) -> None:
     (tmp_path / "a-draft.docx").write_bytes(_bytes(_draft()))
