@@ -439,3 +439,42 @@ def test_each_paragraph_is_one_line_of_the_extracted_text(paragraphs: list[str])
             read.text[block.start : block.end]
             == read.source[read.source_map.start(block.start) : read.source_map.end(block.end)]
         )
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {member.filename: archive.read(member) for member in archive.infolist()}
+
+
+DRAFT_PARTS = _parts(_bytes(_draft()))
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(sorted(DRAFT_PARTS)),
+    st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8), st.integers(0, 12)), max_size=3),
+    st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=3),
+)
+def test_a_damaged_document_is_read_or_refused_never_a_crash(
+    part: str, edits: list[tuple[float, bytes, int]], flips: list[tuple[float, int]]
+) -> None:
+    """Edits to one part's bytes (its XML broken, or another shape) and then to the
+    archive's bytes: a report, or an InputError naming the file."""
+    content = bytearray(DRAFT_PARTS[part])
+    for where, new, length in edits:
+        at = int(where * len(content))
+        content[at : at + length] = new
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in DRAFT_PARTS.items():
+            zipped.writestr(name, bytes(content) if name == part else data)
+    damaged = bytearray(archive.getvalue())
+    for where, byte in flips:
+        damaged[min(int(where * len(damaged)), len(damaged) - 1)] = byte
+    try:
+        report = hedgecheck.check(bytes(damaged), format="docx", path="d.docx")
+    except InputError as error:
+        assert str(error).startswith("d.docx: ")
+    else:
+        assert report.source is not None and report.input_format == "docx"

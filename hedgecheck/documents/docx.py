@@ -114,8 +114,8 @@ def read_docx(data: bytes, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES
     command that installs it.
     """
     word = _open(data, name, max_bytes)
-    body = word.element.body
-    styles = _Styles(word)
+    body = word.element.find(_W + "body")
+    styles = _Styles(word, name)
     lines: list[str] = []
     kinds: list[str] = []
     levels: list[int | None] = []
@@ -163,7 +163,7 @@ def _open(data: bytes, name: str, max_bytes: int) -> WordDocument:
         # python-docx lets through whatever its zip, package and XML layers raise on a
         # damaged file (BadZipFile, KeyError, ValueError, XMLSyntaxError…): each one means
         # this file cannot be read, and a scan goes on with the next.
-        raise InputError(f"not a readable Word document ({_reason(exc)})", path=name) from None
+        raise _unreadable(exc, name) from None
 
 
 def _check_archive(data: bytes, name: str, max_bytes: int) -> None:
@@ -182,9 +182,10 @@ def _check_archive(data: bytes, name: str, max_bytes: int) -> None:
         )
 
 
-def _reason(exc: Exception) -> str:
+def _unreadable(exc: Exception, name: str) -> InputError:
     text = str(exc).strip().strip("\"'")
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return InputError(f"not a readable Word document ({reason})", path=name)
 
 
 def _walk(root: Any, enters: Callable[[Any], bool]) -> Iterator[Any]:
@@ -282,18 +283,26 @@ def _headline(kinds: list[str], levels: list[int | None], worded: list[bool]) ->
 class _Styles:
     """Paragraph styles by id, each read once."""
 
-    def __init__(self, word: WordDocument) -> None:
+    def __init__(self, word: WordDocument, name: str) -> None:
         self._word = word
+        self._name = name
         self._read: dict[str | None, _Style] = {}
 
     def of(self, style_id: str | None) -> _Style:
         found = self._read.get(style_id)
         if found is None:
-            from docx.enum.style import WD_STYLE_TYPE
-
-            style = self._word.part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
-            found = self._read[style_id] = _style(style)
+            found = self._read[style_id] = _style(self._lookup(style_id))
         return found
+
+    def _lookup(self, style_id: str | None) -> BaseStyle:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        try:
+            return self._word.part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+        except Exception as exc:
+            # The styles are read when first asked for: a damaged package (a styles part
+            # of another content type) fails here, as it would have at opening.
+            raise _unreadable(exc, self._name) from None
 
 
 def _style(style: BaseStyle) -> _Style:
