@@ -11,7 +11,7 @@ from hedgecheck.checks.registry import run_checks
 from hedgecheck.documents import read_document
 from hedgecheck.documents.blocks import Document
 from hedgecheck.engine import Analysis, ScopedCue, SentenceCues, analyse
-from hedgecheck.errors import InputError
+from hedgecheck.errors import InputError, UsageError
 from hedgecheck.evidence_tag import evidence_tag
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.gate import label_gate_findings, main_claims
@@ -39,8 +39,11 @@ def check(
 ) -> Report:
     """Find the claims in ``text`` and label each one's confidence, with the cues behind it.
 
-    ``format`` is how to read ``text``: "text", "markdown" or "html". Every offset, line and
-    column in the report points into ``text`` as given, whatever markup it holds.
+    ``format`` is how to read ``text``: "text", "markdown", "html" or "docx". Every offset,
+    line and column in the report points into ``text`` as given, whatever markup it holds;
+    a Word document ("docx", needs ``hedgecheck[docx]``) must be its file's bytes, and its
+    positions point into its extracted text, one line per paragraph (the report's
+    ``source``; see :mod:`hedgecheck.documents.docx`).
     ``text`` may be bytes (or a bytearray or memoryview), read as a file's bytes are
     (:func:`text_of`): offsets then count characters of the decoded text, and bytes that are
     not text are an :class:`InputError`.
@@ -59,9 +62,9 @@ def check(
     path = check_arguments(
         text, title=title, rules=rules, path=path, format=format, policy=policy, budget=budget
     )
-    text, warnings = text_of(text, path=path)
+    document, warnings = _read(text, path=path, format=format)
     report = check_document(
-        read_document(text, format=format),
+        document,
         title=title,
         rules=rules,
         path=path,
@@ -163,6 +166,24 @@ def text_of(
         # call fails.
         raise InputError(str(source).removesuffix(", skipped"))
     return source.text, source.warnings
+
+
+def _read(
+    text: str | bytes | bytearray | memoryview, *, path: str | None, format: str
+) -> tuple[Document, tuple[str, ...]]:
+    """The document ``text`` holds, and the warnings reading it gave. A Word document is
+    read from its bytes, never decoded: to the text reader a zip archive is binary."""
+    if format != "docx":
+        source, warnings = text_of(text, path=path)
+        return read_document(source, format=format), warnings
+    if isinstance(text, str):
+        raise UsageError(
+            "check(): a Word document (format='docx') is read from its bytes: pass the "
+            "file's bytes (open(path, 'rb').read()), not text"
+        )
+    from hedgecheck.documents.docx import read_docx
+
+    return read_docx(bytes(text), name=path or "check(): text"), ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ import codecs
 import os
 import stat
 import sys
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 import regex
 
@@ -87,13 +87,51 @@ def display_name(name: str) -> str:
 def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:
     """Read a regular file; any problem is an InputError naming the file."""
     shown = display_name(name)
+    data = _read_file(
+        name, shown, lambda handle, size: _read_text(handle, max_bytes, expected=size)
+    )
+    if isinstance(data, InputError):
+        return data
+    if isinstance(data, _Binary):
+        return data.error(shown)
+    if len(data) > max_bytes:
+        return _too_big(max_bytes, shown)
+    return decode(data, name=shown)
+
+
+def read_bytes(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | InputError:
+    """A regular file's bytes, not read as text (a Word document is a zip archive, which
+    the text reader calls binary); any problem is an InputError naming the file."""
+    shown = display_name(name)
+    data = _read_file(
+        name, shown, lambda handle, size: read_at_most(handle, max_bytes, expected=size)
+    )
+    if isinstance(data, bytes) and len(data) > max_bytes:
+        return _too_big(max_bytes, shown)
+    return data
+
+
+def read_stdin_bytes(*, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | InputError:
+    """Standard input's bytes, not read as text (see ``read_bytes``)."""
+    stream = sys.stdin
+    if stream is None or stream.closed or not hasattr(stream, "buffer"):
+        return InputError("standard input gives no bytes to read", path="-")
+    data = read_at_most(stream.buffer, max_bytes)
+    return _too_big(max_bytes, "-") if len(data) > max_bytes else data
+
+
+_Read = TypeVar("_Read")
+
+
+def _read_file(name: str, shown: str, read: Callable[[BinaryIO, int], _Read]) -> _Read | InputError:
+    """What ``read`` makes of a regular file (given the size the file says it has)."""
     try:
         # stat first: opening a FIFO would wait for a writer that may never come
         mode = os.stat(name).st_mode
         if not stat.S_ISREG(mode):
             return InputError(f"not a regular file ({file_kind(mode)}), skipped", path=shown)
         with open(name, "rb") as handle:  # read-only: nothing is ever written to inputs
-            data = _read_text(handle, max_bytes, expected=os.fstat(handle.fileno()).st_size)
+            return read(handle, os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
         return InputError("no such file", path=shown)
     except IsADirectoryError:
@@ -102,11 +140,6 @@ def read_path(name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         return InputError("permission denied", path=shown)
     except OSError as exc:
         return InputError(f"cannot read: {exc.strerror or exc}", path=shown)
-    if isinstance(data, _Binary):
-        return data.error(shown)
-    if len(data) > max_bytes:
-        return _too_big(max_bytes, shown)
-    return decode(data, name=shown)
 
 
 def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputError:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from hedgecheck.api import check
+from hedgecheck.api import check, check_document
 from hedgecheck.budget import ScanBudget
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
@@ -36,13 +36,15 @@ from hedgecheck.reading import (
     Source,
     display_name,
     open_stream,
+    read_bytes,
     read_path,
     read_stdin,
+    read_stdin_bytes,
 )
 from hedgecheck.ruleset import RuleSet
 from hedgecheck.tomlfile import read_toml_bytes
 
-SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+SCAN_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 STDIN = "-"
 # Files sent to a worker at a time: a worker holds a chunk's records until it is done, so a
 # chunk that grew with the corpus made the worker's memory grow with it.
@@ -111,11 +113,16 @@ def _walk(root: Path, config: Config, problems: list[InputError]) -> list[Path]:
 
 
 def _wanted(file: Path, root: Path, config: Config) -> bool:
-    if config.excludes(file):
+    if config.excludes(file) or _word_lock(file):
         return False
     if config.include:
         return _matches_any(file, root, config.include)
     return file.suffix.lower() in SCAN_EXTENSIONS
+
+
+def _word_lock(file: Path) -> bool:
+    """Word keeps "~$draft.docx" beside a document it has open: a lock, not a document."""
+    return file.name.startswith("~$") and file.suffix.lower() == ".docx"
 
 
 def _excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
@@ -202,6 +209,10 @@ def check_file(
 ) -> Report | InputError:
     """Read and check one file with the settings that apply to it, as one article; the
     run's ``budget``, or one for this file alone."""
+    budget = budget or ScanBudget(job.config.rule_budget)
+    fmt = _format_of(name, job)
+    if fmt == "docx":
+        return _check_word_document(name, rules, job, budget)
     source = read_source(name, max_bytes=job.config.max_bytes)
     if isinstance(source, InputError):
         return source
@@ -209,11 +220,31 @@ def check_file(
         source.text,
         rules=rules,
         path=display_name(name),
-        format=_format_of(name, job),
+        format=fmt,
         policy=job.config.policy_for(name),
-        budget=budget or ScanBudget(job.config.rule_budget),
+        budget=budget,
     )
     return replace(report, warnings=source.warnings) if source.warnings else report
+
+
+def _check_word_document(
+    name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget
+) -> Report | InputError:
+    """A Word document, read from its bytes (to the text reader a zip archive is binary),
+    its parts weighed against the size limit before they are unpacked."""
+    from hedgecheck.documents.docx import read_docx
+
+    limit = job.config.max_bytes
+    data = read_stdin_bytes(max_bytes=limit) if name == STDIN else read_bytes(name, max_bytes=limit)
+    if isinstance(data, InputError):
+        return data
+    shown = display_name(name)
+    try:
+        document = read_docx(data, name=shown, max_bytes=limit)
+    except InputError as error:
+        return error
+    policy = job.config.policy_for(name)
+    return check_document(document, rules=rules, path=shown, policy=policy, budget=budget)
 
 
 def check_file_in_parts(
@@ -226,6 +257,9 @@ def check_file_in_parts(
     if budget is None:
         budget = ScanBudget(job.config.rule_budget)
     fmt = _format_of(name, job)
+    if fmt == "docx":
+        yield check_file(name, rules, job, budget)
+        return
     if fmt != "html" and name != STDIN and _in_parts(name, job):
         stream = open_stream(name, max_bytes=job.config.max_bytes)
         if stream is not None:
@@ -268,7 +302,10 @@ def _format_of(name: str, job: ScanJob) -> str:
 
 def _in_parts(name: str, job: ScanJob) -> bool:
     """Whether a file may be too big for one article (bytes bound its characters from
-    above); standard input is always read whole first, so it may be."""
+    above); standard input is always read whole first, so it may be. A Word document is
+    never checked in parts: its size says little of its prose."""
+    if _format_of(name, job) == "docx":
+        return False
     if name == STDIN:
         return True
     try:

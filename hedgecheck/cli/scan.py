@@ -65,7 +65,7 @@ MAX_JOBS = 1024
     type=LazyChoice(input_formats),
     default=None,
     help="How to read the inputs; auto (the default) goes by extension (.md, .markdown, "
-    ".html, .htm; anything else and - are plain text).",
+    ".html, .htm, .docx; anything else and - are plain text).",
 )
 @click.option("--include", multiple=True, help="Glob of files to scan in folders. Repeatable.")
 @click.option("--exclude", multiple=True, help="Glob of files or folders to skip. Repeatable.")

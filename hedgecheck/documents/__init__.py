@@ -1,4 +1,4 @@
-"""Documents: the prose of a plain-text, Markdown or HTML file, with its structure.
+"""Documents: the prose of a plain-text, Markdown, HTML or Word file, with its structure.
 
 A reader turns a file's text (the *source*) into the prose a careful reader would check,
 as a sequence of blocks (headline, headings, paragraphs, list items, quotes, captions), and
@@ -6,8 +6,12 @@ keeps a map from every prose offset back into the source, so positions reported 
 point at the file they opened. Plain text has no markup: its prose is the source and its
 structure is found by the line classifier in :mod:`hedgecheck.pagelines`.
 
+A Word document is read from its bytes (``docx``, with the optional python-docx): its source
+is the extracted text, one line per paragraph, which is what its report quotes and shows.
+
 Modules: ``blocks`` (the blocks and the document they make), ``sourcemap`` (prose offsets to
-source offsets), ``markdown`` and ``html`` (the readers, imported when a file needs one).
+source offsets), ``markdown``, ``html`` and ``docx`` (the readers, imported when a file needs
+one).
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from pathlib import PurePath
 from hedgecheck.documents.blocks import Document
 from hedgecheck.errors import UsageError
 
-INPUT_FORMATS = ("text", "markdown", "html")
+INPUT_FORMATS = ("text", "markdown", "html", "docx")
 _EXTENSIONS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".html": "html",
     ".htm": "html",
     ".txt": "text",
+    ".docx": "docx",
 }
 
 
@@ -32,8 +37,12 @@ def format_for_path(path: str | PurePath) -> str:
     return _EXTENSIONS.get(PurePath(path).suffix.lower(), "text")
 
 
-def read_document(source: str, *, format: str = "text") -> Document:
-    """Read ``source`` as ``format`` ("text", "markdown" or "html")."""
+def read_document(source: str | bytes, *, format: str = "text") -> Document:
+    """Read ``source`` as ``format`` ("text", "markdown", "html" or "docx").
+
+    A Word document ("docx") is read from the file's bytes; given text, it is a Word
+    document's extracted text (its report's ``source``), each line a paragraph.
+    """
     if format == "text":
         return Document(source=source, text=source, format="text")
     if format == "markdown":
@@ -44,6 +53,10 @@ def read_document(source: str, *, format: str = "text") -> Document:
         from hedgecheck.documents.html import read_html
 
         return read_html(source)
+    if format == "docx":
+        from hedgecheck.documents.docx import read_docx, read_docx_text
+
+        return read_docx_text(source) if isinstance(source, str) else read_docx(source)
     raise UsageError(f"unknown input format {format!r}; choose one of {', '.join(INPUT_FORMATS)}")
 
 
