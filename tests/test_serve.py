@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sys
 import warnings
 from collections.abc import Iterator
@@ -196,7 +197,7 @@ def test_a_body_over_the_limit_is_refused_as_it_is_read_whatever_its_length_says
         for _ in range(LIMIT // 1000 + 1):
             yield b"x" * 1000
 
-    assert "over the limit" in _error(client.post("/api/check-file", content=chunks()), 413)
+    assert "over the server's limit" in _error(client.post("/api/check-file", content=chunks()), 413)
     # A length that understates the body does not let the rest through.
     lying = {"content-length": "10", "content-type": "application/json"}
     body = b'{"text": "' + b"x" * LIMIT + b'"}'
@@ -255,33 +256,63 @@ def test_the_page_loads_nothing_from_elsewhere(client: TestClient) -> None:
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """What ``hedgecheck serve`` would have run uvicorn with (it is not run)."""
+    """The app ``hedgecheck serve`` would have served, and where it listened (the socket is
+    bound, then closed: the server is not run)."""
     import uvicorn
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+
+    def run(server: Any, sockets: list[socket.socket]) -> None:
+        host, port = sockets[0].getsockname()[:2]
+        calls.append({"app": server.config.app, "host": host, "port": port})
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     return calls
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_serve_binds_this_machine_alone_by_default(
     started: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["serve"])
+    port = _free_port()
+    result = CliRunner().invoke(main, ["serve", "--port", str(port)])
     assert result.exit_code == 0, result.output
-    assert (started[0]["host"], started[0]["port"]) == ("127.0.0.1", 8000)
-    assert "serving http://127.0.0.1:8000/" in result.stderr and "warning" not in result.stderr
+    assert (started[0]["host"], started[0]["port"]) == ("127.0.0.1", port)
+    assert f"serving http://127.0.0.1:{port}/" in result.stderr
+    assert "warning" not in result.stderr
     with TestClient(started[0]["app"], base_url="http://localhost") as c:
         assert c.get("/api/rules", headers={"host": "elsewhere.example"}).status_code == 400
+    defaults = {p.name: p.default for p in main.commands["serve"].params}
+    assert (defaults["host"], defaults["port"]) == ("127.0.0.1", 8000)
+
+
+def test_a_port_in_use_is_an_error_before_serving(
+    started: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2 and not started
+    assert f"cannot listen on 127.0.0.1 port {port}" in result.stderr
+    assert "serving" not in result.stderr
 
 
 def test_serve_warns_when_it_listens_beyond_this_machine(
     started: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "8123"])
+    port = _free_port()
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", str(port)])
     assert result.exit_code == 0, result.output
-    assert started[0]["host"] == "0.0.0.0" and started[0]["port"] == 8123
+    assert started[0]["host"] == "0.0.0.0" and started[0]["port"] == port
     assert "warning: listening on 0.0.0.0, not this machine alone" in result.stderr
 
 
@@ -290,7 +321,7 @@ def test_serve_takes_the_config_and_command_lines_rules_and_selectors(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".hedgecheck.toml").write_text('ignore = ["HYP"]\n')
-    result = CliRunner().invoke(main, ["serve", "--max-bytes", "100"])
+    result = CliRunner().invoke(main, ["serve", "--max-bytes", "100", "--port", str(_free_port())])
     assert result.exit_code == 0, result.output
     with TestClient(started[0]["app"], base_url="http://127.0.0.1") as c:
         codes = [
@@ -301,7 +332,7 @@ def test_serve_takes_the_config_and_command_lines_rules_and_selectors(
         ]
         assert codes == ["EDT005"]  # its HYP001 ignored by the config
         assert c.post("/api/check-file", content=b"x" * 101).status_code == 413
-    bad = CliRunner().invoke(main, ["serve", "--select", "NOPE999"])
+    bad = CliRunner().invoke(main, ["serve", "--select", "NOPE999", "--port", str(_free_port())])
     assert bad.exit_code == 2 and "'NOPE999'" in bad.stderr and not started[1:]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Any
 
 import click
@@ -14,7 +15,7 @@ from hedgecheck.cli.options import (
     refuse_unknown_selectors,
     rules_option,
 )
-from hedgecheck.errors import UsageError
+from hedgecheck.errors import HedgecheckError, UsageError
 
 # The serve extra's own default (hedgecheck.serve.DEFAULT_MAX_BYTES), here so that --help
 # imports no web framework.
@@ -88,9 +89,20 @@ def serve_command(
             f"warning: listening on {host}, not this machine alone: anyone who can reach it "
             "can send drafts to check (the default, 127.0.0.1, is this machine only)"
         )
+    listening = _listen(host, port)
     shown = f"[{host}]" if ":" in host else host
     say(f"serving http://{shown}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``, bound here so that a port in use is a
+    hedgecheck error (exit 2), said before the server claims to be serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host.strip("[]"), port), family=family)
+    except OSError as exc:
+        fail(HedgecheckError(f"cannot listen on {host} port {port}: {exc.strerror or exc}"))
 
 
 def _is_loopback(host: str) -> bool:

@@ -68,10 +68,7 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
 
 
 def _too_large(max_bytes: int) -> ApiError:
-    return ApiError(
-        413,
-        f"the request body is over the limit of {max_bytes:,} bytes (hedgecheck serve --max-bytes)",
-    )
+    return ApiError(413, f"the request body is over the server's limit of {max_bytes:,} bytes")
 
 
 def json_draft(body: bytes, content_type: str) -> Draft:
