@@ -188,6 +188,10 @@ def test_a_body_over_the_limit_is_refused_by_its_content_length(client: TestClie
     answer = client.post("/api/check-file?name=a.txt", content=b"x" * (LIMIT + 1))
     assert f"{LIMIT:,} bytes" in _error(answer, 413)
     assert client.post("/api/check-file?name=a.txt", content=b"x" * LIMIT).status_code == 200
+    # Refused on the length alone, before a byte of the body is read.
+    claimed = {"content-length": str(LIMIT * 1000)}
+    answer = client.post("/api/check-file?name=a.txt", content=b"x", headers=claimed)
+    assert "over the server's limit" in _error(answer, 413)
 
 
 def test_a_body_over_the_limit_is_refused_as_it_is_read_whatever_its_length_says(
@@ -197,7 +201,9 @@ def test_a_body_over_the_limit_is_refused_as_it_is_read_whatever_its_length_says
         for _ in range(LIMIT // 1000 + 1):
             yield b"x" * 1000
 
-    assert "over the server's limit" in _error(client.post("/api/check-file", content=chunks()), 413)
+    assert "over the server's limit" in _error(
+        client.post("/api/check-file", content=chunks()), 413
+    )
     # A length that understates the body does not let the rest through.
     lying = {"content-length": "10", "content-type": "application/json"}
     body = b'{"text": "' + b"x" * LIMIT + b'"}'
