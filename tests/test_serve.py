@@ -57,6 +57,7 @@ def _error(answer: Any, status: int) -> str:
 # -- the report model -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # validating against the report schema: about a second
 def test_check_answers_with_the_report_model_of_the_draft(client: TestClient) -> None:
     text = KETAMINE.read_text(encoding="utf-8")
     answer = client.post("/api/check", json={"text": text})
