@@ -1,13 +1,15 @@
 """The page in a real browser: Debian's headless Chromium, driven by Selenium through
 ``chromedriver`` (the ``chromium-driver`` package; ``.ci/run`` installs both), against the
 real server. The reference article pasted into the draft shows its report, with the
-headline claim's label and the findings; an edit updates it; a chosen file is checked too.
+headline claim's label and the findings; an edit updates it; a chosen file is checked too;
+an answer to an older draft that comes late never replaces the newer one's.
 Skipped, with the reason, where no browser or driver is installed."""
 
 from __future__ import annotations
 
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import serve_load
+from house_pack import write_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 KETAMINE = ROOT / "examples" / "ketamine"
@@ -140,3 +143,29 @@ def test_a_chosen_markdown_file_is_checked_and_fills_the_draft(page: Any) -> Non
     _wait(page, lambda d: d.find_element(By.ID, "format").get_attribute("value") == "markdown")
     draft = page.find_element(By.ID, "draft").get_attribute("value")
     assert draft == path.read_text(encoding="utf-8")
+
+
+def test_an_answer_to_an_older_draft_never_replaces_a_newer_one(
+    browser: Any, pytestconfig: pytest.Config, tmp_path: Path
+) -> None:
+    # A house rule that backtracks until the match timeout makes the first draft's answer
+    # come a second or more after the second draft's.
+    cache = getattr(pytestconfig, "cache", None)
+    folder = cache.mkdir("serve-house-pack") if cache is not None else tmp_path
+    pack = write_pack(folder / "house.toml", r"(?:a|aa)+b")
+    slow = "The drug may help. " + "a" * 60 + ". It could work."
+    fast = "Coffee is a miracle cure for stroke\n\nExperts say it cures strokes, a study found."
+    with serve_load.server("--rules", str(pack)) as base:
+        browser.get(f"{base}/")
+        _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready") == "1")
+        draft = browser.find_element(By.ID, "draft")
+        browser.execute_script("arguments[0].value = arguments[1];", draft, slow[:-1])
+        draft.send_keys(slow[-1])
+        _wait(browser, lambda d: d.find_element(By.ID, "status").text == "checking…")
+        browser.execute_script("arguments[0].value = arguments[1];", draft, fast[:-1])
+        draft.send_keys(fast[-1])
+        shown = _report(browser)
+        time.sleep(3)  # past the time the first draft's answer takes
+        assert _report(browser) == shown
+    assert any("HYP001" in finding for finding in shown["findings"])
+    assert shown["headline text"].startswith("Coffee is a miracle cure")
