@@ -4,6 +4,7 @@ size limit, and serves a page that loads nothing from elsewhere; the command's o
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -350,3 +351,21 @@ def test_serve_without_the_extra_names_the_install_command(
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 2
     assert "pip install 'hedgecheck[serve]'" in result.stderr
+
+
+def test_a_word_document_is_read_as_docx_and_its_report_shown() -> None:
+    docx = pytest.importorskip("docx")  # the docx extra; the dev extra installs it
+    document = docx.Document()
+    document.add_heading("Coffee cures cancer, a small study in mice suggests", level=0)
+    document.add_paragraph("The drug may help, the authors say.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    with TestClient(create_app(max_bytes=len(data))) as client:
+        answer = client.post("/api/check-file?name=draft.docx", content=data)
+        page = client.post("/api/render-file?name=draft.docx", content=data).json()
+    assert answer.status_code == 200
+    assert answer.json()["input_format"] == "docx"
+    assert answer.json() == _model(hedgecheck.check(data, format="docx", path="draft.docx"))
+    assert page["format"] == "docx" and '<p class="headline">' in page["html"]
+    assert "Coffee" in page["html"] and "PK\x03\x04" not in page["html"]
