@@ -177,6 +177,11 @@ def check_parts(
         function="check_parts",
     )
     require_count(size, argument="check_parts(): size")
+    if format == "docx":
+        # A Word document is read whole from its bytes (check() refuses a str for it).
+        return iter(
+            (check(text, rules=rules, path=path, format=format, policy=policy, budget=budget),)
+        )
     text, warnings = text_of(text, path=path, function="check_parts")
     reports = _reports_of_parts(
         text,

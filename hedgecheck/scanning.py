@@ -27,6 +27,7 @@ from hedgecheck.budget import ScanBudget
 from hedgecheck.config import Config
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import ConfigError, InputError
+from hedgecheck.findings import FindingPolicy
 from hedgecheck.gate import LABEL_GATE_CODE
 from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.model import Part, Report
@@ -230,20 +231,34 @@ def check_file(
 def _check_word_document(
     name: str, rules: RuleSet, job: ScanJob, budget: ScanBudget
 ) -> Report | InputError:
+    return check_word_document(
+        name,
+        rules,
+        max_bytes=job.config.max_bytes,
+        policy=job.config.policy_for(name),
+        budget=budget,
+    )
+
+
+def check_word_document(
+    name: str, rules: RuleSet, *, max_bytes: int, policy: FindingPolicy, budget: ScanBudget
+) -> Report | InputError:
     """A Word document, read from its bytes (to the text reader a zip archive is binary),
     its parts weighed against the size limit before they are unpacked."""
     from hedgecheck.documents.docx import read_docx
 
-    limit = job.config.max_bytes
-    data = read_stdin_bytes(max_bytes=limit) if name == STDIN else read_bytes(name, max_bytes=limit)
+    data = (
+        read_stdin_bytes(max_bytes=max_bytes)
+        if name == STDIN
+        else read_bytes(name, max_bytes=max_bytes)
+    )
     if isinstance(data, InputError):
         return data
     shown = display_name(name)
     try:
-        document = read_docx(data, name=shown, max_bytes=limit)
+        document = read_docx(data, name=shown, max_bytes=max_bytes)
     except InputError as error:
         return error
-    policy = job.config.policy_for(name)
     return check_document(document, rules=rules, path=shown, policy=policy, budget=budget)
 
 

@@ -323,6 +323,26 @@ def test_scan_reads_a_word_document_in_text_and_json(tmp_path: Path) -> None:
     }
 
 
+def test_explain_reads_a_word_document_and_quotes_its_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "draft.docx"
+    path.write_bytes(_bytes(_draft()))
+    result = CliRunner().invoke(main, ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "HYP001" in result.stdout and DRAFT_LINES[5] in result.stdout
+    assert "binary" not in result.output
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    refused = CliRunner().invoke(main, ["explain", str(broken)])
+    assert refused.exit_code == 2 and "not a Word document" in refused.stderr
+
+
+def test_check_parts_checks_a_word_document_whole() -> None:
+    data = _bytes(_draft())
+    (report,) = hedgecheck.check_parts(data, format="docx", size=64)
+    assert report == hedgecheck.check(data, format="docx")
+    assert report.part is None
+
+
 def test_scan_reads_a_word_document_from_standard_input_when_told_to() -> None:
     args = ["scan", "--format", "concise", "--input-format", "docx", "-"]
     result = CliRunner().invoke(main, args, input=_bytes(_draft()))

@@ -50,29 +50,32 @@ def explain_command(
     from hedgecheck.documents import format_for_path
     from hedgecheck.explain import explain
     from hedgecheck.formats._safe import TEXT, guard
-    from hedgecheck.scanning import read_source
+    from hedgecheck.scanning import check_word_document, read_source
 
     options = {**_EXPLAIN_DEFAULTS, "config_path": config_path, "fail_on_label": fail_on_label}
     config = config_from_options((file,), options)
     rules = load_packs((*map(str, config.rule_paths), *rule_paths))
     refuse_unknown_selectors(config, options, rules)
-    read = read_source(file, max_bytes=config.max_bytes)
-    if isinstance(read, InputError):
-        fail(read)
-    for warning in read.warnings:
-        say(f"warning: {warning}")
-    source = read.text
     fmt = input_format or config.input_format
     if fmt == "auto":
         fmt = "text" if file == "-" else format_for_path(file)
-    report = check(
-        source,
-        rules=rules,
-        path=file,
-        format=fmt,
-        policy=config.policy_for(file),
-        budget=ScanBudget(config.rule_budget),
-    )
+    policy, budget = config.policy_for(file), ScanBudget(config.rule_budget)
+    if fmt == "docx":
+        # A Word document is read from its bytes; what is explained is the text it holds.
+        word = check_word_document(
+            file, rules, max_bytes=config.max_bytes, policy=policy, budget=budget
+        )
+        if isinstance(word, InputError):
+            fail(word)
+        report, source = word, word.source or ""
+    else:
+        read = read_source(file, max_bytes=config.max_bytes)
+        if isinstance(read, InputError):
+            fail(read)
+        for warning in read.warnings:
+            say(f"warning: {warning}")
+        source = read.text
+        report = check(source, rules=rules, path=file, format=fmt, policy=policy, budget=budget)
     for error in report.errors:
         say(f"error: {error}")
     click.echo(guard(explain(report, source, rules), TEXT), nl=False)
