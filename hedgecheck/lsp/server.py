@@ -1,0 +1,174 @@
+"""The language server (pygls) that feeds what the editor sends to :mod:`.features`.
+
+Documents are synchronised in full (an article is small, and pygls's incremental edits
+split lines as ``str.splitlines`` does, not as LSP does). A document is checked when it
+opens and again ``delay`` seconds after the last change; a check runs in one worker thread,
+so the server keeps answering, and its diagnostics are published only if the document is
+still open at the version that was checked. Closing a document clears its diagnostics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from hedgecheck import __version__
+from hedgecheck.lsp.features import Checked, check_document, code_actions, diagnostics, hover
+from hedgecheck.lsp.projects import Projects
+
+DEBOUNCE_SECONDS = 0.3
+
+
+class _Documents:
+    """The open documents' latest checks, and the checks waiting to run."""
+
+    def __init__(self, server: LanguageServer, delay: float) -> None:
+        self.server = server
+        self.delay = delay
+        self.projects = Projects()
+        self.checked: dict[str, tuple[int | None, Checked]] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        # One thread: checks run one at a time, off the loop that answers the editor.
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hedgecheck")
+        self.shut_down = False
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Check ``uri`` after ``delay`` seconds, instead of any check still waiting."""
+        self.cancel(uri)
+        self.pending[uri] = asyncio.ensure_future(self._check_later(uri, delay))
+
+    def cancel(self, uri: str) -> None:
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+
+    def close(self, uri: str) -> None:
+        self.cancel(uri)
+        self.checked.pop(uri, None)
+        self._publish(uri, None, [])
+
+    def current(self, uri: str) -> Checked | None:
+        """The check of the open document's current version, made now if not yet made
+        (a hover or code action before the debounced check ran)."""
+        if uri not in self.server.workspace.text_documents:
+            return None
+        document = self.server.workspace.get_text_document(uri)
+        version, checked = self.checked.get(uri, (None, None))
+        if checked is None or version != document.version:
+            checked = self._check(document)
+            self.checked[uri] = (document.version, checked)
+        return checked
+
+    async def _check_later(self, uri: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if uri not in self.server.workspace.text_documents:
+            return
+        document = self.server.workspace.get_text_document(uri)
+        version = document.version
+        loop = asyncio.get_running_loop()
+        try:
+            checked = await loop.run_in_executor(self.worker, partial(self._check, document))
+        except Exception as exc:  # a bug: said in the editor, the server goes on
+            self.server.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"hedgecheck could not check {uri}: {type(exc).__name__}: {exc}",
+                )
+            )
+            return
+        still_open = uri in self.server.workspace.text_documents
+        if not still_open or self.server.workspace.get_text_document(uri).version != version:
+            return  # a newer version is on its way
+        self.checked[uri] = (version, checked)
+        self._publish(uri, version, diagnostics(checked, self.codec))
+
+    def _check(self, document: TextDocument) -> Checked:
+        root = self.server.workspace.root_path
+        return check_document(
+            document.source,
+            uri=document.uri,
+            language_id=document.language_id or "",
+            projects=self.projects,
+            root=Path(root) if root else None,
+        )
+
+    def _publish(self, uri: str, version: int | None, found: list[types.Diagnostic]) -> None:
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
+        )
+
+    @property
+    def codec(self):  # type: ignore[no-untyped-def]
+        return self.server.workspace.position_codec
+
+    def stop(self) -> None:
+        self.shut_down = True
+        for uri in list(self.pending):
+            self.cancel(uri)
+        self.worker.shutdown(wait=False, cancel_futures=True)
+
+
+def build_server(*, delay: float = DEBOUNCE_SECONDS) -> tuple[LanguageServer, _Documents]:
+    """A server with hedgecheck's features, and the documents it keeps."""
+    server = LanguageServer(
+        "hedgecheck", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
+    )
+    documents = _Documents(server, delay)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        documents.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        documents.schedule(params.text_document.uri, documents.delay)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        # a configuration saved beside it may have changed what applies
+        documents.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        documents.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | None:
+        checked = documents.current(params.text_document.uri)
+        return None if checked is None else hover(checked, params.position, documents.codec)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def on_code_action(
+        ls: LanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        checked = documents.current(uri)
+        return [] if checked is None else code_actions(checked, uri, params.range, documents.codec)
+
+    @server.feature(types.SHUTDOWN)
+    def on_shutdown(ls: LanguageServer, params: None) -> None:
+        documents.stop()
+
+    return server, documents
+
+
+def serve(*, delay: float = DEBOUNCE_SECONDS) -> int:
+    """Serve on standard input and output until the editor says exit; the exit code LSP
+    asks for: 0 after a shutdown request, 1 without one (the input closed, say)."""
+    server, documents = build_server(delay=delay)
+    try:
+        server.start_io()
+    finally:
+        with contextlib.suppress(RuntimeError):
+            documents.stop()
+    return 0 if documents.shut_down else 1
