@@ -27,9 +27,10 @@ from hedgecheck.scanning import SCAN_EXTENSIONS
 from hedgecheck.suppressions import UNUSED_CODE
 
 SOURCE = "hedgecheck"
-# The editor's language ids hedgecheck reads, and the input format of each; a document of
-# another language is checked only when its file has an extension a scan reads.
-LANGUAGES = {"markdown": "markdown", "html": "html", "plaintext": "text"}
+# The editor's language ids hedgecheck reads (VS Code says "plaintext", Neovim "text"), and
+# the input format of each; a document of another language is checked only when its file
+# has an extension a scan reads.
+LANGUAGES = {"markdown": "markdown", "html": "html", "plaintext": "text", "text": "text"}
 _SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
