@@ -218,3 +218,29 @@ def test_without_the_extra_the_command_names_the_install(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "pip install 'hedgecheck[lsp]'" in done.stderr
     assert "pygls" in done.stderr
+
+
+def test_an_unsaved_buffer_is_checked_under_the_workspace_config(tmp_path: Path) -> None:
+    (tmp_path / ".hedgecheck.toml").write_text('select = ["HYP001"]\n')
+    checked = check_document(
+        "Miracle pill cures cancer.\n",
+        uri="untitled:Untitled-1",
+        language_id="markdown",
+        projects=Projects(),
+        root=tmp_path,
+    )
+    assert [d.code for d in diagnostics(checked, UTF16)] == ["HYP001"]
+    without = check_document(
+        "Miracle pill cures cancer.\n",
+        uri="untitled:Untitled-1",
+        language_id="markdown",
+        projects=Projects(),
+    )
+    assert {"HYP001", "HYP002"} <= {d.code for d in diagnostics(without, UTF16)}
+
+
+def test_a_document_over_max_file_size_is_one_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / ".hedgecheck.toml").write_text("max-file-size = 0.00001\n")  # 10 bytes
+    found = diagnostics(_check(tmp_path, HYPE), UTF16)
+    assert [(d.code, d.range.start) for d in found] == [(None, types.Position(0, 0))]
+    assert "max-file-size" in found[0].message

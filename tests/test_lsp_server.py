@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -201,3 +202,10 @@ def test_utf8_positions_when_the_client_offers_them(tmp_path: Path) -> None:
     # four bytes of emoji, a space, two bytes of é, a space
     assert miracle.range.start == types.Position(0, 8)
     assert code == 0
+
+
+def test_input_ending_without_shutdown_exits_1() -> None:
+    assert HEDGECHECK is not None
+    done = subprocess.run([HEDGECHECK, "lsp"], input=b"", capture_output=True, timeout=WAIT)
+    assert done.returncode == 1
+    assert done.stdout == b""

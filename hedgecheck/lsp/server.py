@@ -37,7 +37,7 @@ class _Documents:
         self.pending: dict[str, asyncio.Task[None]] = {}
         # One thread: checks run one at a time, off the loop that answers the editor.
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hedgecheck")
-        self.shut_down = False
+        self.shutdown_requested = False  # by the editor, as LSP asks before exit
 
     def schedule(self, uri: str, delay: float) -> None:
         """Check ``uri`` after ``delay`` seconds, instead of any check still waiting."""
@@ -109,7 +109,6 @@ class _Documents:
         return self.server.workspace.position_codec
 
     def stop(self) -> None:
-        self.shut_down = True
         for uri in list(self.pending):
             self.cancel(uri)
         self.worker.shutdown(wait=False, cancel_futures=True)
@@ -157,6 +156,7 @@ def build_server(*, delay: float = DEBOUNCE_SECONDS) -> tuple[LanguageServer, _D
 
     @server.feature(types.SHUTDOWN)
     def on_shutdown(ls: LanguageServer, params: None) -> None:
+        documents.shutdown_requested = True
         documents.stop()
 
     return server, documents
@@ -171,4 +171,4 @@ def serve(*, delay: float = DEBOUNCE_SECONDS) -> int:
     finally:
         with contextlib.suppress(RuntimeError):
             documents.stop()
-    return 0 if documents.shut_down else 1
+    return 0 if documents.shutdown_requested else 1
