@@ -1,7 +1,8 @@
 """``hedgecheck lsp`` over its standard input and output, driven by pygls's LanguageClient
 (a real client: LSP framing, JSON-RPC, the protocol's types): initialize, didOpen →
 publishDiagnostics, didChange (debounced: only the latest version is published), hover,
-codeAction → an edit that removes its finding, didClose, shutdown and exit."""
+codeAction → an edit that removes its finding, didClose, shutdown and exit; UTF-8 positions
+when the client offers them; a broken configuration as one diagnostic."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class Session:
     def __init__(self, client: LanguageClient) -> None:
         self.client = client
         self.published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
+        self.capabilities = types.ServerCapabilities()
 
     async def next_diagnostics(self) -> types.PublishDiagnosticsParams:
         return await asyncio.wait_for(self.published.get(), WAIT)
@@ -54,7 +56,7 @@ async def _start(tmp_path: Path, *, encodings: list[str] | None = None) -> Sessi
         ),
         WAIT,
     )
-    session.capabilities = result.capabilities  # type: ignore[attr-defined]
+    session.capabilities = result.capabilities
     client.initialized(types.InitializedParams())
     return session
 
@@ -118,7 +120,7 @@ def test_a_session_from_initialize_to_exit(tmp_path: Path) -> None:
             await _end(session)
 
     async def _steps(session: Session) -> int | None:
-        capabilities = session.capabilities  # type: ignore[attr-defined]
+        capabilities = session.capabilities
         assert capabilities.position_encoding == types.PositionEncodingKind.Utf16
         assert capabilities.hover_provider
         _open(session, uri, first)
@@ -180,8 +182,11 @@ def test_a_session_from_initialize_to_exit(tmp_path: Path) -> None:
     assert asyncio.run(session_run()) == 0
 
 
-def test_utf8_positions_when_the_client_offers_them(tmp_path: Path) -> None:
+def test_utf8_positions_and_a_broken_config(tmp_path: Path) -> None:
     uri = (tmp_path / "notes.txt").as_uri()
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / ".hedgecheck.toml").write_text("fail-on = 3\n")
+    broken = tmp_path / "broken" / "draft.md"
 
     async def session_run() -> tuple[types.PublishDiagnosticsParams, int | None]:
         session = await _start(tmp_path, encodings=["utf-8", "utf-16"])
@@ -191,10 +196,15 @@ def test_utf8_positions_when_the_client_offers_them(tmp_path: Path) -> None:
             await _end(session)
 
     async def _steps(session: Session) -> tuple[types.PublishDiagnosticsParams, int | None]:
-        capabilities = session.capabilities  # type: ignore[attr-defined]
+        capabilities = session.capabilities
         assert capabilities.position_encoding == types.PositionEncodingKind.Utf8
         _open(session, uri, "😀 é Miracle pill for all.\n", "plaintext")
         opened = await session.next_diagnostics()
+        # a broken configuration is one diagnostic, and the server goes on
+        _open(session, broken.as_uri(), "Miracle pill.\n")
+        refused = await session.next_diagnostics()
+        assert [d.range.start for d in refused.diagnostics] == [types.Position(0, 0)]
+        assert "fail-on" in refused.diagnostics[0].message
         return opened, await _stop(session)
 
     opened, code = asyncio.run(session_run())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.workspace import TextDocument
+from pygls.workspace import PositionCodec, TextDocument
 
 from hedgecheck import __version__
 from hedgecheck.lsp.features import Checked, check_document, code_actions, diagnostics, hover
@@ -105,7 +105,8 @@ class _Documents:
         )
 
     @property
-    def codec(self):  # type: ignore[no-untyped-def]
+    def codec(self) -> PositionCodec:
+        """The codec of the position encoding agreed at initialisation."""
         return self.server.workspace.position_codec
 
     def stop(self) -> None:
