@@ -135,6 +135,13 @@ def test_a_config_error_is_one_diagnostic_at_the_top(tmp_path: Path) -> None:
     assert ".hedgecheck.toml" in found[0].message and "unknown-key" in found[0].message
 
 
+def test_a_selector_of_the_config_that_names_nothing_is_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / ".hedgecheck.toml").write_text('select = ["HYP"]\n[severity]\nHYP999 = "error"\n')
+    found = diagnostics(_check(tmp_path, HYPE), UTF16)
+    assert len(found) == 1
+    assert "'HYP999' names no rule" in found[0].message and ".hedgecheck.toml" in found[0].message
+
+
 @pytest.mark.slow  # a house pack's rules are compiled with the default packs
 def test_house_packs_load_once_per_config_version(tmp_path: Path) -> None:
     pack = tmp_path / "house.toml"

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hedgecheck.config import Config, find_config, load_config
+from hedgecheck.errors import ConfigError
 from hedgecheck.loader import default_rules, load_rules
 from hedgecheck.ruleset import RuleSet
+from hedgecheck.selectors import Vocabulary
 
 # (config path, its modification time in ns); (None, 0) for the defaults.
 _Key = tuple[str | None, int]
@@ -60,4 +62,23 @@ def _load(found: Path | None) -> Project:
     config = load_config(found) if found else Config()
     packs = tuple(map(str, config.rule_paths))
     rules = load_rules(*packs, include_defaults=True) if packs else default_rules()
+    _refuse_unknown_selectors(config, rules)
     return Project(config, rules)
+
+
+def _refuse_unknown_selectors(config: Config, rules: RuleSet) -> None:
+    """A selector of the config that names nothing is an error, as a scan has it: a typo
+    would silently select or ignore nothing."""
+    policies = [config.policy, *(override.policy for override in config.overrides)]
+    selectors = [
+        selector
+        for policy in policies
+        for selector in (*policy.select, *policy.ignore, *(s for s, _ in policy.severity))
+    ]
+    unknown = Vocabulary.of(rules).unknown(selectors)
+    if unknown:
+        raise ConfigError(
+            f"{unknown[0]!r} names no rule id, id prefix, rule name or category "
+            "(see hedgecheck rules)",
+            path=str(config.path),
+        )
