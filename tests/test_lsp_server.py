@@ -2,12 +2,14 @@
 (a real client: LSP framing, JSON-RPC, the protocol's types): initialize, didOpen →
 publishDiagnostics, didChange (debounced: only the latest version is published), hover,
 codeAction → an edit that removes its finding, didClose, shutdown and exit; UTF-8 positions
-when the client offers them; a broken configuration as one diagnostic."""
+when the client offers them; a broken configuration as one diagnostic; the exit codes (after
+exit, at the end of input, on SIGTERM with the input still open)."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +221,17 @@ def test_input_ending_without_shutdown_exits_1() -> None:
     done = subprocess.run([HEDGECHECK, "lsp"], input=b"", capture_output=True, timeout=WAIT)
     assert done.returncode == 1
     assert done.stdout == b""
+
+
+def test_sigterm_ends_a_server_whose_input_is_still_open(tmp_path: Path) -> None:
+    async def session_run() -> int:
+        session = await _start(tmp_path)  # initialised: the server is reading its input
+        server = session.client._server
+        assert server is not None
+        try:
+            server.send_signal(signal.SIGTERM)
+            return await asyncio.wait_for(server.wait(), WAIT)
+        finally:
+            await _end(session)
+
+    assert asyncio.run(session_run()) == 128 + signal.SIGTERM

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 import click
 
-from hedgecheck.cli.exits import fail
+from hedgecheck.cli import signals
+from hedgecheck.cli.exits import EXIT_SIGNALLED, fail
 from hedgecheck.errors import UsageError
 
 # The modules of the lsp extra: a missing one is named with the install that brings it.
@@ -32,7 +35,8 @@ def lsp_command(stdio: bool, debounce: float) -> None:
     Markdown, HTML and plain text (needs hedgecheck[lsp]).
 
     Exit codes: 0 after the editor's shutdown and exit; 1 when the input ends without a
-    shutdown; 2 when hedgecheck[lsp] is not installed.
+    shutdown; 2 when hedgecheck[lsp] is not installed; 130, 129, 143 stopped by SIGINT,
+    SIGHUP, SIGTERM.
     """
     try:
         from hedgecheck.lsp.server import serve
@@ -45,4 +49,11 @@ def lsp_command(stdio: bool, debounce: float) -> None:
                 "pip install 'hedgecheck[lsp]'"
             )
         )
-    sys.exit(serve(delay=debounce))
+    code = serve(delay=debounce)
+    stopped_by = signals.stopped_by()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    # Not sys.exit: the server's thread reading standard input may be blocked in a read that
+    # only the editor closing the pipe would end, and Python's exit waits for that thread.
+    os._exit(EXIT_SIGNALLED + stopped_by if stopped_by is not None else code)

@@ -115,9 +115,21 @@ class _Documents:
         self.worker.shutdown(wait=False, cancel_futures=True)
 
 
+class _Server(LanguageServer):
+    """pygls's server, which does not wait for its reader thread when it stops: that thread
+    is blocked reading standard input, which an editor may keep open after ``exit`` (and a
+    stop signal leaves open), so waiting for it would hang the process."""
+
+    def shutdown(self) -> None:
+        pool, self._thread_pool = self._thread_pool, None  # pygls 2.x keeps it here
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        super().shutdown()
+
+
 def build_server(*, delay: float = DEBOUNCE_SECONDS) -> tuple[LanguageServer, _Documents]:
     """A server with hedgecheck's features, and the documents it keeps."""
-    server = LanguageServer(
+    server = _Server(
         "hedgecheck", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
     )
     documents = _Documents(server, delay)
@@ -165,7 +177,9 @@ def build_server(*, delay: float = DEBOUNCE_SECONDS) -> tuple[LanguageServer, _D
 
 def serve(*, delay: float = DEBOUNCE_SECONDS) -> int:
     """Serve on standard input and output until the editor says exit; the exit code LSP
-    asks for: 0 after a shutdown request, 1 without one (the input closed, say)."""
+    asks for: 0 after a shutdown request, 1 without one (the input closed, say). The thread
+    reading standard input may still be blocked in a read: the caller ends the process
+    without waiting for it (``os._exit``)."""
     server, documents = build_server(delay=delay)
     try:
         server.start_io()
