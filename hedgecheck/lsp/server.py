@@ -62,19 +62,27 @@ class _Documents:
         document = self.server.workspace.get_text_document(uri)
         version, checked = self.checked.get(uri, (None, None))
         if checked is None or version != document.version:
-            checked = self._check(document)
+            checked = self._check(*_contents(document))
             self.checked[uri] = (document.version, checked)
         return checked
 
     async def _check_later(self, uri: str, delay: float) -> None:
+        try:
+            await self._check_when_due(uri, delay)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+
+    async def _check_when_due(self, uri: str, delay: float) -> None:
         await asyncio.sleep(delay)
         if uri not in self.server.workspace.text_documents:
             return
         document = self.server.workspace.get_text_document(uri)
-        version = document.version
-        loop = asyncio.get_running_loop()
+        # The text is taken here, on the loop: the worker must not read a document that a
+        # change may replace meanwhile.
+        version, job = document.version, partial(self._check, *_contents(document))
         try:
-            checked = await loop.run_in_executor(self.worker, partial(self._check, document))
+            checked = await asyncio.get_running_loop().run_in_executor(self.worker, job)
         except Exception as exc:  # a bug: said in the editor, the server goes on
             self.server.window_show_message(
                 types.ShowMessageParams(
@@ -89,12 +97,12 @@ class _Documents:
         self.checked[uri] = (version, checked)
         self._publish(uri, version, diagnostics(checked, self.codec))
 
-    def _check(self, document: TextDocument) -> Checked:
+    def _check(self, uri: str, text: str, language_id: str) -> Checked:
         root = self.server.workspace.root_path
         return check_document(
-            document.source,
-            uri=document.uri,
-            language_id=document.language_id or "",
+            text,
+            uri=uri,
+            language_id=language_id,
             projects=self.projects,
             root=Path(root) if root else None,
         )
@@ -113,6 +121,11 @@ class _Documents:
         for uri in list(self.pending):
             self.cancel(uri)
         self.worker.shutdown(wait=False, cancel_futures=True)
+
+
+def _contents(document: TextDocument) -> tuple[str, str, str]:
+    """What checking a document needs: its URI, text and language."""
+    return document.uri, document.source, document.language_id or ""
 
 
 class _Server(LanguageServer):
