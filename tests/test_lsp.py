@@ -55,7 +55,7 @@ def _units(text: str, encoding: str) -> int:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(texts, st.sampled_from(sorted(CODECS)), st.data())
 def test_offsets_round_trip_through_positions(
     text: str, encoding: str, data: st.DataObject
