@@ -24,6 +24,7 @@ from hedgecheck.cli import signals
 from hedgecheck.cli.evaluate import evaluate_command
 from hedgecheck.cli.exits import EXIT_SIGNALLED, report_failure
 from hedgecheck.cli.explain import explain_command
+from hedgecheck.cli.lsp import lsp_command
 from hedgecheck.cli.rules import rules_command
 from hedgecheck.cli.scan import scan
 from hedgecheck.cli.serve import serve_command
@@ -73,3 +74,4 @@ main.add_command(explain_command)
 main.add_command(evaluate_command)
 main.add_command(rules_command)
 main.add_command(serve_command)
+main.add_command(lsp_command)
