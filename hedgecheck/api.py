@@ -15,10 +15,12 @@ from hedgecheck.errors import InputError, UsageError
 from hedgecheck.evidence_tag import evidence_tag
 from hedgecheck.findings import FindingPolicy, quoted_severity
 from hedgecheck.gate import label_gate_findings, main_claims
+from hedgecheck.lexicon import Lexicon
 from hedgecheck.loader import default_rules
-from hedgecheck.model import Claim, Cue, Finding, Label, Report, Severity
+from hedgecheck.model import Claim, Cue, Edit, Finding, Label, Report, Severity
 from hedgecheck.reading import decode
 from hedgecheck.report_card import report_card
+from hedgecheck.rewrites import rewrite_of
 from hedgecheck.ruleset import RuleSet
 from hedgecheck.scoring import assess
 from hedgecheck.selectors import Vocabulary
@@ -106,7 +108,8 @@ def check_document(
     )
     headline = next((c.text for c in claims if c.headline), None)
     article = _article(analysis, claims, where, reading)
-    raised = _cue_findings(analysis, where) + run_checks(article, ruleset)
+    texts = _Texts(document.text, title or "", ruleset.lexicon)
+    raised = _cue_findings(analysis, where, texts) + run_checks(article, ruleset)
     policy = policy or FindingPolicy()
     label = _article_label(claims)
     gated = label_gate_findings(claims, label, policy.label_gate)
@@ -326,7 +329,19 @@ def _article(
     return Article(sentences, analysis.study_cues, locate, _reading=[reading])
 
 
-def _cue_findings(analysis: Analysis, where: _Positions) -> list[tuple[Finding, str]]:
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """What a finding's rewrite is made on: the prose (or the separate title) its cue was
+    found in, and the lexicon the rewrite's grammar reads."""
+
+    prose: str
+    title: str
+    lexicon: Lexicon
+
+
+def _cue_findings(
+    analysis: Analysis, where: _Positions, texts: _Texts
+) -> list[tuple[Finding, str]]:
     """A finding for every cue of a rule with a severity, in prose."""
     raised: list[tuple[Finding, str]] = []
     for item in analysis.sentences:
@@ -335,7 +350,7 @@ def _cue_findings(analysis: Analysis, where: _Positions) -> list[tuple[Finding, 
         in_title = item.sentence.index < 0
         for cue in item.cues:
             if cue.rule.severity is not None:
-                finding = _cue_finding(cue, where, in_title=in_title)
+                finding = _cue_finding(cue, where, texts, in_title=in_title)
                 raised.append((finding, cue.rule.category))
     return raised
 
@@ -374,9 +389,10 @@ def _unknown_codes(
     )
 
 
-def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Finding:
+def _cue_finding(cue: ScopedCue, where: _Positions, texts: _Texts, *, in_title: bool) -> Finding:
     rule = cue.rule
     start, end, line, column = where.span(cue.match.start, cue.match.end, in_title=in_title)
+    edit = _edit(cue, where, texts, in_title=in_title) if rule.rewrites else None
     severity = Severity(rule.severity or "info")
     return Finding(
         code=rule.id,
@@ -390,7 +406,22 @@ def _cue_finding(cue: ScopedCue, where: _Positions, *, in_title: bool) -> Findin
         column=column,
         suggestion=rule.suggestion,
         quoted=cue.quoted,
+        edit=edit,
     )
+
+
+def _edit(cue: ScopedCue, where: _Positions, texts: _Texts, *, in_title: bool) -> Edit | None:
+    """The rule's rewrite of the cue, in source offsets; none where the words it replaces
+    hold markup (an edit across "**" or a tag would break the file's structure)."""
+    prose = texts.title if in_title else texts.prose
+    found = rewrite_of(prose, cue.match.start, cue.match.end, cue.rule, lexicon=texts.lexicon)
+    if found is None:
+        return None
+    start, end, _, _ = where.span(found.start, found.end, in_title=in_title)
+    source = prose if in_title else where.document.source
+    if source[start:end] != prose[found.start : found.end]:
+        return None
+    return Edit(start=start, end=end, text=source[start:end], replacement=found.replacement)
 
 
 def _article_label(claims: tuple[Claim, ...]) -> Label | None:

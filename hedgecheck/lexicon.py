@@ -103,6 +103,9 @@ USES: dict[str, Use] = {
     ),
     "ing-form": Use("fullmatch", f"{_STRENGTH}: the first word of a relation cue"),
     "ed-form": Use("fullmatch", f"{_STRENGTH}: a one-word relation cue that opens a sentence"),
+    "an-openings": Use(
+        "fullmatch", "rewrites (hedgecheck.rewrites): a word that takes 'an' rather than 'a'"
+    ),
 }
 
 _KEYS = {

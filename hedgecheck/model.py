@@ -129,6 +129,17 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Edit(Serialised):
+    """A rewrite a finding offers: ``text`` (the words at ``start:end``, offsets into the
+    text as given, like the finding's own) replaced by ``replacement``."""
+
+    start: int
+    end: int
+    text: str
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding(Serialised):
     """Something an editor should look at, tied to a span of the text."""
 
@@ -143,6 +154,7 @@ class Finding(Serialised):
     column: int
     suggestion: str | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
     quoted: bool = field(default=False, metadata=OMITTED_WHEN_DEFAULT)
+    edit: Edit | None = field(default=None, metadata=OMITTED_WHEN_DEFAULT)
     # What made an article check fire (the study's description it read, the sentences on
     # animal work), for ``hedgecheck explain``; not in the JSON (its schema is unchanged)
     # nor compared.

@@ -21,6 +21,7 @@ import regex
 from hedgecheck.errors import RuleError
 from hedgecheck.patterns import compiled
 from hedgecheck.patternsafety import checked_patterns
+from hedgecheck.rewrites import parse_rewrites
 from hedgecheck.schema import (
     ARTICLE_FEATURES,
     ARTICLE_MODELS,
@@ -65,6 +66,7 @@ _RULE_KEYS = {
     "relation",
     "severity",
     "suggestion",
+    "rewrites",
     "summary",
     "why",
     "source",
@@ -399,8 +401,9 @@ def _parse_rule(
         claim=flag_field(entry, "claim", spec.claim, fail),
         swallows=_swallows_list(entry, category, fail),
         relation=_relation(entry, category, fail),
-        severity=_severity(entry, spec, fail),
+        severity=(severity := _severity(entry, spec, fail)),
         suggestion=text_field(entry, "suggestion", fail) if "suggestion" in entry else None,
+        rewrites=parse_rewrites(entry, severity=severity, fragments=fragments or {}, fail=fail),
     )
     match, no_match = _examples(entry["examples"], fail)
     return _with_examples(rule, match, no_match)

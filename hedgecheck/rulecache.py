@@ -73,6 +73,7 @@ _ENGINE_MODULES = (
     "loader",
     "rulecache",
     "lexicon",
+    "rewrites",
 )
 
 

@@ -130,8 +130,19 @@ def of_rule(rule: Rule) -> RuleDoc:
             rule,
             Section("Settings", (_settings(rule),)),
             Section("Examples", tuple(examples)),
+            *_rewrites(rule),
         ),
     )
+
+
+def _rewrites(rule: Rule) -> list[Section]:
+    """The rewrites a rule's finding offers, each example as the text before and after."""
+    if not rule.rewrites:
+        return []
+    lines = [
+        f"  {before}  →  {after}" for rewrite in rule.rewrites for before, after in rewrite.examples
+    ]
+    return [Section("Rewrites", tuple(lines))]
 
 
 def _settings(rule: Rule) -> str:

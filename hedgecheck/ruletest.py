@@ -3,7 +3,8 @@
 Each match example must be matched at exactly its marked span, each no-match example not
 at all, with the whole rule set loaded: a pseudo-cue from another pack may swallow a match,
 and that is what the writer of a house rule needs to see. A lexicon entry's examples are
-applied as the analysis applies the entry (``hedgecheck.lexicon.applies``).
+applied as the analysis applies the entry (``hedgecheck.lexicon.applies``). A rule's
+rewrite examples must be rewritten as written (``hedgecheck.rewrites``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from hedgecheck.lexicon import Lexicon, LexiconEntry, applies, compile_entry
 from hedgecheck.overlaps import CueMatch
+from hedgecheck.rewrites import applied, marked_cue, rewrite_of
 from hedgecheck.ruleset import RuleSet, match_takers
 from hedgecheck.schema import Check, Example, Rule
 
@@ -121,4 +123,36 @@ def run_lexicon_examples(
             for text in texts:
                 applied = applies(entry, term, text)
                 results.append(LexiconResult(text, expected, _status(applied, expected), entry))
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteResult(_TextResult):
+    """The outcome of one rewrite example of a rule: its text rewritten as the example says
+    (``text`` is the example, ``got`` the rewrite made), at a cue the rule does match."""
+
+    rule: Rule
+    wanted: str
+    got: str
+
+
+def run_rewrite_examples(
+    rules: RuleSet, *, only: Iterable[Rule] | None = None
+) -> list[RewriteResult]:
+    """Every rewrite example of ``only`` (default: all rules): the marked cue must be one
+    the rule matches, with the whole ``rules``, and the rewrite must give the example's text."""
+    results = []
+    for rule in only if only is not None else rules.rules:
+        for rewrite in rule.rewrites:
+            for before, wanted in rewrite.examples:
+                plain, start, end = marked_cue(before)
+                matched = any(
+                    (m.start, m.end) == (start, end)
+                    for m in rules.matcher_for(rule).find(plain, include_pseudo=True)
+                    if m.rule.id == rule.id
+                )
+                edit = rewrite_of(plain, start, end, rule, lexicon=rules.lexicon)
+                got = applied(plain, edit) if matched else "(the rule does not match the cue)"
+                status = VALIDATED if got == wanted else MISSED
+                results.append(RewriteResult(before, True, status, rule, wanted, got))
     return results

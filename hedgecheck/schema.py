@@ -235,6 +235,21 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A rewrite a rule's finding offers: where ``pattern`` matches at the cue (it may look
+    around the cue and take in the space after it), the match is replaced by ``to`` (with
+    ``\\1`` for its groups; empty to drop the words). ``examples`` pair a text whose cue is
+    marked ``[[cue]]`` with the text as rewritten (the same text where no rewrite applies)."""
+
+    pattern: str
+    to: str
+    examples: tuple[tuple[str, str], ...]
+
+    def __reduce__(self) -> tuple[type[Rewrite], tuple[Any, ...]]:
+        return _by_init(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Documented:
     """What every entry of a pack states: a stable id, a name for what it is, its
     documentation (summary, why, source) and where it comes from (pack and file). Rules,
@@ -282,6 +297,7 @@ class Rule(RuleMeta):
     # A hype word that also states a relation ("cures", "wipes out"): each match counts as
     # a relation cue of this value too (see stated_relation).
     relation: str | None = None
+    rewrites: tuple[Rewrite, ...] = ()
     match_examples: tuple[Example, ...] = ()
     no_match_examples: tuple[Example, ...] = ()
 
@@ -306,6 +322,7 @@ class Rule(RuleMeta):
             "relation": self.relation,
             "severity": self.severity,
             "suggestion": self.suggestion,
+            "rewrites": [{"pattern": r.pattern, "to": r.to} for r in self.rewrites],
             "summary": self.summary,
             "why": self.why,
             "source": self.source,
@@ -345,6 +362,7 @@ def stated_relation(rule: Rule) -> Rule:
         relation=None,
         severity=None,
         suggestion=None,
+        rewrites=(),
     )
 
 

@@ -71,9 +71,18 @@ def test_one_document_reads_as_its_kind_has_it() -> None:
     rules = hedgecheck.default_rules()
     by_id = {doc.id: doc for doc in documents(rules)}
     headings = {
-        code: [s.heading for s in by_id[code].sections] for code in ("HYP002", "EDT001", "LBL001")
+        code: [s.heading for s in by_id[code].sections]
+        for code in ("HDG001", "HYP002", "EDT001", "LBL001")
     }
-    assert headings["HYP002"] == ["What it does", "Why", "Settings", "Examples", "Source"]
+    assert headings["HDG001"] == ["What it does", "Why", "Settings", "Examples", "Source"]
+    assert headings["HYP002"] == [
+        "What it does",
+        "Why",
+        "Settings",
+        "Examples",
+        "Rewrites",
+        "Source",
+    ]
     assert headings["EDT001"][:3] == ["What it does", "Why", "Message"]
     assert headings["LBL001"] == ["What it does", "Why", "Suggestion", "Source"]
     assert text(by_id["EDT001"]).startswith("EDT001 headline-stronger-than-body (editorial, ")

@@ -80,6 +80,7 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
         run_check_examples,
         run_examples,
         run_lexicon_examples,
+        run_rewrite_examples,
     )
 
     rule_paths = (*given, *rule_paths)
@@ -96,6 +97,7 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
     check_results = run_check_examples(rules, only=checks)
     entries = [e for e in rules.lexicon.entries if not chosen or _in_packs(e.file, chosen)]
     lexicon_results = run_lexicon_examples(rules.lexicon, only=entries)
+    rewrite_results = run_rewrite_examples(rules, only=only)
     failed = [
         (o, o.check.file, o.check.id, "raise it" if o.expected else "not raise it")
         for o in check_results
@@ -106,13 +108,18 @@ def rules_test(given: tuple[str, ...], packs: tuple[str, ...], rule_paths: tuple
         for o in lexicon_results
         if not o.ok
     ]
+    failed += [
+        (o, o.rule.file, o.rule.id, f"be rewritten {o.wanted!r}, not {o.got!r}")
+        for o in rewrite_results
+        if not o.ok
+    ]
     for outcome, file, item_id, should in failed:
         click.echo(
             safe_line(
                 f"{file}: {item_id} {_STATUS[outcome.status]}: {outcome.text!r} should {should}"
             )
         )
-    statuses = [r.status for r in (*results, *check_results, *lexicon_results)]
+    statuses = [r.status for r in (*results, *check_results, *lexicon_results, *rewrite_results)]
     counts = {status: statuses.count(status) for status in _STATUS}
     click.echo(
         f"{len(only)} rule(s), {len(checks)} check(s), {len(entries)} lexicon entr(ies), "

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from hedgecheck.formats._safe import visible
 from hedgecheck.loader import default_rules
-from hedgecheck.model import CardItem, EvidenceTag, Finding, Report, Severity
+from hedgecheck.model import CardItem, Edit, EvidenceTag, Finding, Report, Severity
 from hedgecheck.ruleset import RuleSet
 from hedgecheck.text import LINE_BREAK
 
@@ -302,3 +302,9 @@ class Spool:
             if held:
                 yield held
         self._file = None
+
+
+def described_edit(edit: Edit) -> str:
+    """A finding's rewrite for a reader: "drop “groundbreaking”", "“miracle drug” → “drug”"."""
+    before, after = edit.text.strip(), edit.replacement.strip()
+    return f"drop “{before}”" if not after else f"“{before}” → “{after}”"

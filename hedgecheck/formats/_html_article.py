@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from hedgecheck.documents import read_document
-from hedgecheck.formats._common import one_line
+from hedgecheck.formats._common import described_edit, one_line
 from hedgecheck.formats._safe import html_text
 from hedgecheck.model import Claim, Cue, Finding, Report
 from hedgecheck.patterns import compiled
@@ -174,6 +174,9 @@ def note(finding: Finding, anchor: str, number: int) -> str:
         if finding.suggestion
         else ""
     )
+    if finding.edit is not None:
+        rewrite = html_text(described_edit(finding.edit))
+        suggestion += f'<span class="suggestion rewrite">Rewrite: {rewrite}</span>'
     return (
         f'<span class="finding finding-{severity}" id="{anchor}" role="note">'
         f'<a class="back" href="#{anchor}-index" title="back to the summary">'

@@ -28,9 +28,16 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from hedgecheck.formats._common import ReportStream, Spool, end_position, one_line, ruleset
+from hedgecheck.formats._common import (
+    ReportStream,
+    Spool,
+    described_edit,
+    end_position,
+    one_line,
+    ruleset,
+)
 from hedgecheck.formats._safe import scalars
-from hedgecheck.model import Finding, Report, Severity
+from hedgecheck.model import Edit, Finding, Report, Severity
 from hedgecheck.ruledoc import RuleDoc, document
 from hedgecheck.ruleset import RuleSet
 
@@ -214,11 +221,25 @@ def _result(report: Report, finding: Finding, rule_index: int) -> dict[str, Any]
         "message": {"text": message},
         "locations": [{"physicalLocation": physical}],
     }
+    if finding.edit is not None and finding.line >= 1:
+        result["fixes"] = [_fix(finding.edit, report.path)]
     if finding.suggestion or finding.quoted:
         result["properties"] = {
             k: v for k, v in (("suggestion", finding.suggestion), ("quoted", finding.quoted)) if v
         }
     return result
+
+
+def _fix(edit: Edit, path: str | None) -> dict[str, Any]:
+    """A finding's rewrite as a SARIF fix: one replacement, by character offsets."""
+    replacement = {
+        "deletedRegion": {"charOffset": edit.start, "charLength": edit.end - edit.start},
+        "insertedContent": {"text": edit.replacement},
+    }
+    return {
+        "description": {"text": f"Rewrite: {described_edit(edit)}"},
+        "artifactChanges": [{"artifactLocation": _artifact(path), "replacements": [replacement]}],
+    }
 
 
 def _artifact_entry(report: Report) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from hedgecheck.formats._common import (
     all_findings,
     by_severity,
     card_summary,
+    described_edit,
     display_path,
     files_summary,
     line_pieces,
@@ -226,6 +227,8 @@ def _render_finding(
     ]
     if finding.suggestion:
         lines.append(f"    suggestion: {prose(finding.suggestion)}")
+    if finding.edit is not None:
+        lines.append(f"    rewrite: {prose(described_edit(finding.edit))}")
     return "\n".join(lines)
 
 
