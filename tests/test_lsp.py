@@ -209,9 +209,32 @@ def test_a_quick_fix_removes_an_unused_suppression(
 
 
 def test_a_finding_whose_suggestion_is_advice_has_no_quick_fix(tmp_path: Path) -> None:
-    checked = _check(tmp_path, HYPE)
-    miracle = next(d for d in diagnostics(checked, UTF16) if d.code == "HYP002")
-    assert code_actions(checked, (tmp_path / "draft.md").as_uri(), miracle.range, UTF16) == []
+    checked = _check(tmp_path, "# 😀 Tea cures colds\n\nThe drug may help, a study says.\n")
+    cure = next(d for d in diagnostics(checked, UTF16) if d.code == "HYP001")
+    assert code_actions(checked, (tmp_path / "draft.md").as_uri(), cure.range, UTF16) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed", "code"),
+    [
+        ("They ran a groundbreaking study of sleep.", "They ran a study of sleep.", "HYP006"),
+        ("It found a remarkable increase in sleep.", "It found an increase in sleep.", "HYP013"),
+        ("😀 Miracle pills are sold online.", "😀 Pills are sold online.", "HYP002"),
+    ],
+)
+def test_a_rules_rewrite_is_a_quick_fix_that_removes_its_finding(
+    tmp_path: Path, line: str, fixed: str, code: str
+) -> None:
+    text = f"# Sleep news\n\n{line}\n"
+    checked = _check(tmp_path, text)
+    (found,) = [d for d in diagnostics(checked, UTF16) if d.code == code]
+    uri = (tmp_path / "draft.md").as_uri()
+    (action,) = code_actions(checked, uri, found.range, UTF16)
+    assert action.kind == types.CodeActionKind.QuickFix and action.title.startswith("Rewrite: ")
+    (edit,) = action.edit.changes[uri]
+    assert _apply(text, edit, UTF16) == f"# Sleep news\n\n{fixed}\n"
+    after = _check(tmp_path, _apply(text, edit, UTF16))
+    assert code not in [d.code for d in diagnostics(after, UTF16)]
 
 
 @pytest.mark.slow  # a fresh interpreter

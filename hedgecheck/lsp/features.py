@@ -20,6 +20,7 @@ from hedgecheck.api import check
 from hedgecheck.budget import ScanBudget
 from hedgecheck.documents import format_for_path
 from hedgecheck.errors import HedgecheckError
+from hedgecheck.formats._common import described_edit
 from hedgecheck.lsp.positions import Lines
 from hedgecheck.lsp.projects import Projects
 from hedgecheck.model import Claim, Finding, Report, Severity
@@ -219,10 +220,13 @@ def code_actions(
 
 
 def rewrite_of(finding: Finding, text: str, lines: Lines) -> Rewrite | None:
-    """The rewrite a finding's suggestion names exactly, where it names one. Most
-    suggestions are advice for a writer ("name the study's design"), not an edit; an
-    unused suppression's ("remove the directive") is one: the directive goes, with the
-    comment or line that held nothing else."""
+    """The edit a finding offers: its rule's rewrite (``Finding.edit``, "a groundbreaking
+    study" → "a study"), or an unused suppression's removal ("remove the directive": the
+    directive goes, with the comment or line that held nothing else). A suggestion that is
+    advice for a writer ("name the study's design") is no edit."""
+    if finding.edit is not None:
+        edit = finding.edit
+        return Rewrite(f"Rewrite: {described_edit(edit)}", edit.start, edit.end, edit.replacement)
     if finding.code != UNUSED_CODE:
         return None
     number = bisect_right(lines.starts, finding.start) - 1
