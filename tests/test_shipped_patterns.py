@@ -146,7 +146,7 @@ def test_a_file_not_owned_like_the_package_is_not_read(
             return os.stat_result(fields)
         return info
 
-    monkeypatch.setattr(patterns_module.os, "stat", other_owner)
+    monkeypatch.setattr(os, "stat", other_owner)
     assert patterns_module._read_shipped(copy) == {}
 
 

@@ -19,13 +19,18 @@ from typing import Any
 
 import click
 
-from hedgecheck import __version__
-from hedgecheck.cli import signals
-from hedgecheck.cli.evaluate import evaluate_command
-from hedgecheck.cli.exits import EXIT_SIGNALLED, report_failure
-from hedgecheck.cli.explain import explain_command
-from hedgecheck.cli.rules import rules_command
-from hedgecheck.cli.scan import scan
+from hedgecheck import __version__, classcode
+
+# Before the imports below, and the commands' own, make the package's dataclasses: each is
+# made from the code a wheel ships compiled (hedgecheck.classcode).
+classcode.install()
+
+from hedgecheck.cli import signals  # noqa: E402
+from hedgecheck.cli.evaluate import evaluate_command  # noqa: E402
+from hedgecheck.cli.exits import EXIT_SIGNALLED, report_failure  # noqa: E402
+from hedgecheck.cli.explain import explain_command  # noqa: E402
+from hedgecheck.cli.rules import rules_command  # noqa: E402
+from hedgecheck.cli.scan import scan  # noqa: E402
 
 
 class _Guarded(click.Group):
