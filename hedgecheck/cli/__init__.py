@@ -25,7 +25,7 @@ from hedgecheck import __version__, classcode
 # made from the code a wheel ships compiled (hedgecheck.classcode).
 classcode.install()
 
-from hedgecheck.cli import signals  # noqa: E402
+from hedgecheck.cli import signals, startup  # noqa: E402
 from hedgecheck.cli.evaluate import evaluate_command  # noqa: E402
 from hedgecheck.cli.exits import EXIT_SIGNALLED, report_failure  # noqa: E402
 from hedgecheck.cli.explain import explain_command  # noqa: E402
@@ -49,6 +49,8 @@ class _Guarded(click.Group):
                 # its way out (a lock in the middle of a wait): no error of its own.
                 sys.exit(EXIT_SIGNALLED + stopped_by)
             report_failure(exc)
+        finally:
+            startup.resume_collections(freeze=False)  # a command that loaded no rules
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,6 +58,7 @@ class _Guarded(click.Group):
 def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
     signals.stop_on_signals()
+    startup.hold_collections()  # until the command's rules are loaded
     _no_collection_at_exit()
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from hedgecheck.budget import BUDGET_KEYS, RuleBudget, seconds
+from hedgecheck.cli import startup
 from hedgecheck.cli.exits import fail, say
 from hedgecheck.errors import ConfigError, HedgecheckError, UsageError
 
@@ -190,6 +191,7 @@ def load_packs(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
             )
     except HedgecheckError as exc:
         fail(exc)
+    startup.resume_collections(freeze=True)  # the rule set lives as long as the process
     for warning in rules.warnings:
         say(f"warning: {warning}")
     return rules
