@@ -316,3 +316,13 @@ def test_a_command_that_fails_before_its_rules_leaves_collections_on(tmp_path: P
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.stdout.split()[-2:] == ["True", "0"]
+
+
+def test_a_quiet_scan_imports_no_logging(tmp_path: Path) -> None:
+    """logging is for the notes of a slow rule build, which --quiet never says (the
+    pre-commit hook's scan is quiet)."""
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    imported = _imported_by(_cli("scan", "--quiet", "--fail-on", "never", str(article)))
+    assert "hedgecheck.engine" in imported
+    assert "logging" not in imported

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -197,23 +196,25 @@ def load_packs(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
     return rules
 
 
-class _SayHandler(logging.Handler):
-    """The library's notes (a rule cache build that takes a while) as lines on stderr."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(OSError):
-            say(record.getMessage())
-
-
 @contextlib.contextmanager
 def _library_notes(*, quiet: bool) -> Iterator[None]:
     """While the block runs, the ``hedgecheck`` logger's INFO notes are said on stderr
     (the library prints nothing itself); with ``quiet``, nothing is."""
     if quiet:
-        yield
+        yield  # nor is logging imported: a quiet one-line scan never needs it
         return
+    import logging
+
+    class SayHandler(logging.Handler):
+        """The library's notes (a rule cache build that takes a while) as lines on
+        stderr."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            with contextlib.suppress(OSError):
+                say(record.getMessage())
+
     logger = logging.getLogger("hedgecheck")
-    handler, level = _SayHandler(logging.INFO), logger.level
+    handler, level = SayHandler(logging.INFO), logger.level
     logger.addHandler(handler)
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
