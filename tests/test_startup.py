@@ -326,3 +326,22 @@ def test_a_quiet_scan_imports_no_logging(tmp_path: Path) -> None:
     imported = _imported_by(_cli("scan", "--quiet", "--fail-on", "never", str(article)))
     assert "hedgecheck.engine" in imported
     assert "logging" not in imported
+
+
+def test_a_text_scan_compiles_only_the_output_patterns_it_uses(tmp_path: Path) -> None:
+    """The safe-output patterns are compiled on first use: a text scan to standard output
+    never needs the Markdown, JSON or GitHub ones."""
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        f"{_cli('scan', '--quiet', '--fail-on', 'never', str(article))}\n"
+        "safe = sys.modules['hedgecheck.formats._safe']\n"
+        "made = sorted(n for n, v in vars(safe).items() if isinstance(v, safe._OnFirstUse)"
+        " and v._compiled is not None)\n"
+        "sys.stderr.write('\\n' + ' '.join(made) + '\\n')"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    made = done.stderr.strip().splitlines()[-1].split()
+    assert made  # the text format guards its output
+    assert not {"_MARKDOWN_PUNCTUATION", "_JSON_UNSAFE", "_OWN_COMMAND"} & set(made), made
