@@ -326,6 +326,7 @@ def test_a_quiet_scan_imports_no_logging(tmp_path: Path) -> None:
     imported = _imported_by(_cli("scan", "--quiet", "--fail-on", "never", str(article)))
     assert "hedgecheck.engine" in imported
     assert "logging" not in imported
+    assert "click._termui_impl" not in imported  # no progress bar is drawn
 
 
 def test_a_text_scan_compiles_only_the_output_patterns_it_uses(tmp_path: Path) -> None:
