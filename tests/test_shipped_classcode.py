@@ -48,6 +48,7 @@ def shipped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HEDGECHECK_NO_CACHE", raising=False)
 
 
+@pytest.mark.slow  # the build of the file: a fresh interpreter imports every module
 def test_the_build_holds_the_code_exec_would_compile(built: Path, shipped: None) -> None:
     table = classcode._read_shipped(built)
     assert len(table) >= 300  # some 60 classes of the scan alone, 5 or 6 methods each
@@ -122,6 +123,7 @@ sys.stderr.write("\\n" + json.dumps([len(unhooked), len(classcode.compiled_here)
 """
 
 
+@pytest.mark.slow
 def test_a_scan_compiles_no_class_of_the_package(built: Path, tmp_path: Path) -> None:
     """Every class a one-line scan makes is made from the shipped code: none compiled by
     dataclasses behind the hook's back (a class made before the command line installs it),
@@ -154,11 +156,13 @@ def copy(built: Path, tmp_path: Path, shipped: None) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_no_cache_turns_it_off(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEDGECHECK_NO_CACHE", "1")
     assert classcode._read_shipped(copy) == {}
 
 
+@pytest.mark.slow
 def test_another_optimisation_level_makes_it_stale(
     copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,12 +171,14 @@ def test_another_optimisation_level_makes_it_stale(
 
 
 @pytest.mark.parametrize("cut", [1, 40, 4000])
+@pytest.mark.slow
 def test_a_damaged_file_is_not_used(copy: Path, cut: int) -> None:
     target = copy / SHIPPED_CODE
     target.write_bytes(target.read_bytes()[:-cut])
     assert classcode._read_shipped(copy) == {}
 
 
+@pytest.mark.slow
 def test_the_build_writes_a_file_only_its_owner_can_change(built: Path) -> None:
     mode = stat.S_IMODE((built / SHIPPED_CODE).stat().st_mode)
     assert mode & (stat.S_IWGRP | stat.S_IWOTH) == 0
