@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from shipped_build import built_by
 
 import hedgecheck.classcode as classcode
 from hedgecheck.classcode import SHIPPED_CODE
@@ -32,15 +33,12 @@ pytestmark = pytest.mark.skipif(
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the class code file as the build writes it, in a fresh interpreter
     that records every class the package makes."""
-    folder = tmp_path_factory.mktemp("package")
     code = (
         "import sys; from pathlib import Path; "
         "from hedgecheck.classcode import build_shipped_code, record; record(); "
         "print(build_shipped_code(Path(sys.argv[1])))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "HEDGECHECK_NO_CACHE"}
-    subprocess.run([sys.executable, "-c", code, str(folder)], check=True, env=env)
-    return folder
+    return built_by(code, tmp_path_factory.mktemp("package"))
 
 
 @pytest.fixture
