@@ -11,7 +11,6 @@ rule cache after (:mod:`hedgecheck.rulecache`).
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -105,7 +104,6 @@ def compiled_rules(files: list[tuple[Path, bytes]]) -> RuleSet:
 # Seconds a build of the rules from their packs runs before it is announced: a warm cache
 # loads in a few hundredths of a second, a build of the default packs takes several seconds.
 SLOW_BUILD = 1.0
-_LOG = logging.getLogger("hedgecheck")
 
 
 @contextlib.contextmanager
@@ -118,13 +116,19 @@ def _announced_if_slow(packs: int, *, cached: bool) -> Iterator[None]:
         if cached
         else f"compiling the rules of {counted} (the rule cache is off)…"
     )
-    timer = threading.Timer(SLOW_BUILD, _LOG.info, args=(what,))
+    timer = threading.Timer(SLOW_BUILD, _announce, args=(what,))
     timer.daemon = True
     timer.start()
     try:
         yield
     finally:
         timer.cancel()
+
+
+def _announce(what: str) -> None:
+    import logging  # only when a build is slow: a warm start (and --quiet) never needs it
+
+    logging.getLogger("hedgecheck").info(what)
 
 
 def built_rules(files: list[tuple[Path, bytes]]) -> RuleSet:

@@ -18,14 +18,13 @@ pattern, with the same result.
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
 from pathlib import Path
 
 import regex
 
-from hedgecheck.trust import PRIVATE_FILES, SHARED_WRITE, Untrusted, open_regular
+from hedgecheck.trust import read_shipped, write_shipped
 
 SHIPPED_PATTERNS = "compiled.pickle"
 _MAGIC = b"hedgecheck shipped patterns 1\n"
@@ -55,24 +54,11 @@ def _header() -> bytes:
 
 def _read_shipped(folder: Path | None = None) -> dict[_Key, regex.Pattern[str]]:
     """The shipped patterns, or none when the file is missing, stale or not to be trusted."""
-    folder = folder or Path(__file__).parent
-    if os.environ.get("HEDGECHECK_NO_CACHE") or not PRIVATE_FILES:
-        return {}
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            owner = os.stat(__file__).st_uid
-            with open_regular(descriptor, SHIPPED_PATTERNS, SHARED_WRITE, owner=owner) as handle:
-                data = handle.read()
-        finally:
-            os.close(descriptor)
-    except (OSError, Untrusted):
+    data = read_shipped(folder or Path(__file__).parent, SHIPPED_PATTERNS, _header(), __file__)
+    if data is None:
         return {}  # a library never warns on import: the patterns are compiled instead
-    header = _header()
-    if not data.startswith(header):
-        return {}
     try:
-        table = pickle.loads(memoryview(data)[len(header) :])
+        table = pickle.loads(data)
     except Exception:  # cut short or damaged: compile instead
         return {}
     if not isinstance(table, dict):
@@ -95,9 +81,5 @@ def build_shipped_patterns(folder: Path | None = None) -> Path:
         except ImportError:
             continue  # hedgecheck.cluster without its extra: its patterns are compiled on use
     target = (folder or Path(__file__).parent) / SHIPPED_PATTERNS
-    data = _header() + pickle.dumps(dict(_asked), protocol=pickle.HIGHEST_PROTOCOL)
-    temporary = target.with_name(f".{SHIPPED_PATTERNS}-{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.chmod(0o644)
-    temporary.replace(target)
-    return target
+    body = pickle.dumps(dict(_asked), protocol=pickle.HIGHEST_PROTOCOL)
+    return write_shipped(target, _header(), body)

@@ -1,14 +1,17 @@
-"""Files that are unpickled (the rule caches, the shipped compiled patterns) are opened only
-when no one but their owner could have written them. This module imports only the standard
-library's os, errno and stat: the compiled patterns are read with it while the package is
-still being imported."""
+"""Files that are unpickled or unmarshalled (the rule caches, the shipped compiled patterns
+and class code) are opened only when no one but their owner could have written them. This
+module imports only the standard library's os, errno and stat: the compiled patterns and
+classes are read with it while the package is still being imported."""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Permission bits that make a folder or file of a cache untrustworthy: write by group or
 # others; for a key, any access by them.
@@ -64,3 +67,38 @@ def open_regular(folder: int, name: str, shared: int, *, owner: int | None = Non
         os.close(descriptor)
         raise
     return os.fdopen(descriptor, "rb")
+
+
+def read_shipped(
+    folder: str | os.PathLike[str], name: str, header: bytes, module: str
+) -> memoryview | None:
+    """What follows ``header`` in the file ``name`` that a wheel ships in the package
+    ``folder``, or None when shipped files are off (HEDGECHECK_NO_CACHE=1), or the file is
+    missing, not a regular file of the owner of the package's ``module`` writable by no one
+    else, or made for another header (another Python or version of a dependency). A library
+    never warns on import: whoever asks compiles instead."""
+    if os.environ.get("HEDGECHECK_NO_CACHE") or not PRIVATE_FILES:
+        return None
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            owner = os.stat(module).st_uid
+            with open_regular(descriptor, name, SHARED_WRITE, owner=owner) as handle:
+                data = handle.read()
+        finally:
+            os.close(descriptor)
+    except (OSError, Untrusted):
+        return None
+    if not data.startswith(header):
+        return None
+    return memoryview(data)[len(header) :]
+
+
+def write_shipped(target: Path, header: bytes, body: bytes) -> Path:
+    """``header`` and ``body`` written to ``target`` (aside, then renamed into place),
+    readable by all and writable only by its owner, as ``read_shipped`` wants it."""
+    temporary = target.with_name(f".{target.name}-{os.getpid()}")
+    temporary.write_bytes(header + body)
+    temporary.chmod(0o644)
+    temporary.replace(target)
+    return target

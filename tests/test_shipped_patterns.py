@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import regex
+from shipped_build import built_by
 
 import hedgecheck.patterns as patterns_module
 from hedgecheck.patterns import SHIPPED_PATTERNS, compiled
@@ -37,15 +38,12 @@ SAMPLES = [
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the patterns file as the build writes it (in a fresh interpreter, so
     that every module is imported, and its patterns asked for, by the build itself)."""
-    folder = tmp_path_factory.mktemp("package")
     code = (
         "import sys; from pathlib import Path; "
         "from hedgecheck.patterns import build_shipped_patterns; "
         "print(build_shipped_patterns(Path(sys.argv[1])))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "HEDGECHECK_NO_CACHE"}
-    subprocess.run([sys.executable, "-c", code, str(folder)], check=True, env=env)
-    return folder
+    return built_by(code, tmp_path_factory.mktemp("package"))
 
 
 @pytest.fixture
@@ -146,7 +144,7 @@ def test_a_file_not_owned_like_the_package_is_not_read(
             return os.stat_result(fields)
         return info
 
-    monkeypatch.setattr(patterns_module.os, "stat", other_owner)
+    monkeypatch.setattr(os, "stat", other_owner)
     assert patterns_module._read_shipped(copy) == {}
 
 

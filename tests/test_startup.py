@@ -270,3 +270,79 @@ def test_the_rule_cache_holds_every_opening_it_would_compile() -> None:
         }
         assert untold <= set(matcher._opener_code)
         assert set(matcher._anywhere) <= set(matcher._branch_code)
+
+
+def test_no_collection_runs_until_the_rules_are_loaded_then_they_are_frozen_once(
+    tmp_path: Path,
+) -> None:
+    """The first command of a process holds collections until its rules are loaded, then
+    freezes what is alive (the modules, the rule set); a second command changes nothing, and
+    one that fails before loading rules leaves collections on."""
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    probe = (
+        "import gc, json, sys\n"
+        "import hedgecheck.cli.options as options\n"
+        "seen = []\n"
+        "real = options.load_packs\n"
+        "def watched(*args, **kwargs):\n"
+        "    seen.append(['before', gc.isenabled(), gc.get_freeze_count()])\n"
+        "    rules = real(*args, **kwargs)\n"
+        "    seen.append(['after', gc.isenabled(), gc.get_freeze_count()])\n"
+        "    return rules\n"
+        "options.load_packs = watched\n"
+        "sys.modules['hedgecheck.cli.scan'].load_packs = watched\n"
+        f"{_cli('scan', '--quiet', '--fail-on', 'never', str(article))}\n"
+        "seen.append(['end', gc.isenabled(), gc.get_freeze_count()])\n"
+        f"{_cli('scan', '--quiet', '--fail-on', 'never', str(article))}\n"
+        "seen.append(['again', gc.isenabled(), gc.get_freeze_count()])\n"
+        "sys.stderr.write('\\n' + json.dumps(seen) + '\\n')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    (_, on_before, _), (_, on_after, frozen), (_, on_end, frozen_end) = seen[:3]
+    assert (on_before, on_after, on_end) == (False, True, True)
+    # (frozen objects that die are counted out: a second freeze would add thousands)
+    assert frozen > 10_000 and frozen_end <= frozen
+    (_, again_before, _), (_, again_after, _), (_, _, frozen_again) = seen[3:]
+    assert (again_before, again_after) == (True, True) and frozen_again <= frozen_end
+
+
+def test_a_command_that_fails_before_its_rules_leaves_collections_on(tmp_path: Path) -> None:
+    probe = (
+        "import gc\n"
+        f"{_cli('scan', '--rules', str(tmp_path / 'missing.toml'), str(tmp_path))}\n"
+        "print(gc.isenabled(), gc.get_freeze_count())"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.split()[-2:] == ["True", "0"]
+
+
+def test_a_quiet_scan_imports_no_logging(tmp_path: Path) -> None:
+    """logging is for the notes of a slow rule build, which --quiet never says (the
+    pre-commit hook's scan is quiet)."""
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    imported = _imported_by(_cli("scan", "--quiet", "--fail-on", "never", str(article)))
+    assert "hedgecheck.engine" in imported
+    assert "logging" not in imported
+    assert "click._termui_impl" not in imported  # no progress bar is drawn
+
+
+def test_a_text_scan_compiles_only_the_output_patterns_it_uses(tmp_path: Path) -> None:
+    """The safe-output patterns are compiled on first use: a text scan to standard output
+    never needs the Markdown, JSON or GitHub ones."""
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        f"{_cli('scan', '--quiet', '--fail-on', 'never', str(article))}\n"
+        "safe = sys.modules['hedgecheck.formats._safe']\n"
+        "made = sorted(n for n, v in vars(safe).items() if isinstance(v, safe._OnFirstUse)"
+        " and v._compiled is not None)\n"
+        "sys.stderr.write('\\n' + ' '.join(made) + '\\n')"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    made = done.stderr.strip().splitlines()[-1].split()
+    assert made  # the text format guards its output
+    assert not {"_MARKDOWN_PUNCTUATION", "_JSON_UNSAFE", "_OWN_COMMAND"} & set(made), made

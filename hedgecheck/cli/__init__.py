@@ -19,15 +19,20 @@ from typing import Any
 
 import click
 
-from hedgecheck import __version__
-from hedgecheck.cli import signals
-from hedgecheck.cli.evaluate import evaluate_command
-from hedgecheck.cli.exits import EXIT_SIGNALLED, report_failure
-from hedgecheck.cli.explain import explain_command
-from hedgecheck.cli.lsp import lsp_command
-from hedgecheck.cli.rules import rules_command
-from hedgecheck.cli.scan import scan
-from hedgecheck.cli.serve import serve_command
+from hedgecheck import __version__, classcode
+
+# Before the imports below, and the commands' own, make the package's dataclasses: each is
+# made from the code a wheel ships compiled (hedgecheck.classcode).
+classcode.install()
+
+from hedgecheck.cli import signals, startup  # noqa: E402
+from hedgecheck.cli.evaluate import evaluate_command  # noqa: E402
+from hedgecheck.cli.exits import EXIT_SIGNALLED, report_failure  # noqa: E402
+from hedgecheck.cli.explain import explain_command  # noqa: E402
+from hedgecheck.cli.lsp import lsp_command  # noqa: E402
+from hedgecheck.cli.rules import rules_command  # noqa: E402
+from hedgecheck.cli.scan import scan  # noqa: E402
+from hedgecheck.cli.serve import serve_command  # noqa: E402
 
 
 class _Guarded(click.Group):
@@ -46,6 +51,8 @@ class _Guarded(click.Group):
                 # its way out (a lock in the middle of a wait): no error of its own.
                 sys.exit(EXIT_SIGNALLED + stopped_by)
             report_failure(exc)
+        finally:
+            startup.resume_collections(freeze=False)  # a command that loaded no rules
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,6 +60,7 @@ class _Guarded(click.Group):
 def main() -> None:
     """Check science and health writing for hedging, evidence and overclaiming."""
     signals.stop_on_signals()
+    startup.hold_collections()  # until the command's rules are loaded
     _no_collection_at_exit()
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from hedgecheck.budget import BUDGET_KEYS, RuleBudget, seconds
+from hedgecheck.cli import startup
 from hedgecheck.cli.exits import fail, say
 from hedgecheck.errors import ConfigError, HedgecheckError, UsageError
 
@@ -190,17 +190,10 @@ def load_packs(rule_paths: tuple[str, ...], *, quiet: bool = False) -> RuleSet:
             )
     except HedgecheckError as exc:
         fail(exc)
+    startup.resume_collections(freeze=True)  # the rule set lives as long as the process
     for warning in rules.warnings:
         say(f"warning: {warning}")
     return rules
-
-
-class _SayHandler(logging.Handler):
-    """The library's notes (a rule cache build that takes a while) as lines on stderr."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(OSError):
-            say(record.getMessage())
 
 
 @contextlib.contextmanager
@@ -208,10 +201,20 @@ def _library_notes(*, quiet: bool) -> Iterator[None]:
     """While the block runs, the ``hedgecheck`` logger's INFO notes are said on stderr
     (the library prints nothing itself); with ``quiet``, nothing is."""
     if quiet:
-        yield
+        yield  # nor is logging imported: a quiet one-line scan never needs it
         return
+    import logging
+
+    class SayHandler(logging.Handler):
+        """The library's notes (a rule cache build that takes a while) as lines on
+        stderr."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            with contextlib.suppress(OSError):
+                say(record.getMessage())
+
     logger = logging.getLogger("hedgecheck")
-    handler, level = _SayHandler(logging.INFO), logger.level
+    handler, level = SayHandler(logging.INFO), logger.level
     logger.addHandler(handler)
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)

@@ -20,10 +20,23 @@ if TYPE_CHECKING:
 
 def progress_bar(total: int, *, enabled: bool) -> Any:
     """A progress bar on a terminal's stderr for multi-file scans; silent otherwise."""
-    show = enabled and total > 1 and sys.stderr.isatty()
-    return click.progressbar(
-        length=total, file=sys.stderr if show else io.StringIO(), label="checking"
-    )
+    if not (enabled and total > 1 and sys.stderr.isatty()):
+        return _NoProgress()
+    return click.progressbar(length=total, file=sys.stderr, label="checking")
+
+
+class _NoProgress:
+    """A progress bar that is not shown: click's would import its terminal code (a few ms
+    of a one-line scan) to draw into nowhere."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None
 
 
 def wants_color(flag: bool | None, output: str | None) -> bool:

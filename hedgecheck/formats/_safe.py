@@ -51,6 +51,7 @@ specifies). In JSON the characters are written as ``\\uXXXX`` escapes (``##[`` a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 TEXT = "text"  # lines for people: the text format, Markdown, CLI messages
 COMMANDS = "commands"  # GitHub workflow commands
@@ -58,12 +59,36 @@ JSON = "json"  # JSON documents and JSON lines
 HTML = "html"
 KINDS = (TEXT, COMMANDS, JSON, HTML)
 
+
+class _OnFirstUse:
+    """A pattern compiled the first time it is used: a run writes one format, which uses
+    a few of this module's patterns, and compiling them all on import was a few ms of a
+    one-line scan."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self._get().sub(replacement, text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._get().match(text)
+
+
 _SURROGATE = r"\ud800-\udfff"
 # Beyond C0: DEL, C1, bidi controls, the line and paragraph separators, surrogates.
 _BEYOND_C0 = rf"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029{_SURROGATE}"
-_UNSAFE = re.compile(rf"[\x00-\x1f{_BEYOND_C0}]")
-_UNSAFE_BUT_LAYOUT = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_BEYOND_C0}]")  # tab, LF, CR kept
-_LONE_SURROGATE = re.compile(rf"[{_SURROGATE}]")
+_UNSAFE = _OnFirstUse(rf"[\x00-\x1f{_BEYOND_C0}]")
+_UNSAFE_BUT_LAYOUT = _OnFirstUse(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_BEYOND_C0}]")  # tab, LF, CR kept
+_LONE_SURROGATE = _OnFirstUse(rf"[{_SURROGATE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LEGACY_COMMAND = "##["  # the runner's old command prefix, obeyed anywhere in a line
 REPLACEMENT = "\ufffd"
@@ -117,11 +142,11 @@ def github_property(text: str) -> str:
 
 # -- Markdown (a pull-request comment) ------------------------------------------------------
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}<>|#~&!$])")
+_MARKDOWN_PUNCTUATION = _OnFirstUse(r"([\\`*_\[\]{}<>|#~&!$])")
 # What GitHub turns into a link or a notification even when its punctuation is escaped:
 # @mentions and e-mail addresses, scheme:// and www. links, #123 / owner/repo#123 / GH-123.
-_MARKDOWN_REFERENCES = re.compile(r"(@)|(:)(?=//)|(www)(?=\.)|(#)(?=\d)|(GH-)(?=\d)", re.I)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MARKDOWN_REFERENCES = _OnFirstUse(r"(@)|(:)(?=//)|(www)(?=\.)|(#)(?=\d)|(GH-)(?=\d)", re.I)
+_LINE_BREAK = _OnFirstUse(r"\r\n|\r|\n")
 
 
 def markdown_text(text: str) -> str:
@@ -150,12 +175,12 @@ def html_text(text: str) -> str:
 # -- the last pass over a whole output ------------------------------------------------------
 
 _SGR = r"\x1b\[[0-9;]*m"  # the text format's own colours (click.style)
-_PEOPLE_UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")  # tab and LF kept
-_PEOPLE_UNSAFE_BUT_COLOUR = re.compile(rf"({_SGR})|{_PEOPLE_UNSAFE.pattern}")
-_JSON_UNSAFE = re.compile(rf"[\x00-\x09\x0b-\x1f{_BEYOND_C0}]")  # LF kept
+_PEOPLE_UNSAFE = _OnFirstUse(rf"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")  # tab and LF kept
+_PEOPLE_UNSAFE_BUT_COLOUR = _OnFirstUse(rf"({_SGR})|{_PEOPLE_UNSAFE.pattern}")
+_JSON_UNSAFE = _OnFirstUse(rf"[\x00-\x09\x0b-\x1f{_BEYOND_C0}]")  # LF kept
 # The GitHub format's own lines: every one has a title, and its property values hold no ":".
 # The runner reads such a line as that command before it looks for "##[" in it.
-_OWN_COMMAND = re.compile(r"::(?:error|warning|notice) [^:\n]*\btitle=[^:\n]*::")
+_OWN_COMMAND = _OnFirstUse(r"::(?:error|warning|notice) [^:\n]*\btitle=[^:\n]*::")
 _LEGACY_INERT = {TEXT: "##\\[", COMMANDS: "##\\[", JSON: "##\\u005b", HTML: "##&#91;"}
 _COLON_INERT = {TEXT: "\\:", COMMANDS: "\\:", HTML: "&#58;"}
 
