@@ -124,25 +124,17 @@ def create_app(
     listing = guard(json.dumps([_listed(doc) for doc in documents(checker.rules)]), JSON)
     schema = json.dumps(openapi(max_bytes))
 
-    async def check_json(request: Request) -> Response:
-        draft = json_draft(await read_body(request, max_bytes), _content_type(request))
-        return _json(await run_in_threadpool(checker.report_json, draft))
+    def endpoint(
+        draft_of: Callable[[Request, bytes], Draft], answer: Callable[[Draft], str]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A POST endpoint: the body read within the limit, made a draft, and answered in a
+        worker thread (a check is CPU work; the event loop goes on serving meanwhile)."""
 
-    async def check_file(request: Request) -> Response:
-        draft = file_draft(
-            await read_body(request, max_bytes), request.query_params.get("name", "")
-        )
-        return _json(await run_in_threadpool(checker.report_json, draft))
+        async def answered(request: Request) -> Response:
+            draft = draft_of(request, await read_body(request, max_bytes))
+            return _json(await run_in_threadpool(answer, draft))
 
-    async def render_json(request: Request) -> Response:
-        draft = json_draft(await read_body(request, max_bytes), _content_type(request))
-        return _json(await run_in_threadpool(checker.page_json, draft))
-
-    async def render_file(request: Request) -> Response:
-        draft = file_draft(
-            await read_body(request, max_bytes), request.query_params.get("name", "")
-        )
-        return _json(await run_in_threadpool(checker.page_json, draft))
+        return _refusals(answered)
 
     async def rules_listing(request: Request) -> Response:
         return _json(listing)
@@ -155,10 +147,10 @@ def create_app(
 
     routes = [
         Route("/", page, methods=["GET"]),
-        Route("/api/check", _refusals(check_json), methods=["POST"]),
-        Route("/api/check-file", _refusals(check_file), methods=["POST"]),
-        Route("/api/render", _refusals(render_json), methods=["POST"]),
-        Route("/api/render-file", _refusals(render_file), methods=["POST"]),
+        Route("/api/check", endpoint(_sent_draft, checker.report_json), methods=["POST"]),
+        Route("/api/check-file", endpoint(_file_draft, checker.report_json), methods=["POST"]),
+        Route("/api/render", endpoint(_sent_draft, checker.page_json), methods=["POST"]),
+        Route("/api/render-file", endpoint(_file_draft, checker.page_json), methods=["POST"]),
         Route("/api/rules", rules_listing, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
     ]
@@ -180,6 +172,16 @@ def _refusals(
             return _json(guard(json.dumps({"error": exc.message}), JSON), status=exc.status)
 
     return answered
+
+
+def _sent_draft(request: Request, body: bytes) -> Draft:
+    """A draft sent as JSON (text, format, title)."""
+    return json_draft(body, _content_type(request))
+
+
+def _file_draft(request: Request, body: bytes) -> Draft:
+    """A file's bytes, read in the format its ``name`` implies."""
+    return file_draft(body, request.query_params.get("name", ""))
 
 
 def _content_type(request: Request) -> str:
