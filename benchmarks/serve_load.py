@@ -8,7 +8,8 @@ answer is the report the library gives for that request's draft, and print the l
 The drafts are the examples (the ketamine article as text, Markdown and HTML, the mouse
 study), each request one of them in turn with its number added as a last line, so no two
 requests send the same text and an answer sent to the wrong request is caught. Exits 1 when
-any answer is wrong. Needs the serve extra (Starlette, uvicorn, httpx).
+any answer is wrong. Needs the serve extra (Starlette, uvicorn) and httpx (the dev extra has
+all three).
 """
 
 from __future__ import annotations
