@@ -216,6 +216,8 @@ def test_a_text_scan_to_standard_output_imports_no_html_reader_nor_temporary_fil
     assert not {"hedgecheck.documents.html", "html.parser", "html.entities"} & imported
     # nor what only an output file, a dataset or a headline check needs
     assert not {"tempfile", "shutil", "statistics", "importlib.resources"} & imported
+    # nor the socket module, which only `serve` binds with
+    assert "socket" not in imported
 
 
 def test_an_html_scan_still_reads_html(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -25,6 +24,8 @@ def evaluate_command(
     task: str, file: str, predictions: str | None, rule_paths: tuple[str, ...]
 ) -> None:
     """Score TASK predictions on a labelled JSON-lines FILE and print the metrics as JSON."""
+    import json
+
     from hedgecheck.evaluate import evaluate
     from hedgecheck.formats._safe import JSON, guard
     from hedgecheck.outputs import refuse_inputs, text_writer

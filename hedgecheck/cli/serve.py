@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +14,9 @@ from hedgecheck.cli.options import (
     rules_option,
 )
 from hedgecheck.errors import HedgecheckError, UsageError
+
+if TYPE_CHECKING:
+    import socket
 
 # The serve extra's own default (hedgecheck.serve.DEFAULT_MAX_BYTES), here so that --help
 # imports no web framework.
@@ -98,6 +99,8 @@ def serve_command(
 def _listen(host: str, port: int) -> socket.socket:
     """A socket listening on ``host``:``port``, bound here so that a port in use is a
     hedgecheck error (exit 2), said before the server claims to be serving."""
+    import socket  # here, not at import: every command's start-up imports this module
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         return socket.create_server((host.strip("[]"), port), family=family)
@@ -106,6 +109,8 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _is_loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
