@@ -97,8 +97,13 @@ def _agreed(text: str, edit: Edit, lexicon: Lexicon) -> Edit:
     article = _ARTICLE_BEFORE.search(text, max(0, edit.start - 8), edit.start)
     if article is None:
         return edit
-    after = edit.replacement + text[edit.end :] if edit.replacement else text[edit.end :]
-    word = _FIRST_WORD.match(after)
+    # the replacement's first word, or (when the words are dropped) the text's next one:
+    # matched in place, never by copying the rest of the text (once per finding)
+    word = (
+        _FIRST_WORD.match(edit.replacement)
+        if edit.replacement.strip()
+        else _FIRST_WORD.match(text, edit.end)
+    )
     if word is None:
         return edit
     wanted = "an" if lexicon.term("an-openings").pattern.fullmatch(word.group(1)) else "a"
