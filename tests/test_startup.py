@@ -352,14 +352,16 @@ def test_a_text_scan_compiles_only_the_output_patterns_it_uses(tmp_path: Path) -
 def test_a_text_scan_imports_no_json_and_reads_no_toml(tmp_path: Path) -> None:
     """Neither the rule cache's manifest nor the text format's tally of the reports is
     JSON, and the TOML scanner's patterns are compiled for the first TOML text read (a scan
-    with no configuration, its rules from a cache, reads none)."""
+    with no configuration, its rules from a cache, reads none). Nor is the pack parser
+    imported, nor pkgutil to list the checks."""
+    hedgecheck.default_rules()  # the rules cached, as a scan after the first finds them
     article = tmp_path / "one.txt"
     article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
     scan = _cli("scan", "--quiet", "--fail-on", "never", str(article))
     toml = "sys.modules['hedgecheck.tomlfile']._scanned_by.cache_info().currsize"
     imported = _imported_by(scan)
     assert "hedgecheck.engine" in imported and "hedgecheck.formats.text_format" in imported
-    assert "json" not in imported
+    assert not {"json", "pkgutil", "hedgecheck.packfile"} & imported
     done = subprocess.run(
         [sys.executable, "-c", f"import sys\n{scan}\nprint({toml})"],
         capture_output=True,
