@@ -390,3 +390,23 @@ def test_the_rule_cache_holds_each_set_of_third_characters_once() -> None:
         if thirds is not None
     ]
     assert len({id(thirds) for thirds in sets}) == len(set(sets)) < len(sets) / 10
+
+
+def test_the_classes_of_a_text_scan_have_docstrings(tmp_path: Path) -> None:
+    """dataclass() writes a docstring for a class without one from its signature, which
+    inspect works out: some 0.15 ms a class, for a docstring nobody reads."""
+    article = tmp_path / "one.txt"
+    article.write_text("Coffee may cut the risk of stroke.\n", encoding="utf-8")
+    probe = (
+        "import dataclasses, sys\n"
+        f"{_cli('scan', '--quiet', '--fail-on', 'never', str(article))}\n"
+        "made = [c for m in list(sys.modules.values()) if m.__name__.startswith('hedgecheck')"
+        " for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)"
+        " and c.__module__ == m.__name__]\n"
+        "print(len(made), sorted(c.__qualname__ for c in made"
+        " if (c.__doc__ or '').startswith(c.__name__ + '(')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    count, undocumented = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(count) > 40
+    assert undocumented == "[]"
