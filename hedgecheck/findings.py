@@ -140,6 +140,8 @@ def _severities(value: object) -> tuple[tuple[str, Severity | None], ...]:
 
 @dataclass(frozen=True, slots=True)
 class _Keys:
+    """What a selector matches a finding by: its code (upper case), name and category."""
+
     code: str
     name: str
     category: str

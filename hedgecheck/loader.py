@@ -20,7 +20,6 @@ from typing import Any
 from hedgecheck.arguments import path_text, require
 from hedgecheck.errors import RuleError
 from hedgecheck.lexicon import read_lexicon
-from hedgecheck.packfile import parse_pack, parse_scoring
 from hedgecheck.rulecache import RuleCache, read_shipped
 from hedgecheck.ruleset import RuleSet, default_rules_path, shadow_warnings, swallow_warnings
 from hedgecheck.schema import CATEGORIES, RESERVED_IDS, Check, Rule, Scoring
@@ -134,6 +133,8 @@ def _announce(what: str) -> None:
 def built_rules(files: list[tuple[Path, bytes]]) -> RuleSet:
     """The rule set of pack files (each path with its bytes), validated, its matchers built
     but nothing compiled ahead."""
+    from hedgecheck.packfile import parse_pack, parse_scoring  # not for rules from a cache
+
     rules: list[Rule] = []
     checks: list[Check] = []
     scoring = Scoring()

@@ -49,6 +49,8 @@ _INNER_PUNCTUATION = compiled(r"[,.!?;:]")
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """A non-blank line: its span, where its content starts, its paragraph and its kind."""
+
     start: int
     end: int
     content_start: int

@@ -7,7 +7,6 @@ Every test points HEDGECHECK_CACHE_DIR at a folder of its own."""
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import stat
@@ -98,7 +97,7 @@ def _rebuilt(pack: Path, fresh: RuleSet, *, notice: str = "") -> RuleSet:
 def _seal(folder: Path, pack: Path, ruleset: object, *, manifest: object = None) -> bytes:
     """Cache bytes sealed with the user's own key, as a holder of the key could make them."""
     listed = manifest if manifest is not None else rulecache_module._manifest(ruleset)  # type: ignore[arg-type]
-    text = json.dumps(listed).encode()
+    text = pickle.dumps(listed)
     body = len(text).to_bytes(4, "big") + text + pickle.dumps(ruleset)
     return MAGIC + rulecache_module._tag(_key(folder), _digest(pack), body) + body
 

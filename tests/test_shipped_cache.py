@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -206,3 +208,25 @@ def test_the_build_writes_a_file_only_its_owner_can_change(built: Path) -> None:
     assert stat.S_IMODE(info.st_mode) == 0o644
     assert info.st_uid == os.geteuid()
     assert [p.name for p in built.iterdir() if p.name.startswith(".")] == []
+
+
+def test_reading_the_shipped_cache_imports_no_hashlib_hmac_nor_json(installed: Path) -> None:
+    """hashlib loads OpenSSL (and hmac with it), json is for the manifest no more: the
+    shipped cache is keyed and read without them; only the user's cache, which is sealed
+    with an HMAC, imports hmac."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import hedgecheck.rulecache as rulecache\n"
+        "folder = Path(sys.argv[1])\n"
+        "rulecache._package_folder = lambda: folder.parent\n"
+        "files = [(p, p.read_bytes()) for p in sorted(folder.glob('*.toml'))]\n"
+        "notices = []\n"
+        "ruleset = rulecache.read_shipped(files, notices, folder=folder)\n"
+        "loaded = sorted({'hashlib', 'hmac', 'json'} & set(sys.modules))\n"
+        "print(ruleset is not None, notices, loaded)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(installed)], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == "True [] []", done.stderr

@@ -68,6 +68,8 @@ class Stream(Protocol):
 
 @dataclass(frozen=True)
 class Format:
+    """An output format: its name and description, and how it renders and streams reports."""
+
     name: str
     description: str
     render: Callable[..., str]

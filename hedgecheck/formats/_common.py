@@ -20,7 +20,6 @@ reconstructed here:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -230,23 +229,28 @@ class Tally:
 
     @staticmethod
     def counted(report: Report, body: str) -> str:
-        """``body``, the record of ``report``, after a first line of its share of the totals."""
-        part = None if report.part is None else [report.part.index, report.part.count]
+        """``body``, the record of ``report``, after a first line of its share of the totals:
+        its part ("index/count", or "-"), its claims and its findings by severity, in words
+        (JSON would have a text scan import json for this line alone)."""
+        part = "-" if report.part is None else f"{report.part.index}/{report.part.count}"
         severities = Counter(f.severity.value for f in report.findings)
-        return json.dumps([part, len(report.claims), severities]) + "\n" + body
+        tallied = "".join(f" {severity}={n}" for severity, n in severities.items())
+        return f"{part} {len(report.claims)}{tallied}\n{body}"
 
     def add(self, record: str) -> str:
         """Count a :meth:`counted` record in; its body."""
         share, body = record.split("\n", 1)
-        part, claims, severities = json.loads(share)
+        part, claims, *tallied = share.split(" ")
+        index, _, count = part.partition("/")
         self.reports += 1
-        if part is None or part[0] == 1:
+        if part == "-" or index == "1":
             self.files += 1
-        if part is not None and part[0] == 1:
+        if index == "1":
             self.parted += 1
-            self.parts += part[1]
-        self.claims += claims
-        self.severities.update({Severity(s): n for s, n in severities.items()})
+            self.parts += int(count)
+        self.claims += int(claims)
+        for severity, _, n in (t.partition("=") for t in tallied):
+            self.severities[Severity(severity)] += int(n)
         return body
 
     def files_summary(self) -> str:
