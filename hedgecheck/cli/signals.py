@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import _signal as signal  # what the signal module wraps (see hedgecheck.settings)
+import signal
 import threading
 from typing import Any
 
