@@ -20,7 +20,7 @@ from hedgecheck.overlaps import CueMatch, pseudo_swallows
 from hedgecheck.patterns import compiled
 from hedgecheck.ruleset import RuleSet
 from hedgecheck.schema import GRADED_CATEGORIES, Rule, stated_relation
-from hedgecheck.text import Sentence, segment, segment_blocks, tokens
+from hedgecheck.text import Sentence, segment, segment_blocks, token_bounds
 
 _STUDY_DESCRIPTIONS = frozenset({"publication", "sample"})
 _QUOTE_PAIRS = compiled(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
@@ -238,8 +238,7 @@ def _words(
     tokens are the dearest part of the scopes and most sentences need none."""
     if not any(m.rule.direction != "sentence" for group in groups for m in group):
         return [], []
-    spans = tokens(text, sentence.start, sentence.end)
-    return [s for s, _ in spans], [e for _, e in spans]
+    return token_bounds(text, sentence.start, sentence.end)
 
 
 def _scope(
