@@ -24,6 +24,21 @@ _STREAMED = ("claims", "findings")  # the fields that grow with the text
 _STEP = "  "  # json.dumps(indent=2)
 
 
+def _encoder(indented: bool, *, check_circular: bool = True) -> json.JSONEncoder:
+    """The encoder json.dumps makes at every call with these options."""
+    if indented:
+        return json.JSONEncoder(ensure_ascii=False, indent=2, check_circular=check_circular)
+    return json.JSONEncoder(
+        ensure_ascii=False, separators=(",", ":"), check_circular=check_circular
+    )
+
+
+_ENCODERS = {indented: _encoder(indented) for indented in (False, True)}
+# An item's dict is fresh from to_dict, new dicts and lists all through, so it holds no
+# cycle: its encoder skips the search for one (a sixth of encoding a claim).
+_ITEM_ENCODERS = {indented: _encoder(indented, check_circular=False) for indented in (False, True)}
+
+
 def report_pieces(
     report: Report, extra: dict[str, Any] | None = None, *, indented: bool = False, end: str = ""
 ) -> Iterator[str]:
@@ -57,15 +72,13 @@ def _items(items: Sequence[Any], indented: bool) -> Iterator[str]:
         return
     first, between = ("[\n" + _STEP * 2, ",\n" + _STEP * 2) if indented else ("[", ",")
     for number, item in enumerate(items):
-        text = _dumps(to_dict(item), indented)
+        text = _ITEM_ENCODERS[indented].encode(to_dict(item))
         yield (between if number else first) + (_nested(text, indented, depth=2))
     yield "\n" + _STEP + "]" if indented else "]"
 
 
 def _dumps(value: Any, indented: bool) -> str:
-    if indented:
-        return json.dumps(value, ensure_ascii=False, indent=2)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODERS[indented].encode(value)
 
 
 def _nested(text: str, indented: bool, depth: int = 1) -> str:
