@@ -36,6 +36,18 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sr
 def required_literals(body: str) -> tuple[Literal, ...] | None:
     """The words one of which every match of ``body`` holds, or None when no such words
     can be told."""
+    parsed = parsed_pattern(body)
+    if parsed is None:
+        return None
+    found = _of_sequence(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    if not found or min(len(word) for word, _ in found) < _SHORTEST:
+        return None  # words as short as "in" are in every sentence: no use searching
+    return tuple(sorted(_shortest(found)))
+
+
+def parsed_pattern(body: str) -> Any:
+    """``body`` read by the standard library's parser, or None where it may read it
+    otherwise than the regex module does (a POSIX class, a fuzzy constraint) or cannot."""
     if "[:" in body or any(
         kind == "{" and not _REPEAT.match(body, at) for at, kind in pattern_syntax(body)
     ):
@@ -43,13 +55,9 @@ def required_literals(body: str) -> tuple[Literal, ...] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            parsed = _parser.parse(body)
+            return _parser.parse(body)
     except (re.error, Warning, RecursionError, OverflowError):
         return None
-    found = _of_sequence(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
-    if not found or min(len(word) for word, _ in found) < _SHORTEST:
-        return None  # words as short as "in" are in every sentence: no use searching
-    return tuple(sorted(_shortest(found)))
 
 
 # The characters that a pattern's ASCII letter matches regardless of case and that
