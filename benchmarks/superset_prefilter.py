@@ -160,12 +160,9 @@ def _may_be_empty(op: Any, av: Any) -> bool:
     """Whether an item may match no text (a cut superset does not end with one)."""
     if op in _REPEATS:
         return av[0] == 0 or all(_may_be_empty(o, a) for o, a in av[2])
-    if op is sre.SUBPATTERN:
-        return all(_may_be_empty(o, a) for o, a in av[3])
-    if op is getattr(sre, "ATOMIC_GROUP", None):
-        return all(_may_be_empty(o, a) for o, a in av)
-    if op is sre.BRANCH:
-        return any(all(_may_be_empty(o, a) for o, a in branch) for branch in av[1])
+    inner = _alternatives(op, av)
+    if inner is not None:
+        return any(all(_may_be_empty(o, a) for o, a in items) for items in inner)
     return op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
 
 
@@ -173,15 +170,23 @@ def _spelled(op: Any, av: Any) -> int:
     """How many characters every match of an item spells out (literal characters)."""
     if op is sre.LITERAL:
         return 1
-    if op is sre.SUBPATTERN:
-        return sum(_spelled(o, a) for o, a in av[3])
-    if op is getattr(sre, "ATOMIC_GROUP", None):
-        return sum(_spelled(o, a) for o, a in av)
-    if op is sre.BRANCH:
-        return min(sum(_spelled(o, a) for o, a in branch) for branch in av[1])
     if op in _REPEATS:
         return min(av[0], 2) * sum(_spelled(o, a) for o, a in av[2])
+    inner = _alternatives(op, av)
+    if inner is not None:
+        return min(sum(_spelled(o, a) for o, a in items) for items in inner)
     return 0
+
+
+def _alternatives(op: Any, av: Any) -> list[Any] | None:
+    """The item sequences a group item matches one of (a group: its own), or None."""
+    if op is sre.SUBPATTERN:
+        return [av[3]]
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return [av]
+    if op is sre.BRANCH:
+        return list(av[1])
+    return None
 
 
 def _sequence(items: Iterable[tuple[Any, Any]], blind: bool) -> str:
